@@ -1,0 +1,32 @@
+# PolicyQA — `make serve` and `make test` work on a fresh machine (Python 3.11, no GPU, no model hub).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install serve test ingest clean
+
+install: $(STAMP)
+
+# torch is installed first and pinned: 2.13.0 is the CPU build on disk here; an unpinned torch pulls CUDA.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+ingest: install
+	$(VENV)/bin/policyqa ingest
+
+# The chat and HTTP API are not built yet (issues 4 and 5); until then `serve` parses the library and says so.
+serve: install
+	$(VENV)/bin/policyqa ingest
+	@echo "make serve: the chat and API are not implemented yet; use 'policyqa show' to browse the plans" >&2
+	@exit 1
+
+test: install
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf index/library index/models index/search

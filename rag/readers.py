@@ -1,0 +1,105 @@
+"""Read a document of any supported format into plain text lines.
+
+`.txt` (UTF-8, GBK/GB18030 or whatever charset-normalizer recognises), `.md`, `.html`/`.htm`, `.pdf`
+(text layer) and `.docx`. Each reader uses a maintained library; none parses a format by hand.
+Problems become :class:`IngestError` naming the file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import IngestError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+
+
+def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
+    """Decode text bytes; returns (text, encoding). UTF-8 first, then GB18030, then detection."""
+    if not data.strip():
+        raise IngestError(path, "the file is empty")
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "binary data, not text (found NUL bytes)")
+    text, encoding = _decode(data)
+    if text is None:
+        raise IngestError(path, "not readable as text in any known encoding")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > max(8, len(text) // 100):
+        raise IngestError(path, "binary data, not text (too many control characters)")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str | None, str]:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc), "utf-8" if enc == "utf-8-sig" else enc
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return (str(best), best.encoding) if best is not None else (None, "")
+
+
+def _html_to_text(html: str | bytes) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "svg", "nav", "header", "footer",
+                     "aside", "form", "button", "select", "iframe"]):
+        tag.decompose()
+    return soup.get_text("\n")
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise IngestError(str(path), f"not a readable PDF ({exc})") from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise IngestError(str(path), "the PDF has no text layer (a scan?); run OCR first and ingest the text")
+    return text
+
+
+def _read_docx(path: Path) -> str:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise IngestError(str(path), f"not a readable .docx file ({exc})") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.extend(cell.text for cell in row.cells)
+    return "\n".join(lines)
+
+
+def read_document(path: Path) -> tuple[str, str]:
+    """Return (text, how it was read) for a supported file, or raise IngestError."""
+    name = str(path)
+    if not path.is_file():
+        raise IngestError(name, "no such file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(name, f"unsupported file type {suffix or '(none)'}; "
+                                f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if path.stat().st_size == 0:
+        raise IngestError(name, "the file is empty")
+    if suffix == ".pdf":
+        return _read_pdf(path), "pdf text layer"
+    if suffix == ".docx":
+        return _read_docx(path), "docx"
+    text, encoding = decode_bytes(path.read_bytes(), name)
+    if suffix in (".html", ".htm"):
+        return _html_to_text(text), f"html ({encoding})"
+    if suffix in (".md", ".markdown"):
+        from markdown_it import MarkdownIt
+
+        return _html_to_text(MarkdownIt("commonmark").render(text)), f"markdown ({encoding})"
+    return text, f"text ({encoding})"

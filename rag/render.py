@@ -1,0 +1,80 @@
+"""Text renderings of library objects for people (the CLI); JSON renderings are the objects' dicts."""
+from __future__ import annotations
+
+from .structure import split_path
+from .types import Clause, PlanMeta
+
+ZONES = ("相关报道", "印发通知", "前言")
+NOT_STATED = "未载明"
+
+
+def node_chain(clause: Clause) -> list[tuple[str, str]]:
+    """The (label, title) of every heading from the plan's top down to the clause's own node."""
+    if clause.item_path in ZONES:
+        return [(clause.item_path, "")]
+    labels = split_path(clause.item_path)
+    titles = list(clause.parents)
+    if clause.kind not in ("goal", "column_entry"):
+        titles.append(clause.item_title)
+    titles = ([""] * len(labels) + titles)[-len(labels):]
+    return list(zip(labels, titles))
+
+
+def meta_lines(meta: PlanMeta) -> list[str]:
+    region = meta.region
+    where = NOT_STATED
+    if region:
+        where = region.name + (f"({region.level}" + (f",属{region.parent}" if region.parent else "") + ")")
+    lines = [f"《{meta.title or NOT_STATED}》  [{meta.plan_id}]",
+             f"  地区: {where}",
+             f"  文号: {meta.doc_number or NOT_STATED}",
+             f"  印发机关: {meta.issuer or NOT_STATED}",
+             f"  印发日期: {meta.issued_on or NOT_STATED}",
+             f"  实施期限: {meta.period or NOT_STATED}"]
+    if meta.source:
+        lines.append(f"  信息来源: {meta.source}")
+    from_manifest = [k for k, v in meta.provenance.items() if v.startswith("manifest") and k != "region"]
+    if from_manifest:
+        lines.append(f"  (from the manifest, not the text: {', '.join(from_manifest)})")
+    lines.append(f"  文件: {meta.file} ({meta.read_as})")
+    return lines
+
+
+def outline(meta: PlanMeta, clauses: list[Clause]) -> str:
+    """The plan as a tree: parts, sections, items, sub-items, columns and their entries."""
+    out = meta_lines(meta) + [""]
+    printed: set[str] = set()
+    zone_counts: dict[str, int] = {}
+    for clause in clauses:
+        if clause.item_path in ZONES:
+            zone_counts[clause.item_path] = zone_counts.get(clause.item_path, 0) + 1
+    for clause in clauses:
+        if clause.item_path in ZONES:
+            if clause.item_path not in printed:
+                printed.add(clause.item_path)
+                n = zone_counts[clause.item_path]
+                out.append(f"{clause.item_path}  ({n} 段)" if n > 1 else clause.item_path)
+            continue
+        path = ""
+        chain = node_chain(clause)
+        for depth, (label, title) in enumerate(chain):
+            path += label
+            if path not in printed:
+                printed.add(path)
+                sep = " " if label.startswith("专栏") else ""
+                out.append(f"{'  ' * depth}{label}{sep}{title}")
+        if clause.kind in ("goal", "column_entry"):
+            out.append(f"{'  ' * len(chain)}· {clause.item_title}")
+    return "\n".join(out)
+
+
+def clause_block(clause: Clause) -> str:
+    """One clause in full, as a person checking the parser wants to read it."""
+    where = " > ".join(t for t in clause.parents if t)
+    head = f"{clause.item_path}  {clause.item_title}".rstrip()
+    lines = [head]
+    if where:
+        lines.append(f"  ({where})")
+    lines.append(clause.text)
+    lines.append(f"  [{clause.kind}, chunk_id {clause.chunk_id}]")
+    return "\n".join(lines)
