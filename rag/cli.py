@@ -80,6 +80,99 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+MAX_QUERY_CHARS = 2000
+MAX_TOP_K = 20
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _top_k(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= k <= MAX_TOP_K:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_TOP_K}")
+    return k
+
+
+def check_query(text: str) -> str:
+    from .errors import BadInputError
+
+    if not text or not text.strip():
+        raise BadInputError("the question is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadInputError(f"the question has {len(text)} characters; at most {MAX_QUERY_CHARS} are accepted")
+    return text
+
+
+def read_batch(path: str) -> list[dict]:
+    """JSONL with one {"id": ..., "question": ...} per line (other fields ignored)."""
+    from .errors import BadInputError
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"cannot read batch file {path}: {exc}") from exc
+    rows = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise BadInputError(f"{path}:{no}: not a JSON object ({exc})") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+            raise BadInputError(f"{path}:{no}: expected {{\"id\": ..., \"question\": \"...\"}}")
+        check_query(row["question"])
+        rows.append(row)
+    return rows
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from .embedding import Embedder, ModelSpec
+    from .index import build_index
+
+    spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
+    embedder = Embedder(spec, settings.home, settings.threads, _progress)
+    manifest = build_index(settings, embedder, _progress, full=args.full)
+    counts, build = manifest["counts"], manifest["build"]
+    print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
+          f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "
+          f"in {build['seconds']} s; dense index {manifest['dense']['kind']}")
+    return 0
+
+
+def _hits_text(result: dict) -> str:
+    lines = []
+    for h in result["hits"]:
+        ranks = f"bm25 #{h['lexical_rank'] or '-'}, dense #{h['dense_rank'] or '-'}"
+        lines.append(f"{h['rank']}. [{h['plan_id']}] {h['item_path']} {h['item_title']}  ({h['score']:.4f}; {ranks})")
+        text = h["text"].replace("\n", " ")
+        lines.append(f"   {text[:160]}{'…' if len(text) > 160 else ''}")
+    return "\n".join(lines) if lines else "(no clause matched)"
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from .errors import BadInputError
+    from .retriever import open_retriever
+
+    if bool(args.query) == bool(args.batch):
+        raise BadInputError("give either a QUERY or --batch FILE")
+    rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.query)}]
+    retriever = open_retriever(settings, _progress)
+    for row in rows:
+        hits = retriever.search(row["question"], k=args.top_k, plans=args.plan or None, mode=args.mode)
+        result = {"id": row.get("id"), "query": row["question"], "hits": [h.to_dict() for h in hits]}
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        else:
+            print(_hits_text(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,14 +189,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the clauses as JSON (one object per clause)")
     p.add_argument("--dropped", action="store_true", help="list the lines dropped as page noise, with reasons")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("index", help="build or update the search index (parses the corpus first)")
+    p.add_argument("--full", action="store_true", help="re-embed every passage instead of reusing unchanged ones")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="ranked clauses for a query, with their BM25 and dense ranks")
+    p.add_argument("query", nargs="?", metavar="QUERY")
+    p.add_argument("--batch", metavar="FILE", help='JSONL, one {"id": ..., "question": ...} per line')
+    p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="clauses wanted (1-20, default 5)")
+    p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
+    p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), help="default: POLICYQA_MODE or hybrid")
+    p.set_defaults(func=cmd_search)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()
         return args.func(args, settings)
     except PolicyQAError as exc:
         print(f"error: {exc}", file=sys.stderr)

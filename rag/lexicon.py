@@ -1,0 +1,70 @@
+"""The lexical tokenizer: jieba with the project's policy dictionary and stopwords.
+
+Texts are normalised exactly like documents first (traditional -> simplified, full width -> half width), so
+a query typed as `數字孿生` meets `数字孪生`. The tokenizer is an object handed to BM25, not a global.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import cached_property
+from importlib import resources
+from typing import Iterable
+
+from .textnorm import normalize_text
+
+_QUOTED = re.compile(r"[“\"‘']([\u4e00-\u9fffA-Za-z0-9+]{2,8})[”\"’']")
+_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("rag").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def quoted_coinages(texts: Iterable[str]) -> list[str]:
+    """Short coinages the plans put in quotation marks (`“元平台”`, `“链主企业”`, `“1650”`)."""
+    found = {m.group(1) for text in texts for m in _QUOTED.finditer(text)}
+    return sorted(t for t in found if not t.isdigit())
+
+
+class Lexicon:
+    """jieba (search mode) + policy dictionary + stopwords. `tokenize(text)` -> tokens for BM25."""
+
+    def __init__(self, extra_terms: Iterable[str] = (), use_dictionary: bool = True):
+        self.use_dictionary = use_dictionary
+        self.terms = sorted(set(_data_lines("policy_terms.txt")) | set(extra_terms)) if use_dictionary else []
+        self.stopwords = frozenset(_data_lines("stopwords.txt"))
+
+    @cached_property
+    def _jieba(self):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        for term in self.terms:
+            tok.add_word(term, freq=2_000_000)  # high frequency: keep the term whole
+        return tok
+
+    @property
+    def checksum(self) -> str:
+        """Identifies the dictionary and stopwords; an index built with another one is refused."""
+        h = hashlib.sha256()
+        for term in self.terms:
+            h.update(term.encode() + b"\n")
+        h.update(b"\x00")
+        for word in sorted(self.stopwords):
+            h.update(word.encode() + b"\n")
+        return h.hexdigest()[:16]
+
+    def tokenize(self, text: str) -> list[str]:
+        tokens = []
+        for token in self._jieba.cut_for_search(normalize_text(text)):
+            token = token.strip().lower()
+            if token and _WORDLIKE.search(token) and token not in self.stopwords:
+                tokens.append(token)
+        return tokens
+
+    __call__ = tokenize

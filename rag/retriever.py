@@ -1,0 +1,159 @@
+"""Retrieval behind one small interface: `search(query, k, plans) -> list[Hit]`.
+
+Lexical (BM25 over jieba tokens) and dense (FAISS over sentence embeddings) retrievers rank passages; the
+hybrid one fuses their rankings (`fusion.py`) and returns clauses. Answer code sees only `Retriever` and
+`Hit`, so another backend (Milvus Lite, a Milvus cluster) slots in by implementing the same protocol.
+"""
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .errors import BadInputError
+from .fusion import rrf, weighted
+from .index import SearchIndex
+from .settings import Settings
+from .textnorm import normalize_text
+from .types import Hit
+
+
+class Retriever(Protocol):
+    def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None) -> list[Hit]: ...
+
+
+class LexicalRanker:
+    """BM25 over passages; the plan filter masks other plans before ranking."""
+
+    def __init__(self, index: SearchIndex):
+        self.index = index
+
+    def rank(self, query: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        scores = self.index.bm25.scores(query)
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+class DenseRanker:
+    """Inner product of normalised vectors in FAISS; the plan filter is a FAISS id selector."""
+
+    def __init__(self, index: SearchIndex, embedder):
+        self.index = index
+        self.embedder = embedder
+
+    def rank(self, query: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        import faiss
+
+        vector = self.embedder.queries([query])
+        params = None
+        if allowed is not None:
+            ids = np.flatnonzero(allowed).astype(np.int64)
+            selector = faiss.IDSelectorBatch(ids)
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(64, n)) \
+                if isinstance(self.index.dense, faiss.IndexHNSWFlat) else faiss.SearchParameters(sel=selector)
+            n = min(n, len(ids))
+        elif isinstance(self.index.dense, faiss.IndexHNSWFlat):
+            params = faiss.SearchParametersHNSW(efSearch=max(64, n))
+        if n == 0:
+            return []
+        scores, ids = self.index.dense.search(vector, n, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+class HybridRetriever:
+    """Both rankers, fused; passages folded into clauses; a news paragraph never outranks its plan clause."""
+
+    def __init__(self, index: SearchIndex, embedder, settings: Settings):
+        if index.manifest["embedding"]["fingerprint"] != embedder.fingerprint:
+            from .index import REBUILD, IndexInvalidError
+
+            raise IndexInvalidError(f"{index.folder / 'manifest.json'}: built with another version of "
+                                    f"{index.manifest['embedding']['name']}; {REBUILD}")
+        self.index = index
+        self.settings = settings
+        self.lexical = LexicalRanker(index)
+        self.dense = DenseRanker(index, embedder)
+
+    def _allowed(self, plans: Sequence[str] | None) -> np.ndarray | None:
+        if not plans:
+            return None
+        unknown = sorted(set(plans) - set(self.index.plans))
+        if unknown:
+            raise BadInputError(f"unknown plan id {', '.join(unknown)}; known plans: {', '.join(sorted(self.index.plans))}")
+        return np.isin(self.index.plan_of_passage, list(plans))
+
+    def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
+               mode: str | None = None) -> list[Hit]:
+        query = normalize_text(query)
+        if not query:
+            raise BadInputError("the query is empty")
+        mode = mode or self.settings.mode
+        allowed = self._allowed(plans)
+        n = self.settings.candidates
+        lexical = self.lexical.rank(query, n, allowed) if mode in ("hybrid", "bm25") else []
+        dense = self.dense.rank(query, n, allowed) if mode in ("hybrid", "dense") else []
+        if mode == "bm25":
+            fused = lexical
+        elif mode == "dense":
+            fused = dense
+        elif self.settings.fusion == "rrf":
+            fused = rrf([[p for p, _ in lexical], [p for p, _ in dense]], k=self.settings.rrf_k)
+        else:
+            w = self.settings.dense_weight
+            fused = weighted([dict(lexical), dict(dense)], [1 - w, w])
+        return self._to_hits(fused, lexical, dense, k)
+
+    def _to_hits(self, fused, lexical, dense, k: int) -> list[Hit]:
+        passages = self.index.passages
+        lex_rank = self._clause_ranks(lexical)
+        den_rank = self._clause_ranks(dense)
+        order: list[tuple[str, float]] = []
+        seen: set[str] = set()
+        for pid, score in fused:
+            cid = passages[pid].chunk_id
+            if cid not in seen:
+                seen.add(cid)
+                order.append((cid, score))
+        order = self._plan_before_news(order)
+        hits = []
+        for rank, (cid, score) in enumerate(order[:k], start=1):
+            c = self.index.by_id[cid]
+            hits.append(Hit(rank, c.plan_id, c.item_path, c.item_title, c.text, c.chunk_id, round(score, 6),
+                            lex_rank.get(cid), den_rank.get(cid), c.kind, c.parents))
+        return hits
+
+    def _clause_ranks(self, ranked: list[tuple[int, float]]) -> dict[str, int]:
+        ranks: dict[str, int] = {}
+        for pid, _ in ranked:
+            cid = self.index.passages[pid].chunk_id
+            if cid not in ranks:
+                ranks[cid] = len(ranks) + 1
+        return ranks
+
+    def _plan_before_news(self, order: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """When a 相关报道 paragraph repeats a plan clause, the plan's clause takes its place and it follows."""
+        out: list[tuple[str, float]] = []
+        placed: set[str] = set()
+        for cid, score in order:
+            if cid in placed:
+                continue
+            twin = self.index.twins.get(cid)
+            if twin and twin not in placed:
+                out.append((twin, score))
+                placed.add(twin)
+            out.append((cid, score))
+            placed.add(cid)
+        return out
+
+
+def open_retriever(settings: Settings, progress=print) -> HybridRetriever:
+    """Load the embedding model and the verified index (the index must exist: `policyqa index`)."""
+    from .embedding import Embedder, ModelSpec
+    from .index import SearchIndex, live_index_dir
+
+    index = SearchIndex.open(live_index_dir(settings), settings)
+    spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
+    embedder = Embedder(spec, settings.home, settings.threads, progress)
+    return HybridRetriever(index, embedder, settings)
