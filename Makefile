@@ -29,4 +29,4 @@ test: install
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf index/library index/models index/search
+	rm -rf index/library index/models index/search index/.search-*

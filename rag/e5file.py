@@ -156,6 +156,9 @@ def build_tokenizer(e5: E5File):
     separators, U+FFFD, U+2581) or leaves alone where this NFKC's newer Unicode tables would change them.
     Those exceptions are applied around the NFKC step; characters to leave alone are parked on
     private-use code points while NFKC runs.
+
+    One known difference: NFKC composes across characters (`e` + U+0301 -> `é`) where e5.c maps each code
+    point alone. PolicyQA's own text is NFC-composed before it reaches the model, so it never meets one.
     """
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
@@ -227,7 +230,9 @@ def write_model_dir(e5: E5File, out: Path, source_sha256: str) -> None:
              "sep_token": e5.pieces[e5.eos], "pad_token": e5.pieces[e5.pad], "cls_token": e5.pieces[e5.bos],
              "mask_token": "<mask>"}
     _dump(out / "special_tokens_map.json", names)
-    _dump(out / "tokenizer_config.json", {"tokenizer_class": "XLMRobertaTokenizerFast",
+    # The generic class loads tokenizer.json as written. (transformers 5 rebuilds an XLMRobertaTokenizer from
+    # its vocabulary and drops this normaliser: `（１）` would become <unk>.)
+    _dump(out / "tokenizer_config.json", {"tokenizer_class": "PreTrainedTokenizerFast",
                                            "model_max_length": e5.positions, **names})
     _dump(out / "modules.json", [
         {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},

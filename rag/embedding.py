@@ -28,7 +28,7 @@ KNOWN_PREFIXES = {
     "BAAI/bge-small-zh-v1.5": ("为这个句子生成表示以用于检索相关文章:", ""),
     "BAAI/bge-base-zh-v1.5": ("为这个句子生成表示以用于检索相关文章:", ""),
 }
-CONVERTER_VERSION = "1"
+CONVERTER_VERSION = "2"
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,47 @@ def raw_text(plan_id: str) -> str:
 def by_path(library: Library, plan_id: str, item_path: str):
     """The clauses whose item path is exactly `item_path`."""
     return [c for c in library.clauses(plan_id) if c.item_path == item_path]
+
+
+@pytest.fixture(scope="session")
+def model_home(tmp_path_factory):
+    """A data directory holding the materialised e5 model, shared by every index built in the tests."""
+    from rag.embedding import builtin_model_dir
+
+    home = tmp_path_factory.mktemp("model-home")
+    builtin_model_dir(home, progress=lambda _: None)
+    return home
+
+
+def home_with_model(model_home, path: Path) -> Path:
+    """A fresh data directory that reuses the session's model folder (no second 470 MB copy)."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "models").symlink_to(model_home / "models", target_is_directory=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def embedder(model_home):
+    from rag.embedding import Embedder, ModelSpec
+
+    spec = ModelSpec.resolve("intfloat/multilingual-e5-small", None, None)
+    return Embedder(spec, model_home, threads=2, progress=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, model_home, embedder):
+    """Settings whose data directory holds a full index of the real corpus."""
+    from rag.index import build_index
+
+    home = home_with_model(model_home, tmp_path_factory.mktemp("built") / "home")
+    settings = Settings(home=home, corpus=CORPUS)
+    build_index(settings, embedder, progress=lambda _: None)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def retriever(built, embedder):
+    from rag.index import SearchIndex
+    from rag.retriever import HybridRetriever
+
+    return HybridRetriever(SearchIndex.open(built.index_dir, built), embedder, built)

