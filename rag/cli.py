@@ -173,6 +173,51 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _answer_text(result: dict) -> str:
+    lines = [result["answer"]]
+    if result["citations"]:
+        lines.append("")
+        for c in result["citations"]:
+            lines.append(f"[{c['n']}] 《{c['plan_title']}》 {c['item_path']} {c['item_title']}")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import open_answerer
+    from .errors import BadInputError
+
+    if bool(args.question) == bool(args.batch):
+        raise BadInputError("give either a QUESTION or --batch FILE")
+    rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.question)}]
+    answerer = open_answerer(settings, _progress)
+    if args.plan:
+        answerer.retriever._allowed(args.plan)
+    for row in rows:
+        result = answerer.answer(row["question"], top_k=args.top_k, plans=args.plan or None, qid=row.get("id"))
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(_answer_text(result.to_dict()) + ("\n" if len(rows) > 1 else ""), flush=True)
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import Answerer
+    from .calibrate import fit, write
+    from .retriever import open_retriever
+
+    if Path(args.file).name.startswith("holdout"):
+        from .errors import BadInputError
+
+        raise BadInputError("the holdout file is never used to tune anything; calibrate on eval/questions.jsonl")
+    questions = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
+    answerer = Answerer(open_retriever(settings, _progress), None)
+    calibration = fit(answerer, questions, str(args.file))
+    write(calibration, settings.calibration)
+    print(json.dumps(calibration, ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +247,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
     p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), help="default: POLICYQA_MODE or hybrid")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="an answer made of cited quotes (contract result object with --json)")
+    p.add_argument("question", nargs="?", metavar="QUESTION")
+    p.add_argument("--batch", metavar="FILE", help='JSONL, one {"id": ..., "question": ...} per line')
+    p.add_argument("--json", action="store_true", help="print the contract's result object, one per line")
+    p.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="citations wanted (1-20, default 5)")
+    p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
+    p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")
+    p.set_defaults(func=cmd_calibrate)
     return parser
 
 

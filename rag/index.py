@@ -11,6 +11,8 @@
   bm25_*.npy/.json   BM25 weights over jieba tokens
   lexicon.json       the quoted coinages added to the dictionary at build time
   twins.json         相关报道 paragraphs that repeat a plan clause -> that clause
+  sentences.jsonl    every clause's sentences as [start, end) spans; sentence_vectors.npy their vectors,
+                     used to pick the quote that answers a question
 
 Builds are incremental (a passage whose text and model are unchanged keeps its vector) and atomic (written
 beside the live index, verified, then swapped in), so a crash or a bad document leaves the old index serving.
@@ -35,6 +37,7 @@ from .bm25 import BM25
 from .errors import NotBuiltError, PolicyQAError
 from .lexicon import Lexicon, quoted_coinages
 from .library import IngestResult, Library
+from .sentences import sentence_spans
 from .settings import Settings
 from .types import Clause, PlanMeta
 
@@ -88,11 +91,16 @@ def _split_long(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
     return parts
 
 
+# Words people use when they ask what a zone holds (its facts are rarely named in its own text).
+ZONE_WORDS = {"印发通知": "印发通知 文号 发文字号 印发机关 印发日期 发布时间",
+              "相关报道": "相关报道 新闻 发布 印发",
+              "前言": "前言 目的 依据"}
+
+
 def passage_texts(clause: Clause, plan_title: str) -> list[str]:
     """The retrieval text of a clause: its plan and headings, then (a part of) its text."""
     heading = " ".join(t for t in (*clause.parents, clause.item_title) if t and t not in ("前言", "印发通知"))
-    label = clause.item_path if clause.item_path in ("前言", "印发通知", "相关报道") else ""
-    head = f"《{plan_title}》{label} {heading}".strip()
+    head = f"《{plan_title}》{ZONE_WORDS.get(clause.item_path, '')} {heading}".strip()
     return [f"{head}\n{part}" for part in _split_long(clause.text)]
 
 
@@ -149,7 +157,7 @@ class SearchIndex:
 
     def __init__(self, folder: Path, manifest: dict, clauses: list[Clause], plans: dict[str, PlanMeta],
                  passages: list[Passage], vectors: np.ndarray, bm25: BM25, dense, twins: dict[str, str],
-                 lexicon: Lexicon):
+                 lexicon: Lexicon, sentences: list[dict], sentence_vectors: np.ndarray):
         self.folder = folder
         self.manifest = manifest
         self.clauses = clauses
@@ -162,6 +170,10 @@ class SearchIndex:
         self.twins = twins
         self.lexicon = lexicon
         self.plan_of_passage = np.array([p.plan_id for p in passages])
+        self.sentence_vectors = sentence_vectors
+        self.sentences_of: dict[str, list[tuple[int, int, int]]] = {}  # chunk_id -> (row, start, end)
+        for row, s in enumerate(sentences):
+            self.sentences_of.setdefault(s["chunk_id"], []).append((row, s["start"], s["end"]))
 
     @classmethod
     def open(cls, folder: Path, settings: Settings) -> "SearchIndex":
@@ -208,6 +220,9 @@ class SearchIndex:
 
             dense = faiss.read_index(str(folder / "dense.faiss"))
             twins = json.loads((folder / "twins.json").read_text(encoding="utf-8"))
+            sentences = [json.loads(line) for line in
+                         (folder / "sentences.jsonl").read_text(encoding="utf-8").splitlines() if line]
+            sentence_vectors = np.load(folder / "sentence_vectors.npy")
         except IndexInvalidError:
             raise
         except Exception as exc:  # a file that passed its checksum but does not parse: built by a bad build
@@ -215,7 +230,11 @@ class SearchIndex:
         if vectors.shape != (len(passages), manifest["embedding"]["dimension"]) or dense.ntotal != len(passages):
             raise IndexInvalidError(f"{folder / 'vectors.npy'}: {vectors.shape} vectors for {len(passages)} passages; "
                                     f"{REBUILD}")
-        return cls(folder, manifest, clauses, plans, passages, vectors, bm25, dense, twins, lexicon)
+        if sentence_vectors.shape != (len(sentences), manifest["embedding"]["dimension"]):
+            raise IndexInvalidError(f"{folder / 'sentence_vectors.npy'}: {sentence_vectors.shape} vectors for "
+                                    f"{len(sentences)} sentences; {REBUILD}")
+        return cls(folder, manifest, clauses, plans, passages, vectors, bm25, dense, twins, lexicon, sentences,
+                   sentence_vectors)
 
 
 def live_index_dir(settings: Settings) -> Path:
@@ -254,6 +273,15 @@ def build_index(settings: Settings, embedder, progress: Callable[[str], None] = 
         for text in passage_texts(c, plans[c.plan_id].title or c.plan_id):
             passages.append(Passage(len(passages), c.chunk_id, c.plan_id, text))
 
+    sentences, sentence_texts = [], []
+    for c in clauses:
+        for a, b in sentence_spans(c.text):
+            sentences.append({"chunk_id": c.chunk_id, "start": a, "end": b})
+            sentence_texts.append(c.text[a:b])
+
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
     cache: dict[str, np.ndarray] = {}
     live = live_index_dir(settings)
     if not full:
@@ -261,14 +289,24 @@ def build_index(settings: Settings, embedder, progress: Callable[[str], None] = 
             old = SearchIndex.open(live, settings)
             if old.manifest["embedding"]["fingerprint"] == embedder.fingerprint:
                 cache = {p.key: old.vectors[p.pid] for p in old.passages}
+                for cid, spans in old.sentences_of.items():
+                    text = old.by_id[cid].text
+                    for row, a, b in spans:
+                        cache[key(text[a:b])] = old.sentence_vectors[row]
         except NotBuiltError:
             cache = {}
     todo = [p for p in passages if p.key not in cache]
-    progress(f"{len(passages)} passages from {len(clauses)} clauses of {len(plans)} plans; "
-             f"embedding {len(todo)}, reusing {len(passages) - len(todo)}")
-    fresh = embedder.passages([p.text for p in todo], show_progress=len(todo) > 0)
+    todo_sentences = sorted({t for t in sentence_texts if key(t) not in cache})
+    reused = sum(p.key in cache for p in passages) + sum(key(t) in cache for t in sentence_texts)
+    progress(f"{len(passages)} passages and {len(sentences)} sentences from {len(clauses)} clauses of "
+             f"{len(plans)} plans; embedding {len(todo) + len(todo_sentences)}, reusing {reused}")
+    fresh = embedder.passages([p.text for p in todo] + todo_sentences,
+                              show_progress=len(todo) + len(todo_sentences) > 0)
     cache.update({p.key: v for p, v in zip(todo, fresh)})
+    cache.update({key(t): v for t, v in zip(todo_sentences, fresh[len(todo):])})
     vectors = np.stack([cache[p.key] for p in passages]).astype(np.float32) if passages else \
+        np.zeros((0, embedder.dim), np.float32)
+    sentence_vectors = np.stack([cache[key(t)] for t in sentence_texts]).astype(np.float32) if sentences else \
         np.zeros((0, embedder.dim), np.float32)
 
     bm25 = BM25.from_tokens([lexicon.tokenize(p.text) for p in passages], lexicon.tokenize)
@@ -281,7 +319,8 @@ def build_index(settings: Settings, embedder, progress: Callable[[str], None] = 
     tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=settings.home))
     try:
         _write_folder(tmp, settings, embedder, lexicon, extra_terms, clauses, plans, passages, vectors, bm25,
-                      dense, kind, results, len(todo), started)
+                      dense, kind, results, (len(todo) + len(todo_sentences), reused), started, sentences,
+                      sentence_vectors)
         manifest = SearchIndex.open(tmp, settings).manifest  # verify before it serves
         old = live.with_name(live.name + ".old")
         if old.exists():
@@ -298,7 +337,8 @@ def build_index(settings: Settings, embedder, progress: Callable[[str], None] = 
 
 def _write_folder(folder: Path, settings: Settings, embedder, lexicon: Lexicon, extra_terms: list[str],
                   clauses: list[Clause], plans: dict[str, PlanMeta], passages: list[Passage], vectors: np.ndarray,
-                  bm25: BM25, dense, kind: str, results: list[IngestResult], embedded: int, started: float) -> None:
+                  bm25: BM25, dense, kind: str, results: list[IngestResult], counts: tuple[int, int], started: float,
+                  sentences: list[dict], sentence_vectors: np.ndarray) -> None:
     import faiss
 
     def jsonl(name: str, rows) -> None:
@@ -315,6 +355,8 @@ def _write_folder(folder: Path, settings: Settings, embedder, lexicon: Lexicon, 
                                          encoding="utf-8")
     (folder / "twins.json").write_text(json.dumps(_twins(clauses), ensure_ascii=False), encoding="utf-8")
     np.save(folder / "vectors.npy", vectors)
+    jsonl("sentences.jsonl", sentences)
+    np.save(folder / "sentence_vectors.npy", sentence_vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
     bm25.save(folder)
     files = {f.name: {"sha256": _sha256(f), "bytes": f.stat().st_size} for f in sorted(folder.iterdir())}
@@ -329,8 +371,9 @@ def _write_folder(folder: Path, settings: Settings, embedder, lexicon: Lexicon, 
         "bm25": bm25.params,
         "corpus": {r.meta.plan_id: {"file": r.meta.file, "sha256": r.meta.sha256, "clauses": len(r.doc.clauses)}
                    for r in results},
-        "counts": {"plans": len(plans), "clauses": len(clauses), "passages": len(passages)},
-        "build": {"embedded": embedded, "reused": len(passages) - embedded,
+        "counts": {"plans": len(plans), "clauses": len(clauses), "passages": len(passages),
+                   "sentences": len(sentences)},
+        "build": {"embedded": counts[0], "reused": counts[1],
                   "seconds": round(time.perf_counter() - started, 2)},
         "versions": versions(),
         "files": files,

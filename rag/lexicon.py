@@ -68,3 +68,7 @@ class Lexicon:
         return tokens
 
     __call__ = tokenize
+
+    def general_frequency(self, token: str) -> tuple[int, int]:
+        """(count of `token`, total count) in jieba's general-Chinese dictionary."""
+        return self._jieba.FREQ.get(token, 0), self._jieba.total

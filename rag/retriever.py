@@ -6,6 +6,7 @@ hybrid one fuses their rankings (`fusion.py`) and returns clauses. Answer code s
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -20,6 +21,16 @@ from .types import Hit
 
 class Retriever(Protocol):
     def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None) -> list[Hit]: ...
+
+
+@dataclass
+class SearchResult:
+    """Hits plus what the answer layer needs to judge them: the best raw scores and the query vector."""
+
+    hits: list[Hit]
+    top_dense: float  # best cosine of any passage (0 when the dense retriever did not run)
+    top_lexical: float  # best BM25 score
+    query_vector: np.ndarray | None
 
 
 class LexicalRanker:
@@ -43,10 +54,11 @@ class DenseRanker:
         self.index = index
         self.embedder = embedder
 
-    def rank(self, query: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    def rank(self, query: str, n: int, allowed: np.ndarray | None,
+             vector: np.ndarray | None = None) -> list[tuple[int, float]]:
         import faiss
 
-        vector = self.embedder.queries([query])
+        vector = self.embedder.queries([query]) if vector is None else vector
         params = None
         if allowed is not None:
             ids = np.flatnonzero(allowed).astype(np.int64)
@@ -86,14 +98,21 @@ class HybridRetriever:
 
     def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
                mode: str | None = None) -> list[Hit]:
+        return self.retrieve(query, k, plans, mode).hits
+
+    def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
+                 mode: str | None = None, vector: np.ndarray | None = None) -> SearchResult:
+        """`vector`: the query's embedding when the caller already has it (one query, several searches)."""
         query = normalize_text(query)
         if not query:
             raise BadInputError("the query is empty")
         mode = mode or self.settings.mode
         allowed = self._allowed(plans)
-        n = self.settings.candidates
+        n = max(self.settings.candidates, k)
+        if vector is None and mode in ("hybrid", "dense"):
+            vector = self.dense.embedder.queries([query])
         lexical = self.lexical.rank(query, n, allowed) if mode in ("hybrid", "bm25") else []
-        dense = self.dense.rank(query, n, allowed) if mode in ("hybrid", "dense") else []
+        dense = self.dense.rank(query, n, allowed, vector) if mode in ("hybrid", "dense") else []
         if mode == "bm25":
             fused = lexical
         elif mode == "dense":
@@ -103,7 +122,8 @@ class HybridRetriever:
         else:
             w = self.settings.dense_weight
             fused = weighted([dict(lexical), dict(dense)], [1 - w, w])
-        return self._to_hits(fused, lexical, dense, k)
+        return SearchResult(self._to_hits(fused, lexical, dense, k), dense[0][1] if dense else 0.0,
+                            lexical[0][1] if lexical else 0.0, vector)
 
     def _to_hits(self, fused, lexical, dense, k: int) -> list[Hit]:
         passages = self.index.passages

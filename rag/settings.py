@@ -56,6 +56,7 @@ class Settings:
     exact_limit: int = 100_000  # passages; above it `auto` picks HNSW
     use_dictionary: bool = True
     threads: int = 2
+    calibration: Path = PROJECT_ROOT / "eval" / "calibration.json"
 
     @property
     def library_dir(self) -> Path:
@@ -92,4 +93,5 @@ class Settings:
             ann=_choice(env, "POLICYQA_ANN", cls.ann, ANN_KINDS),
             use_dictionary=env.get("POLICYQA_DICTIONARY", "1") not in ("0", "false", "no"),
             threads=_number(env, "POLICYQA_THREADS", cls.threads, int),
+            calibration=Path(env["POLICYQA_CALIBRATION"]) if env.get("POLICYQA_CALIBRATION") else cls.calibration,
         )

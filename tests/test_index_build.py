@@ -33,12 +33,14 @@ def _digest(folder: Path) -> dict[str, str]:
 def test_incremental_rebuild_embeds_only_what_changed(built, model_home, embedder, tmp_path):
     settings = _copy_home(built, model_home, tmp_path)
     unchanged = build_index(settings, embedder, progress=lambda _: None)
-    assert unchanged["build"]["embedded"] == 0 and unchanged["build"]["reused"] == unchanged["counts"]["passages"]
+    counts = unchanged["counts"]
+    assert unchanged["build"]["embedded"] == 0
+    assert unchanged["build"]["reused"] == counts["passages"] + counts["sentences"]
     plan = settings.corpus / "jinan-2022.txt"
     text = plan.read_text(encoding="utf-8").replace("最高补助100万元", "最高补助200万元")
     plan.write_text(text, encoding="utf-8")
     manifest = build_index(settings, embedder, progress=lambda _: None)
-    assert manifest["build"]["embedded"] == 1, manifest["build"]
+    assert manifest["build"]["embedded"] == 2, manifest["build"]  # the clause's passage and its changed sentence
     index = SearchIndex.open(settings.index_dir, settings)
     assert any("最高补助200万元" in c.text for c in index.clauses)
     assert manifest["corpus"]["jinan-2022"]["sha256"] != unchanged["corpus"]["jinan-2022"]["sha256"]
