@@ -19,11 +19,9 @@ $(STAMP): pyproject.toml
 ingest: install
 	$(VENV)/bin/policyqa ingest
 
-# The chat and HTTP API are not built yet (issues 4 and 5); until then `serve` parses the library and says so.
+# Builds what is missing (model folder, index) and serves the API on 127.0.0.1:7860 (the chat comes with issue 5).
 serve: install
-	$(VENV)/bin/policyqa ingest
-	@echo "make serve: the chat and API are not implemented yet; use 'policyqa show' to browse the plans" >&2
-	@exit 1
+	$(VENV)/bin/policyqa serve
 
 test: install
 	$(PY) -m pytest -q

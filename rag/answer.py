@@ -36,7 +36,7 @@ _META_INTENTS = (
     (re.compile(r"文号|发文字号|document number", re.I), re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")),
     (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")),
     (re.compile(r"谁|哪个部门|哪些部门|哪个机关|机关|哪个单位|发布单位|issued|issuer|which (?:department|body)", re.I),
-     re.compile(r"(?:政府|厅|局|委员会|部门|办公室)(?:$|\n|等|联合)")),
+     re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中心|院|会|室)(?:$|等|联合)")),
 )
 
 
@@ -89,25 +89,29 @@ class Calibration:
     """Out-of-scope thresholds, fitted on evaluation questions by `policyqa calibrate`.
 
     keyness_min: a Chinese question is in scope when one of its words is at least this much more frequent in
-                 the library than in general Chinese (log ratio; see `Answerer.keyness`).
+                 the library than in general Chinese (log ratio; see `Answerer.keyness`) …
+    coverage_min: … or when at least this share of its words (idf-weighted) are words the library uses.
     english_dense_min: an English question (no word of it is in the library) is in scope when its best
                  passage cosine reaches this.
     """
 
     keyness_min: float
+    coverage_min: float
     english_dense_min: float
     source: str = ""
 
     @classmethod
     def load(cls, path: Path) -> "Calibration":
         d = json.loads(path.read_text(encoding="utf-8"))
-        return cls(float(d["keyness_min"]), float(d["english_dense_min"]), d.get("source", ""))
+        return cls(float(d["keyness_min"]), float(d["coverage_min"]), float(d["english_dense_min"]),
+                   d.get("source", ""))
 
 
 @dataclass(frozen=True)
 class Signals:
     english: bool
     keyness: float  # best keyness of the question's words (-inf when none is in the library)
+    coverage: float  # idf-weighted share of the question's words that the library uses at all
     top_dense: float
 
 
@@ -168,6 +172,17 @@ class Answerer:
             best = max(best, float(np.log(self.share[token]) - np.log((count + 1) / total)))
         return best
 
+    def coverage(self, query: str) -> float:
+        """Idf-weighted share of the question's words that occur in the library (unknown words weigh most)."""
+        tokens = {t for t in self.index.lexicon.tokenize(query) if not t.isdigit()}
+        unknown = float(np.log(1 + self.index.bm25.weights.shape[1]))
+        weights = {t: self.idf.get(t, unknown) for t in tokens}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in self.idf) / total if total else 0.0
+
+    def _signals(self, query: str, english: bool, top_dense: float) -> Signals:
+        return Signals(english, self.keyness(query), self.coverage(query), top_dense)
+
     # ----- public ------------------------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[Turn] = (), top_k: int = 5,
                plans: Sequence[str] | None = None, qid: Any = None) -> Answer:
@@ -194,7 +209,7 @@ class Answerer:
             return None
         query = (self._strip_places(text) if places else text) or text
         probe = self.retriever.retrieve(query, k=1, plans=region_plans or None)
-        return Signals(is_english(text), self.keyness(query), probe.top_dense)
+        return self._signals(query, is_english(text), probe.top_dense)
 
     # ----- steps -------------------------------------------------------------------------------------
     def _answer(self, question: str, history: list[Turn], top_k: int, plans: list[str]) -> Answer:
@@ -227,7 +242,7 @@ class Answerer:
         query = query or text
         compare = bool(_COMPARE.search(text)) and (len(scope) != 1)
         probe = self.retriever.retrieve(query, k=top_k, plans=scope or None)
-        if self._out_of_scope(probe, Signals(english, self.keyness(query), probe.top_dense)):
+        if self._out_of_scope(probe, self._signals(query, english, probe.top_dense)):
             return self._no_answer(question, "out_of_scope", english, regions, uncovered, resolved)
         about_document = bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text))
         if about_document:
@@ -281,7 +296,8 @@ class Answerer:
         return bool(_FOLLOW_UP_TAIL.search(text)) and len(content) <= 1 or (bool(places) and not content)
 
     def _strip_places(self, text: str) -> str:
-        for place in sorted(self.jurisdictions.places_in(text), key=lambda p: -len(p.name)):
+        """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`."""
+        for place in sorted(self.jurisdictions.gazetteer.find(text), key=lambda p: -len(p.name)):
             for alias, codes in self.jurisdictions.gazetteer.aliases.items():
                 if place.code in codes:
                     text = text.replace(alias, "")
@@ -303,7 +319,7 @@ class Answerer:
             return not probe.hits
         if signals.english:
             return signals.top_dense < c.english_dense_min
-        return signals.keyness < c.keyness_min
+        return signals.keyness < c.keyness_min and signals.coverage < c.coverage_min
 
     def _best_per_plan(self, query: str, plans: list[str], top_k: int, vector) -> list[Hit]:
         """The best clause of each plan: from one wide search, then a filtered one for any plan it missed."""

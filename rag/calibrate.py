@@ -1,6 +1,7 @@
 """Fit the out-of-scope thresholds on evaluation questions (never on the holdout file).
 
-Chinese questions: in scope when their most library-typical word reaches `keyness_min`. English questions
+Chinese questions: in scope when their most library-typical word reaches `keyness_min`, or when the share of
+their words that the library uses reaches `coverage_min`. English questions
 (none of their words is in the library): in scope when their best passage cosine reaches `english_dense_min`.
 Each threshold minimises errors on the file's questions of its kind, a false refusal of an in-scope question
 counting twice as much as answering an out-of-scope one; it is placed midway between the two nearest
@@ -23,10 +24,27 @@ def _threshold(inside: list[float], outside: list[float]) -> tuple[float, int, i
     for cut in cuts:
         refused = sum(v < cut for v in inside)
         answered = sum(v >= cut for v in outside)
-        key = (2 * refused + answered, -cut)  # ties: the lower cut, fewer refusals
+        key = (2 * refused + answered, cut)  # ties: the lower cut, which refuses less
         if best is None or key < best[0]:
             best = (key, cut, refused, answered)
     return best[1], best[2], best[3]
+
+
+def _pair(inside: list[tuple[float, float]], outside: list[tuple[float, float]]) -> tuple[float, float, int, int]:
+    """Thresholds (a, b) for "refuse when x < a and y < b", chosen like `_threshold` on each axis."""
+    def cuts(values: list[float]) -> list[float]:
+        values = sorted(set(values))
+        return [values[0] - 1] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1] + 1]
+
+    best = None
+    for a in cuts([x for x, _ in inside + outside]):
+        for b in cuts([y for _, y in inside + outside]):
+            refused = sum(x < a and y < b for x, y in inside)
+            answered = sum(not (x < a and y < b) for x, y in outside)
+            key = (2 * refused + answered, a, b)  # ties: the lower cuts, which refuse less
+            if best is None or key < best[0]:
+                best = (key, a, b, refused, answered)
+    return best[1], best[2], best[3], best[4]
 
 
 def fit(answerer: Answerer, questions: list[dict], source: str) -> dict:
@@ -35,17 +53,17 @@ def fit(answerer: Answerer, questions: list[dict], source: str) -> dict:
         s = answerer.signals(q["question"])
         if s is None:  # the gazetteer decides these (a region with no plan)
             continue
-        value = s.top_dense if s.english else s.keyness
-        value = -1e6 if math.isinf(value) else value
+        value = s.top_dense if s.english else (-1e6 if math.isinf(s.keyness) else s.keyness, s.coverage)
         groups[s.english][1 if q.get("type") == "out_of_scope" else 0].append(value)
     for english, (inside, outside) in groups.items():
         if not inside or not outside:
             raise ValueError(f"calibration needs in-scope and out_of_scope {'English' if english else 'Chinese'} "
                              "questions that name no uncovered region")
-    keyness, k_refused, k_answered = _threshold(*groups[False])
+    keyness, coverage, k_refused, k_answered = _pair(*groups[False])
     dense, d_refused, d_answered = _threshold(*groups[True])
     return {
-        "keyness_min": round(keyness, 4), "english_dense_min": round(dense, 4), "source": source,
+        "keyness_min": round(keyness, 4), "coverage_min": round(coverage, 4),
+        "english_dense_min": round(dense, 4), "source": source,
         "questions": {"chinese": [len(groups[False][0]), len(groups[False][1])],
                       "english": [len(groups[True][0]), len(groups[True][1])]},
         "training_errors": {"chinese": {"refused_in_scope": k_refused, "answered_out_of_scope": k_answered},

@@ -218,6 +218,31 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Build what is missing (library, model, index), then serve the API on one process."""
+    import uvicorn
+
+    from .answer import open_answerer
+    from .api import create_app
+    from .embedding import Embedder, ModelSpec
+    from .errors import NotBuiltError
+    from .index import build_index
+
+    try:
+        answerer = open_answerer(settings, _progress)
+    except NotBuiltError as exc:
+        if "calibration" in str(exc):
+            raise
+        _progress(f"{exc}\nbuilding it now …")
+        spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
+        build_index(settings, Embedder(spec, settings.home, settings.threads, _progress), _progress)
+        answerer = open_answerer(settings, _progress)
+    app = create_app(answerer)
+    print(f"PolicyQA API on http://{args.host}:{args.port}/  (OpenAPI at /docs)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -255,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="citations wanted (1-20, default 5)")
     p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="serve the HTTP API (builds a missing index first)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")

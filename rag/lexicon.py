@@ -44,6 +44,9 @@ class Lexicon:
         jieba.setLogLevel(logging.WARNING)
         tok = jieba.Tokenizer()
         tok.initialize()
+        # general-Chinese frequencies before our terms are boosted (for `general_frequency`)
+        self._general = {term: tok.FREQ.get(term, 0) for term in self.terms}
+        self._general_total = tok.total
         for term in self.terms:
             tok.add_word(term, freq=2_000_000)  # high frequency: keep the term whole
         return tok
@@ -70,5 +73,7 @@ class Lexicon:
     __call__ = tokenize
 
     def general_frequency(self, token: str) -> tuple[int, int]:
-        """(count of `token`, total count) in jieba's general-Chinese dictionary."""
-        return self._jieba.FREQ.get(token, 0), self._jieba.total
+        """(count of `token`, total count) in jieba's general-Chinese dictionary, as shipped."""
+        tok = self._jieba
+        count = self._general[token] if token in self._general else tok.FREQ.get(token, 0)
+        return count, self._general_total

@@ -83,3 +83,10 @@ def retriever(built, embedder):
     from rag.retriever import HybridRetriever
 
     return HybridRetriever(SearchIndex.open(built.index_dir, built), embedder, built)
+
+
+@pytest.fixture(scope="session")
+def answerer(retriever):
+    from rag.answer import Answerer, Calibration
+
+    return Answerer(retriever, Calibration.load(PROJECT_ROOT / "eval" / "calibration.json"))
