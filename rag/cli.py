@@ -159,7 +159,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from .errors import BadInputError
     from .retriever import open_retriever
 
-    if bool(args.query) == bool(args.batch):
+    if (args.query is None) == (args.batch is None):
         raise BadInputError("give either a QUERY or --batch FILE")
     rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.query)}]
     retriever = open_retriever(settings, _progress)
@@ -186,7 +186,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import open_answerer
     from .errors import BadInputError
 
-    if bool(args.question) == bool(args.batch):
+    if (args.question is None) == (args.batch is None):
         raise BadInputError("give either a QUESTION or --batch FILE")
     rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.question)}]
     answerer = open_answerer(settings, _progress)

@@ -106,3 +106,16 @@ def test_a_real_uvicorn_process_serves_the_api(built):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_concurrent_requests_share_one_index_safely(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["都江堰数字孪生", "永川重庆元宇宙中心多大?", "江苏5G-A/6G", "上海有什么补贴?"] * 4
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda q: client.post("/api/ask", json={"question": q}), questions))
+    assert all(r.status_code == 200 for r in results)
+    first = {q: r.json()["citations"][0]["chunk_id"] if r.json()["citations"] else None
+             for q, r in zip(questions, results)}
+    again = [r.json()["citations"][0]["chunk_id"] if r.json()["citations"] else None for r in results]
+    assert again == [first[q] for q in questions]
