@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test ingest clean
+.PHONY: install serve test ingest clean browser
 
 install: $(STAMP)
 
@@ -23,7 +23,15 @@ ingest: install
 serve: install
 	$(VENV)/bin/policyqa serve
 
-test: install
+# The browser test drives Debian's chromium (Playwright's own browser download does not work here); CJK fonts
+# make its screenshots readable. Installed with apt-get when missing and we are root.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
+	  else echo "install chromium, chromium-driver and a CJK font (fonts-wqy-microhei) for the browser test" >&2; fi; }
+
+test: install browser
 	$(PY) -m pytest -q
 
 clean:

@@ -75,9 +75,9 @@ def turns_from(history: list[HistoryTurn] | None):
     return turns
 
 
-def create_app(answerer: Answerer) -> FastAPI:
+def create_app(answerer: Answerer, lock: threading.Lock | None = None) -> FastAPI:
     app = FastAPI(title="PolicyQA", version="1", description="Cited, extractive answers from Chinese policy plans.")
-    lock = threading.Lock()
+    lock = lock or threading.Lock()
     index = answerer.index
 
     @app.middleware("http")

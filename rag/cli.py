@@ -237,8 +237,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
         build_index(settings, Embedder(spec, settings.home, settings.threads, _progress), _progress)
         answerer = open_answerer(settings, _progress)
-    app = create_app(answerer)
-    print(f"PolicyQA API on http://{args.host}:{args.port}/  (OpenAPI at /docs)", flush=True)
+    import threading
+
+    import gradio as gr
+
+    from ui.app import build_ui
+    from ui.render import CSS
+
+    lock = threading.Lock()  # one model and index, shared by the API and the chat
+    app = create_app(answerer, lock)
+    # the chat at /, the API at /api and /health; Gradio serves no file of the server (no allowed_paths,
+    # and the project, corpus and data directory explicitly blocked)
+    app = gr.mount_gradio_app(app, build_ui(answerer, lock), path="/", css=CSS, allowed_paths=[],
+                              blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
+                                             str(Path(__file__).resolve().parent.parent)])
+    print(f"PolicyQA chat on http://{args.host}:{args.port}/  (API under /api, OpenAPI at /docs)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

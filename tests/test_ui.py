@@ -1,0 +1,150 @@
+"""The Gradio chat in a real browser (Debian's chromium driven by Playwright), and the file-route probes.
+
+Screenshots go to test-artifacts/ in the project.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    port = _free_port()
+    env = dict(os.environ, POLICYQA_HOME=str(built.home), POLICYQA_CORPUS=str(built.corpus))
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("policyqa serve did not start:\n" + (proc.stdout.read() or ""))
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.parametrize("route", [
+    "/gradio_api/file=pyproject.toml", "/gradio_api/file=../pyproject.toml", "/gradio_api/file=/etc/passwd",
+    "/gradio_api/file=%2Fetc%2Fpasswd", "/gradio_api/file=..%2F..%2Fetc%2Fpasswd",
+    "/gradio_api/file=%2e%2e/pyproject.toml", "/gradio_api/file=corpus/jinan-2022.txt",
+    "/gradio_api/file=index/search/manifest.json", "/file=pyproject.toml", "/file=/etc/passwd",
+    "/gradio_api/file={root}/pyproject.toml", "/gradio_api/file={home}/search/manifest.json",
+    "/gradio_api/file={home}/models/multilingual-e5-small/config.json", "/static/../pyproject.toml",
+    "/gradio_api/file=%252e%252e%252fpyproject.toml",
+])
+def test_file_routes_expose_nothing_of_the_server(server, built, route):
+    route = route.format(root=PROJECT_ROOT, home=built.home)
+    assert _status(server + route) in (403, 404)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed for the browser test: apt-get install chromium chromium-driver "
+                    "(make test does this when it can)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1100})
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+def _ask(page, question: str, answers_before: int) -> None:
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function(f"document.querySelectorAll('#chat .pqa-answer, #chat .pqa-noanswer').length > "
+                           f"{answers_before}")
+
+
+def test_chat_in_a_real_browser(page, server):
+    page.goto(server + "/", wait_until="load")
+    page.wait_for_selector("#question textarea")
+    _ask(page, "济南对入选新型智慧城市试点示范的项目补助多少?", 0)
+    first = page.locator("#chat .pqa-citation").first
+    assert "二、(一)3.(1)" in first.locator("summary").inner_text()
+    first.locator("summary").click()
+    assert "最高补助100万元" in first.locator("mark").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+
+    _ask(page, "那江苏呢?", 1)
+    second = page.locator("#chat .pqa-answer").nth(1).inner_text()
+    assert "江苏省元宇宙产业发展行动计划" in second
+
+    _ask(page, "上海对元宇宙企业有什么补贴?", 2)
+    refusal = page.locator("#chat .pqa-noanswer").last.inner_text()
+    assert "无法回答" in refusal and "重庆市永川区" in refusal and "浙江省" in refusal
+
+    page.click("#plan-filter input")
+    page.keyboard.type("四川省")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _ask(page, "人才政策有哪些?", 3)
+    summaries = page.locator("#chat .pqa-citations").last.locator("summary").all_inner_texts()
+    assert summaries and all("四川省元宇宙产业发展行动计划" in s for s in summaries)
+    page.screenshot(path=str(ARTIFACTS / "chat-conversation.png"), full_page=True)
+
+    _ask(page, "<img src=x onerror=\"document.title='pwned'\">元宇宙人才", 4)
+    assert page.title() != "pwned" and page.locator("#chat img[src='x']").count() == 0
+
+    page.get_by_role("tab", name="计划").click()
+    page.wait_for_selector("#plan-outline .pqa-outline")
+    assert "二、" in page.locator("#plan-outline").inner_text()
+    assert "文号" in page.locator("#plan-meta").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "plans.png"), full_page=True)
+
+
+def test_a_citation_link_opens_its_clause_in_the_plans_tab(page, server):
+    page.goto(server + "/", wait_until="load")
+    page.wait_for_selector("#question textarea")
+    _ask(page, "都江堰会建数字孪生吗?", 0)
+    citation = page.locator("#chat .pqa-citation").first
+    cited = citation.locator("summary").inner_text()
+    href = citation.locator(".pqa-link").get_attribute("href")
+    assert href.startswith("?clause=") and "二、(三)专栏4" in cited
+    page.goto(server + "/" + href, wait_until="load")
+    page.wait_for_selector("#linked-clause .pqa-clause")
+    head = page.locator("#linked-clause .pqa-clause-head").inner_text()
+    assert cited.split("》", 1)[1].split() == head.split("》", 1)[1].split()  # same item path and title
+    assert "四川省元宇宙产业发展行动计划" in page.locator("#plan-meta").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "linked-clause.png"), full_page=True)

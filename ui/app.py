@@ -1,0 +1,95 @@
+"""The Gradio chat for staff: 问答 (multi-turn, cited answers) and 计划 (outline and metadata of each plan).
+
+Callbacks are a few lines each and call the same Answerer as the CLI and the API. Nothing here reads a path
+from user input.
+"""
+from __future__ import annotations
+
+import threading
+from html import escape
+
+import gradio as gr
+
+from rag.answer import Answer, Answerer, Turn
+
+from .render import CSS, answer_html, answer_text, clause_html, meta_markdown, outline_html
+
+EXAMPLES = [
+    "济南对入选新型智慧城市试点示范的项目补助多少?",  # a fact with a number
+    "我们是杭州一家做VR头显的中小企业,有什么政策?",  # a region
+    "各省市的元宇宙产业规模目标分别是多少?",  # a comparison
+    "四川元宇宙行动计划是哪些部门联合印发的?",  # metadata
+    "濟南怎樣推動元宇宙和文化旅遊結合?",  # traditional characters
+    "How big is the Chongqing Metaverse Center that Yongchuan plans to build?",  # English
+    "上海对元宇宙企业有什么补贴?",  # a region without a plan
+]
+
+
+def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Blocks:
+    lock = lock or threading.Lock()
+    index = answerer.index
+    plans = [(f"{m.title or pid}", pid) for pid, m in sorted(index.plans.items())]
+    covered = answerer.jurisdictions.covered_regions()
+
+    def ask(message: str, chat: list, turns: list, selected: list[str]):
+        message = (message or "").strip()
+        if not message:
+            return chat, turns, ""
+        history = [Turn(q, a) for q, a in turns]
+        with lock:
+            try:
+                result = answerer.answer(message, history, plans=selected or None)
+            except Exception as exc:  # a bad question is shown, not raised
+                result = Answer(message, f"无法处理这个问题:{exc}", True, [], reason="bad_input")
+        # the chat shows HTML (our own, escaped); the user's words are escaped too
+        chat = chat + [{"role": "user", "content": escape(message)},
+                       {"role": "assistant", "content": answer_html(result, covered)}]
+        return chat, turns + [(message, result)], ""
+
+    def clear():
+        return [], [], ""
+
+    def show_plan(plan_id: str):
+        meta = index.plans[plan_id]
+        clauses = [c for c in index.clauses if c.plan_id == plan_id]
+        return meta_markdown(meta), outline_html(clauses)
+
+    def open_linked(request: gr.Request):
+        """A citation link (`?clause=<chunk_id>`) opens the 计划 tab on that clause."""
+        chunk = request.query_params.get("clause") if request else None
+        clause = index.by_id.get(chunk or "")
+        if clause is None:
+            first = plans[0][1]
+            return gr.Tabs(), "", first, *show_plan(first)
+        title = index.plans[clause.plan_id].title or clause.plan_id
+        return gr.Tabs(selected="plans"), clause_html(clause, title), clause.plan_id, *show_plan(clause.plan_id)
+
+    with gr.Blocks(title="PolicyQA 政策问答") as demo:
+        gr.Markdown("## PolicyQA 政策问答\n答案只由计划原文引用组成,每条引用注明计划与条款编号。")
+        turns = gr.State([])
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答", id="chat"):
+                selected = gr.Dropdown(choices=plans, value=[], multiselect=True, label="限定计划(可多选,不选则全部)",
+                                       elem_id="plan-filter")
+                chat = gr.Chatbot(label="对话", height=520, buttons=["copy", "copy_all"], elem_id="chat",
+                                  sanitize_html=False)
+                with gr.Row():
+                    box = gr.Textbox(placeholder="输入问题,例如:济南对入选新型智慧城市试点示范的项目补助多少?",
+                                     show_label=False, scale=8, elem_id="question")
+                    send = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
+                    reset = gr.Button("清空", scale=1)
+                gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+            with gr.Tab("计划", id="plans"):
+                linked = gr.HTML(elem_id="linked-clause")
+                pick = gr.Dropdown(choices=plans, value=plans[0][1], label="计划", elem_id="plan-pick")
+                meta = gr.Markdown(elem_id="plan-meta")
+                outline = gr.HTML(elem_id="plan-outline")
+        send.click(ask, [box, chat, turns, selected], [chat, turns, box])
+        box.submit(ask, [box, chat, turns, selected], [chat, turns, box])
+        reset.click(clear, None, [chat, turns, box])
+        pick.change(show_plan, pick, [meta, outline])
+        demo.load(open_linked, None, [tabs, linked, pick, meta, outline])
+    return demo
+
+
+__all__ = ["build_ui", "answer_text", "CSS"]

@@ -1,0 +1,113 @@
+"""HTML for the chat and the plan browser, rendered from the library's own objects (Answer, Clause, PlanMeta)."""
+from __future__ import annotations
+
+from html import escape
+
+from rag.answer import Answer
+from rag.render import ZONES, node_chain
+from rag.types import Clause, PlanMeta
+
+
+def _highlight(context: str, quote: str) -> str:
+    """The clause with its quote marked (the quote is an exact substring of the clause)."""
+    at = context.find(quote)
+    if at < 0 or not quote:
+        return escape(context)
+    return escape(context[:at]) + f"<mark>{escape(quote)}</mark>" + escape(context[at + len(quote):])
+
+
+def answer_html(result: Answer, covered_regions: list[str]) -> str:
+    """An answer with its markers, then each citation: plan title, item path, item title, expandable clause."""
+    if result.no_answer:
+        regions = "".join(f"<li>{escape(r)}</li>" for r in covered_regions)
+        return (f'<div class="pqa-noanswer"><strong>无法回答</strong><p>{escape(result.answer)}</p>'
+                f"<p>本库收录的计划覆盖:</p><ul>{regions}</ul></div>")
+    body = escape(result.answer).replace("\n", "<br>")
+    items = []
+    for c in result.citations:
+        link = f"?clause={escape(c.chunk_id)}"
+        items.append(
+            f'<details class="pqa-citation"><summary>[{c.n}] 《{escape(c.plan_title)}》 '
+            f'<span class="pqa-path">{escape(c.item_path)}</span> {escape(c.item_title)}</summary>'
+            f'<div class="pqa-context">{_highlight(c.context, c.quote).replace(chr(10), "<br>")}</div>'
+            f'<a class="pqa-link" href="{link}" target="_blank">在计划中查看此条款</a></details>')
+    return f'<div class="pqa-answer">{body}</div><div class="pqa-citations">{"".join(items)}</div>'
+
+
+def answer_text(result: Answer) -> str:
+    """Plain text of an answer with its citations (what the copy button copies)."""
+    lines = [result.answer]
+    for c in result.citations:
+        lines.append(f"[{c.n}] 《{c.plan_title}》{c.item_path} {c.item_title}")
+    return "\n".join(lines)
+
+
+def meta_markdown(meta: PlanMeta) -> str:
+    region = meta.region
+    where = f"{region.name}({region.level}" + (f",属{region.parent})" if region.parent else ")") if region else "未载明"
+    rows = [("地区", where), ("文号", meta.doc_number), ("印发机关", meta.issuer), ("印发日期", meta.issued_on),
+            ("实施期限", meta.period), ("信息来源", meta.source)]
+    table = "\n".join(f"| {k} | {escape(v) if v else '未载明'} |" for k, v in rows)
+    note = [k for k, v in meta.provenance.items() if v.startswith("manifest") and k != "region"]
+    extra = f"\n\n(以下信息来自清单而非原文:{', '.join(note)})" if note else ""
+    return f"### 《{escape(meta.title or meta.plan_id)}》\n\n| 项目 | 内容 |\n|---|---|\n{table}{extra}"
+
+
+def clause_html(clause: Clause, plan_title: str) -> str:
+    parents = " › ".join(escape(p) for p in clause.parents if p)
+    text = escape(clause.text).replace("\n", "<br>")
+    return (f'<div class="pqa-clause" id="clause-{escape(clause.chunk_id)}"><div class="pqa-clause-head">'
+            f'《{escape(plan_title)}》 <span class="pqa-path">{escape(clause.item_path)}</span> '
+            f"{escape(clause.item_title)}</div><div class=\"pqa-parents\">{parents}</div><p>{text}</p></div>")
+
+
+def outline_html(clauses: list[Clause]) -> str:
+    """Parts → sections → items → sub-items (and 专栏 entries), each clause opening in full."""
+    out: list[str] = []
+    open_paths: list[str] = []
+
+    def close_to(depth: int) -> None:
+        while len(open_paths) > depth:
+            open_paths.pop()
+            out.append("</details>")
+
+    for clause in clauses:
+        if clause.item_path in ZONES:
+            close_to(0)
+            out.append(_leaf(clause.item_path, clause))
+            continue
+        chain = node_chain(clause)
+        entry = clause.kind in ("goal", "column_entry")  # a bullet or 专栏 entry sits inside its heading
+        nodes = chain if entry else chain[:-1]
+        path = ""
+        for depth, (label, title) in enumerate(nodes):
+            path += label
+            if depth < len(open_paths) and open_paths[depth] == path:
+                continue
+            close_to(depth)
+            sep = " " if label.startswith("专栏") else ""
+            out.append(f'<details class="pqa-node"><summary>{escape(label)}{sep}{escape(title)}</summary>')
+            open_paths.append(path)
+        close_to(len(nodes))
+        label, title = chain[-1]
+        out.append(_leaf(f"· {clause.item_title}" if entry else f"{label}{title}", clause))
+    close_to(0)
+    return '<div class="pqa-outline">' + "".join(out) + "</div>"
+
+
+def _leaf(name: str, clause: Clause) -> str:
+    text = escape(clause.text).replace("\n", "<br>")
+    return (f'<details class="pqa-leaf" id="outline-{escape(clause.chunk_id)}"><summary>{escape(name)}</summary>'
+            f"<p>{text}</p></details>")
+
+
+CSS = """
+.pqa-noanswer {border-left: 4px solid #d97706; background: #fffbeb; padding: 8px 12px;}
+.pqa-citation {margin: 6px 0; border: 1px solid #e5e7eb; border-radius: 6px; padding: 4px 8px;}
+.pqa-citation summary {cursor: pointer;}
+.pqa-path {font-family: monospace; color: #1d4ed8;}
+.pqa-context {margin: 6px 0; line-height: 1.6;}
+.pqa-context mark {background: #fde68a;}
+.pqa-outline details {margin-left: 14px;}
+.pqa-leaf p {margin: 4px 0 8px 14px; line-height: 1.6;}
+"""
