@@ -37,6 +37,8 @@ _META_INTENTS = (
     (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")),
     (re.compile(r"谁|哪个部门|哪些部门|哪个机关|机关|哪个单位|发布单位|issued|issuer|which (?:department|body)", re.I),
      re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中心|院|会|室)(?:$|等|联合)")),
+    # who is responsible for an item: the plans name it in `(责任单位:…)`
+    (re.compile(r"负责|责任单位|牵头|主管|responsible", re.I), re.compile(r"责任单位")),
 )
 
 
@@ -322,17 +324,29 @@ class Answerer:
         return signals.keyness < c.keyness_min and signals.coverage < c.coverage_min
 
     def _best_per_plan(self, query: str, plans: list[str], top_k: int, vector) -> list[Hit]:
-        """The best clause of each plan: from one wide search, then a filtered one for any plan it missed."""
-        wide = self.retriever.retrieve(query, k=20, plans=plans, vector=vector).hits
-        best: dict[str, Hit] = {}
+        """The best clause of each plan: from one wide search (a plan's first three hits compete on how well
+        their best sentence fits the question), then a filtered search for any plan it missed."""
+        wide = self.retriever.retrieve(query, k=30, plans=plans, vector=vector).hits
+        per_plan: dict[str, list[Hit]] = {}
         for hit in wide:
-            best.setdefault(hit.plan_id, hit)
+            per_plan.setdefault(hit.plan_id, [])
+            if len(per_plan[hit.plan_id]) < 3:
+                per_plan[hit.plan_id].append(hit)
         for plan_id in plans:
-            if plan_id not in best:
+            if plan_id not in per_plan:
                 found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector).hits
                 if found:
-                    best[plan_id] = found[0]
-        hits = sorted(best.values(), key=lambda h: -h.score)
+                    per_plan[plan_id] = found
+        tokens = set(self.index.lexicon.tokenize(query))
+        weight = sum(self.idf.get(t, 1.0) for t in tokens) or 1.0
+        wants = self._wants(query)
+        best = []
+        for candidates in per_plan.values():
+            def fit(h: Hit) -> float:
+                quote = self._best_sentence(self.index.by_id[h.chunk_id], tokens, weight, wants, vector)
+                return sum(w for shape, w in wants if shape.search(quote))
+            best.append(max(candidates, key=lambda h: (fit(h), h.score)))
+        hits = sorted(best, key=lambda h: -h.score)
         return [Hit(i, h.plan_id, h.item_path, h.item_title, h.text, h.chunk_id, h.score, h.lexical_rank,
                     h.dense_rank, h.kind, h.parents) for i, h in enumerate(hits, start=1)]
 

@@ -265,6 +265,72 @@ def _query_arguments(p: argparse.ArgumentParser, dest: str, metavar: str, what: 
     p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
 
 
+def _ablations(settings: Settings, answerer, questions: list[dict]) -> list[dict]:
+    """The same questions through BM25 only, dense only, hybrid RRF, hybrid weighted, and without the dictionary."""
+    import shutil
+    import tempfile
+
+    from .answer import Answerer
+    from .evaluate import score
+    from .index import SearchIndex, build_index
+    from .retriever import HybridRetriever
+
+    embedder = answerer.retriever.dense.embedder
+    variants = [("bm25 only", settings.with_(mode="bm25")), ("dense only", settings.with_(mode="dense")),
+                ("hybrid rrf", settings.with_(mode="hybrid", fusion="rrf")),
+                ("hybrid weighted", settings.with_(mode="hybrid", fusion="weighted"))]
+    out = []
+    for name, variant in variants:
+        retriever = HybridRetriever(answerer.index, embedder, variant)
+        out.append({"variant": name, **_headline(score(Answerer(retriever, answerer.calibration), questions))})
+    with tempfile.TemporaryDirectory(prefix="policyqa-ablation-") as tmp:
+        home = Path(tmp)
+        (home / "models").symlink_to(settings.home / "models", target_is_directory=True)
+        shutil.copytree(settings.index_dir, home / "search")  # every vector is reused; only BM25 changes
+        plain = settings.with_(home=home, use_dictionary=False)
+        build_index(plain, embedder, progress=lambda _: None)
+        retriever = HybridRetriever(SearchIndex.open(plain.index_dir, plain), embedder, plain)
+        result = score(Answerer(retriever, answerer.calibration), questions)
+        out.append({"variant": "hybrid rrf, no dictionary", **_headline(result)})
+    return out
+
+
+def _headline(result: dict) -> dict:
+    o = result["overall"]
+    return {k: o[k] for k in ("citation_at_1", "citation_at_3", "key_recall", "no_answer_accuracy")}
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from .answer import open_answerer
+    from .evaluate import score
+    from .report import contract_report, write
+
+    path = Path(args.file)
+    questions = read_batch(str(path))
+    answerer = open_answerer(settings, _progress)
+    result = score(answerer, questions)
+    report = contract_report(result, str(args.file))
+    ablation = _ablations(settings, answerer, questions) if args.ablate else None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = Path(args.out) / stamp
+    write(folder, report, result["rows"], ablation)
+    latest = Path(args.out) / "latest"
+    write(latest / path.stem, report, result["rows"], ablation)
+    if args.json:
+        print(json.dumps({**report, **({"ablation": ablation} if ablation else {})}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{report['questions']} questions: citation@1 {report['citation_at_1']}, citation@3 "
+              f"{report['citation_at_3']}, key recall {report['key_recall']}, no-answer accuracy "
+              f"{report['no_answer_accuracy']}, false no-answer rate {report['false_no_answer_rate']}, "
+              f"p50 {report['latency_ms']['p50']} ms")
+        for a in ablation or []:
+            print(f"  {a['variant']:28} citation@3 {a['citation_at_3']}  key recall {a['key_recall']}")
+        print(f"report: {folder}/report.md (also {latest / path.stem})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -299,6 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="score answers on a gold question file; writes report.json/.md and charts")
+    p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--ablate", action="store_true", help="also BM25 only, dense only, RRF, weighted, no dictionary")
+    p.add_argument("--out", default=str(Path("eval") / "reports"), metavar="DIR", help="reports folder")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")
