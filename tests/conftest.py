@@ -90,3 +90,13 @@ def answerer(retriever):
     from rag.answer import Answerer, Calibration
 
     return Answerer(retriever, Calibration.load(PROJECT_ROOT / "eval" / "calibration.json"))
+
+
+@pytest.fixture
+def cli(built, monkeypatch):
+    """`policyqa` (rag.cli.main) run against the session's built index."""
+    from rag.cli import main
+
+    monkeypatch.setenv("POLICYQA_HOME", str(built.home))
+    monkeypatch.setenv("POLICYQA_CORPUS", str(built.corpus))
+    return main

@@ -138,28 +138,24 @@ def test_quality_on_the_evaluation_questions(answerer):
     assert report["compare_coverage"] >= 0.9
 
 
-def test_ask_cli_contract_and_exit_codes(built, monkeypatch, tmp_path, capsys):
-    from rag.cli import main
-
-    monkeypatch.setenv("POLICYQA_HOME", str(built.home))
-    monkeypatch.setenv("POLICYQA_CORPUS", str(built.corpus))
+def test_ask_cli_contract_and_exit_codes(cli, monkeypatch, tmp_path, capsys):
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": "b", "question": "上海对元宇宙企业有什么补贴?"}\n'
                      '{"id": "a", "question": "都江堰数字孪生", "type": "fact"}\n', encoding="utf-8")
-    assert main(["ask", "--batch", str(batch), "--json", "--top-k", "2"]) == 0
+    assert cli(["ask", "--batch", str(batch), "--json", "--top-k", "2"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["id"] for r in rows] == ["b", "a"]
     assert rows[0]["no_answer"] is True and rows[0]["citations"] == []
     assert {"id", "question", "answer", "no_answer", "citations", "latency_ms"} <= set(rows[1])
     assert len(rows[1]["citations"]) == 2 and rows[1]["citations"][0]["item_path"] == "二、(三)专栏4"
-    assert main(["ask", "济南对入选新型智慧城市试点示范的项目补助多少?"]) == 0
+    assert cli(["ask", "济南对入选新型智慧城市试点示范的项目补助多少?"]) == 0
     text = capsys.readouterr().out
     assert "最高补助100万元" in text and "\n[1] 《济南市促进元宇宙产业创新发展行动计划(2022—2025年)》 二、(一)3.(1)" in text
     for argv, code, message in ((["ask", ""], 2, "empty"), (["ask", "x" * 2001], 2, "2000"),
                                 (["ask", "人才", "--plan", "nowhere-2020"], 2, "unknown plan id"),
                                 (["ask", "--batch", str(tmp_path / "none.jsonl")], 2, "cannot read batch file")):
-        assert main(argv) == code
+        assert cli(argv) == code
         assert message in capsys.readouterr().err
     monkeypatch.setenv("POLICYQA_HOME", str(tmp_path / "empty-home"))
-    assert main(["ask", "人才"]) == 1
+    assert cli(["ask", "人才"]) == 1
     assert "policyqa index" in capsys.readouterr().err

@@ -44,15 +44,11 @@ def test_holdout_minimums(answerer):
     assert report["key_recall"] >= 0.85  # today 0.891: below the 0.90, see README
 
 
-def test_eval_command_writes_reports(built, monkeypatch, tmp_path, capsys):
-    from rag.cli import main
-
-    monkeypatch.setenv("POLICYQA_HOME", str(built.home))
-    monkeypatch.setenv("POLICYQA_CORPUS", str(built.corpus))
+def test_eval_command_writes_reports(cli, tmp_path, capsys):
     sample = tmp_path / "sample.jsonl"
     picked = [next(r for r in QUESTIONS if r["type"] == t) for t in sorted(TYPES)]
     sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in picked), encoding="utf-8")
-    assert main(["eval", str(sample), "--json", "--out", str(tmp_path / "reports")]) == 0
+    assert cli(["eval", str(sample), "--json", "--out", str(tmp_path / "reports")]) == 0
     report = json.loads(capsys.readouterr().out)
     assert {"citation_at_1", "citation_at_3", "key_recall", "no_answer_accuracy", "false_no_answer_rate", "by_type",
             "by_plan"} <= set(report)
@@ -65,14 +61,10 @@ def test_eval_command_writes_reports(built, monkeypatch, tmp_path, capsys):
         assert json.loads((folder / "report.json").read_text(encoding="utf-8"))["rows"]
 
 
-def test_ablations_cover_every_retriever_and_the_dictionary(built, monkeypatch, tmp_path, capsys):
-    from rag.cli import main
-
-    monkeypatch.setenv("POLICYQA_HOME", str(built.home))
-    monkeypatch.setenv("POLICYQA_CORPUS", str(built.corpus))
+def test_ablations_cover_every_retriever_and_the_dictionary(cli, tmp_path, capsys):
     sample = tmp_path / "sample.jsonl"
     sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in QUESTIONS[:12]), encoding="utf-8")
-    assert main(["eval", str(sample), "--ablate", "--json", "--out", str(tmp_path / "reports")]) == 0
+    assert cli(["eval", str(sample), "--ablate", "--json", "--out", str(tmp_path / "reports")]) == 0
     ablation = json.loads(capsys.readouterr().out)["ablation"]
     assert [a["variant"] for a in ablation] == ["bm25 only", "dense only", "hybrid rrf", "hybrid weighted",
                                                 "hybrid rrf, no dictionary"]

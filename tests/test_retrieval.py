@@ -70,24 +70,20 @@ def test_hits_carry_the_ranks_that_explain_them(retriever):
     assert bm25_only == [] or all(h.dense_rank is None for h in bm25_only)
 
 
-def test_search_cli_json_contract(built, monkeypatch, tmp_path, capsys):
-    from rag.cli import main
-
-    monkeypatch.setenv("POLICYQA_HOME", str(built.home))
-    monkeypatch.setenv("POLICYQA_CORPUS", str(built.corpus))
+def test_search_cli_json_contract(cli, tmp_path, capsys):
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": "q1", "question": "都江堰数字孪生", "type": "fact"}\n'
                      '{"id": "q2", "question": "江苏5G-A"}\n', encoding="utf-8")
-    assert main(["search", "--batch", str(batch), "--json", "--top-k", "3"]) == 0
+    assert cli(["search", "--batch", str(batch), "--json", "--top-k", "3"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["id"] for r in rows] == ["q1", "q2"]
     keys = {"rank", "plan_id", "item_path", "item_title", "text", "chunk_id", "score", "lexical_rank", "dense_rank"}
     assert all(len(r["hits"]) == 3 and keys <= set(r["hits"][0]) for r in rows)
     assert rows[0]["hits"][0]["item_path"] == "二、(三)专栏4"
-    assert main(["search", "人才", "--plan", "nowhere-2020"]) == 2
+    assert cli(["search", "人才", "--plan", "nowhere-2020"]) == 2
     assert "unknown plan id nowhere-2020" in capsys.readouterr().err
-    assert main(["search", "--batch", str(tmp_path / "missing.jsonl")]) == 2
+    assert cli(["search", "--batch", str(tmp_path / "missing.jsonl")]) == 2
     assert "cannot read batch file" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
-        main(["search", "人才", "--top-k", "0"])
+        cli(["search", "人才", "--top-k", "0"])
     assert exc.value.code == 2
