@@ -120,3 +120,21 @@ def test_cli_names_the_damaged_file(built, tmp_path, monkeypatch, capsys):
     shutil.rmtree(home / "search")
     assert main(["search", "人才"]) == 1
     assert "no search index" in capsys.readouterr().err
+
+
+def test_hnsw_index_serves_with_plan_filters(built, model_home, embedder, tmp_path):
+    """The approximate index (chosen above `exact_limit` passages, or by POLICYQA_ANN) answers like the exact one."""
+    from rag.retriever import HybridRetriever
+
+    settings = _copy_home(built, model_home, tmp_path).with_(ann="hnsw")
+    manifest = build_index(settings, embedder, progress=lambda _: None)
+    assert manifest["dense"]["kind"] == "hnsw" and manifest["build"]["embedded"] == 0
+    auto = settings.with_(ann="auto", exact_limit=10)
+    from rag.index import ann_kind
+
+    assert ann_kind(auto, 11) == "hnsw" and ann_kind(auto, 10) == "flat"
+    retriever = HybridRetriever(SearchIndex.open(settings.index_dir, settings), embedder, settings)
+    hits = retriever.search("都江堰数字孪生", k=3, mode="dense")
+    assert hits[0].item_path == "二、(三)专栏4"
+    filtered = retriever.search("人才", k=5, plans=["jinan-2022"], mode="dense")
+    assert filtered and {h.plan_id for h in filtered} == {"jinan-2022"}
