@@ -21,7 +21,7 @@ from .checksum import file_sha256
 from .errors import BadInputError, IngestError, NotBuiltError, NotFoundError
 from .metadata import build_meta
 from .noise import Dropped
-from .readers import SUPPORTED_SUFFIXES, read_document
+from .readers import read_document
 from .settings import Settings
 from .structure import ParsedDocument, parse_document, path_within
 from .types import Clause, PlanMeta
@@ -237,6 +237,3 @@ class Library:
             if errors and not self.plan_ids():
                 raise NotBuiltError("; ".join(str(e) for e in errors))
 
-
-def supported(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_SUFFIXES

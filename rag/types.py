@@ -29,6 +29,8 @@ class Clause:
     chunk_id: str = ""
 
     def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"clause kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if not self.chunk_id:
             object.__setattr__(self, "chunk_id", clause_id(self.plan_id, self.item_path, self.text))
 

@@ -12,7 +12,7 @@ import gradio as gr
 
 from rag.answer import Answer, Answerer, Turn
 
-from .render import CSS, answer_html, answer_text, clause_html, meta_markdown, outline_html
+from .render import CSS, answer_html, clause_html, meta_markdown, outline_html
 
 EXAMPLES = [
     "济南对入选新型智慧城市试点示范的项目补助多少?",  # a fact with a number
@@ -92,4 +92,4 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
     return demo
 
 
-__all__ = ["build_ui", "answer_text", "CSS"]
+__all__ = ["build_ui", "CSS"]

@@ -34,14 +34,6 @@ def answer_html(result: Answer, covered_regions: list[str]) -> str:
     return f'<div class="pqa-answer">{body}</div><div class="pqa-citations">{"".join(items)}</div>'
 
 
-def answer_text(result: Answer) -> str:
-    """Plain text of an answer with its citations (what the copy button copies)."""
-    lines = [result.answer]
-    for c in result.citations:
-        lines.append(f"[{c.n}] 《{c.plan_title}》{c.item_path} {c.item_title}")
-    return "\n".join(lines)
-
-
 def meta_markdown(meta: PlanMeta) -> str:
     region = meta.region
     where = f"{region.name}({region.level}" + (f",属{region.parent})" if region.parent else ")") if region else "未载明"
