@@ -100,3 +100,17 @@ def cli(built, monkeypatch):
     monkeypatch.setenv("POLICYQA_HOME", str(built.home))
     monkeypatch.setenv("POLICYQA_CORPUS", str(built.corpus))
     return main
+
+
+@pytest.fixture
+def run_batch(cli, tmp_path, capsys):
+    """Run `policyqa COMMAND --batch FILE --json ARGS` on `rows`; returns the printed objects, in order."""
+    import json
+
+    def run(command: str, rows: list[dict], *args: str) -> list[dict]:
+        batch = tmp_path / f"{command}-batch.jsonl"
+        batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        assert cli([command, "--batch", str(batch), "--json", *args]) == 0
+        return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+    return run

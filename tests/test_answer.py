@@ -138,12 +138,9 @@ def test_quality_on_the_evaluation_questions(answerer):
     assert report["compare_coverage"] >= 0.9
 
 
-def test_ask_cli_contract_and_exit_codes(cli, monkeypatch, tmp_path, capsys):
-    batch = tmp_path / "q.jsonl"
-    batch.write_text('{"id": "b", "question": "上海对元宇宙企业有什么补贴?"}\n'
-                     '{"id": "a", "question": "都江堰数字孪生", "type": "fact"}\n', encoding="utf-8")
-    assert cli(["ask", "--batch", str(batch), "--json", "--top-k", "2"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+def test_ask_cli_contract_and_exit_codes(cli, run_batch, monkeypatch, tmp_path, capsys):
+    rows = run_batch("ask", [{"id": "b", "question": "上海对元宇宙企业有什么补贴?"},
+                             {"id": "a", "question": "都江堰数字孪生", "type": "fact"}], "--top-k", "2")
     assert [r["id"] for r in rows] == ["b", "a"]
     assert rows[0]["no_answer"] is True and rows[0]["citations"] == []
     assert {"id", "question", "answer", "no_answer", "citations", "latency_ms"} <= set(rows[1])

@@ -70,12 +70,9 @@ def test_hits_carry_the_ranks_that_explain_them(retriever):
     assert bm25_only == [] or all(h.dense_rank is None for h in bm25_only)
 
 
-def test_search_cli_json_contract(cli, tmp_path, capsys):
-    batch = tmp_path / "q.jsonl"
-    batch.write_text('{"id": "q1", "question": "都江堰数字孪生", "type": "fact"}\n'
-                     '{"id": "q2", "question": "江苏5G-A"}\n', encoding="utf-8")
-    assert cli(["search", "--batch", str(batch), "--json", "--top-k", "3"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+def test_search_cli_json_contract(cli, run_batch, tmp_path, capsys):
+    rows = run_batch("search", [{"id": "q1", "question": "都江堰数字孪生", "type": "fact"},
+                                {"id": "q2", "question": "江苏5G-A"}], "--top-k", "3")
     assert [r["id"] for r in rows] == ["q1", "q2"]
     keys = {"rank", "plan_id", "item_path", "item_title", "text", "chunk_id", "score", "lexical_rank", "dense_rank"}
     assert all(len(r["hits"]) == 3 and keys <= set(r["hits"][0]) for r in rows)
