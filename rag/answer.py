@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -209,7 +209,7 @@ class Answerer:
         region_plans, _ = self._region_plans(places)
         if places and not region_plans:
             return None
-        query = (self._strip_places(text) if places else text) or text
+        query = self._topic(text, places)
         probe = self.retriever.retrieve(query, k=1, plans=region_plans or None)
         return self._signals(query, is_english(text), probe.top_dense)
 
@@ -240,8 +240,7 @@ class Answerer:
         if places and plans and not scope:
             return self._no_answer(question, "region_not_covered", english, regions, uncovered, resolved)
 
-        query = self._strip_places(text) if places else text
-        query = query or text
+        query = self._topic(text, places)
         compare = bool(_COMPARE.search(text)) and (len(scope) != 1)
         probe = self.retriever.retrieve(query, k=top_k, plans=scope or None)
         if self._out_of_scope(probe, self._signals(query, english, probe.top_dense)):
@@ -269,16 +268,15 @@ class Answerer:
         if not candidates:
             return []
         wants = self._wants(text)
-        tokens = set(self.index.lexicon.tokenize(text))
-        weight = sum(self.idf.get(t, 1.0) for t in tokens) or 1.0
+        tokens, weight = self._terms(text)
 
         def value(c: Clause) -> float:
             quote = self._best_sentence(c, tokens, weight, wants, vector)
-            return sum(weight for shape, weight in wants if shape.search(quote)) + (0.5 if c.kind == "notice" else 0.0)
+            return sum(w for shape, w in wants if shape.search(quote)) + (0.5 if c.kind == "notice" else 0.0)
 
-        ranked = sorted(candidates, key=lambda c: (-value(c), c.order))[:top_k]
-        return [Hit(i, c.plan_id, c.item_path, c.item_title, c.text, c.chunk_id, round(value(c), 4), None, None,
-                    c.kind, c.parents) for i, c in enumerate(ranked, start=1)]
+        ranked = sorted(((value(c), c) for c in candidates), key=lambda vc: (-vc[0], vc[1].order))[:top_k]
+        return [Hit(i, c.plan_id, c.item_path, c.item_title, c.text, c.chunk_id, round(v, 4), None, None,
+                    c.kind, c.parents) for i, (v, c) in enumerate(ranked, start=1)]
 
     def _unstated(self, text: str, citations: list[Citation], english: bool) -> str:
         """Say so when the quoted text does not state the fact asked for (no guess from elsewhere)."""
@@ -299,11 +297,20 @@ class Answerer:
 
     def _strip_places(self, text: str) -> str:
         """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`."""
-        for place in sorted(self.jurisdictions.gazetteer.find(text), key=lambda p: -len(p.name)):
-            for alias, codes in self.jurisdictions.gazetteer.aliases.items():
-                if place.code in codes:
-                    text = text.replace(alias, "")
+        gazetteer = self.jurisdictions.gazetteer
+        for place in sorted(gazetteer.find(text), key=lambda p: -len(p.name)):
+            for alias in gazetteer.names_of(place.code):
+                text = text.replace(alias, "")
         return re.sub(r"\s+", " ", text).strip()
+
+    def _topic(self, text: str, places: list[Place]) -> str:
+        """What to search for: the question without the places it names (the whole question if that is all)."""
+        return (self._strip_places(text) if places else text) or text
+
+    def _terms(self, question: str) -> tuple[set[str], float]:
+        """The question's words for choosing a sentence, and their total idf (the lexical score's denominator)."""
+        tokens = set(self.index.lexicon.tokenize(question))
+        return tokens, sum(self.idf.get(t, 1.0) for t in tokens) or 1.0
 
     def _region_plans(self, places: list[Place]) -> tuple[list[str], list[str]]:
         plans, uncovered = [], []
@@ -337,8 +344,7 @@ class Answerer:
                 found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector).hits
                 if found:
                     per_plan[plan_id] = found
-        tokens = set(self.index.lexicon.tokenize(query))
-        weight = sum(self.idf.get(t, 1.0) for t in tokens) or 1.0
+        tokens, weight = self._terms(query)
         wants = self._wants(query)
         best = []
         for candidates in per_plan.values():
@@ -347,8 +353,7 @@ class Answerer:
                 return sum(w for shape, w in wants if shape.search(quote))
             best.append(max(candidates, key=lambda h: (fit(h), h.score)))
         hits = sorted(best, key=lambda h: -h.score)
-        return [Hit(i, h.plan_id, h.item_path, h.item_title, h.text, h.chunk_id, h.score, h.lexical_rank,
-                    h.dense_rank, h.kind, h.parents) for i, h in enumerate(hits, start=1)]
+        return [replace(h, rank=i) for i, h in enumerate(hits, start=1)]
 
     def _from_clause(self, question: str, text: str, previous: Turn, english: bool) -> Answer:
         """`这一条的责任单位是谁?`: answer from the clause the previous answer cited first."""
@@ -365,8 +370,7 @@ class Answerer:
 
     # ----- quotes ------------------------------------------------------------------------------------
     def _cite(self, hits: list[Hit], question: str, vector: np.ndarray | None) -> list[Citation]:
-        tokens = set(self.index.lexicon.tokenize(question))
-        weight = sum(self.idf.get(t, 1.0) for t in tokens) or 1.0
+        tokens, weight = self._terms(question)
         wants = self._wants(question)
         citations = []
         for n, hit in enumerate(hits, start=1):

@@ -132,12 +132,10 @@ def read_batch(path: str) -> list[dict]:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from .embedding import Embedder, ModelSpec
+    from .embedding import Embedder
     from .index import build_index
 
-    spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
-    embedder = Embedder(spec, settings.home, settings.threads, _progress)
-    manifest = build_index(settings, embedder, _progress, full=args.full)
+    manifest = build_index(settings, Embedder.from_settings(settings, _progress), _progress, full=args.full)
     counts, build = manifest["counts"], manifest["build"]
     print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
           f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "
@@ -224,7 +222,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from .answer import open_answerer
     from .api import create_app
-    from .embedding import Embedder, ModelSpec
+    from .embedding import Embedder
     from .errors import NotBuiltError
     from .index import build_index
 
@@ -234,8 +232,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if "calibration" in str(exc):
             raise
         _progress(f"{exc}\nbuilding it now …")
-        spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
-        build_index(settings, Embedder(spec, settings.home, settings.threads, _progress), _progress)
+        build_index(settings, Embedder.from_settings(settings, _progress), _progress)
         answerer = open_answerer(settings, _progress)
     import threading
 

@@ -118,6 +118,12 @@ class Embedder:
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
 
+    @classmethod
+    def from_settings(cls, settings, progress=print) -> "Embedder":
+        """The model the settings name, with its prefixes (materialised first when it is the built-in one)."""
+        spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
+        return cls(spec, settings.home, settings.threads, progress)
+
     def _encode(self, texts: Sequence[str], prefix: str, batch_size: int, show_progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)

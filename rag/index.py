@@ -57,6 +57,11 @@ class IndexInvalidError(NotBuiltError):
     """The index on disk is missing, corrupt or built for other settings; the message names the file."""
 
 
+def text_key(text: str) -> str:
+    """What identifies a text's vector in the embedding cache (incremental builds)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
 @dataclass(frozen=True)
 class Passage:
     pid: int
@@ -66,7 +71,7 @@ class Passage:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:20]
+        return text_key(self.text)
 
 
 def _split_long(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
@@ -272,9 +277,6 @@ def build_index(settings: Settings, embedder, progress: Callable[[str], None] = 
             sentences.append({"chunk_id": c.chunk_id, "start": a, "end": b})
             sentence_texts.append(c.text[a:b])
 
-    def key(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-
     cache: dict[str, np.ndarray] = {}
     live = live_index_dir(settings)
     if not full:
@@ -285,21 +287,21 @@ def build_index(settings: Settings, embedder, progress: Callable[[str], None] = 
                 for cid, spans in old.sentences_of.items():
                     text = old.by_id[cid].text
                     for row, a, b in spans:
-                        cache[key(text[a:b])] = old.sentence_vectors[row]
+                        cache[text_key(text[a:b])] = old.sentence_vectors[row]
         except NotBuiltError:
             cache = {}
     todo = [p for p in passages if p.key not in cache]
-    todo_sentences = sorted({t for t in sentence_texts if key(t) not in cache})
-    reused = sum(p.key in cache for p in passages) + sum(key(t) in cache for t in sentence_texts)
+    todo_sentences = sorted({t for t in sentence_texts if text_key(t) not in cache})
+    reused = sum(p.key in cache for p in passages) + sum(text_key(t) in cache for t in sentence_texts)
     progress(f"{len(passages)} passages and {len(sentences)} sentences from {len(clauses)} clauses of "
              f"{len(plans)} plans; embedding {len(todo) + len(todo_sentences)}, reusing {reused}")
     fresh = embedder.passages([p.text for p in todo] + todo_sentences,
                               show_progress=len(todo) + len(todo_sentences) > 0)
     cache.update({p.key: v for p, v in zip(todo, fresh)})
-    cache.update({key(t): v for t, v in zip(todo_sentences, fresh[len(todo):])})
+    cache.update({text_key(t): v for t, v in zip(todo_sentences, fresh[len(todo):])})
     vectors = np.stack([cache[p.key] for p in passages]).astype(np.float32) if passages else \
         np.zeros((0, embedder.dim), np.float32)
-    sentence_vectors = np.stack([cache[key(t)] for t in sentence_texts]).astype(np.float32) if sentences else \
+    sentence_vectors = np.stack([cache[text_key(t)] for t in sentence_texts]).astype(np.float32) if sentences else \
         np.zeros((0, embedder.dim), np.float32)
 
     bm25 = BM25.from_tokens([lexicon.tokenize(p.text) for p in passages], lexicon.tokenize)

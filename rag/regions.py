@@ -47,6 +47,17 @@ class Gazetteer:
     places: dict[str, Place]
     aliases: dict[str, list[str]] = field(default_factory=dict)  # alias -> codes
     english: dict[str, list[str]] = field(default_factory=dict)
+    _names: dict[str, list[str]] | None = None  # code -> aliases, built on first use
+
+    def names_of(self, code: str) -> list[str]:
+        """Every (Chinese) name a place is found by, in the order they were added."""
+        if self._names is None:
+            names: dict[str, list[str]] = {}
+            for alias, codes in self.aliases.items():
+                for c in codes:
+                    names.setdefault(c, []).append(alias)
+            self._names = names
+        return self._names.get(code, [])
 
     def find(self, text: str) -> list[Place]:
         """Places named in `text`, longest match first at each position, in order of appearance."""

@@ -20,11 +20,15 @@ def node_chain(clause: Clause) -> list[tuple[str, str]]:
     return list(zip(labels, titles))
 
 
+def region_label(region) -> str:
+    """`永川区(县级,属重庆市)`, or 未载明."""
+    if not region:
+        return NOT_STATED
+    return region.name + f"({region.level}" + (f",属{region.parent}" if region.parent else "") + ")"
+
+
 def meta_lines(meta: PlanMeta) -> list[str]:
-    region = meta.region
-    where = NOT_STATED
-    if region:
-        where = region.name + (f"({region.level}" + (f",属{region.parent}" if region.parent else "") + ")")
+    where = region_label(meta.region)
     lines = [f"《{meta.title or NOT_STATED}》  [{meta.plan_id}]",
              f"  地区: {where}",
              f"  文号: {meta.doc_number or NOT_STATED}",

@@ -170,10 +170,8 @@ class HybridRetriever:
 
 def open_retriever(settings: Settings, progress=print) -> HybridRetriever:
     """Load the embedding model and the verified index (the index must exist: `policyqa index`)."""
-    from .embedding import Embedder, ModelSpec
+    from .embedding import Embedder
     from .index import SearchIndex, live_index_dir
 
     index = SearchIndex.open(live_index_dir(settings), settings)
-    spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
-    embedder = Embedder(spec, settings.home, settings.threads, progress)
-    return HybridRetriever(index, embedder, settings)
+    return HybridRetriever(index, Embedder.from_settings(settings, progress), settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from rag.answer import Answer
-from rag.render import ZONES, node_chain
+from rag.render import ZONES, node_chain, region_label
 from rag.types import Clause, PlanMeta
 
 
@@ -35,8 +35,7 @@ def answer_html(result: Answer, covered_regions: list[str]) -> str:
 
 
 def meta_markdown(meta: PlanMeta) -> str:
-    region = meta.region
-    where = f"{region.name}({region.level}" + (f",属{region.parent})" if region.parent else ")") if region else "未载明"
+    where = region_label(meta.region)
     rows = [("地区", where), ("文号", meta.doc_number), ("印发机关", meta.issuer), ("印发日期", meta.issued_on),
             ("实施期限", meta.period), ("信息来源", meta.source)]
     table = "\n".join(f"| {k} | {escape(v) if v else '未载明'} |" for k, v in rows)
