@@ -31,6 +31,10 @@ _CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措�
 _PLAN_REF = re.compile(r"这个计划|该计划|这份计划|这份文件|该文件|这个文件|this plan", re.I)
 _FOLLOW_UP_TAIL = re.compile(r"(?:呢|的呢|怎么样|如何|又如何)[??]?$|^(?:那|那么|那么在|还有|and|what about)", re.I)
 _ENGLISH = re.compile(r"[A-Za-z]")
+# a neighbouring sentence scoring this share of the best one is quoted with it, up to QUOTE_MAX characters
+NEIGHBOUR_SHARE = 0.7
+QUOTE_MAX = 160
+_OWNER = re.compile(r"责任单位")
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.
 _META_INTENTS = (
     (re.compile(r"文号|发文字号|document number", re.I), re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")),
@@ -38,7 +42,7 @@ _META_INTENTS = (
     (re.compile(r"谁|哪个部门|哪些部门|哪个机关|机关|哪个单位|发布单位|issued|issuer|which (?:department|body)", re.I),
      re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中心|院|会|室)(?:$|等|联合)")),
     # who is responsible for an item: the plans name it in `(责任单位:…)`
-    (re.compile(r"负责|责任单位|牵头|主管|responsible", re.I), re.compile(r"责任单位")),
+    (re.compile(r"负责|责任单位|牵头|主管|responsible", re.I), _OWNER),
 )
 
 
@@ -397,6 +401,7 @@ class Answerer:
         rows = [r for r, _, _ in spans]
         dense = (self.index.sentence_vectors[rows] @ vector[0]) if vector is not None else np.zeros(len(rows))
         lo, hi = float(dense.min()), float(dense.max())
+        asks_owner = any(shape is _OWNER for shape, _ in wants)
         scores = []
         for (row, a, b), d in zip(spans, dense):
             sentence = clause.text[a:b]
@@ -404,7 +409,9 @@ class Answerer:
             lexical = sum(self.idf.get(t, 1.0) for t in tokens & words) / weight
             semantic = (float(d) - lo) / (hi - lo) if hi > lo else 0.0
             bonus = sum(w for shape, w in wants if shape.search(sentence))
-            scores.append(lexical + 0.6 * semantic + bonus)
+            # `(责任单位:…)` answers who is responsible, never what is done
+            owner_only = not asks_owner and _OWNER.match(sentence.strip("(()) "))
+            scores.append(lexical + 0.6 * semantic + bonus - (1.0 if owner_only else 0.0))
         # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer
         strict = [w for w, weight in wants if weight >= 1]
         stating = [i for i, (_, a, b) in enumerate(spans) if any(w.search(clause.text[a:b]) for w in strict)]
@@ -422,6 +429,15 @@ class Answerer:
         # a heading-like first sentence says little alone: take the next one with it
         if end - start < 12 and best + 1 < len(spans):
             end = spans[best + 1][2]
+        elif shape is None and not stating and scores[best] > 0:
+            # a neighbour that answers nearly as well belongs to the same answer (a measure said in two sentences)
+            near = [j for j in (best - 1, best + 1)
+                    if 0 <= j < len(spans) and scores[j] >= NEIGHBOUR_SHARE * scores[best]
+                    and not _OWNER.search(clause.text[spans[j][1]:spans[j][2]])]
+            if near:
+                j = max(near, key=lambda i: scores[i])
+                if max(end, spans[j][2]) - min(start, spans[j][1]) <= QUOTE_MAX:
+                    start, end = min(start, spans[j][1]), max(end, spans[j][2])
         return clause.text[start:end]
 
     # ----- text --------------------------------------------------------------------------------------
