@@ -15,12 +15,19 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import BadInputError
+from .match import APPLIES, ELSEWHERE, HONESTY, MAX_FIELD_CHARS, MAYBE, Matcher, Profile
 from .regions import Jurisdictions, Place
 from .retriever import HybridRetriever
+from .tags import Vocabulary
 from .textnorm import normalize_text
 from .types import Clause, Hit
 
 MAX_QUESTION_CHARS = 2000
+# a company describing itself and asking what support it can get
+_SELF = re.compile(r"(?:我们|我司|本公司|我公司|本企业|我是)[^??]{0,40}?(?:公司|企业|厂|工作室|团队|初创|创业)")
+_ASKS_SUPPORT = re.compile(r"政策|支持|补贴|补助|扶持|适用|享受|申请|优惠|奖励")
+_SIZE_WORDS = (("中小企业", "中小"), ("小微", "小型"), ("小型", "小型"), ("微型", "微型"), ("中型", "中型"),
+               ("大型", "大型"))
 _QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目标|金额|额度|比例|上限|最高|补助|补贴|奖励|资助|"
                        r"how much|how many|how large|how big|target|amount|percent|subsid", re.I)
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
@@ -72,6 +79,7 @@ class Answer:
     reason: str | None = None  # why there is no answer: region_not_covered | out_of_scope | not_found
     regions: list[str] = field(default_factory=list)  # places the question names
     resolved_question: str | None = None  # a follow-up rewritten with the previous turn's topic
+    match: dict[str, Any] | None = None  # a company describing itself: the matcher's result (rag/match.py)
 
     def to_dict(self) -> dict[str, Any]:
         d = {"id": self.id, "question": self.question, "answer": self.answer, "no_answer": self.no_answer,
@@ -79,6 +87,8 @@ class Answer:
              "reason": self.reason, "regions": self.regions}
         if self.resolved_question:
             d["resolved_question"] = self.resolved_question
+        if self.match is not None:
+            d["match"] = self.match
         return d
 
 
@@ -163,6 +173,7 @@ class Answerer:
         df = np.diff(self.index.bm25.weights.indptr)
         self.idf = {t: float(np.log(1 + n_docs / max(1, df[i]))) for t, i in self.index.bm25.vocab.items()}
         self.share = {t: (df[i] + 0.01) / n_docs for t, i in self.index.bm25.vocab.items()}
+        self.matcher = Matcher(self.index, self.jurisdictions, Vocabulary.load())
 
     def keyness(self, query: str) -> float:
         """How typical of this library the question's most library-typical word is.
@@ -227,6 +238,8 @@ class Answerer:
             return self._from_clause(question, text, previous, english)
 
         places = self.jurisdictions.places_in(text)
+        if _SELF.search(text) and _ASKS_SUPPORT.search(text) and not english:
+            return self._match_company(question, text, places)
         resolved = None
         if previous and self._is_follow_up(text, places):
             topic = self._strip_places(normalize_text(previous.answer.resolved_question or previous.question))
@@ -264,6 +277,40 @@ class Answerer:
         if about_document:
             answer_text = self._unstated(text, citations, english) + answer_text
         return Answer(question, answer_text, False, citations, regions=regions, resolved_question=resolved)
+
+    def _match_company(self, question: str, text: str, places: list[Place]) -> Answer:
+        """`我们是杭州一家做VR头显的中小企业,有什么政策?`: the profile matcher's result, as cited quotes."""
+        if not places:
+            return Answer(question, "请说明企业所在地(省、市或区县),才能判断哪些计划的措施适用。", True, [],
+                          reason="region_missing")
+        size = next((v for k, v in _SIZE_WORDS if k in text), "")
+        stage = "初创" if re.search(r"初创|刚成立|创业", text) else ""
+        region = self.jurisdictions.gazetteer.full_name(places[0])
+        industry = self._strip_places(text)[:MAX_FIELD_CHARS]
+        result = self.matcher.match(Profile(region, industry, size, stage))
+        shown = [m for m in result.measures if m.applicability != ELSEWHERE]
+        citations = [Citation(n, m.plan_id, m.plan_title, m.item_path, m.item_title, m.quote, m.context,
+                              1.0 if m.applicability == APPLIES else 0.5, m.chunk_id)
+                     for n, m in enumerate(shown, start=1)]
+        p = result.profile
+        lines = [f"按企业情况匹配(地区:{p['location']}" + (f";规模:{size}" if size else "") +
+                 (f";阶段:{stage}" if stage else "") + "):"]
+        for label in (APPLIES, MAYBE):
+            group = [(c, m) for c, m in zip(citations, shown) if m.applicability == label]
+            if group:
+                lines.append(f"{label}:")
+                lines.extend(f"《{c.plan_title}》{c.item_path}({c.item_title}):“{c.quote}”[{c.n}]" for c, _ in group)
+        elsewhere = len(result.measures) - len(shown)
+        if not shown and not self._region_plans(places[:1])[0]:
+            lines.append(f"本库没有{region}的产业计划,其他地区计划的措施不适用。目前收录的计划覆盖:"
+                         f"{'、'.join(self.jurisdictions.covered_regions())}。")
+        elif not shown:
+            lines.append("本库中覆盖该地区的计划里,没有找到点名这类企业或这一领域的支持条款。")
+        if elsewhere:
+            lines.append("(其他地区计划中的措施因地域不适用,未列出。)")
+        lines.append(HONESTY)
+        return Answer(question, "\n".join(lines), not shown, citations, regions=[region],
+                      match=result.to_dict())
 
     def _document_clauses(self, plans: list[str], text: str, vector, top_k: int) -> list[Hit]:
         """Questions about the document itself: its issuing notice, and news paragraphs that report issuance."""

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .answer import MAX_QUESTION_CHARS, Answer, Answerer
 from .errors import BadInputError, NotFoundError, PolicyQAError
+from .match import MAX_FIELD_CHARS, Profile
 from .types import Hit
 
 MAX_BODY_BYTES = 64 * 1024
@@ -44,6 +45,14 @@ class SearchRequest(BaseModel):
     question: StrictStr = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: StrictInt = Field(default=5, ge=1, le=20)
     plans: list[StrictStr] | None = Field(default=None, max_length=50)
+
+
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    region: StrictStr = Field(min_length=1, max_length=MAX_FIELD_CHARS)
+    industry: StrictStr = Field(default="", max_length=MAX_FIELD_CHARS)
+    size: StrictStr = Field(default="", max_length=20)
+    stage: StrictStr = Field(default="", max_length=20)
 
 
 class SearchResponse(BaseModel):
@@ -130,6 +139,12 @@ def create_app(answerer: Answerer, lock: threading.Lock | None = None) -> FastAP
         with lock:
             result = answerer.answer(body.question, turns_from(body.history), top_k=body.top_k, plans=body.plans)
         return result.to_dict()
+
+    @app.post("/api/match")
+    def match(body: MatchRequest) -> dict:
+        profile = Profile.parse(body.region, body.industry, body.size, body.stage)
+        with lock:
+            return answerer.matcher.match(profile).to_dict()
 
     @app.post("/api/search", response_model=SearchResponse)
     def search(body: SearchRequest) -> dict:

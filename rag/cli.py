@@ -108,8 +108,9 @@ def check_query(text: str) -> str:
     return text
 
 
-def read_batch(path: str) -> list[dict]:
-    """JSONL with one {"id": ..., "question": ...} per line (other fields ignored)."""
+def read_batch(path: str, key: str = "question") -> list[dict]:
+    """JSONL with one {"id": ..., "question": ...} per line (other fields ignored); `key` names the field that
+    must be there (`profile` for profile files)."""
     from .errors import BadInputError
 
     try:
@@ -124,9 +125,12 @@ def read_batch(path: str) -> list[dict]:
             row = json.loads(line)
         except ValueError as exc:
             raise BadInputError(f"{path}:{no}: not a JSON object ({exc})") from exc
-        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
-            raise BadInputError(f"{path}:{no}: expected {{\"id\": ..., \"question\": \"...\"}}")
-        check_query(row["question"])
+        if key == "question":
+            if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+                raise BadInputError(f"{path}:{no}: expected {{\"id\": ..., \"question\": \"...\"}}")
+            check_query(row["question"])
+        elif not isinstance(row, dict) or not isinstance(row.get(key), dict):
+            raise BadInputError(f"{path}:{no}: expected {{\"id\": ..., \"{key}\": {{...}}}}")
         rows.append(row)
     return rows
 
@@ -328,6 +332,36 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from .match import Profile, open_matcher, render_text, score_profiles
+
+    if args.score:
+        rows = read_profiles(args.score)
+        result = score_profiles(open_matcher(settings), rows)
+        if args.json:
+            _print_json(result)
+        else:
+            print(f"{result['profiles']} profiles: 适用 precision {result['precision']}, recall {result['recall']} "
+                  f"({result['true_positives']} right, {result['false_positives']} extra, "
+                  f"{result['false_negatives']} missed); 适用 outside the company's region: "
+                  f"{result['cross_jurisdiction_applies']}")
+            for r in result["rows"]:
+                if r["extra"] or r["missed"]:
+                    print(f"  {r['id']}: extra {r['extra']} missed {r['missed']}")
+        return 0
+    profile = Profile.parse(args.region, args.industry, args.size, args.stage)  # bad input fails before loading
+    result = open_matcher(settings).match(profile)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(render_text(result, show_elsewhere=args.all))
+    return 0
+
+
+def read_profiles(path: str) -> list[dict]:
+    return read_batch(path, key="profile")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -369,6 +403,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ablate", action="store_true", help="also BM25 only, dense only, RRF, weighted, no dictionary")
     p.add_argument("--out", default=str(Path("eval") / "reports"), metavar="DIR", help="reports folder")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("match", help="support measures for a company profile: 适用 / 可能适用 / 不适用-地域")
+    p.add_argument("--region", help="where the company is (e.g. 杭州市, 历下区, 永川)")
+    p.add_argument("--industry", default="", help="what it does, in words (e.g. VR头显, 数字人直播)")
+    p.add_argument("--size", default="", help="大型 | 中型 | 小型 | 微型 | 中小")
+    p.add_argument("--stage", default="", help="初创 | 成长 | 成熟")
+    p.add_argument("--json", action="store_true", help="print the result object as JSON")
+    p.add_argument("--all", action="store_true", help="also list the measures of other regions' plans")
+    p.add_argument("--score", metavar="FILE", help="score 适用 against a gold profile file (eval/profiles.jsonl)")
+    p.set_defaults(func=cmd_match)
 
     p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")

@@ -13,6 +13,7 @@
   twins.json         相关报道 paragraphs that repeat a plan clause -> that clause
   sentences.jsonl    every clause's sentences as [start, end) spans; sentence_vectors.npy their vectors,
                      used to pick the quote that answers a question
+  measures.jsonl     support tags of every clause that grants or promises support (rag/tags.py)
 
 Builds are incremental (a passage whose text and model are unchanged keeps its vector) and atomic (written
 beside the live index, verified, then swapped in), so a crash or a bad document leaves the old index serving.
@@ -40,9 +41,10 @@ from .lexicon import Lexicon, quoted_coinages
 from .library import IngestResult, Library
 from .sentences import sentence_spans
 from .settings import Settings
+from .tags import ClauseTags, Vocabulary, tag_clauses
 from .types import Clause, PlanMeta
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
 MAX_PASSAGE_CHARS = 400  # well under the model's 512 tokens for Chinese text
 _SENTENCE = re.compile(r"(?<=[。!?;])")
@@ -121,6 +123,26 @@ def _twins(clauses: list[Clause]) -> dict[str, str]:
     return out
 
 
+def support_tags(clauses: list[Clause], plans: dict[str, PlanMeta], vocabulary: Vocabulary,
+                 twins: dict[str, str]) -> list[ClauseTags]:
+    """Tag the support clauses, each with its plan's region (full name), or for a news paragraph the places it
+    names inside that region (a local policy it reports)."""
+    from .regions import Jurisdictions
+
+    juris = Jurisdictions(plans.values())
+    gaz = juris.gazetteer
+    regions = {pid: [{"code": place.code, "name": gaz.full_name(place)}] for pid, place in juris.plan_place.items()}
+
+    def sub_places(plan_id: str, text: str) -> list[dict]:
+        own = juris.plan_place.get(plan_id)
+        if own is None:
+            return []
+        inside = [p for p in juris.places_in(text) if own.code in p.parents]
+        return [{"code": p.code, "name": gaz.full_name(p)} for p in inside]
+
+    return tag_clauses(clauses, vocabulary, regions, sub_places, twins)
+
+
 def versions() -> dict[str, str]:
     import faiss
     import jieba
@@ -155,8 +177,10 @@ class SearchIndex:
 
     def __init__(self, folder: Path, manifest: dict, clauses: list[Clause], plans: dict[str, PlanMeta],
                  passages: list[Passage], vectors: np.ndarray, bm25: BM25, dense, twins: dict[str, str],
-                 lexicon: Lexicon, sentences: list[dict], sentence_vectors: np.ndarray):
+                 lexicon: Lexicon, sentences: list[dict], sentence_vectors: np.ndarray,
+                 measures: list[ClauseTags] = ()):
         self.folder = folder
+        self.measures = list(measures)
         self.manifest = manifest
         self.clauses = clauses
         self.by_id = {c.chunk_id: c for c in clauses}
@@ -221,6 +245,11 @@ class SearchIndex:
             sentences = [json.loads(line) for line in
                          (folder / "sentences.jsonl").read_text(encoding="utf-8").splitlines() if line]
             sentence_vectors = np.load(folder / "sentence_vectors.npy")
+            if Vocabulary.load().checksum != manifest["tags"]["checksum"]:
+                raise IndexInvalidError(f"{folder / 'measures.jsonl'}: the support vocabulary changed since the "
+                                        f"index was built; {REBUILD}")
+            measures = [ClauseTags.from_dict(json.loads(line)) for line in
+                        (folder / "measures.jsonl").read_text(encoding="utf-8").splitlines() if line]
         except IndexInvalidError:
             raise
         except Exception as exc:  # a file that passed its checksum but does not parse: built by a bad build
@@ -232,7 +261,7 @@ class SearchIndex:
             raise IndexInvalidError(f"{folder / 'sentence_vectors.npy'}: {sentence_vectors.shape} vectors for "
                                     f"{len(sentences)} sentences; {REBUILD}")
         return cls(folder, manifest, clauses, plans, passages, vectors, bm25, dense, twins, lexicon, sentences,
-                   sentence_vectors)
+                   sentence_vectors, measures)
 
 
 def live_index_dir(settings: Settings) -> Path:
@@ -348,10 +377,14 @@ def _write_folder(folder: Path, settings: Settings, embedder, lexicon: Lexicon, 
                                                   indent=1), encoding="utf-8")
     (folder / "lexicon.json").write_text(json.dumps({"extra_terms": extra_terms}, ensure_ascii=False),
                                          encoding="utf-8")
-    (folder / "twins.json").write_text(json.dumps(_twins(clauses), ensure_ascii=False), encoding="utf-8")
+    twins = _twins(clauses)
+    (folder / "twins.json").write_text(json.dumps(twins, ensure_ascii=False), encoding="utf-8")
     np.save(folder / "vectors.npy", vectors)
     jsonl("sentences.jsonl", sentences)
     np.save(folder / "sentence_vectors.npy", sentence_vectors)
+    vocabulary = Vocabulary.load()
+    measures = support_tags(clauses, plans, vocabulary, twins)
+    jsonl("measures.jsonl", (m.to_dict() for m in measures))
     faiss.write_index(dense, str(folder / "dense.faiss"))
     bm25.save(folder)
     files = {f.name: {"sha256": file_sha256(f), "bytes": f.stat().st_size} for f in sorted(folder.iterdir())}
@@ -367,7 +400,8 @@ def _write_folder(folder: Path, settings: Settings, embedder, lexicon: Lexicon, 
         "corpus": {r.meta.plan_id: {"file": r.meta.file, "sha256": r.meta.sha256, "clauses": len(r.doc.clauses)}
                    for r in results},
         "counts": {"plans": len(plans), "clauses": len(clauses), "passages": len(passages),
-                   "sentences": len(sentences)},
+                   "sentences": len(sentences), "support_clauses": len(measures)},
+        "tags": {"checksum": vocabulary.checksum},
         "build": {"embedded": counts[0], "reused": counts[1],
                   "seconds": round(time.perf_counter() - started, 2)},
         "versions": versions(),

@@ -1,4 +1,5 @@
-"""The Gradio chat for staff: 问答 (multi-turn, cited answers) and 计划 (outline and metadata of each plan).
+"""The Gradio chat for staff: 问答 (multi-turn, cited answers), 政策匹配 (a company profile -> support measures)
+and 计划 (outline and metadata of each plan).
 
 Callbacks are a few lines each and call the same Answerer as the CLI and the API. Nothing here reads a path
 from user input.
@@ -11,8 +12,10 @@ from html import escape
 import gradio as gr
 
 from rag.answer import Answer, Answerer, Turn
+from rag.errors import BadInputError
+from rag.match import SIZES, STAGES, Profile
 
-from .render import CSS, answer_html, clause_html, meta_markdown, outline_html
+from .render import CSS, answer_html, clause_html, match_html, meta_markdown, outline_html
 
 EXAMPLES = [
     "济南对入选新型智慧城市试点示范的项目补助多少?",  # a fact with a number
@@ -45,6 +48,15 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
         chat = chat + [{"role": "user", "content": escape(message)},
                        {"role": "assistant", "content": answer_html(result, covered)}]
         return chat, turns + [(message, result)], ""
+
+    def match(region: str, industry: str, size: str, stage: str):
+        try:
+            profile = Profile.parse(region, industry, size, stage)
+            with lock:
+                result = answerer.matcher.match(profile)
+        except BadInputError as exc:
+            return f'<div class="pqa-noanswer">{escape(str(exc))}</div>'
+        return match_html(result)
 
     def clear():
         return [], [], ""
@@ -79,6 +91,15 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
                     send = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
                     reset = gr.Button("清空", scale=1)
                 gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+            with gr.Tab("政策匹配", id="match"):
+                gr.Markdown("填写企业情况,列出各计划中适用、可能适用的支持条款(原文引用),以及因地域不适用的条款。")
+                with gr.Row():
+                    m_region = gr.Textbox(label="所在地(必填)", placeholder="如 杭州市、历下区、永川", elem_id="m-region")
+                    m_industry = gr.Textbox(label="行业/业务", placeholder="如 VR头显、数字人直播", elem_id="m-industry")
+                    m_size = gr.Dropdown(choices=[""] + list(SIZES), value="", label="规模", elem_id="m-size")
+                    m_stage = gr.Dropdown(choices=[""] + list(STAGES), value="", label="阶段", elem_id="m-stage")
+                m_go = gr.Button("匹配", variant="primary", elem_id="m-go")
+                m_out = gr.HTML(elem_id="m-result")
             with gr.Tab("计划", id="plans"):
                 linked = gr.HTML(elem_id="linked-clause")
                 pick = gr.Dropdown(choices=plans, value=plans[0][1], label="计划", elem_id="plan-pick")
@@ -87,6 +108,7 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
         send.click(ask, [box, chat, turns, selected], [chat, turns, box])
         box.submit(ask, [box, chat, turns, selected], [chat, turns, box])
         reset.click(clear, None, [chat, turns, box])
+        m_go.click(match, [m_region, m_industry, m_size, m_stage], m_out)
         pick.change(show_plan, pick, [meta, outline])
         demo.load(open_linked, None, [tabs, linked, pick, meta, outline])
     return demo

@@ -102,3 +102,31 @@ CSS = """
 .pqa-outline details {margin-left: 14px;}
 .pqa-leaf p {margin: 4px 0 8px 14px; line-height: 1.6;}
 """
+
+
+def match_html(result) -> str:
+    """A MatchResult: 适用 and 可能适用 open, 不适用-地域 collapsed; each with quote, amounts, types and why."""
+    from rag.match import ELSEWHERE, ORDER
+
+    p = result.profile
+    head = " · ".join(escape(x) for x in (p["location"], p["industry"], p["size"], p["stage"]) if x)
+    parts = [f'<div class="pqa-answer"><strong>企业情况:</strong>{head}</div>']
+    for label in ORDER:
+        group = [m for m in result.measures if m.applicability == label]
+        items = []
+        for m in group:
+            amounts = f"<br>金额(原文):{escape('、'.join(m.amounts))}" if m.amounts else ""
+            items.append(
+                f'<details class="pqa-citation" {"" if label == ELSEWHERE else "open"}><summary>'
+                f'《{escape(m.plan_title)}》<span class="pqa-path">{escape(m.item_path)}</span> '
+                f'{escape(m.item_title)}</summary><div class="pqa-context">“{escape(m.quote)}”<br>'
+                f'措施:{escape("、".join(m.measure_types))}{amounts}<br>依据:{escape(m.why)}</div>'
+                f'<a class="pqa-link" href="?clause={escape(m.chunk_id)}" target="_blank">在计划中查看此条款</a>'
+                f'</details>')
+        body = "".join(items) or "<p>无</p>"
+        if label == ELSEWHERE:
+            body = f"<details><summary>展开 {len(group)} 条(其他地区的计划,仅供参考)</summary>{body}</details>"
+        parts.append(f'<div class="pqa-match-group" data-label="{escape(label)}"><h4>{escape(label)}'
+                     f'({len(group)})</h4>{body}</div>')
+    parts.append("".join(f"<p class='pqa-note'>{escape(n)}</p>" for n in result.notes))
+    return "".join(parts)
