@@ -18,7 +18,6 @@ from .errors import BadInputError
 from .match import APPLIES, ELSEWHERE, HONESTY, MAX_FIELD_CHARS, MAYBE, Matcher, Profile
 from .regions import Jurisdictions, Place
 from .retriever import HybridRetriever
-from .tags import Vocabulary
 from .textnorm import normalize_text
 from .types import Clause, Hit
 
@@ -173,7 +172,7 @@ class Answerer:
         df = np.diff(self.index.bm25.weights.indptr)
         self.idf = {t: float(np.log(1 + n_docs / max(1, df[i]))) for t, i in self.index.bm25.vocab.items()}
         self.share = {t: (df[i] + 0.01) / n_docs for t, i in self.index.bm25.vocab.items()}
-        self.matcher = Matcher(self.index, self.jurisdictions, Vocabulary.load())
+        self.matcher = Matcher(self.index, self.jurisdictions)
 
     def keyness(self, query: str) -> float:
         """How typical of this library the question's most library-typical word is.

@@ -336,7 +336,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from .match import Profile, open_matcher, render_text, score_profiles
 
     if args.score:
-        rows = read_profiles(args.score)
+        rows = read_batch(args.score, key="profile")
         result = score_profiles(open_matcher(settings), rows)
         if args.json:
             _print_json(result)
@@ -356,10 +356,6 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(render_text(result, show_elsewhere=args.all))
     return 0
-
-
-def read_profiles(path: str) -> list[dict]:
-    return read_batch(path, key="profile")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -178,9 +178,10 @@ class SearchIndex:
     def __init__(self, folder: Path, manifest: dict, clauses: list[Clause], plans: dict[str, PlanMeta],
                  passages: list[Passage], vectors: np.ndarray, bm25: BM25, dense, twins: dict[str, str],
                  lexicon: Lexicon, sentences: list[dict], sentence_vectors: np.ndarray,
-                 measures: list[ClauseTags] = ()):
+                 measures: list[ClauseTags], vocabulary: Vocabulary):
         self.folder = folder
-        self.measures = list(measures)
+        self.measures = measures
+        self.vocabulary = vocabulary  # the support vocabulary the tags were made with (checksum verified)
         self.manifest = manifest
         self.clauses = clauses
         self.by_id = {c.chunk_id: c for c in clauses}
@@ -245,7 +246,8 @@ class SearchIndex:
             sentences = [json.loads(line) for line in
                          (folder / "sentences.jsonl").read_text(encoding="utf-8").splitlines() if line]
             sentence_vectors = np.load(folder / "sentence_vectors.npy")
-            if Vocabulary.load().checksum != manifest["tags"]["checksum"]:
+            vocabulary = Vocabulary.load()
+            if vocabulary.checksum != manifest["tags"]["checksum"]:
                 raise IndexInvalidError(f"{folder / 'measures.jsonl'}: the support vocabulary changed since the "
                                         f"index was built; {REBUILD}")
             measures = [ClauseTags.from_dict(json.loads(line)) for line in
@@ -261,7 +263,7 @@ class SearchIndex:
             raise IndexInvalidError(f"{folder / 'sentence_vectors.npy'}: {sentence_vectors.shape} vectors for "
                                     f"{len(sentences)} sentences; {REBUILD}")
         return cls(folder, manifest, clauses, plans, passages, vectors, bm25, dense, twins, lexicon, sentences,
-                   sentence_vectors, measures)
+                   sentence_vectors, measures, vocabulary)
 
 
 def live_index_dir(settings: Settings) -> Path:

@@ -39,8 +39,6 @@ _STATUS = (("专精特新", re.compile(r"专精特新|小巨人|单项冠军")),
            ("人才", re.compile(r"高层次人才|领军人才|人才团队|创新团队")),
            ("中小企业", re.compile(r"中小企业|中小微|小微")))
 _NOT_COMPANY = re.compile(r"高校|大学|学院|科研院所|研究院|研究所|实验室")
-# headings whose clauses describe goals or principles, not measures
-_NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位")
 _ALL_FIRMS = re.compile(r"元宇宙(?:领域|相关|行业|生态)?企业")
 # headings whose clauses support the plan's enterprises whatever their line of business
 _GENERAL = re.compile(r"保障措施|保障|政策措施")
@@ -125,10 +123,10 @@ def _local(tags: ClauseTags, line: set[str]) -> ClauseTags:
 class Matcher:
     """`match(profile)` -> MatchResult over the index's tagged clauses."""
 
-    def __init__(self, index, jurisdictions: Jurisdictions, vocabulary: Vocabulary):
+    def __init__(self, index, jurisdictions: Jurisdictions):
         self.index = index
         self.jurisdictions = jurisdictions
-        self.vocabulary = vocabulary
+        self.vocabulary: Vocabulary = index.vocabulary  # the one the index's tags were made with
 
     def locate(self, region: str) -> Place:
         gaz = self.jurisdictions.gazetteer
@@ -149,10 +147,12 @@ class Matcher:
         place = self.locate(profile.region)
         gaz = self.jurisdictions.gazetteer
         line = {p.code for p in gaz.lineage(place)}
-        text = " ".join(x for x in (profile.industry, profile.size, profile.stage) if x)
         domains = self.vocabulary.find("domain", profile.industry)
         kinds: dict[str, str] = {}  # beneficiary label -> the profile words that make the company one
-        if not _NOT_COMPANY.search(profile.industry):
+        institution = _NOT_COMPANY.search(profile.industry)
+        if institution:
+            kinds["高校科研院所"] = f"描述“{institution.group(0)}”"
+        else:
             kinds[_GENERIC] = "企业"
         for label in SIZES.get(profile.size, ()):
             kinds[label] = f"规模“{profile.size}”"
@@ -162,8 +162,6 @@ class Matcher:
             m = shape.search(profile.industry)
             if m:
                 kinds.setdefault(label, f"行业描述“{m.group(0)}”")
-        if _NOT_COMPANY.search(profile.industry):
-            kinds["高校科研院所"] = f"描述“{_NOT_COMPANY.search(profile.industry).group(0)}”"
         notes = [HONESTY]
         if profile.industry and not domains:
             notes.append(f"行业描述“{profile.industry}”里没有认出领域词(如 VR终端、数字人、数字孪生、工业元宇宙、"
@@ -174,8 +172,6 @@ class Matcher:
             clause = clauses[tags.chunk_id]
             if tags.source == "news":
                 tags = _local(tags, line)
-            if _NOT_MEASURE.search(clause.item_title) or any(_NOT_MEASURE.search(p) for p in clause.parents):
-                continue
             verdict = self._judge(tags, clause, domains, kinds)
             if verdict is None:
                 continue
@@ -196,13 +192,14 @@ class Matcher:
                                     tags.chunk_id))
         measures.sort(key=lambda m: (ORDER[m.applicability], m.plan_id, clauses[m.chunk_id].order))
         notes.extend(self._plan_notes(measures))
-        counts = {k: sum(m.applicability == k for m in measures) for k in ORDER}
-        notes.append(f"共 {counts[APPLIES]} 条适用、{counts[MAYBE]} 条可能适用、{counts[ELSEWHERE]} 条因地域不适用"
-                     f"(仅供参考)。")
         resolved = {"region": profile.region, "location": gaz.full_name(place), "industry": profile.industry,
                     "size": profile.size, "stage": profile.stage, "domains": domains,
                     "kinds": sorted(kinds)}
-        return MatchResult(resolved, measures, notes)
+        result = MatchResult(resolved, measures, notes)
+        counts = result.counts()
+        notes.append(f"共 {counts[APPLIES]} 条适用、{counts[MAYBE]} 条可能适用、{counts[ELSEWHERE]} 条因地域不适用"
+                     f"(仅供参考)。")
+        return result
 
     def _judge(self, tags: ClauseTags, clause, domains: dict[str, list[str]], kinds: dict[str, str]):
         """None when the clause is not for this company; else what fits and the sentence to quote."""
@@ -279,7 +276,7 @@ def open_matcher(settings) -> Matcher:
     from .index import SearchIndex, live_index_dir
 
     index = SearchIndex.open(live_index_dir(settings), settings)
-    return Matcher(index, Jurisdictions(index.plans.values()), Vocabulary.load())
+    return Matcher(index, Jurisdictions(index.plans.values()))
 
 
 def render_text(result: MatchResult, show_elsewhere: bool = False) -> str:

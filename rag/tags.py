@@ -17,7 +17,6 @@ from .types import Clause
 
 SECTIONS = ("measure", "beneficiary", "domain", "actor")
 GENERIC = "企业"  # the beneficiary label that names no particular kind of company
-TYPED_HEAD = "企业"
 TYPED = "企业·"  # prefix of a beneficiary label for enterprises of one line of business: `企业·电商消费`
 # amounts and rates as written: 10%, 最高100万元, 1000万元, 20万平方米, 1000平方米3年租金, 1亿元
 _AMOUNT = re.compile(r"(?:最高(?:补助|奖励|给予)?)?\d+(?:\.\d+)?(?:%|万元|亿元|元|万平方米|平方米(?:\d+年租金)?)")
@@ -79,7 +78,7 @@ class Vocabulary:
             if label != GENERIC:
                 for w in words:
                     text = text.replace(w, "\0" * len(w))  # `中小企业` is not an untyped `企业`
-        for m in re.finditer(TYPED_HEAD, text):
+        for m in re.finditer(GENERIC, text):
             if m.start() > 0 and text[m.start() - 1] == "\0":
                 continue  # the tail of `龙头企业`, `单项冠军企业`: already read as that kind
             before = text[max(0, m.start() - 6):m.start()].lower()
@@ -155,6 +154,8 @@ class ClauseTags:
 
 # clause kinds that can hold a measure; a plan's preamble, goals and notice promise nothing to anyone
 _SUPPORT_KINDS = ("item", "heading", "column_entry", "news")
+# headings whose clauses describe goals or principles, not measures
+_NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位")
 
 
 def tag_clauses(clauses: Iterable[Clause], vocabulary: Vocabulary, plan_regions: dict[str, list[dict]],
@@ -164,6 +165,8 @@ def tag_clauses(clauses: Iterable[Clause], vocabulary: Vocabulary, plan_regions:
     out = []
     for clause in clauses:
         if clause.kind not in _SUPPORT_KINDS or clause.chunk_id in twins:
+            continue
+        if _NOT_MEASURE.search(clause.item_title) or any(_NOT_MEASURE.search(p) for p in clause.parents):
             continue
         tags = tag_clause(clause, vocabulary)
         if not tags:
