@@ -40,15 +40,25 @@ _ENGLISH = re.compile(r"[A-Za-z]")
 # a neighbouring sentence scoring this share of the best one is quoted with it, up to QUOTE_MAX characters
 NEIGHBOUR_SHARE = 0.7
 QUOTE_MAX = 160
+# a question naming an item by at least this share of its heading's words gets the whole item quoted (≤ ITEM_QUOTE_MAX)
+ITEM_NAMED = 0.5
+ITEM_QUOTE_MAX = 300
+_TITLED = ("item", "heading", "column_entry", "goal")
 _OWNER = re.compile(r"责任单位")
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.
+_DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
+_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
+_BODY = re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中心|院|会|室)(?:$|等|联合)")
+_SALUTATION = re.compile(r"^各[^。;;]{2,}[::]$")  # whom a notice is addressed to: `各市(州)经济和信息化局……:`
+_ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
 _META_INTENTS = (
-    (re.compile(r"文号|发文字号|document number", re.I), re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")),
-    (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")),
+    (re.compile(r"文号|发文字号|document number", re.I), _DOC_NUMBER),
+    (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), _DATE),
     (re.compile(r"谁|哪个部门|哪些部门|哪个机关|机关|哪个单位|发布单位|issued|issuer|which (?:department|body)", re.I),
-     re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中心|院|会|室)(?:$|等|联合)")),
+     _BODY),
     # who is responsible for an item: the plans name it in `(责任单位:…)`
     (re.compile(r"负责|责任单位|牵头|主管|responsible", re.I), _OWNER),
+    (_ADDRESSEES, _SALUTATION),
 )
 
 
@@ -131,12 +141,14 @@ class Signals:
 
 
 _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|plan|document|policy", re.I)
-_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|哪天|哪一天|何时|什么时候|日期|机关|哪个部门|哪些部门|"
-                             r"issued|published|released|document number|when", re.I)
+_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|主送|发给|下发|发至|哪天|哪一天|何时|什么时候|日期|机关|哪个部门|哪些部门|"
+                             r"issued|published|released|document number|when|addressed|sent to|recipients", re.I)
 _ISSUANCE = re.compile(r"印发|发布|出台")
-_META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), "文号", "document number"),
-               (re.compile(r"哪天|哪一天|何时|什么时候|日期|when|date", re.I), "印发日期", "issue date"),
-               (re.compile(r"谁|哪个部门|哪些部门|机关|单位|issued by|which", re.I), "印发机关", "issuing body"))
+# what `_unstated` calls a document fact no quote states (asking whom it was sent to is not asking who sent it)
+_META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), _DOC_NUMBER, "文号", "document number"),
+               (re.compile(r"哪天|哪一天|何时|什么时候|日期|when|date", re.I), _DATE, "印发日期", "issue date"),
+               (re.compile(r"谁|哪个部门|哪些部门|机关|单位|issued by|which", re.I), _BODY, "印发机关", "issuing body"),
+               (_ADDRESSEES, _SALUTATION, "主送单位", "addressees"))
 
 
 def _short_match(shape: re.Pattern[str], text: str, span: tuple[int, int, int]) -> bool:
@@ -321,7 +333,7 @@ class Answerer:
         tokens, weight = self._terms(text)
 
         def value(c: Clause) -> float:
-            quote = self._best_sentence(c, tokens, weight, wants, vector)
+            quote, _ = self._best_sentence(c, tokens, weight, wants, vector)
             return sum(w for shape, w in wants if shape.search(quote)) + (0.5 if c.kind == "notice" else 0.0)
 
         ranked = sorted(((value(c), c) for c in candidates), key=lambda vc: (-vc[0], vc[1].order))[:top_k]
@@ -331,7 +343,9 @@ class Answerer:
     def _unstated(self, text: str, citations: list[Citation], english: bool) -> str:
         """Say so when the quoted text does not state the fact asked for (no guess from elsewhere)."""
         missing = []
-        for (intent, name, name_en), (_, shape) in zip(_META_NAMES, _META_INTENTS):
+        for intent, shape, name, name_en in _META_NAMES:
+            if shape is _BODY and _ADDRESSEES.search(text):
+                continue
             if intent.search(text) and not any(shape.search(c.quote) for c in citations):
                 missing.append(name_en if english else name)
         if not missing:
@@ -399,8 +413,7 @@ class Answerer:
         best = []
         for candidates in per_plan.values():
             def fit(h: Hit) -> float:
-                quote = self._best_sentence(self.index.by_id[h.chunk_id], tokens, weight, wants, vector)
-                return sum(w for shape, w in wants if shape.search(quote))
+                return self._best_sentence(self.index.by_id[h.chunk_id], tokens, weight, wants, vector)[1]
             best.append(max(candidates, key=lambda h: (fit(h), h.score)))
         hits = sorted(best, key=lambda h: -h.score)
         return [replace(h, rank=i) for i, h in enumerate(hits, start=1)]
@@ -424,7 +437,7 @@ class Answerer:
         wants = self._wants(question)
         citations = []
         for n, hit in enumerate(hits, start=1):
-            quote = self._best_sentence(self.index.by_id[hit.chunk_id], tokens, weight, wants, vector)
+            quote, _ = self._best_sentence(self.index.by_id[hit.chunk_id], tokens, weight, wants, vector)
             citations.append(Citation(n, hit.plan_id, self.titles.get(hit.plan_id, hit.plan_id), hit.item_path,
                                       hit.item_title, quote, hit.text, round(float(hit.score), 6), hit.chunk_id))
         return citations
@@ -437,30 +450,49 @@ class Answerer:
             wants.append((_NUMBER, 0.3))
         return wants
 
+    def _fit(self, sentence: str, tokens: set[str], weight: float, wants: list[tuple[re.Pattern[str], float]]) -> float:
+        """How well one sentence answers, comparable across clauses: the question's words it holds (idf share)
+        plus the shapes the question asks for."""
+        words = set(self.index.lexicon.tokenize(sentence))
+        return (sum(self.idf.get(t, 1.0) for t in tokens & words) / weight
+                + sum(w for shape, w in wants if shape.search(sentence)))
+
+    def _names_item(self, clause: Clause, tokens: set[str]) -> bool:
+        """The question names the item by its heading (`江苏在开放合作方面…` for 深化开放合作): at least
+        ITEM_NAMED of the heading's words, idf-weighted."""
+        if clause.kind not in _TITLED or not clause.item_title:
+            return False
+        title = set(self.index.lexicon.tokenize(clause.item_title))
+        total = sum(self.idf.get(t, 1.0) for t in title)
+        return total > 0 and sum(self.idf.get(t, 1.0) for t in title & tokens) / total >= ITEM_NAMED
+
     def _best_sentence(self, clause: Clause, tokens: set[str], weight: float,
-                       wants: list[tuple[re.Pattern[str], float]], vector: np.ndarray | None) -> str:
+                       wants: list[tuple[re.Pattern[str], float]], vector: np.ndarray | None) -> tuple[str, float]:
+        """The quote for a clause and its fit (see `_fit`)."""
         spans = self.index.sentences_of.get(clause.chunk_id, [])
-        if not spans:
-            return clause.text
-        if len(spans) == 1:
-            return clause.text[spans[0][1]:spans[0][2]]
+        if len(spans) <= 1:
+            quote = clause.text[spans[0][1]:spans[0][2]] if spans else clause.text
+            return quote, self._fit(quote, tokens, weight, wants)
+        sentences = [clause.text[a:b] for _, a, b in spans]
+        fits = [self._fit(sentence, tokens, weight, wants) for sentence in sentences]
+        # what the item does, asked by its heading: the item is the answer, up to its responsibility line
+        if not wants and self._names_item(clause, tokens):
+            last = max((i for i, x in enumerate(sentences) if not _OWNER.match(x.strip("(()) "))), default=-1)
+            if last >= 0 and spans[last][2] - spans[0][1] <= ITEM_QUOTE_MAX:
+                return clause.text[spans[0][1]:spans[last][2]], max(fits)
         rows = [r for r, _, _ in spans]
         dense = (self.index.sentence_vectors[rows] @ vector[0]) if vector is not None else np.zeros(len(rows))
         lo, hi = float(dense.min()), float(dense.max())
         asks_owner = any(shape is _OWNER for shape, _ in wants)
         scores = []
-        for (row, a, b), d in zip(spans, dense):
-            sentence = clause.text[a:b]
-            words = set(self.index.lexicon.tokenize(sentence))
-            lexical = sum(self.idf.get(t, 1.0) for t in tokens & words) / weight
+        for sentence, fit, d in zip(sentences, fits, dense):
             semantic = (float(d) - lo) / (hi - lo) if hi > lo else 0.0
-            bonus = sum(w for shape, w in wants if shape.search(sentence))
             # `(责任单位:…)` answers who is responsible, never what is done
             owner_only = not asks_owner and _OWNER.match(sentence.strip("(()) "))
-            scores.append(lexical + 0.6 * semantic + bonus - (1.0 if owner_only else 0.0))
+            scores.append(fit + 0.6 * semantic - (1.0 if owner_only else 0.0))
         # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer
         strict = [w for w, weight in wants if weight >= 1]
-        stating = [i for i, (_, a, b) in enumerate(spans) if any(w.search(clause.text[a:b]) for w in strict)]
+        stating = [i for i, x in enumerate(sentences) if any(w.search(x) for w in strict)]
         best = max(stating, key=lambda i: scores[i]) if stating else int(np.argmax(scores))
         start, end = spans[best][1], spans[best][2]
         # a list the question asks for (the signatures of a joint notice): take the whole run of such lines
@@ -479,12 +511,12 @@ class Answerer:
             # a neighbour that answers nearly as well belongs to the same answer (a measure said in two sentences)
             near = [j for j in (best - 1, best + 1)
                     if 0 <= j < len(spans) and scores[j] >= NEIGHBOUR_SHARE * scores[best]
-                    and not _OWNER.search(clause.text[spans[j][1]:spans[j][2]])]
+                    and not _OWNER.search(sentences[j])]
             if near:
                 j = max(near, key=lambda i: scores[i])
                 if max(end, spans[j][2]) - min(start, spans[j][1]) <= QUOTE_MAX:
                     start, end = min(start, spans[j][1]), max(end, spans[j][2])
-        return clause.text[start:end]
+        return clause.text[start:end], fits[best]
 
     # ----- text --------------------------------------------------------------------------------------
     def _compose(self, citations: list[Citation], english: bool, compare: bool, uncovered: list[str]) -> str:
@@ -499,10 +531,12 @@ class Answerer:
             for i, c in enumerate(shown):
                 if english:
                     lead = "According to" if i == 0 else "See also"
-                    lines.append(f"{lead} 《{c.plan_title}》 item {c.item_path} ({c.item_title}): “{c.quote}” [{c.n}]")
+                    title = f" ({c.item_title})" if c.item_title else ""
+                    lines.append(f"{lead} 《{c.plan_title}》 item {c.item_path}{title}: “{c.quote}” [{c.n}]")
                 else:
                     lead = "" if i == 0 else "另见"
-                    lines.append(f"{lead}《{c.plan_title}》{c.item_path}({c.item_title}):“{c.quote}”[{c.n}]")
+                    title = f"({c.item_title})" if c.item_title else ""
+                    lines.append(f"{lead}《{c.plan_title}》{c.item_path}{title}:“{c.quote}”[{c.n}]")
         if uncovered:
             lines.append(f"(The library has no plan for {'、'.join(uncovered)}.)" if english
                          else f"(本库没有{'、'.join(uncovered)}的计划。)")

@@ -30,6 +30,7 @@ def score(answerer: Answerer, questions: list[dict]) -> dict:
                      "no_answer": a.no_answer, "first_gold": min(ranks) if ranks else None,
                      "keys_found": found, "keys_total": total,
                      "compare_ok": len(plans_cited) >= q.get("min_plans", 1) if q.get("type") == "compare" else None,
+                     "quote_chars": len(a.citations[0].quote) if a.citations and not a.no_answer else None,
                      "latency_ms": a.latency_ms, "cited": [f"{c.plan_id} {c.item_path}" for c in a.citations[:3]]})
     return {"overall": _summary(rows), "by_type": _grouped(rows, "type"), "by_plan": _grouped(rows, "plan"),
             "rows": rows}
@@ -50,6 +51,8 @@ def _summary(rows: list[dict]) -> dict:
     keys_total = sum(r["keys_total"] for r in answerable)
     compares = [r for r in rows if r["compare_ok"] is not None]
     latencies = sorted(r["latency_ms"] for r in rows)
+    # key recall rises with longer quotes; the length of the first quote shows what it costs the reader
+    quotes = sorted(r["quote_chars"] for r in answerable if r.get("quote_chars"))
 
     def share(n: int, d: int) -> float | None:
         return round(n / d, 4) if d else None
@@ -67,6 +70,8 @@ def _summary(rows: list[dict]) -> dict:
         "no_answer_recall": share(sum(r["no_answer"] for r in expected), len(expected)),
         "no_answer_accuracy": share(sum(r["no_answer"] == r["expect_no_answer"] for r in rows), len(rows)),
         "false_no_answer_rate": share(sum(r["no_answer"] for r in answerable), len(answerable)),
+        "quote_chars": {"mean": round(statistics.fmean(quotes), 1) if quotes else None,
+                        "p50": quotes[len(quotes) // 2] if quotes else None},
         "latency_ms": {"p50": latencies[len(latencies) // 2] if latencies else None,
                        "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else None},
     }

@@ -18,7 +18,7 @@ def contract_report(result: dict, source: str) -> dict:
     report = {k: overall[k] for k in ("citation_at_1", "citation_at_3", "key_recall", "no_answer_accuracy",
                                       "false_no_answer_rate")}
     report.update({k: overall[k] for k in ("mrr", "compare_coverage", "no_answer_precision", "no_answer_recall",
-                                           "latency_ms", "questions")})
+                                           "quote_chars", "latency_ms", "questions")})
     report["by_type"] = result["by_type"]
     report["by_plan"] = result["by_plan"]
     report["source"] = source
@@ -32,7 +32,9 @@ def _fmt(v) -> str:
 
 def markdown(report: dict, failures: list[dict], ablation: list[dict] | None) -> str:
     lines = [f"# Evaluation of `{report['source']}`", "", f"{report['questions']} questions, "
-             f"{report['created_at']}. Latency p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms.",
+             f"{report['created_at']}. Latency p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms. "
+             f"First quote of an answer: mean {report['quote_chars']['mean']} characters, median "
+             f"{report['quote_chars']['p50']}.",
              "", "| metric | value |", "|---|---|"]
     lines += [f"| {m} | {_fmt(report.get(m))} |" for m in METRICS]
     for title, key in (("By type", "by_type"), ("By plan", "by_plan")):
