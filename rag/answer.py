@@ -45,6 +45,13 @@ ITEM_NAMED = 0.5
 ITEM_QUOTE_MAX = 300
 _TITLED = ("item", "heading", "column_entry", "goal")
 _OWNER = re.compile(r"责任单位")
+
+
+def _owner_line(sentence: str) -> bool:
+    """`(责任单位:…)`: says who is responsible, never what is done."""
+    return _OWNER.match(sentence.strip("(()) ")) is not None
+
+
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
@@ -141,8 +148,8 @@ class Signals:
 
 
 _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|plan|document|policy", re.I)
-_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|主送|发给|下发|发至|哪天|哪一天|何时|什么时候|日期|机关|哪个部门|哪些部门|"
-                             r"issued|published|released|document number|when|addressed|sent to|recipients", re.I)
+_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|哪天|哪一天|何时|什么时候|日期|机关|哪个部门|哪些部门|"
+                             r"issued|published|released|document number|when|" + _ADDRESSEES.pattern, re.I)
 _ISSUANCE = re.compile(r"印发|发布|出台")
 # what `_unstated` calls a document fact no quote states (asking whom it was sent to is not asking who sent it)
 _META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), _DOC_NUMBER, "文号", "document number"),
@@ -477,7 +484,7 @@ class Answerer:
         fits = [self._fit(sentence, tokens, weight, wants) for sentence in sentences]
         # what the item does, asked by its heading: the item is the answer, up to its responsibility line
         if not wants and self._names_item(clause, tokens):
-            last = max((i for i, x in enumerate(sentences) if not _OWNER.match(x.strip("(()) "))), default=-1)
+            last = max((i for i, x in enumerate(sentences) if not _owner_line(x)), default=-1)
             if last >= 0 and spans[last][2] - spans[0][1] <= ITEM_QUOTE_MAX:
                 return clause.text[spans[0][1]:spans[last][2]], max(fits)
         rows = [r for r, _, _ in spans]
@@ -487,9 +494,7 @@ class Answerer:
         scores = []
         for sentence, fit, d in zip(sentences, fits, dense):
             semantic = (float(d) - lo) / (hi - lo) if hi > lo else 0.0
-            # `(责任单位:…)` answers who is responsible, never what is done
-            owner_only = not asks_owner and _OWNER.match(sentence.strip("(()) "))
-            scores.append(fit + 0.6 * semantic - (1.0 if owner_only else 0.0))
+            scores.append(fit + 0.6 * semantic - (1.0 if not asks_owner and _owner_line(sentence) else 0.0))
         # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer
         strict = [w for w, weight in wants if weight >= 1]
         stating = [i for i, x in enumerate(sentences) if any(w.search(x) for w in strict)]
