@@ -167,7 +167,7 @@ def is_english(text: str) -> bool:
     return letters > 0 and letters >= 0.5 * len(re.sub(r"\s", "", text))
 
 
-def open_answerer(settings, progress=print) -> "Answerer":
+def open_answerer(settings, progress=print, plans: Sequence[str] = ()) -> "Answerer":
     """The retriever plus the calibrated thresholds (a missing calibration file is an error, not a guess)."""
     from .errors import NotBuiltError
     from .retriever import open_retriever
@@ -175,7 +175,7 @@ def open_answerer(settings, progress=print) -> "Answerer":
     if not settings.calibration.is_file():
         raise NotBuiltError(f"no out-of-scope calibration at {settings.calibration}; "
                             "run `policyqa calibrate eval/questions.jsonl`")
-    return Answerer(open_retriever(settings, progress), Calibration.load(settings.calibration))
+    return Answerer(open_retriever(settings, progress, plans), Calibration.load(settings.calibration))
 
 
 class Answerer:

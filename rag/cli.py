@@ -164,7 +164,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if (args.query is None) == (args.batch is None):
         raise BadInputError("give either a QUERY or --batch FILE")
     rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.query)}]
-    retriever = open_retriever(settings, _progress)
+    retriever = open_retriever(settings, _progress, args.plan or ())
     for row in rows:
         hits = retriever.search(row["question"], k=args.top_k, plans=args.plan or None, mode=args.mode)
         result = {"id": row.get("id"), "query": row["question"], "hits": [h.to_dict() for h in hits]}
@@ -191,9 +191,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if (args.question is None) == (args.batch is None):
         raise BadInputError("give either a QUESTION or --batch FILE")
     rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.question)}]
-    answerer = open_answerer(settings, _progress)
-    if args.plan:
-        answerer.retriever._allowed(args.plan)
+    answerer = open_answerer(settings, _progress, args.plan or ())
     for row in rows:
         result = answerer.answer(row["question"], top_k=args.top_k, plans=args.plan or None, qid=row.get("id"))
         if args.json:

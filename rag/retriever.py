@@ -91,9 +91,7 @@ class HybridRetriever:
     def _allowed(self, plans: Sequence[str] | None) -> np.ndarray | None:
         if not plans:
             return None
-        unknown = sorted(set(plans) - set(self.index.plans))
-        if unknown:
-            raise BadInputError(f"unknown plan id {', '.join(unknown)}; known plans: {', '.join(sorted(self.index.plans))}")
+        check_plans(self.index, plans)
         return np.isin(self.index.plan_of_passage, list(plans))
 
     def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
@@ -168,10 +166,20 @@ class HybridRetriever:
         return out
 
 
-def open_retriever(settings: Settings, progress=print) -> HybridRetriever:
-    """Load the embedding model and the verified index (the index must exist: `policyqa index`)."""
+def check_plans(index: SearchIndex, plans: Sequence[str]) -> None:
+    """Unknown plan ids are bad input, named with the ones the index has."""
+    unknown = sorted(set(plans) - set(index.plans))
+    if unknown:
+        raise BadInputError(f"unknown plan id {', '.join(unknown)}; known plans: {', '.join(sorted(index.plans))}")
+
+
+def open_retriever(settings: Settings, progress=print, plans: Sequence[str] = ()) -> HybridRetriever:
+    """Load the verified index and the embedding model (the index must exist: `policyqa index`).
+
+    `plans`: plan ids the caller will filter by, checked against the index before the model loads."""
     from .embedding import Embedder
     from .index import SearchIndex, live_index_dir
 
     index = SearchIndex.open(live_index_dir(settings), settings)
+    check_plans(index, plans)
     return HybridRetriever(index, Embedder.from_settings(settings, progress), settings)

@@ -180,3 +180,15 @@ def test_ask_cli_contract_and_exit_codes(cli, run_batch, monkeypatch, tmp_path, 
     monkeypatch.setenv("POLICYQA_HOME", str(tmp_path / "empty-home"))
     assert cli(["ask", "人才"]) == 1
     assert "policyqa index" in capsys.readouterr().err
+
+
+def test_an_unknown_plan_is_refused_before_the_model_loads(cli, monkeypatch, capsys):
+    from rag.embedding import Embedder
+
+    def load(cls, *args, **kwargs):
+        raise AssertionError("the embedding model was loaded")
+
+    monkeypatch.setattr(Embedder, "from_settings", classmethod(load))
+    for command in ("ask", "search"):
+        assert cli([command, "人才", "--plan", "nowhere-2020"]) == 2
+        assert "unknown plan id nowhere-2020" in capsys.readouterr().err
