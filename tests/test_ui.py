@@ -148,3 +148,31 @@ def test_a_citation_link_opens_its_clause_in_the_plans_tab(page, server):
     assert cited.split("》", 1)[1].split() == head.split("》", 1)[1].split()  # same item path and title
     assert "四川省元宇宙产业发展行动计划" in page.locator("#plan-meta").inner_text()
     page.screenshot(path=str(ARTIFACTS / "linked-clause.png"), full_page=True)
+
+
+def test_the_match_tab_lists_the_measures_for_a_company(page, server):
+    page.goto(server + "/", wait_until="load")
+    page.get_by_role("tab", name="政策匹配").click()
+    page.click("#m-go")  # no region: one line saying what is missing, no result
+    page.wait_for_selector("#m-result .pqa-noanswer")
+    assert page.locator("#m-result .pqa-match-group").count() == 0
+
+    page.fill("#m-region textarea, #m-region input", "济南市历下区")
+    page.fill("#m-industry textarea, #m-industry input", "VR头显")
+    page.click("#m-size input")
+    page.keyboard.type("小型")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.click("#m-go")
+    page.wait_for_selector("#m-result .pqa-match-group")
+    assert "小型" in page.locator("#m-result .pqa-answer").first.inner_text()
+    applies = page.locator('#m-result .pqa-match-group[data-label="适用"]')
+    text = applies.inner_text()
+    assert "二、(一)3.(1)" in text and "最高补助100万元" in text
+    assert "济南市促进元宇宙产业创新发展行动计划" in text and "浙江省" not in text
+    # other regions' measures are there for reference, collapsed
+    elsewhere = page.locator('#m-result .pqa-match-group[data-label="不适用-地域"] > details')
+    assert elsewhere.count() == 1 and elsewhere.get_attribute("open") is None
+    assert page.locator("#m-result .pqa-note").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "match.png"), full_page=True)
