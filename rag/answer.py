@@ -17,6 +17,7 @@ import numpy as np
 from .errors import BadInputError
 from .match import APPLIES, ELSEWHERE, HONESTY, MAX_FIELD_CHARS, MAYBE, Matcher, Profile
 from .regions import Jurisdictions, Place
+from .render import item_label
 from .retriever import HybridRetriever
 from .textnorm import normalize_text
 from .types import Clause, Hit
@@ -317,7 +318,8 @@ class Answerer:
             group = [(c, m) for c, m in zip(citations, shown) if m.applicability == label]
             if group:
                 lines.append(f"{label}:")
-                lines.extend(f"《{c.plan_title}》{c.item_path}({c.item_title}):“{c.quote}”[{c.n}]" for c, _ in group)
+                lines.extend(f"{item_label(c.plan_title, c.item_path, c.item_title)}:“{c.quote}”[{c.n}]"
+                             for c, _ in group)
         elsewhere = len(result.measures) - len(shown)
         if not shown and not self._region_plans(places[:1])[0]:
             lines.append(f"本库没有{region}的产业计划,其他地区计划的措施不适用。目前收录的计划覆盖:"
@@ -534,14 +536,11 @@ class Answerer:
                 else citations[:1]
             lines = []
             for i, c in enumerate(shown):
+                label = item_label(c.plan_title, c.item_path, c.item_title, english)
                 if english:
-                    lead = "According to" if i == 0 else "See also"
-                    title = f" ({c.item_title})" if c.item_title else ""
-                    lines.append(f"{lead} 《{c.plan_title}》 item {c.item_path}{title}: “{c.quote}” [{c.n}]")
+                    lines.append(f"{'According to' if i == 0 else 'See also'} {label}: “{c.quote}” [{c.n}]")
                 else:
-                    lead = "" if i == 0 else "另见"
-                    title = f"({c.item_title})" if c.item_title else ""
-                    lines.append(f"{lead}《{c.plan_title}》{c.item_path}{title}:“{c.quote}”[{c.n}]")
+                    lines.append(f"{'' if i == 0 else '另见'}{label}:“{c.quote}”[{c.n}]")
         if uncovered:
             lines.append(f"(The library has no plan for {'、'.join(uncovered)}.)" if english
                          else f"(本库没有{'、'.join(uncovered)}的计划。)")

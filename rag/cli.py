@@ -157,13 +157,19 @@ def _hits_text(result: dict) -> str:
     return "\n".join(lines) if lines else "(no clause matched)"
 
 
-def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+def _input_rows(single: str | None, batch: str | None, name: str) -> list[dict]:
+    """`ask`/`search` take one text or a batch file, not both, not neither."""
     from .errors import BadInputError
+
+    if (single is None) == (batch is None):
+        raise BadInputError(f"give either a {name} or --batch FILE")
+    return read_batch(batch) if batch else [{"id": None, "question": check_query(single)}]
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from .retriever import open_retriever
 
-    if (args.query is None) == (args.batch is None):
-        raise BadInputError("give either a QUERY or --batch FILE")
-    rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.query)}]
+    rows = _input_rows(args.query, args.batch, "QUERY")
     retriever = open_retriever(settings, _progress, args.plan or ())
     for row in rows:
         hits = retriever.search(row["question"], k=args.top_k, plans=args.plan or None, mode=args.mode)
@@ -186,11 +192,8 @@ def _answer_text(result: dict) -> str:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import open_answerer
-    from .errors import BadInputError
 
-    if (args.question is None) == (args.batch is None):
-        raise BadInputError("give either a QUESTION or --batch FILE")
-    rows = read_batch(args.batch) if args.batch else [{"id": None, "question": check_query(args.question)}]
+    rows = _input_rows(args.question, args.batch, "QUESTION")
     answerer = open_answerer(settings, _progress, args.plan or ())
     for row in rows:
         result = answerer.answer(row["question"], top_k=args.top_k, plans=args.plan or None, qid=row.get("id"))

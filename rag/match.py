@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import BadInputError
 from .regions import Jurisdictions, Place
+from .render import item_label
 from .tags import GENERIC as _GENERIC, TYPED, ClauseTags, Vocabulary
 from .textnorm import normalize_text
 
@@ -293,7 +294,7 @@ def render_text(result: MatchResult, show_elsewhere: bool = False) -> str:
             continue
         lines.append(f"\n{label}({len(group)})")
         for m in group:
-            lines.append(f"· 《{m.plan_title}》{m.item_path}({m.item_title}):“{m.quote}”")
+            lines.append(f"· {item_label(m.plan_title, m.item_path, m.item_title)}:“{m.quote}”")
             extra = f";金额:{'、'.join(m.amounts)}" if m.amounts else ""
             lines.append(f"  措施:{'、'.join(m.measure_types)}{extra}")
             lines.append(f"  依据:{m.why}")

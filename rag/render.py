@@ -20,6 +20,13 @@ def node_chain(clause: Clause) -> list[tuple[str, str]]:
     return list(zip(labels, titles))
 
 
+def item_label(plan_title: str, item_path: str, item_title: str, english: bool = False) -> str:
+    """`《济南市…》二、(一)3.(1)(壮大本地元宇宙企业)`; a clause without a title (a news paragraph) has no brackets."""
+    if english:
+        return f"《{plan_title}》 item {item_path}" + (f" ({item_title})" if item_title else "")
+    return f"《{plan_title}》{item_path}" + (f"({item_title})" if item_title else "")
+
+
 def region_label(region) -> str:
     """`永川区(县级,属重庆市)`, or 未载明."""
     if not region:

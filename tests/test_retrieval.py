@@ -1,8 +1,6 @@
 """Hybrid retrieval on the real corpus and model: pinned recall, filters, news ranking, CLI contract."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from conftest import PROJECT_ROOT
 
