@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test ingest clean browser
+.PHONY: install serve test unit check ingest clean browser
 
 install: $(STAMP)
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 ingest: install
 	$(VENV)/bin/policyqa ingest
 
-# Builds what is missing (model folder, index) and serves the API on 127.0.0.1:7860 (the chat comes with issue 5).
+# Builds what is missing (model folder, index) and serves the chat and the API on 127.0.0.1:7860.
 serve: install
 	$(VENV)/bin/policyqa serve
 
@@ -31,7 +31,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
 	  else echo "install chromium, chromium-driver and a CJK font (fonts-wqy-microhei) for the browser test" >&2; fi; }
 
-test: install browser
+# Lint and types: ruff (pyflakes, pycodestyle, import order, bugbear, private-member access) and mypy (typed rag/, ui/).
+check: install
+	$(VENV)/bin/ruff check rag ui tests eval
+	$(VENV)/bin/mypy
+
+# The fast tier: no model, no browser, no server (a fake encoder stands in for e5); well under 20 s.
+unit: install
+	$(PY) -m pytest -q tests/unit
+
+# Everything: the checks, then both tiers (the integration tier uses the real model, servers and chromium).
+test: install browser check
 	$(PY) -m pytest -q
 
 clean:

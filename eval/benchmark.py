@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.scoring import load_jsonl, recall_at_k  # noqa: E402
+from rag.evaluation.gold import recall_at_k  # noqa: E402
+from rag.files import read_jsonl as load_jsonl  # noqa: E402
 from rag.settings import Settings  # noqa: E402
-
 
 # Runs `python -m rag ARGS` and reports that process's own peak RSS when it exits.
 _MEASURED = ("import atexit, resource, runpy, sys; "
@@ -72,7 +72,7 @@ def main() -> None:
         results["start_to_first_answer_s"] = round(seconds, 2)
         results["serving_peak_rss_mb"] = rss
 
-        from rag.retriever import open_retriever
+        from rag.search.retriever import open_retriever
 
         settings = Settings.from_env(env)
         retriever = open_retriever(settings, progress=lambda _: None)
@@ -92,7 +92,7 @@ def main() -> None:
         results["cases"] = len(cases)
 
         # answers: warm latency from the result objects' latency_ms, and a 70-question batch end to end
-        from rag.answer import open_answerer
+        from rag.assemble import open_answerer
 
         answerer = open_answerer(settings, progress=lambda _: None)
         questions = load_jsonl(ROOT / "eval" / "questions.jsonl")

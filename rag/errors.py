@@ -1,4 +1,5 @@
-"""The library's exceptions. The library raises; the CLI and the HTTP layer turn them into messages."""
+"""The library's exceptions, all of them. The library raises; only the edges translate them: the CLI into exit
+codes and one line on stderr, the API into HTTP statuses, the chat into a friendly message (details logged)."""
 from __future__ import annotations
 
 
@@ -29,3 +30,16 @@ class NotFoundError(BadInputError):
 
 class NotBuiltError(PolicyQAError):
     """Derived state (library, index, model) is missing; the message says which command builds it."""
+
+
+class IndexBuildError(PolicyQAError):
+    """The build stopped; the previous index (if any) is untouched and still serves."""
+
+
+class IndexInvalidError(NotBuiltError):
+    """The index on disk is missing, corrupt or built for other settings; the message names the file."""
+
+
+class DataFileError(PolicyQAError):
+    """A data file PolicyQA reads (vocabulary, gazetteer, model weights, calibration questions) is unusable;
+    the message names the file and what is wrong with it."""

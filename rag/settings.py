@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import BadInputError
 
@@ -25,7 +25,7 @@ def _choice(env: Mapping[str, str], key: str, default: str, choices: tuple[str, 
     return value
 
 
-def _number(env: Mapping[str, str], key: str, default: float, cast=float):
+def _number(env: Mapping[str, str], key: str, default: float, cast: Callable[[Any], Any] = float) -> Any:
     try:
         return cast(env.get(key, default))
     except ValueError as exc:
@@ -66,7 +66,7 @@ class Settings:
     def index_dir(self) -> Path:
         return self.home / "search"
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @classmethod

@@ -1,12 +1,45 @@
-"""The data types that flow through PolicyQA. The JSON contract is their serialisation."""
+"""The data types that flow through PolicyQA, defined once. The JSON contract is their serialisation.
+
+Clause (ingest) -> Hit (search) -> Citation -> Answer (answer); Measure and MatchResult (match). Hit, Citation
+and Measure all point at one clause through the fields of `ClauseRef`. Every type is frozen; results are
+built with keywords, and `to_dict`/`from_dict` are each other's inverse.
+"""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
-# What kind of text a clause holds (where in the document it sits).
-KINDS = ("item", "heading", "goal", "column_entry", "preamble", "notice", "news")
+
+class ClauseKind(StrEnum):
+    """What kind of text a clause holds (where in the document it sits)."""
+
+    ITEM = "item"
+    HEADING = "heading"
+    GOAL = "goal"
+    COLUMN_ENTRY = "column_entry"
+    PREAMBLE = "preamble"
+    NOTICE = "notice"
+    NEWS = "news"
+
+
+class NoAnswer(StrEnum):
+    """Why an answer has no citations to give (`Answer.reason`)."""
+
+    REGION_NOT_COVERED = "region_not_covered"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_FOUND = "not_found"
+    REGION_MISSING = "region_missing"
+    BAD_INPUT = "bad_input"
+
+
+class Applicability(StrEnum):
+    """A support measure's verdict for a company profile."""
+
+    APPLIES = "适用"
+    MAYBE = "可能适用"
+    ELSEWHERE = "不适用-地域"
 
 
 def clause_id(plan_id: str, item_path: str, text: str) -> str:
@@ -15,7 +48,12 @@ def clause_id(plan_id: str, item_path: str, text: str) -> str:
     return digest[:16]
 
 
-@dataclass(frozen=True)
+def _from_fields(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of `cls` found in `d` (extra keys, such as contract extensions, are ignored)."""
+    return {f.name: d[f.name] for f in fields(cls) if f.name in d}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Clause:
     """One citable unit of a plan: an item at its deepest level, a column entry, a heading paragraph."""
 
@@ -23,14 +61,16 @@ class Clause:
     item_path: str
     item_title: str
     text: str
-    kind: str
+    kind: ClauseKind
     parents: tuple[str, ...] = ()  # titles of the enclosing headings, outermost first
     order: int = 0  # position in the plan, for outlines
     chunk_id: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"clause kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        try:
+            object.__setattr__(self, "kind", ClauseKind(self.kind))
+        except ValueError:
+            raise ValueError(f"clause kind {self.kind!r} is not one of {', '.join(ClauseKind)}") from None
         if not self.chunk_id:
             object.__setattr__(self, "chunk_id", clause_id(self.plan_id, self.item_path, self.text))
 
@@ -40,12 +80,10 @@ class Clause:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Clause":
-        return cls(
-            plan_id=d["plan_id"], item_path=d["item_path"], item_title=d["item_title"], text=d["text"],
-            kind=d["kind"], parents=tuple(d.get("parents", ())), order=d.get("order", 0),
-            chunk_id=d.get("chunk_id", ""),
-        )
+    def from_dict(cls, d: dict[str, Any]) -> Clause:
+        kw = _from_fields(cls, d)
+        kw["parents"] = tuple(kw.get("parents", ()))
+        return cls(**kw)
 
 
 @dataclass(frozen=True)
@@ -57,7 +95,7 @@ class Region:
     parent: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class PlanMeta:
     """What is known about one plan, with where each fact came from (`text` or `manifest`)."""
 
@@ -75,34 +113,154 @@ class PlanMeta:
     read_as: str = ""
     sha256: str = ""
 
+    @property
+    def display_title(self) -> str:
+        """The title a person sees: the plan's own, or its id when the text states none."""
+        return self.title or self.plan_id
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "PlanMeta":
-        d = dict(d)
-        if d.get("region"):
-            d["region"] = Region(**d["region"])
-        return cls(**d)
+    def from_dict(cls, d: dict[str, Any]) -> PlanMeta:
+        kw = _from_fields(cls, d)
+        if kw.get("region"):
+            kw["region"] = Region(**kw["region"])
+        return cls(**kw)
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A clause found for a query, with the ranks that put it there (None: not in that list's candidates)."""
+@dataclass(frozen=True, kw_only=True)
+class ClauseRef:
+    """Which clause a result points at: its plan, its place in the plan, and its stable id."""
 
-    rank: int
     plan_id: str
     item_path: str
     item_title: str
-    text: str
     chunk_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit(ClauseRef):
+    """A clause found for a query, with the ranks that put it there (None: not in that list's candidates)."""
+
+    rank: int
+    text: str
     score: float
-    lexical_rank: int | None
-    dense_rank: int | None
-    kind: str = "item"
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+    kind: ClauseKind = ClauseKind.ITEM
     parents: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, clause: Clause, *, rank: int, score: float, lexical_rank: int | None = None,
+           dense_rank: int | None = None) -> Hit:
+        return cls(rank=rank, plan_id=clause.plan_id, item_path=clause.item_path, item_title=clause.item_title,
+                   text=clause.text, chunk_id=clause.chunk_id, score=score, lexical_rank=lexical_rank,
+                   dense_rank=dense_rank, kind=clause.kind, parents=clause.parents)
+
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["parents"] = list(self.parents)
+        return {"rank": self.rank, "plan_id": self.plan_id, "item_path": self.item_path,
+                "item_title": self.item_title, "text": self.text, "chunk_id": self.chunk_id, "score": self.score,
+                "lexical_rank": self.lexical_rank, "dense_rank": self.dense_rank, "kind": str(self.kind),
+                "parents": list(self.parents)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Citation(ClauseRef):
+    """One quote of an answer (contract: n, plan_id, plan_title, item_path, item_title, quote, context, score,
+    chunk_id). `quote` is an exact substring of `context`, the clause's cleaned text."""
+
+    n: int
+    plan_title: str
+    quote: str
+    context: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "plan_id": self.plan_id, "plan_title": self.plan_title, "item_path": self.item_path,
+                "item_title": self.item_title, "quote": self.quote, "context": self.context, "score": self.score,
+                "chunk_id": self.chunk_id}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Citation:
+        return cls(**_from_fields(cls, d))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer:
+    """The contract's result object (extra fields are the contract's allowed extensions)."""
+
+    question: str
+    answer: str
+    no_answer: bool
+    citations: tuple[Citation, ...] = ()
+    latency_ms: float = 0.0
+    id: Any = None
+    reason: NoAnswer | None = None  # why there is no answer
+    regions: tuple[str, ...] = ()  # places the question names
+    resolved_question: str | None = None  # a follow-up rewritten with the previous turn's topic
+    match: dict[str, Any] | None = None  # a company describing itself: the matcher's result (rag/match)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "citations", tuple(self.citations))
+        object.__setattr__(self, "regions", tuple(self.regions))
+        if self.reason is not None:
+            object.__setattr__(self, "reason", NoAnswer(self.reason))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"id": self.id, "question": self.question, "answer": self.answer, "no_answer": self.no_answer,
+             "citations": [c.to_dict() for c in self.citations], "latency_ms": self.latency_ms,
+             "reason": None if self.reason is None else str(self.reason), "regions": list(self.regions)}
+        if self.resolved_question:
+            d["resolved_question"] = self.resolved_question
+        if self.match is not None:
+            d["match"] = self.match
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Answer:
+        """The inverse of `to_dict`; raises KeyError/TypeError/ValueError for a malformed object."""
+        kw = _from_fields(cls, d)
+        kw["citations"] = tuple(Citation.from_dict(c) for c in d.get("citations") or ())
+        return cls(**kw)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation."""
+
+    question: str
+    answer: Answer
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measure(ClauseRef):
+    """A support clause judged for a company: the verdict, the quote, and why."""
+
+    applicability: Applicability
+    plan_title: str
+    quote: str
+    context: str
+    amounts: list[str]
+    measure_types: list[str]
+    why: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"applicability": str(self.applicability), "plan_id": self.plan_id, "plan_title": self.plan_title,
+                "item_path": self.item_path, "item_title": self.item_title, "quote": self.quote,
+                "context": self.context, "amounts": list(self.amounts), "measure_types": list(self.measure_types),
+                "why": self.why, "source": self.source, "chunk_id": self.chunk_id}
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    profile: dict[str, Any]
+    measures: list[Measure]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"profile": self.profile, "measures": [m.to_dict() for m in self.measures], "notes": self.notes}
+
+    def counts(self) -> dict[Applicability, int]:
+        return {k: sum(m.applicability == k for m in self.measures) for k in Applicability}

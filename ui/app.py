@@ -6,16 +6,24 @@ from user input.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from html import escape
+from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
-from rag.answer import Answer, Answerer, Turn
-from rag.errors import BadInputError
-from rag.match import SIZES, STAGES, Profile
+from rag.answer.answerer import Answerer
+from rag.errors import BadInputError, PolicyQAError
+from rag.match.profile import SIZES, STAGES, Profile
+from rag.settings import PROJECT_ROOT, Settings
+from rag.types import Turn
 
+from .chat import safe_answer
 from .render import CSS, answer_html, clause_html, match_html, meta_markdown, outline_html
+
+log = logging.getLogger("policyqa.chat")
 
 EXAMPLES = [
     "济南对入选新型智慧城市试点示范的项目补助多少?",  # a fact with a number
@@ -30,50 +38,48 @@ EXAMPLES = [
 
 def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Blocks:
     lock = lock or threading.Lock()
-    index = answerer.index
-    plans = [(f"{m.title or pid}", pid) for pid, m in sorted(index.plans.items())]
-    covered = answerer.jurisdictions.covered_regions()
+    corpus = answerer.corpus
+    plans = [(m.display_title, pid) for pid, m in sorted(corpus.plans.items())]
+    covered = answerer.places.covered_regions()
 
-    def ask(message: str, chat: list, turns: list, selected: list[str]):
+    def ask(message: str, chat: list[Any], turns: list[Any], selected: list[str]) -> tuple[list[Any], list[Any], str]:
         message = (message or "").strip()
         if not message:
             return chat, turns, ""
-        history = [Turn(q, a) for q, a in turns]
-        with lock:
-            try:
-                result = answerer.answer(message, history, plans=selected or None)
-            except Exception as exc:  # a bad question is shown, not raised
-                result = Answer(message, f"无法处理这个问题:{exc}", True, [], reason="bad_input")
+        result = safe_answer(answerer, lock, message, [Turn(q, a) for q, a in turns], selected)
         # the chat shows HTML (our own, escaped); the user's words are escaped too
         chat = chat + [{"role": "user", "content": escape(message)},
                        {"role": "assistant", "content": answer_html(result, covered)}]
         return chat, turns + [(message, result)], ""
 
-    def match(region: str, industry: str, size: str, stage: str):
+    def match(region: str, industry: str, size: str, stage: str) -> str:
         try:
             profile = Profile.parse(region, industry, size, stage)
             with lock:
                 result = answerer.matcher.match(profile)
         except BadInputError as exc:
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>'
+        except PolicyQAError:
+            log.exception("company match failed")
+            return '<div class="pqa-noanswer">抱歉,系统暂时无法完成匹配,请稍后再试或联系管理员。</div>'
         return match_html(result)
 
-    def clear():
+    def clear() -> tuple[list[Any], list[Any], str]:
         return [], [], ""
 
-    def show_plan(plan_id: str):
-        meta = index.plans[plan_id]
-        clauses = [c for c in index.clauses if c.plan_id == plan_id]
+    def show_plan(plan_id: str) -> tuple[str, str]:
+        meta = corpus.plans[plan_id]
+        clauses = [c for c in corpus.clauses if c.plan_id == plan_id]
         return meta_markdown(meta), outline_html(clauses)
 
-    def open_linked(request: gr.Request):
+    def open_linked(request: gr.Request) -> tuple[Any, ...]:
         """A citation link (`?clause=<chunk_id>`) opens the 计划 tab on that clause."""
         chunk = request.query_params.get("clause") if request else None
-        clause = index.by_id.get(chunk or "")
+        clause = corpus.clause(chunk or "")
         if clause is None:
             first = plans[0][1]
             return gr.Tabs(), "", first, *show_plan(first)
-        title = index.plans[clause.plan_id].title or clause.plan_id
+        title = corpus.title(clause.plan_id)
         return gr.Tabs(selected="plans"), clause_html(clause, title), clause.plan_id, *show_plan(clause.plan_id)
 
     with gr.Blocks(title="PolicyQA 政策问答") as demo:
@@ -114,4 +120,17 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
     return demo
 
 
-__all__ = ["build_ui", "CSS"]
+def serving_app(answerer: Answerer, settings: Settings) -> Any:
+    """The one ASGI app `policyqa serve` runs: the chat at /, the API at /api and /health, sharing one model and
+    index. Gradio serves no file of the server (no allowed_paths; the project, corpus and data directory are
+    explicitly blocked)."""
+    from rag.api import create_app
+
+    lock = threading.Lock()
+    app = create_app(answerer, lock)
+    return gr.mount_gradio_app(app, build_ui(answerer, lock), path="/", css=CSS, allowed_paths=[],
+                               blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
+                                              str(PROJECT_ROOT)])
+
+
+__all__ = ["build_ui", "serving_app", "CSS"]

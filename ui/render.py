@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from html import escape
 
-from rag.answer import Answer
-from rag.render import ZONES, node_chain, region_label
-from rag.types import Clause, PlanMeta
+from rag.itempath import ZONES
+from rag.render import node_chain, region_label
+from rag.types import Answer, Applicability, Clause, ClauseKind, MatchResult, PlanMeta
 
 
 def _highlight(context: str, quote: str) -> str:
@@ -41,7 +41,7 @@ def meta_markdown(meta: PlanMeta) -> str:
     table = "\n".join(f"| {k} | {escape(v) if v else '未载明'} |" for k, v in rows)
     note = [k for k, v in meta.provenance.items() if v.startswith("manifest") and k != "region"]
     extra = f"\n\n(以下信息来自清单而非原文:{', '.join(note)})" if note else ""
-    return f"### 《{escape(meta.title or meta.plan_id)}》\n\n| 项目 | 内容 |\n|---|---|\n{table}{extra}"
+    return f"### 《{escape(meta.display_title)}》\n\n| 项目 | 内容 |\n|---|---|\n{table}{extra}"
 
 
 def clause_html(clause: Clause, plan_title: str) -> str:
@@ -68,7 +68,7 @@ def outline_html(clauses: list[Clause]) -> str:
             out.append(_leaf(clause.item_path, clause))
             continue
         chain = node_chain(clause)
-        entry = clause.kind in ("goal", "column_entry")  # a bullet or 专栏 entry sits inside its heading
+        entry = clause.kind in (ClauseKind.GOAL, ClauseKind.COLUMN_ENTRY)  # a bullet or 专栏 entry sits inside its heading
         nodes = chain if entry else chain[:-1]
         path = ""
         for depth, (label, title) in enumerate(nodes):
@@ -104,14 +104,13 @@ CSS = """
 """
 
 
-def match_html(result) -> str:
+def match_html(result: MatchResult) -> str:
     """A MatchResult: 适用 and 可能适用 open, 不适用-地域 collapsed; each with quote, amounts, types and why."""
-    from rag.match import ELSEWHERE, ORDER
-
+    ELSEWHERE = Applicability.ELSEWHERE
     p = result.profile
     head = " · ".join(escape(x) for x in (p["location"], p["industry"], p["size"], p["stage"]) if x)
     parts = [f'<div class="pqa-answer"><strong>企业情况:</strong>{head}</div>']
-    for label in ORDER:
+    for label in Applicability:
         group = [m for m in result.measures if m.applicability == label]
         items = []
         for m in group:

@@ -9,12 +9,14 @@ observed values, so that it does not sit on a training question.
 """
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from .answer import Answerer
+from ..errors import BadInputError
+from ..files import write_json
+from .answerer import Answerer
 
 
 def _threshold(inside: list[float], outside: list[float]) -> tuple[float, int, int]:
@@ -27,6 +29,7 @@ def _threshold(inside: list[float], outside: list[float]) -> tuple[float, int, i
         key = (2 * refused + answered, cut)  # ties: the lower cut, which refuses less
         if best is None or key < best[0]:
             best = (key, cut, refused, answered)
+    assert best is not None  # `cuts` is never empty
     return best[1], best[2], best[3]
 
 
@@ -44,11 +47,12 @@ def _pair(inside: list[tuple[float, float]], outside: list[tuple[float, float]])
             key = (2 * refused + answered, a, b)  # ties: the lower cuts, which refuse less
             if best is None or key < best[0]:
                 best = (key, a, b, refused, answered)
+    assert best is not None  # `cuts` is never empty
     return best[1], best[2], best[3], best[4]
 
 
-def fit(answerer: Answerer, questions: list[dict], source: str) -> dict:
-    groups = {True: ([], []), False: ([], [])}
+def fit(answerer: Answerer, questions: list[dict[str, Any]], source: str) -> dict[str, Any]:
+    groups: dict[bool, tuple[list[Any], list[Any]]] = {True: ([], []), False: ([], [])}
     for q in questions:
         s = answerer.signals(q["question"])
         if s is None:  # the gazetteer decides these (a region with no plan)
@@ -57,7 +61,7 @@ def fit(answerer: Answerer, questions: list[dict], source: str) -> dict:
         groups[s.english][1 if q.get("type") == "out_of_scope" else 0].append(value)
     for english, (inside, outside) in groups.items():
         if not inside or not outside:
-            raise ValueError(f"calibration needs in-scope and out_of_scope {'English' if english else 'Chinese'} "
+            raise BadInputError(f"calibration needs in-scope and out_of_scope {'English' if english else 'Chinese'} "
                              "questions that name no uncovered region")
     keyness, coverage, k_refused, k_answered = _pair(*groups[False])
     dense, d_refused, d_answered = _threshold(*groups[True])
@@ -72,5 +76,5 @@ def fit(answerer: Answerer, questions: list[dict], source: str) -> dict:
     }
 
 
-def write(calibration: dict, path: Path) -> None:
-    path.write_text(json.dumps(calibration, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+def write(calibration: dict[str, Any], path: Path) -> None:
+    write_json(path, calibration)

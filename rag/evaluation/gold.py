@@ -1,11 +1,10 @@
 """Scoring helpers shared by tests, benchmarks and evaluation: does a citation hit the gold?"""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from .structure import path_within
+from ..itempath import path_within
+from ..search.retriever import Retriever
 
 
 def matches_gold(plan_id: str, item_path: str, gold: Iterable[Mapping[str, str]]) -> bool:
@@ -14,11 +13,8 @@ def matches_gold(plan_id: str, item_path: str, gold: Iterable[Mapping[str, str]]
                for g in gold)
 
 
-def load_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def recall_at_k(retriever, cases: Sequence[dict], k: int = 5, mode: str | None = None) -> tuple[float, list[dict]]:
+def recall_at_k(retriever: Retriever, cases: Sequence[dict[str, Any]], k: int = 5,
+                mode: str | None = None) -> tuple[float, list[dict[str, Any]]]:
     """Share of cases with a gold clause in the top k, and the misses (for reports)."""
     misses = []
     for case in cases:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 METRICS = ("citation_at_1", "citation_at_3", "mrr", "key_recall", "compare_coverage", "no_answer_precision",
            "no_answer_recall", "no_answer_accuracy", "false_no_answer_rate")
@@ -26,7 +27,17 @@ def contract_report(result: dict, source: str) -> dict:
     return report
 
 
-def _fmt(v) -> str:
+def summary_text(report: dict[str, Any], ablation: list[dict[str, Any]] | None) -> str:
+    lines = [f"{report['questions']} questions: citation@1 {report['citation_at_1']}, citation@3 "
+             f"{report['citation_at_3']}, key recall {report['key_recall']}, no-answer accuracy "
+             f"{report['no_answer_accuracy']}, false no-answer rate {report['false_no_answer_rate']}, "
+             f"p50 {report['latency_ms']['p50']} ms"]
+    lines += [f"  {a['variant']:28} citation@3 {a['citation_at_3']}  key recall {a['key_recall']}"
+              for a in ablation or []]
+    return "\n".join(lines)
+
+
+def _fmt(v: object) -> str:
     return "–" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
 
 

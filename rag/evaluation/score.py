@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from typing import Iterable
+from typing import Any, Iterable
 
-from .answer import Answer, Answerer
-from .scoring import matches_gold
-from .textnorm import strip_space
+from ..answer.answerer import Answerer
+from ..text.normalize import strip_space
+from ..types import Answer
+from .gold import matches_gold
 
 
 def _keys_found(answer: Answer, keys: Iterable[str]) -> tuple[int, int]:
@@ -17,7 +18,7 @@ def _keys_found(answer: Answer, keys: Iterable[str]) -> tuple[int, int]:
     return found, len(keys)
 
 
-def score(answerer: Answerer, questions: list[dict]) -> dict:
+def score(answerer: Answerer, questions: list[dict[str, Any]]) -> dict[str, Any]:
     rows = []
     for q in questions:
         a = answerer.answer(q["question"], qid=q.get("id"))
@@ -36,15 +37,15 @@ def score(answerer: Answerer, questions: list[dict]) -> dict:
             "rows": rows}
 
 
-def _grouped(rows: list[dict], key: str) -> dict:
-    groups = defaultdict(list)
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         if r[key] is not None:
             groups[r[key]].append(r)
     return {k: _summary(v) for k, v in sorted(groups.items())}
 
 
-def _summary(rows: list[dict]) -> dict:
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in rows if not r["expect_no_answer"]]
     refusals = [r for r in rows if r["no_answer"]]
     expected = [r for r in rows if r["expect_no_answer"]]

@@ -15,6 +15,8 @@ from typing import Callable, Sequence
 import numpy as np
 from scipy import sparse
 
+from ..files import read_json
+
 FILES = ("bm25_data.npy", "bm25_indices.npy", "bm25_indptr.npy", "bm25_vocab.json")
 
 
@@ -75,7 +77,7 @@ class BM25:
 
     @classmethod
     def load(cls, folder: Path, tokenizer: Callable[[str], list[str]]) -> "BM25":
-        meta = json.loads((folder / FILES[3]).read_text(encoding="utf-8"))
+        meta = read_json(folder / FILES[3])
         weights = sparse.csr_matrix(
             (np.load(folder / FILES[0]), np.load(folder / FILES[1]), np.load(folder / FILES[2])),
             shape=tuple(meta["shape"]),

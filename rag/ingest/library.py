@@ -9,22 +9,21 @@ interrupted ingest leaves what was ingested before untouched.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .checksum import file_sha256
-from .errors import BadInputError, IngestError, NotBuiltError, NotFoundError
+from ..errors import BadInputError, IngestError, NotBuiltError, NotFoundError
+from ..files import atomic_dir, file_sha256, read_json, read_jsonl, recover, write_json, write_jsonl
+from ..itempath import path_within
+from ..settings import Settings
+from ..types import Clause, PlanMeta
 from .metadata import build_meta
 from .noise import Dropped
 from .readers import read_document
-from .settings import Settings
-from .structure import ParsedDocument, parse_document, path_within
-from .types import Clause, PlanMeta
+from .structure import ParsedDocument, parse_document
 
 PLAN_ID = re.compile(r"^[a-z]+(?:-[a-z]+)*-\d{4}$")
 _ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|特别行政区|省|市|区|县|州|盟|旗)")
@@ -43,16 +42,6 @@ class IngestResult:
         if self.meta.title:
             line += f" — {self.meta.title}"
         return line
-
-
-def _write_json(path: Path, obj: Any) -> None:
-    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def region_from_title(title: str) -> str | None:
@@ -89,7 +78,7 @@ class Library:
     def manifests(self) -> list[dict[str, Any]]:
         out = []
         for path in sorted(self.settings.corpus.glob("*.json")):
-            manifest = json.loads(path.read_text(encoding="utf-8"))
+            manifest = read_json(path)
             if "plan_id" in manifest and "file" in manifest:
                 out.append(manifest)
         return out
@@ -116,7 +105,7 @@ class Library:
             except IngestError as exc:
                 errors.append(exc)
                 continue
-            self._store(result)
+            self.store(result)
             results.append(result)
         return results, errors
 
@@ -128,7 +117,7 @@ class Library:
             known = next((m for m in self.manifests() if m["file"] == path.name), None)
             if known and (plan_id is None or plan_id == known["plan_id"]):
                 result = self.parse(path, known["plan_id"], known)
-                self._store(result)
+                self.store(result)
                 return result
         if plan_id is not None and not PLAN_ID.match(plan_id):
             raise BadInputError(f"plan id {plan_id!r} does not have the shape <region-in-pinyin>-<year>, "
@@ -154,37 +143,21 @@ class Library:
             self.settings.corpus.mkdir(parents=True, exist_ok=True)
             if not target.exists():
                 shutil.copyfile(path, target)
-            _write_json(self.settings.corpus / f"{plan_id}.json", manifest)
+            write_json(self.settings.corpus / f"{plan_id}.json", manifest)
         result = self.parse(self.settings.corpus / manifest["file"], plan_id, manifest)
-        self._store(result)
+        self.store(result)
         return result
 
-    def _store(self, result: IngestResult) -> None:
+    def store(self, result: IngestResult) -> None:
         """Write one plan's folder beside the old one, then swap it in."""
-        root = self.settings.library_dir
-        root.mkdir(parents=True, exist_ok=True)
-        plan_id = result.meta.plan_id
-        tmp = Path(tempfile.mkdtemp(prefix=f".{plan_id}.", dir=root))
-        try:
+        with atomic_dir(self.settings.library_dir / result.meta.plan_id) as tmp:
             meta = result.meta.to_dict()
             meta["warnings"] = result.doc.warnings
             meta["clause_count"] = len(result.doc.clauses)
-            _write_json(tmp / "meta.json", meta)
-            _write_jsonl(tmp / "clauses.jsonl", (c.to_dict() for c in result.doc.clauses))
+            write_json(tmp / "meta.json", meta)
+            write_jsonl(tmp / "clauses.jsonl", (c.to_dict() for c in result.doc.clauses))
             (tmp / "cleaned.txt").write_text(result.doc.cleaned_text + "\n", encoding="utf-8")
-            _write_jsonl(tmp / "dropped.jsonl", ({"line": d.line_no, "text": d.text, "reason": d.reason}
-                                                 for d in result.doc.dropped))
-            final, old = root / plan_id, root / f".{plan_id}.old"
-            if old.exists():
-                shutil.rmtree(old)
-            if final.exists():
-                final.rename(old)
-            tmp.rename(final)
-            if old.exists():
-                shutil.rmtree(old)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
+            write_jsonl(tmp / "dropped.jsonl", (d.to_dict() for d in result.doc.dropped))
 
     # ----- read -------------------------------------------------------------------------------------
     def plan_ids(self) -> list[str]:
@@ -192,10 +165,9 @@ class Library:
         if not root.is_dir():
             return []
         for old in root.glob(".*.old"):  # an interrupted swap: put the previous version back
-            final = root / old.name[1:-4]
-            if not final.exists():
-                old.rename(final)
-        return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "meta.json").is_file())
+            recover(root / old.name[1:-4])
+        return sorted(p.name for p in root.iterdir()
+                      if p.is_dir() and not p.name.startswith(".") and (p / "meta.json").is_file())
 
     def _plan_dir(self, plan_id: str) -> Path:
         ids = self.plan_ids()
@@ -206,15 +178,13 @@ class Library:
         return self.settings.library_dir / plan_id
 
     def meta(self, plan_id: str) -> PlanMeta:
-        d = json.loads((self._plan_dir(plan_id) / "meta.json").read_text(encoding="utf-8"))
+        d = read_json(self._plan_dir(plan_id) / "meta.json")
         d.pop("warnings", None)
         d.pop("clause_count", None)
         return PlanMeta.from_dict(d)
 
     def clauses(self, plan_id: str, item_path: str | None = None) -> list[Clause]:
-        path = self._plan_dir(plan_id) / "clauses.jsonl"
-        with path.open(encoding="utf-8") as f:
-            clauses = [Clause.from_dict(json.loads(line)) for line in f if line.strip()]
+        clauses = [Clause.from_dict(d) for d in read_jsonl(self._plan_dir(plan_id) / "clauses.jsonl")]
         if item_path:
             clauses = [c for c in clauses if path_within(c.item_path, item_path)]
             if not clauses:
@@ -223,9 +193,7 @@ class Library:
         return clauses
 
     def dropped(self, plan_id: str) -> list[Dropped]:
-        path = self._plan_dir(plan_id) / "dropped.jsonl"
-        with path.open(encoding="utf-8") as f:
-            return [Dropped(d["line"], d["text"], d["reason"]) for d in map(json.loads, f)]
+        return [Dropped(d["line"], d["text"], d["reason"]) for d in read_jsonl(self._plan_dir(plan_id) / "dropped.jsonl")]
 
     def cleaned_text(self, plan_id: str) -> str:
         return (self._plan_dir(plan_id) / "cleaned.txt").read_text(encoding="utf-8")

@@ -8,16 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .structure import DOC_NUMBER, ParsedDocument
-from .types import PlanMeta, Region
+from ..text.patterns import DATE_LINE, DOC_NUMBER, ORG_NAME
+from ..types import PlanMeta, Region
+from .structure import ParsedDocument
 
 _NOTICE_TITLE = re.compile(r"关于印发《?(.+?)》?的通知")
 _PLAN_IN_QUOTES = re.compile(r"《([^《》]{4,60}?(?:计划|规划|方案|意见|办法|措施|纲要|细则)(?:\([^()]*\))?)》")
 _ANNEX_PREFIX = re.compile(r"^附(?:件\d*)?[::]?")
-_DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _DATE_ISSUED = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^。]{0,30}印发")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现予印发")
-_ORG_NAME = re.compile(r"^[\u4e00-\u9fff()]{3,30}(?:政府|厅|局|委员会|委|部|办公室|办|中心|院|会|室)$")
 _JOINT_ISSUE = re.compile(r"([\u4e00-\u9fff]{2,30}等\d+(?:个)?部门)联合印发")
 PERIOD = re.compile(r"\((\d{4})\s*[-—–~至]\s*(\d{4})年?\)")
 FIELDS = ("title", "issuer", "issuing_bodies", "doc_number", "issued_on", "period")
@@ -43,9 +42,9 @@ def _issuing_bodies(doc: ParsedDocument) -> list[str]:
     if body_at is not None:
         bodies = []
         for text in lines[body_at + 1:]:
-            if _DATE_LINE.match(text):
+            if DATE_LINE.match(text):
                 break
-            if _ORG_NAME.match(text):
+            if ORG_NAME.match(text):
                 bodies.append(text)
         if bodies:
             return bodies
@@ -58,7 +57,7 @@ def _issuing_bodies(doc: ParsedDocument) -> list[str]:
 
 def _issued_on(doc: ParsedDocument) -> str | None:
     for line in doc.notice:
-        m = _DATE_LINE.match(line.text)
+        m = DATE_LINE.match(line.text)
         if m:
             return "%s-%02d-%02d" % (m.group(1), int(m.group(2)), int(m.group(3)))
     for line in doc.news + doc.notice:

@@ -48,6 +48,9 @@ class Dropped:
     text: str
     reason: str
 
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line_no, "text": self.text, "reason": self.reason}
+
 
 def source_attribution(line: str) -> str | None:
     """`来源:济南市人民政府` / `本文来自重庆市永川区人民政府。` -> the source's name."""

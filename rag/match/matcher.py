@@ -13,25 +13,19 @@ Nothing else is inferred: conditions, deadlines and amounts are only what the cl
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from .errors import BadInputError
-from .regions import Jurisdictions, Place
-from .render import item_label
-from .tags import GENERIC as _GENERIC, TYPED, ClauseTags, Vocabulary
-from .textnorm import normalize_text
+from ..errors import BadInputError
+from ..regions import Jurisdictions, Place
+from ..search.corpus import CorpusView
+from ..settings import Settings
+from ..types import Applicability, Clause, MatchResult, Measure
+from .profile import SIZES, STAGES, Profile
+from .tags import GENERIC, TYPED, ClauseTags
 
-APPLIES, MAYBE, ELSEWHERE = "适用", "可能适用", "不适用-地域"
+APPLIES, MAYBE, ELSEWHERE = Applicability.APPLIES, Applicability.MAYBE, Applicability.ELSEWHERE
 ORDER = {APPLIES: 0, MAYBE: 1, ELSEWHERE: 2}
-MAX_FIELD_CHARS = 300
-# size -> the beneficiary label a company of that size is
-SIZES = {"大型": (), "中型": ("中小企业",), "小型": ("中小企业",), "微型": ("中小企业",), "中小": ("中小企业",)}
-SIZE_ALIASES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "大": "大型", "中": "中型",
-                "小": "小型", "微": "微型", "小微": "小型", "中小企业": "中小", "小微企业": "小型", "sme": "中小"}
-STAGES = {"初创": ("初创企业",), "成长": (), "成熟": ()}
-STAGE_ALIASES = {"startup": "初创", "start-up": "初创", "growth": "成长", "mature": "成熟", "初创期": "初创",
-                 "成长期": "成长", "成熟期": "成熟", "创业": "初创"}
 # what a company's own description says about its status (`我们是专精特新企业`)
 _STATUS = (("专精特新", re.compile(r"专精特新|小巨人|单项冠军")),
            ("龙头企业", re.compile(r"龙头|链主|头部企业|领军企业|骨干企业|独角兽|瞪羚")),
@@ -48,70 +42,6 @@ HONESTY = ("这些条款出自产业发展行动计划，写的是支持方向�
            "实施细则或申报通知为准，计划没写的这里不作推断。")
 
 
-@dataclass(frozen=True)
-class Profile:
-    region: str
-    industry: str = ""
-    size: str = ""
-    stage: str = ""
-
-    @classmethod
-    def parse(cls, region: str | None, industry: str | None = None, size: str | None = None,
-              stage: str | None = None) -> "Profile":
-        region = normalize_text(region or "").strip()
-        industry = normalize_text(industry or "").strip()
-        if not region:
-            raise BadInputError("a region is required (where the company is registered, e.g. 杭州市 or 历下区)")
-        for name, value in (("region", region), ("industry", industry)):
-            if len(value) > MAX_FIELD_CHARS:
-                raise BadInputError(f"{name} is {len(value)} characters; at most {MAX_FIELD_CHARS}")
-        return cls(region, industry, _choice("size", size, SIZES, SIZE_ALIASES),
-                   _choice("stage", stage, STAGES, STAGE_ALIASES))
-
-
-def _choice(name: str, value: str | None, allowed: dict, aliases: dict) -> str:
-    value = normalize_text(value or "").strip()
-    if not value:
-        return ""
-    value = aliases.get(value.lower(), value)
-    if value not in allowed:
-        raise BadInputError(f"unknown {name} {value!r}; one of {', '.join(allowed)} "
-                            f"(or {', '.join(sorted(aliases))})")
-    return value
-
-
-@dataclass
-class Measure:
-    applicability: str
-    plan_id: str
-    plan_title: str
-    item_path: str
-    item_title: str
-    quote: str
-    context: str
-    amounts: list[str]
-    measure_types: list[str]
-    why: str
-    source: str
-    chunk_id: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class MatchResult:
-    profile: dict[str, Any]
-    measures: list[Measure]
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"profile": self.profile, "measures": [m.to_dict() for m in self.measures], "notes": self.notes}
-
-    def counts(self) -> dict[str, int]:
-        return {k: sum(m.applicability == k for m in self.measures) for k in ORDER}
-
-
 def _local(tags: ClauseTags, line: set[str]) -> ClauseTags:
     """A news paragraph cut to the sentences about the company's own district (all of it when none are)."""
     own = [s for s in tags.sentences if any(p["code"] in line for p in s.places)]
@@ -124,10 +54,10 @@ def _local(tags: ClauseTags, line: set[str]) -> ClauseTags:
 class Matcher:
     """`match(profile)` -> MatchResult over the index's tagged clauses."""
 
-    def __init__(self, index, jurisdictions: Jurisdictions):
-        self.index = index
+    def __init__(self, corpus: CorpusView, jurisdictions: Jurisdictions):
+        self.corpus = corpus
         self.jurisdictions = jurisdictions
-        self.vocabulary: Vocabulary = index.vocabulary  # the one the index's tags were made with
+        self.vocabulary = corpus.vocabulary  # the one the index's tags were made with
 
     def locate(self, region: str) -> Place:
         gaz = self.jurisdictions.gazetteer
@@ -154,7 +84,7 @@ class Matcher:
         if institution:
             kinds["高校科研院所"] = f"描述“{institution.group(0)}”"
         else:
-            kinds[_GENERIC] = "企业"
+            kinds[GENERIC] = "企业"
         for label in SIZES.get(profile.size, ()):
             kinds[label] = f"规模“{profile.size}”"
         for label in STAGES.get(profile.stage, ()):
@@ -168,9 +98,11 @@ class Matcher:
             notes.append(f"行业描述“{profile.industry}”里没有认出领域词(如 VR终端、数字人、数字孪生、工业元宇宙、"
                          f"文旅内容),只按不限领域的保障措施和点名企业类型的条款匹配。")
         measures = []
-        clauses = self.index.by_id
-        for tags in self.index.measures:
-            clause = clauses[tags.chunk_id]
+        clauses = {}
+        for tags in self.corpus.measures:
+            clause = self.corpus.clause(tags.chunk_id)
+            assert clause is not None, tags.chunk_id  # tags come from the same index
+            clauses[tags.chunk_id] = clause
             if tags.source == "news":
                 tags = _local(tags, line)
             verdict = self._judge(tags, clause, domains, kinds)
@@ -186,23 +118,23 @@ class Matcher:
                 label = APPLIES if fits["beneficiary"] else MAYBE
             why = "; ".join([where] + fits["why"])
             sentence = tags.sentences[quote_at]
-            plan = self.index.plans.get(tags.plan_id)
-            measures.append(Measure(label, tags.plan_id, plan.title if plan and plan.title else tags.plan_id,
-                                    tags.item_path, clause.item_title, clause.text[sentence.start:sentence.end],
-                                    clause.text, tags.amounts, list(tags.measures), why, tags.source,
-                                    tags.chunk_id))
+            measures.append(Measure(
+                applicability=label, plan_id=tags.plan_id, plan_title=self.corpus.title(tags.plan_id),
+                item_path=tags.item_path, item_title=clause.item_title,
+                quote=clause.text[sentence.start:sentence.end], context=clause.text, amounts=tags.amounts,
+                measure_types=list(tags.measures), why=why, source=tags.source, chunk_id=tags.chunk_id))
         measures.sort(key=lambda m: (ORDER[m.applicability], m.plan_id, clauses[m.chunk_id].order))
         notes.extend(self._plan_notes(measures))
         resolved = {"region": profile.region, "location": gaz.full_name(place), "industry": profile.industry,
                     "size": profile.size, "stage": profile.stage, "domains": domains,
                     "kinds": sorted(kinds)}
-        result = MatchResult(resolved, measures, notes)
-        counts = result.counts()
+        counts = {k: sum(m.applicability == k for m in measures) for k in ORDER}
         notes.append(f"共 {counts[APPLIES]} 条适用、{counts[MAYBE]} 条可能适用、{counts[ELSEWHERE]} 条因地域不适用"
                      f"(仅供参考)。")
-        return result
+        return MatchResult(resolved, measures, notes)
 
-    def _judge(self, tags: ClauseTags, clause, domains: dict[str, list[str]], kinds: dict[str, str]):
+    def _judge(self, tags: ClauseTags, clause: Clause, domains: dict[str, list[str]],
+               kinds: dict[str, str]) -> tuple[dict[str, Any], int] | None:
         """None when the clause is not for this company; else what fits and the sentence to quote."""
         # not tied to a line of business: a 保障措施 clause, a clause naming no domain, or support for the
         # plan's enterprises as such (`支持元宇宙企业…`)
@@ -215,12 +147,12 @@ class Matcher:
             if sentence.measures:
                 for label, words in sentence.beneficiaries.items():
                     named.setdefault(label, []).extend(w for w in words if w not in named.get(label, []))
-        specific = {k: w for k, w in named.items() if k != _GENERIC and k in kinds}
+        specific = {k: w for k, w in named.items() if k != GENERIC and k in kinds}
         shared = {k: w for k, w in tags.domains.items() if k in domains}
         # enterprises in general, or of the company's line of business (`零售企业` only for a retailer)
         typed = [w for k, words in named.items() if k.startswith(TYPED) and k[len(TYPED):] in domains
                  for w in words]
-        firms = (named.get(_GENERIC, []) + typed) if _GENERIC in kinds else []
+        firms = (named.get(GENERIC, []) + typed) if GENERIC in kinds else []
         why = [f"对象:{kinds[label]}↔条款“{'”“'.join(words)}”" for label, words in specific.items()]
         why += [f"领域:行业“{'”“'.join(domains[label])}”↔条款“{'”“'.join(words)}”({label})"
                 for label, words in shared.items()]
@@ -263,68 +195,19 @@ class Matcher:
     def _plan_notes(self, measures: list[Measure]) -> list[str]:
         notes = []
         for plan_id in dict.fromkeys(m.plan_id for m in measures if m.applicability != ELSEWHERE):
-            meta = self.index.plans.get(plan_id)
+            meta = self.corpus.plans.get(plan_id)
             if meta is None:
                 continue
             issuer = meta.issuer or "未载明"
-            notes.append(f"《{meta.title or plan_id}》发布单位:{issuer}。申报条件与办理渠道请向发布单位或企业所在地的"
+            notes.append(f"《{meta.display_title}》发布单位:{issuer}。申报条件与办理渠道请向发布单位或企业所在地的"
                          f"主管部门咨询。")
         return notes
 
 
-def open_matcher(settings) -> Matcher:
+def open_matcher(settings: Settings) -> Matcher:
     """The matcher over the live index (no embedding model needed)."""
-    from .index import SearchIndex, live_index_dir
+    from ..indexing.folder import open_index
 
-    index = SearchIndex.open(live_index_dir(settings), settings)
-    return Matcher(index, Jurisdictions(index.plans.values()))
+    corpus = CorpusView(open_index(settings))
+    return Matcher(corpus, Jurisdictions(corpus.plans.values()))
 
-
-def render_text(result: MatchResult, show_elsewhere: bool = False) -> str:
-    p = result.profile
-    head = " · ".join(x for x in (p["location"], p["industry"], p["size"], p["stage"]) if x)
-    lines = [f"企业画像:{head}"]
-    for label in ORDER:
-        group = [m for m in result.measures if m.applicability == label]
-        if not group:
-            continue
-        if label == ELSEWHERE and not show_elsewhere:
-            plans = "、".join(dict.fromkeys(m.plan_id for m in group))
-            lines.append(f"\n{label}({len(group)},其他地区的计划:{plans};--all 显示)")
-            continue
-        lines.append(f"\n{label}({len(group)})")
-        for m in group:
-            lines.append(f"· {item_label(m.plan_title, m.item_path, m.item_title)}:“{m.quote}”")
-            extra = f";金额:{'、'.join(m.amounts)}" if m.amounts else ""
-            lines.append(f"  措施:{'、'.join(m.measure_types)}{extra}")
-            lines.append(f"  依据:{m.why}")
-    lines.append("")
-    lines.extend(f"说明:{n}" for n in result.notes)
-    return "\n".join(lines)
-
-
-def score_profiles(matcher: Matcher, rows: list[dict]) -> dict:
-    """Precision and recall of 适用 against each profile's gold clauses, and 适用 outside the company's region."""
-    gaz = matcher.jurisdictions.gazetteer
-    tp = fp = fn = cross = 0
-    per = []
-    for row in rows:
-        prof = row["profile"]
-        result = matcher.match(Profile.parse(prof.get("region"), prof.get("industry"), prof.get("size"),
-                                             prof.get("stage")))
-        place = matcher.locate(prof["region"])
-        line = {x.code for x in gaz.lineage(place)}
-        got = {(m.plan_id, m.item_path) for m in result.measures if m.applicability == APPLIES}
-        gold = {(g["plan_id"], g["item_path"]) for g in row.get("gold", [])}
-        outside = sorted(f"{pid} {path}" for pid, path in got
-                         if matcher.jurisdictions.plan_place[pid].code not in line)
-        tp += len(got & gold)
-        fp += len(got - gold)
-        fn += len(gold - got)
-        cross += len(outside)
-        per.append({"id": row.get("id"), "profile": prof, "applies": len(got), "gold": len(gold),
-                    "extra": sorted(f"{a} {b}" for a, b in got - gold),
-                    "missed": sorted(f"{a} {b}" for a, b in gold - got), "cross_jurisdiction": outside})
-    return {"profiles": len(rows), "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
-            "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0, "true_positives": tp,
-            "false_positives": fp, "false_negatives": fn, "cross_jurisdiction_applies": cross, "rows": per}

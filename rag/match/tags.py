@@ -10,18 +10,18 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from .sentences import sentence_spans
-from .types import Clause
+from ..errors import DataFileError
+from ..text.patterns import OWNER_LINE
+from ..text.sentences import sentence_spans
+from ..types import Clause, ClauseKind, PlanMeta
 
 SECTIONS = ("measure", "beneficiary", "domain", "actor")
 GENERIC = "企业"  # the beneficiary label that names no particular kind of company
 TYPED = "企业·"  # prefix of a beneficiary label for enterprises of one line of business: `企业·电商消费`
 # amounts and rates as written: 10%, 最高100万元, 1000万元, 20万平方米, 1000平方米3年租金, 1亿元
 _AMOUNT = re.compile(r"(?:最高(?:补助|奖励|给予)?)?\d+(?:\.\d+)?(?:%|万元|亿元|元|万平方米|平方米(?:\d+年租金)?)")
-# the responsibility line names government offices, never beneficiaries
-_OWNER_LINE = re.compile(r"[((]责任单位[::][^))]*[))]")
 
 
 def _default_path() -> Path:
@@ -38,14 +38,17 @@ class Vocabulary:
     @classmethod
     def load(cls, path: Path | None = None) -> "Vocabulary":
         path = path or _default_path()
-        raw = path.read_text(encoding="utf-8")
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(f"{path}: cannot read the support vocabulary ({exc})") from exc
         table: dict[str, dict[str, tuple[str, ...]]] = {s: {} for s in SECTIONS}
         for n, line in enumerate(raw.splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
                 continue
             parts = line.split("\t")
             if len(parts) != 3 or parts[0] not in SECTIONS or not parts[2].split():
-                raise ValueError(f"{path}:{n}: expected `section<TAB>label<TAB>words`, section one of "
+                raise DataFileError(f"{path}:{n}: expected `section<TAB>label<TAB>words`, section one of "
                                  f"{', '.join(SECTIONS)}")
             table[parts[0]][parts[1]] = tuple(sorted(set(parts[2].split()), key=len, reverse=True))
         return cls(table, hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16])
@@ -153,13 +156,13 @@ class ClauseTags:
 
 
 # clause kinds that can hold a measure; a plan's preamble, goals and notice promise nothing to anyone
-_SUPPORT_KINDS = ("item", "heading", "column_entry", "news")
+_SUPPORT_KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
 # headings whose clauses describe goals or principles, not measures
 _NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位")
 
 
-def tag_clauses(clauses: Iterable[Clause], vocabulary: Vocabulary, plan_regions: dict[str, list[dict]],
-                sub_places, twins: dict[str, str]) -> list[ClauseTags]:
+def tag_clauses(clauses: Iterable[Clause], vocabulary: Vocabulary, plan_regions: dict[str, list[dict[str, str]]],
+                sub_places: Callable[[str, str], list[dict[str, str]]], twins: dict[str, str]) -> list[ClauseTags]:
     """Tags of every support clause. `plan_regions`: plan_id -> [its region]; `sub_places(plan_id, text)`:
     places inside that plan's region named in `text`; `twins`: news paragraphs repeating a clause."""
     out = []
@@ -172,7 +175,7 @@ def tag_clauses(clauses: Iterable[Clause], vocabulary: Vocabulary, plan_regions:
         if not tags:
             continue
         region = plan_regions.get(clause.plan_id, [])
-        if clause.kind == "news":
+        if clause.kind == ClauseKind.NEWS:
             where = sub_places(clause.plan_id, clause.text) or region
             source = "news"
             # a report may cover several districts' policies: each sentence belongs to the place it (or the
@@ -194,7 +197,8 @@ def tag_clause(clause: Clause, vocabulary: Vocabulary) -> list[SentenceTags]:
     """Tagged sentences of one clause; empty when no sentence holds a measure word."""
     tagged, any_measure = [], False
     for a, b in sentence_spans(clause.text):
-        sentence = _OWNER_LINE.sub("", clause.text[a:b])
+        # the responsibility line names government offices, never beneficiaries
+        sentence = OWNER_LINE.sub("", clause.text[a:b])
         if not sentence.strip():
             continue
         measures = vocabulary.find("measure", sentence)
@@ -215,3 +219,23 @@ def tag_clause(clause: Clause, vocabulary: Vocabulary) -> list[SentenceTags]:
         if measures or beneficiaries or domains or amounts:
             tagged.append(SentenceTags(a, b, measures, beneficiaries, domains, amounts))
     return tagged if any_measure else []
+
+
+def tag_library(clauses: list[Clause], plans: dict[str, PlanMeta], vocabulary: Vocabulary,
+                twins: dict[str, str]) -> list[ClauseTags]:
+    """Tag the support clauses, each with its plan's region (full name), or for a news paragraph the places it
+    names inside that region (a local policy it reports)."""
+    from ..regions import Jurisdictions
+
+    juris = Jurisdictions(plans.values())
+    gaz = juris.gazetteer
+    regions = {pid: [{"code": place.code, "name": gaz.full_name(place)}] for pid, place in juris.plan_place.items()}
+
+    def sub_places(plan_id: str, text: str) -> list[dict[str, str]]:
+        own = juris.plan_place.get(plan_id)
+        if own is None:
+            return []
+        inside = [p for p in juris.places_in(text) if own.code in p.parents]
+        return [{"code": p.code, "name": gaz.full_name(p)} for p in inside]
+
+    return tag_clauses(clauses, vocabulary, regions, sub_places, twins)

@@ -1,29 +1,28 @@
-"""Retrieval behind one small interface: `search(query, k, plans) -> list[Hit]`.
+"""Retrieval behind one small interface: `search(query, k, plans) -> list[Hit]`, and `retrieve` for the raw
+scores and the query vector the answer stage judges them by.
 
-Lexical (BM25 over jieba tokens) and dense (FAISS over sentence embeddings) retrievers rank passages; the
-hybrid one fuses their rankings (`fusion.py`) and returns clauses. Answer code sees only `Retriever` and
-`Hit`, so another backend (Milvus Lite, a Milvus cluster) slots in by implementing the same protocol.
+Lexical (BM25 over jieba tokens) and dense (FAISS over sentence embeddings) rankers rank passages; the
+hybrid retriever fuses their rankings (`fusion.py`) and returns clauses. Answer code sees only `Retriever`,
+`SearchResult` and `Hit`, so another backend (Milvus Lite, a Milvus cluster) slots in by implementing them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
-from .errors import BadInputError
+from ..errors import BadInputError, IndexInvalidError
+from ..indexing.embedding import TextEncoder
+from ..indexing.folder import REBUILD, SearchIndex
+from ..settings import Settings
+from ..text.normalize import normalize_text
+from ..types import Hit
+from .corpus import check_plans
 from .fusion import rrf, weighted
-from .index import SearchIndex
-from .settings import Settings
-from .textnorm import normalize_text
-from .types import Hit
 
 
-class Retriever(Protocol):
-    def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None) -> list[Hit]: ...
-
-
-@dataclass
+@dataclass(frozen=True)
 class SearchResult:
     """Hits plus what the answer layer needs to judge them: the best raw scores and the query vector."""
 
@@ -31,6 +30,18 @@ class SearchResult:
     top_dense: float  # best cosine of any passage (0 when the dense retriever did not run)
     top_lexical: float  # best BM25 score
     query_vector: np.ndarray | None
+
+
+class Retriever(Protocol):
+    """What the answer stage needs of retrieval."""
+
+    def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
+               mode: str | None = None) -> list[Hit]: ...
+
+    def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None, mode: str | None = None,
+                 vector: np.ndarray | None = None) -> SearchResult: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
 
 
 class LexicalRanker:
@@ -50,7 +61,7 @@ class LexicalRanker:
 class DenseRanker:
     """Inner product of normalised vectors in FAISS; the plan filter is a FAISS id selector."""
 
-    def __init__(self, index: SearchIndex, embedder):
+    def __init__(self, index: SearchIndex, embedder: TextEncoder):
         self.index = index
         self.embedder = embedder
 
@@ -58,16 +69,18 @@ class DenseRanker:
              vector: np.ndarray | None = None) -> list[tuple[int, float]]:
         import faiss
 
+        hnsw: Any = faiss.SearchParametersHNSW  # type: ignore[attr-defined]  # faiss's stubs lack the class
+        flat: Any = faiss.SearchParameters
         vector = self.embedder.queries([query]) if vector is None else vector
         params = None
         if allowed is not None:
             ids = np.flatnonzero(allowed).astype(np.int64)
             selector = faiss.IDSelectorBatch(ids)
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(64, n)) \
-                if isinstance(self.index.dense, faiss.IndexHNSWFlat) else faiss.SearchParameters(sel=selector)
+            params = hnsw(sel=selector, efSearch=max(64, n)) \
+                if isinstance(self.index.dense, faiss.IndexHNSWFlat) else flat(sel=selector)
             n = min(n, len(ids))
         elif isinstance(self.index.dense, faiss.IndexHNSWFlat):
-            params = faiss.SearchParametersHNSW(efSearch=max(64, n))
+            params = hnsw(efSearch=max(64, n))
         if n == 0:
             return []
         scores, ids = self.index.dense.search(vector, n, params=params)
@@ -77,10 +90,8 @@ class DenseRanker:
 class HybridRetriever:
     """Both rankers, fused; passages folded into clauses; a news paragraph never outranks its plan clause."""
 
-    def __init__(self, index: SearchIndex, embedder, settings: Settings):
+    def __init__(self, index: SearchIndex, embedder: TextEncoder, settings: Settings):
         if index.manifest["embedding"]["fingerprint"] != embedder.fingerprint:
-            from .index import REBUILD, IndexInvalidError
-
             raise IndexInvalidError(f"{index.folder / 'manifest.json'}: built with another version of "
                                     f"{index.manifest['embedding']['name']}; {REBUILD}")
         self.index = index
@@ -98,6 +109,9 @@ class HybridRetriever:
                mode: str | None = None) -> list[Hit]:
         return self.retrieve(query, k, plans, mode).hits
 
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.dense.embedder.queries([text])
+
     def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
                  mode: str | None = None, vector: np.ndarray | None = None) -> SearchResult:
         """`vector`: the query's embedding when the caller already has it (one query, several searches)."""
@@ -108,9 +122,10 @@ class HybridRetriever:
         allowed = self._allowed(plans)
         n = max(self.settings.candidates, k)
         if vector is None and mode in ("hybrid", "dense"):
-            vector = self.dense.embedder.queries([query])
+            vector = self.embed_query(query)
         lexical = self.lexical.rank(query, n, allowed) if mode in ("hybrid", "bm25") else []
         dense = self.dense.rank(query, n, allowed, vector) if mode in ("hybrid", "dense") else []
+        fused: list[tuple[Any, float]]
         if mode == "bm25":
             fused = lexical
         elif mode == "dense":
@@ -123,7 +138,8 @@ class HybridRetriever:
         return SearchResult(self._to_hits(fused, lexical, dense, k), dense[0][1] if dense else 0.0,
                             lexical[0][1] if lexical else 0.0, vector)
 
-    def _to_hits(self, fused, lexical, dense, k: int) -> list[Hit]:
+    def _to_hits(self, fused: list[tuple[Any, float]], lexical: list[tuple[int, float]],
+                 dense: list[tuple[int, float]], k: int) -> list[Hit]:
         passages = self.index.passages
         lex_rank = self._clause_ranks(lexical)
         den_rank = self._clause_ranks(dense)
@@ -138,8 +154,8 @@ class HybridRetriever:
         hits = []
         for rank, (cid, score) in enumerate(order[:k], start=1):
             c = self.index.by_id[cid]
-            hits.append(Hit(rank, c.plan_id, c.item_path, c.item_title, c.text, c.chunk_id, round(score, 6),
-                            lex_rank.get(cid), den_rank.get(cid), c.kind, c.parents))
+            hits.append(Hit.of(c, rank=rank, score=round(score, 6), lexical_rank=lex_rank.get(cid),
+                               dense_rank=den_rank.get(cid)))
         return hits
 
     def _clause_ranks(self, ranked: list[tuple[int, float]]) -> dict[str, int]:
@@ -166,20 +182,14 @@ class HybridRetriever:
         return out
 
 
-def check_plans(index: SearchIndex, plans: Sequence[str]) -> None:
-    """Unknown plan ids are bad input, named with the ones the index has."""
-    unknown = sorted(set(plans) - set(index.plans))
-    if unknown:
-        raise BadInputError(f"unknown plan id {', '.join(unknown)}; known plans: {', '.join(sorted(index.plans))}")
-
-
-def open_retriever(settings: Settings, progress=print, plans: Sequence[str] = ()) -> HybridRetriever:
+def open_retriever(settings: Settings, progress: Callable[[str], None] = print,
+                   plans: Sequence[str] = ()) -> HybridRetriever:
     """Load the verified index and the embedding model (the index must exist: `policyqa index`).
 
     `plans`: plan ids the caller will filter by, checked against the index before the model loads."""
-    from .embedding import Embedder
-    from .index import SearchIndex, live_index_dir
+    from ..indexing.embedding import Embedder
+    from ..indexing.folder import open_index
 
-    index = SearchIndex.open(live_index_dir(settings), settings)
+    index = open_index(settings)
     check_plans(index, plans)
     return HybridRetriever(index, Embedder.from_settings(settings, progress), settings)

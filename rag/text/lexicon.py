@@ -10,9 +10,9 @@ import logging
 import re
 from functools import cached_property
 from importlib import resources
-from typing import Iterable
+from typing import Any, Iterable
 
-from .textnorm import normalize_text
+from .normalize import normalize_text
 
 _QUOTED = re.compile(r"[“\"‘']([\u4e00-\u9fffA-Za-z0-9+]{2,8})[”\"’']")
 _WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -38,7 +38,7 @@ class Lexicon:
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
 
     @cached_property
-    def _jieba(self):
+    def _jieba(self) -> Any:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 # Pinyin reading annotations after a character, as on the Yongchuan page: `重慶市永川區(qū)`.
 # A pinyin annotation is lower-case Latin with at least one tone-marked vowel; `(UGC)`, `(2023-2025年)`,
@@ -35,7 +36,7 @@ def remove_pinyin_annotations(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:
     import opencc  # the official OpenCC bindings
 
     return opencc.OpenCC("t2s")

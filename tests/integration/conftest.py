@@ -1,66 +1,35 @@
-"""Shared fixtures: the real corpus, parsed once per session into a temporary data directory."""
+"""Integration tier: the real corpus, the real e5 model, real indexes, servers and a browser. Every test in
+this folder is marked `integration` (`make unit` leaves them out)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from support import CALIBRATION, CORPUS, home_with_model
 
-from rag.library import Library
-from rag.settings import PROJECT_ROOT, Settings
-
-CORPUS = PROJECT_ROOT / "corpus"
-PLAN_IDS = ["jiangsu-2024", "jinan-2022", "sichuan-2023", "yongchuan-2023", "zhejiang-2023"]
+from rag.settings import Settings
 
 
-@pytest.fixture(scope="session")
-def library(tmp_path_factory) -> Library:
-    """The five real plans, ingested into a throw-away data directory (the corpus itself is read-only here)."""
-    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus=CORPUS)
-    lib = Library(settings)
-    results, errors = lib.ingest_corpus()
-    assert not errors, errors
-    assert sorted(r.meta.plan_id for r in results) == PLAN_IDS
-    return lib
-
-
-@pytest.fixture
-def scratch(tmp_path) -> Settings:
-    """A writable corpus (a copy of the real one) and an empty data directory, for ingest tests."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    return Settings(home=tmp_path / "home", corpus=corpus)
-
-
-def raw_text(plan_id: str) -> str:
-    return (CORPUS / f"{plan_id}.txt").read_text(encoding="utf-8")
-
-
-def by_path(library: Library, plan_id: str, item_path: str):
-    """The clauses whose item path is exactly `item_path`."""
-    return [c for c in library.clauses(plan_id) if c.item_path == item_path]
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")
 def model_home(tmp_path_factory):
     """A data directory holding the materialised e5 model, shared by every index built in the tests."""
-    from rag.embedding import builtin_model_dir
+    from rag.indexing.embedding import builtin_model_dir
 
     home = tmp_path_factory.mktemp("model-home")
     builtin_model_dir(home, progress=lambda _: None)
     return home
 
 
-def home_with_model(model_home, path: Path) -> Path:
-    """A fresh data directory that reuses the session's model folder (no second 470 MB copy)."""
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "models").symlink_to(model_home / "models", target_is_directory=True)
-    return path
-
-
 @pytest.fixture(scope="session")
 def embedder(model_home):
-    from rag.embedding import Embedder, ModelSpec
+    from rag.indexing.embedding import Embedder, ModelSpec
 
     spec = ModelSpec.resolve("intfloat/multilingual-e5-small", None, None)
     return Embedder(spec, model_home, threads=2, progress=lambda _: None)
@@ -69,7 +38,7 @@ def embedder(model_home):
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, model_home, embedder):
     """Settings whose data directory holds a full index of the real corpus."""
-    from rag.index import build_index
+    from rag.indexing.build import build_index
 
     home = home_with_model(model_home, tmp_path_factory.mktemp("built") / "home")
     settings = Settings(home=home, corpus=CORPUS)
@@ -79,17 +48,19 @@ def built(tmp_path_factory, model_home, embedder):
 
 @pytest.fixture(scope="session")
 def retriever(built, embedder):
-    from rag.index import SearchIndex
-    from rag.retriever import HybridRetriever
+    from rag.indexing.folder import SearchIndex
+    from rag.search.retriever import HybridRetriever
 
     return HybridRetriever(SearchIndex.open(built.index_dir, built), embedder, built)
 
 
 @pytest.fixture(scope="session")
 def answerer(retriever):
-    from rag.answer import Answerer, Calibration
+    from rag.answer.answerer import Answerer
+    from rag.answer.scope import Calibration
+    from rag.search.corpus import CorpusView
 
-    return Answerer(retriever, Calibration.load(PROJECT_ROOT / "eval" / "calibration.json"))
+    return Answerer(retriever, CorpusView(retriever.index), Calibration.load(CALIBRATION))
 
 
 @pytest.fixture

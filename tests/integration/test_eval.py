@@ -5,10 +5,11 @@ import json
 from collections import Counter
 
 import pytest
-from conftest import PROJECT_ROOT
+from support import PROJECT_ROOT
 
-from rag.evaluate import score
-from rag.scoring import load_jsonl, matches_gold
+from rag.evaluation.gold import matches_gold
+from rag.evaluation.score import score
+from rag.files import read_jsonl as load_jsonl
 
 QUESTIONS = load_jsonl(PROJECT_ROOT / "eval" / "questions.jsonl")
 HOLDOUT = load_jsonl(PROJECT_ROOT / "eval" / "holdout.jsonl")
@@ -65,8 +66,13 @@ def test_ablations_cover_every_retriever_and_the_dictionary(cli, tmp_path, capsy
     sample = tmp_path / "sample.jsonl"
     sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in QUESTIONS[:12]), encoding="utf-8")
     assert cli(["eval", str(sample), "--ablate", "--json", "--out", str(tmp_path / "reports")]) == 0
-    ablation = json.loads(capsys.readouterr().out)["ablation"]
+    report = json.loads(capsys.readouterr().out)
+    ablation = report["ablation"]
     assert [a["variant"] for a in ablation] == ["bm25 only", "dense only", "hybrid rrf", "hybrid weighted",
                                                 "hybrid rrf, no dictionary"]
+    # the default settings are hybrid RRF: that variant must reproduce the plain run exactly
+    rrf = next(a for a in ablation if a["variant"] == "hybrid rrf")
+    assert {k: rrf[k] for k in ("citation_at_1", "citation_at_3", "key_recall", "no_answer_accuracy")} == \
+        {k: report[k] for k in ("citation_at_1", "citation_at_3", "key_recall", "no_answer_accuracy")}
     assert all(0 <= a["citation_at_3"] <= 1 and 0 <= a["key_recall"] <= 1 for a in ablation)
     assert (tmp_path / "reports" / "latest" / "sample" / "ablation.png").is_file()

@@ -11,9 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, home_with_model
+from support import CORPUS, home_with_model
 
-from rag.index import IndexBuildError, IndexInvalidError, SearchIndex, build_index
+from rag.errors import IndexBuildError, IndexInvalidError
+from rag.indexing.build import build_index
+from rag.indexing.folder import SearchIndex
 from rag.settings import Settings
 
 
@@ -124,13 +126,13 @@ def test_cli_names_the_damaged_file(built, tmp_path, monkeypatch, capsys):
 
 def test_hnsw_index_serves_with_plan_filters(built, model_home, embedder, tmp_path):
     """The approximate index (chosen above `exact_limit` passages, or by POLICYQA_ANN) answers like the exact one."""
-    from rag.retriever import HybridRetriever
+    from rag.search.retriever import HybridRetriever
 
     settings = _copy_home(built, model_home, tmp_path).with_(ann="hnsw")
     manifest = build_index(settings, embedder, progress=lambda _: None)
     assert manifest["dense"]["kind"] == "hnsw" and manifest["build"]["embedded"] == 0
     auto = settings.with_(ann="auto", exact_limit=10)
-    from rag.index import ann_kind
+    from rag.indexing.build import ann_kind
 
     assert ann_kind(auto, 11) == "hnsw" and ann_kind(auto, 10) == "flat"
     retriever = HybridRetriever(SearchIndex.open(settings.index_dir, settings), embedder, settings)

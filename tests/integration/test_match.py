@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from support import PROJECT_ROOT
 
 from rag.api import create_app
-from rag.match import APPLIES, ELSEWHERE, MAYBE, Profile, score_profiles
+from rag.match.matcher import APPLIES, ELSEWHERE, MAYBE
+from rag.match.profile import Profile
+from rag.match.report import score_profiles
 
-PROFILES = Path(__file__).resolve().parents[1] / "eval" / "profiles.jsonl"
+PROFILES = PROJECT_ROOT / "eval" / "profiles.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +21,7 @@ def matcher(answerer):
 
 
 def _tags(matcher, plan_id, item_path):
-    return [t for t in matcher.index.measures if t.plan_id == plan_id and t.item_path == item_path]
+    return [t for t in matcher.corpus.measures if t.plan_id == plan_id and t.item_path == item_path]
 
 
 def test_support_clauses_are_tagged_with_the_words_they_came_from(matcher):
@@ -36,8 +38,8 @@ def test_support_clauses_are_tagged_with_the_words_they_came_from(matcher):
     rent = next(s for s in news[0].sentences if "1000平方米3年租金" in s.amounts)
     assert [p["name"] for p in rent.places] == ["浙江省杭州市钱塘区"]
     # goals and principles promise nothing to anyone; every tagged clause holds a measure word
-    assert all(any(s.measures for s in t.sentences) for t in matcher.index.measures)
-    assert 50 <= len(matcher.index.measures) <= 120
+    assert all(any(s.measures for s in t.sentences) for t in matcher.corpus.measures)
+    assert 50 <= len(matcher.corpus.measures) <= 120
 
 
 def test_gold_profiles_precision_recall_and_no_cross_jurisdiction_applies(matcher):
@@ -55,7 +57,7 @@ def test_every_measure_is_quoted_from_its_clause_and_placed_by_region(matcher):
     assert {m.plan_id for m in result.measures if m.applicability == ELSEWHERE} == \
         {"jinan-2022", "jiangsu-2024", "sichuan-2023", "yongchuan-2023"}
     for m in result.measures:
-        assert m.quote and m.quote in m.context and m.context == matcher.index.by_id[m.chunk_id].text
+        assert m.quote and m.quote in m.context and m.context == matcher.corpus.clause(m.chunk_id).text
         assert all(a in m.context for a in m.amounts) and m.measure_types and m.why
     # the district policy a news report quotes is never 适用, and its amounts are the text's own
     news = [m for m in result.measures if m.source == "news" and "1000万元" in m.amounts]

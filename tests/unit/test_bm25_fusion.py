@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from rag.bm25 import BM25
-from rag.fusion import rrf, weighted
-from rag.lexicon import Lexicon
+from rag.indexing.bm25 import BM25
+from rag.search.fusion import rrf, weighted
+from rag.text.lexicon import Lexicon
 
 
 def test_bm25_scores_equal_rank_bm25_on_real_clauses(library, tmp_path):

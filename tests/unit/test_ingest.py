@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import raw_text
+from support import raw_text
 
 from rag.cli import main
-from rag.library import Library, derive_plan_id, region_from_title
-from rag.textnorm import strip_space
+from rag.ingest.library import Library, derive_plan_id, region_from_title
+from rag.text.normalize import strip_space
 
 
 def run(monkeypatch, settings, *argv: str) -> int:
@@ -72,10 +72,10 @@ def test_other_formats_give_the_same_clauses(scratch, monkeypatch, reference, tm
     if suffix == "gbk.txt":
         path.write_bytes("\n".join(lines).encode("gb18030"))
     elif suffix == "md":
-        path.write_text("\n\n".join(("## " + l if l[:2] in ("一、", "二、", "三、") else l) for l in lines),
+        path.write_text("\n\n".join(("## " + line if line[:2] in ("一、", "二、", "三、") else line) for line in lines),
                         encoding="utf-8")
     elif suffix == "html":
-        body = "".join(f"<p>{l}</p>" for l in lines)
+        body = "".join(f"<p>{line}</p>" for line in lines)
         path.write_text(f"<html><head><meta charset='utf-8'><script>var ad='购物车';</script></head><body>"
                         f"<nav>首页 | 新闻 | 购物车</nav>{body}<footer>版权所有</footer></body></html>",
                         encoding="utf-8")

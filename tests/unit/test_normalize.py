@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import raw_text
+from support import raw_text
 
-from rag.textnorm import has_cjk_gap, normalize_line, normalize_text, to_simplified
+from rag.text.normalize import has_cjk_gap, normalize_line, normalize_text, to_simplified
 
 
 def _raw_line(plan_id: str, needle: str) -> str:

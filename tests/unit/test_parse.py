@@ -5,10 +5,11 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import PLAN_IDS, by_path
+from support import PLAN_IDS, by_path
 
-from rag.structure import COLUMN, GOAL, ITEM, PART, SECTION, SUBITEM, split_path
-from rag.textnorm import has_cjk_gap, strip_space, to_simplified
+from rag.ingest.body import COLUMN, GOAL, ITEM, PART, SECTION, SUBITEM
+from rag.itempath import split_path
+from rag.text.normalize import has_cjk_gap, strip_space, to_simplified
 
 
 def _items(clauses, part: str) -> list[str]:
@@ -20,7 +21,7 @@ def _items(clauses, part: str) -> list[str]:
         labels = split_path(c.item_path)
         if labels[0] != part:
             continue
-        cut = next((i for i, l in enumerate(labels) if re.fullmatch(r"\d+\.", l)), None)
+        cut = next((i for i, label in enumerate(labels) if re.fullmatch(r"\d+\.", label)), None)
         if cut is None:
             continue
         path = "".join(labels[: cut + 1])
@@ -184,7 +185,7 @@ def test_clause_ids_are_stable_and_unique(library, plan_id):
 
 
 def test_numbering_variants_all_give_contract_labels():
-    from rag.structure import parse_document
+    from rag.ingest.structure import parse_document
 
     text = "\n".join([
         "关于印发某市元宇宙行动计划的通知", "某府发〔2024〕3号", "现印发给你们,请认真贯彻落实。", "某市人民政府", "2024年1月2日",

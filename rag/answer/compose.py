@@ -1,0 +1,47 @@
+"""The answer's text in the question's language: connecting words around the quotes, never a fact of its own;
+and the one-line reasons of a no-answer."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..render import item_label
+from ..types import Answer, Citation, NoAnswer
+
+
+def compose(citations: Sequence[Citation], english: bool, compare: bool, uncovered: Sequence[str]) -> str:
+    if compare:
+        lines = ["Each plan on this question:" if english else "各计划的相关规定:"]
+        for c in citations:
+            lines.append(f"· 《{c.plan_title}》{c.item_path}: “{c.quote}”[{c.n}]")
+    else:
+        shown = citations[:2] if len(citations) > 1 and citations[1].plan_id != citations[0].plan_id \
+            else citations[:1]
+        lines = []
+        for i, c in enumerate(shown):
+            label = item_label(c.plan_title, c.item_path, c.item_title, english)
+            if english:
+                lines.append(f"{'According to' if i == 0 else 'See also'} {label}: “{c.quote}” [{c.n}]")
+            else:
+                lines.append(f"{'' if i == 0 else '另见'}{label}:“{c.quote}”[{c.n}]")
+    if uncovered:
+        lines.append(f"(The library has no plan for {'、'.join(uncovered)}.)" if english
+                     else f"(本库没有{'、'.join(uncovered)}的计划。)")
+    return "\n".join(lines)
+
+
+def no_answer(question: str, reason: NoAnswer, english: bool, covered: Sequence[str], regions: Sequence[str],
+              uncovered: Sequence[str], resolved: str | None) -> Answer:
+    where_covered = "、".join(covered)
+    if reason == NoAnswer.REGION_NOT_COVERED:
+        where = "、".join(uncovered or regions)
+        text = (f"The library has no plan for {where}, so nothing in it applies there. It covers: {where_covered}."
+                if english else f"本库没有{where}的产业计划,无法据此回答。目前收录的计划覆盖:{where_covered}。")
+    elif reason == NoAnswer.OUT_OF_SCOPE:
+        text = ("The library holds industrial policy plans (metaverse industry action plans) and none of their "
+                f"clauses answers this question. It covers: {where_covered}." if english else
+                f"本库收录的是元宇宙产业发展行动计划,没有条款回答这个问题。目前收录的计划覆盖:{where_covered}。")
+    else:
+        text = ("No clause in the selected plans matches this question." if english
+                else "所选计划中没有与这个问题相关的条款。")
+    return Answer(question=question, answer=text, no_answer=True, reason=reason, regions=tuple(regions),
+                  resolved_question=resolved)

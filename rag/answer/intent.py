@@ -1,0 +1,73 @@
+"""What a question asks, read from its words alone: its language, whether it compares plans, refers back to
+the previous turn, asks about the document itself (文号, date, issuer, addressees), asks a number, or is a
+company describing itself. No retrieval here."""
+from __future__ import annotations
+
+import re
+
+from ..text.patterns import BODY, DATE, DOC_NUMBER_SHAPE, OWNER, SALUTATION
+
+# a company describing itself and asking what support it can get
+SELF_DESCRIPTION = re.compile(r"(?:我们|我司|本公司|我公司|本企业|我是)[^??]{0,40}?(?:公司|企业|厂|工作室|团队|初创|创业)")
+ASKS_SUPPORT = re.compile(r"政策|支持|补贴|补助|扶持|适用|享受|申请|优惠|奖励")
+SIZE_WORDS = (("中小企业", "中小"), ("小微", "小型"), ("小型", "小型"), ("微型", "微型"), ("中型", "中型"),
+              ("大型", "大型"))
+STARTUP = re.compile(r"初创|刚成立|创业")
+QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目标|金额|额度|比例|上限|最高|补助|补贴|奖励|资助|"
+                      r"how much|how many|how large|how big|target|amount|percent|subsid", re.I)
+NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
+COMPARE = re.compile(r"分别|哪些地方|哪些地区|哪些省|哪些市|哪些计划|哪几个|比较|对比|各省|各市|各地|各个|各计划|"
+                     r"不同地区|区别|差异|异同|compare|comparison|which (?:plans|regions|provinces|cities)|"
+                     r"each (?:plan|province|region)|differ", re.I)
+CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措施|该措施|这个条款|该条款|上述|这一?款|它的|this (?:item|clause)",
+                        re.I)
+PLAN_REF = re.compile(r"这个计划|该计划|这份计划|这份文件|该文件|这个文件|this plan", re.I)
+FOLLOW_UP_TAIL = re.compile(r"(?:呢|的呢|怎么样|如何|又如何)[??]?$|^(?:那|那么|那么在|还有|and|what about)", re.I)
+FOLLOW_UP_FILLERS = ("呢", "那", "那么")
+_LATIN = re.compile(r"[A-Za-z]")
+
+ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
+# Questions about the plan's own facts, and what a sentence stating that fact looks like.
+META_INTENTS = (
+    (re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE),
+    (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), DATE),
+    (re.compile(r"谁|哪个部门|哪些部门|哪个机关|机关|哪个单位|发布单位|issued|issuer|which (?:department|body)", re.I),
+     BODY),
+    (re.compile(r"负责|责任单位|牵头|主管|responsible", re.I), OWNER),
+    (ADDRESSEES, SALUTATION),
+)
+# what an answer says no quote states: (asked by, stated by, name, English name); asking whom a notice was
+# sent to is not asking who sent it
+META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE, "文号", "document number"),
+              (re.compile(r"哪天|哪一天|何时|什么时候|日期|when|date", re.I), DATE, "印发日期", "issue date"),
+              (re.compile(r"谁|哪个部门|哪些部门|机关|单位|issued by|which", re.I), BODY, "印发机关", "issuing body"),
+              (ADDRESSEES, SALUTATION, "主送单位", "addressees"))
+_DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|plan|document|policy", re.I)
+_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|哪天|哪一天|何时|什么时候|日期|机关|哪个部门|哪些部门|"
+                             r"issued|published|released|document number|when|" + ADDRESSEES.pattern, re.I)
+ISSUANCE = re.compile(r"印发|发布|出台")
+
+Want = tuple[re.Pattern[str], float]  # a shape of the sentence asked for, and how much finding it counts
+
+
+def is_english(text: str) -> bool:
+    letters = len(_LATIN.findall(text))
+    return letters > 0 and letters >= 0.5 * len(re.sub(r"\s", "", text))
+
+
+def is_company(text: str) -> bool:
+    """`我们是杭州一家做VR头显的中小企业,有什么政策?`"""
+    return bool(SELF_DESCRIPTION.search(text) and ASKS_SUPPORT.search(text))
+
+
+def about_document(text: str) -> bool:
+    """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself."""
+    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text))
+
+
+def wants(question: str, number_weight: float) -> list[Want]:
+    """Shapes of the sentence the question asks for: a document fact's counts 1, a number `number_weight`."""
+    out: list[Want] = [(shape, 1.0) for intent, shape in META_INTENTS if intent.search(question)]
+    if QUANTITY.search(question):
+        out.append((NUMBER, number_weight))
+    return out

@@ -1,0 +1,54 @@
+"""Which plans a question's places point to, the question without its places, and whether a short question
+is a follow-up of the previous turn (`那江苏呢?`)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..regions import Jurisdictions, Place
+from .intent import FOLLOW_UP_FILLERS, FOLLOW_UP_TAIL
+
+
+class PlaceResolver:
+    def __init__(self, jurisdictions: Jurisdictions, tokenize: Callable[[str], list[str]]):
+        self.jurisdictions = jurisdictions
+        self.tokenize = tokenize
+
+    def places_in(self, text: str) -> list[Place]:
+        return self.jurisdictions.places_in(text)
+
+    def full_name(self, place: Place) -> str:
+        return self.jurisdictions.gazetteer.full_name(place)
+
+    def region_plans(self, places: list[Place]) -> tuple[list[str], list[str]]:
+        """(plans whose jurisdiction covers or lies inside the places, full names of places no plan covers)."""
+        plans: list[str] = []
+        uncovered: list[str] = []
+        for place in places:
+            cover = self.jurisdictions.coverage(place)
+            found = cover.covering + cover.inside
+            if not found:
+                uncovered.append(self.full_name(place))
+            plans.extend(p for p in found if p not in plans)
+        return plans, uncovered
+
+    def strip_places(self, text: str) -> str:
+        """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`."""
+        gazetteer = self.jurisdictions.gazetteer
+        for place in sorted(gazetteer.find(text), key=lambda p: -len(p.name)):
+            for alias in gazetteer.names_of(place.code):
+                text = text.replace(alias, "")
+        return re.sub(r"\s+", " ", text).strip()
+
+    def topic(self, text: str, places: list[Place]) -> str:
+        """What to search for: the question without the places it names (the whole question if that is all)."""
+        return (self.strip_places(text) if places else text) or text
+
+    def is_follow_up(self, text: str, places: list[Place]) -> bool:
+        """`那江苏呢?`, `杭州呢`, `what about Jiangsu?`: short, and about a place or ending like a follow-up."""
+        rest = self.strip_places(text)
+        content = [t for t in self.tokenize(rest) if t not in FOLLOW_UP_FILLERS]
+        return bool(FOLLOW_UP_TAIL.search(text)) and len(content) <= 1 or (bool(places) and not content)
+
+    def covered_regions(self) -> list[str]:
+        return self.jurisdictions.covered_regions()

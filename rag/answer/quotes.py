@@ -1,0 +1,136 @@
+"""The quote for a clause: the sentence (or run of sentences) that answers the question, as an exact substring.
+
+A sentence's fit is the question's words it holds (informativeness-weighted share) plus the shapes the
+question asks for (a 文号, a date, a number …); the sentence's own embedding breaks ties between sentences of
+one clause. Every weight is named in `QuoteWeights`.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..search.corpus import CorpusView
+from ..text.patterns import OWNER, is_owner_line
+from ..types import Citation, Clause, ClauseKind, Hit
+from .intent import Want, wants
+
+_TITLED = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.GOAL)
+
+
+@dataclass(frozen=True)
+class QuoteWeights:
+    semantic: float = 0.6  # the sentence's min-max scaled cosine to the question, added to its fit
+    owner_penalty: float = 1.0  # a `(责任单位:…)` line, unless responsibility is asked
+    number: float = 0.3  # a number in the sentence, when the question asks how much / how many
+    neighbour_share: float = 0.7  # a neighbour scoring this share of the best sentence is quoted with it …
+    quote_max: int = 160  # … while the quote stays within this many characters
+    item_named: float = 0.5  # a question naming at least this share of an item's heading words …
+    item_quote_max: int = 300  # … gets the whole item quoted, up to this many characters
+    heading_chars: int = 12  # a best sentence shorter than this (a heading) takes the next one with it
+    list_line_chars: int = 30  # lines this short that state the asked fact form one list (a notice's signatures)
+    notice_bonus: float = 0.5  # among document-fact clauses, the issuing notice first
+
+
+DEFAULT_WEIGHTS = QuoteWeights()
+
+
+def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int) -> bool:
+    return span[2] - span[1] <= limit and shape[0].search(text[span[1]:span[2]]) is not None
+
+
+class QuotePicker:
+    def __init__(self, corpus: CorpusView, weights: QuoteWeights = DEFAULT_WEIGHTS):
+        self.corpus = corpus
+        self.weights = weights
+
+    def wants(self, question: str) -> list[Want]:
+        return wants(question, self.weights.number)
+
+    def terms(self, question: str) -> tuple[set[str], float]:
+        """The question's words for choosing a sentence, and their total weight (the lexical fit's denominator)."""
+        tokens = set(self.corpus.tokenize(question))
+        return tokens, sum(self.corpus.terms.weight(t) for t in tokens) or 1.0
+
+    def fit(self, sentence: str, tokens: set[str], total: float, shapes: list[Want]) -> float:
+        """How well one sentence answers, comparable across clauses: the question's words it holds (weighted
+        share) plus the shapes the question asks for."""
+        words = set(self.corpus.tokenize(sentence))
+        return (sum(self.corpus.terms.weight(t) for t in tokens & words) / total
+                + sum(w for shape, w in shapes if shape.search(sentence)))
+
+    def names_item(self, clause: Clause, tokens: set[str]) -> bool:
+        """The question names the item by its heading (`江苏在开放合作方面…` for 深化开放合作): at least
+        `item_named` of the heading's words, weighted."""
+        if clause.kind not in _TITLED or not clause.item_title:
+            return False
+        weight = self.corpus.terms.weight
+        title = set(self.corpus.tokenize(clause.item_title))
+        total = sum(weight(t) for t in title)
+        return total > 0 and sum(weight(t) for t in title & tokens) / total >= self.weights.item_named
+
+    def cite(self, hits: Sequence[Hit], question: str, vector: np.ndarray | None) -> list[Citation]:
+        tokens, total = self.terms(question)
+        shapes = self.wants(question)
+        citations = []
+        for n, hit in enumerate(hits, start=1):
+            clause = self.corpus.clause(hit.chunk_id)
+            assert clause is not None, hit.chunk_id  # hits come from the same index
+            quote, _ = self.best_sentence(clause, tokens, total, shapes, vector)
+            citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=self.corpus.title(hit.plan_id),
+                                      item_path=hit.item_path, item_title=hit.item_title, quote=quote,
+                                      context=hit.text, score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
+        return citations
+
+    def best_sentence(self, clause: Clause, tokens: set[str], total: float, shapes: list[Want],
+                      vector: np.ndarray | None) -> tuple[str, float]:
+        """The quote for a clause and its fit (see `fit`)."""
+        w = self.weights
+        spans = self.corpus.sentences(clause.chunk_id)
+        if len(spans) <= 1:
+            quote = clause.text[spans[0][1]:spans[0][2]] if spans else clause.text
+            return quote, self.fit(quote, tokens, total, shapes)
+        sentences = [clause.text[a:b] for _, a, b in spans]
+        fits = [self.fit(sentence, tokens, total, shapes) for sentence in sentences]
+        # what the item does, asked by its heading: the item is the answer, up to its responsibility line
+        if not shapes and self.names_item(clause, tokens):
+            last = max((i for i, x in enumerate(sentences) if not is_owner_line(x)), default=-1)
+            if last >= 0 and spans[last][2] - spans[0][1] <= w.item_quote_max:
+                return clause.text[spans[0][1]:spans[last][2]], max(fits)
+        rows = [r for r, _, _ in spans]
+        dense = (self.corpus.sentence_vectors(rows) @ vector[0]) if vector is not None else np.zeros(len(rows))
+        lo, hi = float(dense.min()), float(dense.max())
+        asks_owner = any(shape is OWNER for shape, _ in shapes)
+        scores = []
+        for sentence, fit, d in zip(sentences, fits, dense):
+            semantic = (float(d) - lo) / (hi - lo) if hi > lo else 0.0
+            penalty = w.owner_penalty if not asks_owner and is_owner_line(sentence) else 0.0
+            scores.append(fit + w.semantic * semantic - penalty)
+        # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer
+        strict = [s for s, weight in shapes if weight >= 1]
+        stating = [i for i, x in enumerate(sentences) if any(s.search(x) for s in strict)]
+        best = max(stating, key=lambda i: scores[i]) if stating else int(np.argmax(scores))
+        start, end = spans[best][1], spans[best][2]
+        # a list the question asks for (the signatures of a joint notice): take the whole run of such lines
+        shape = next((s for s in shapes if s[1] >= 1 and s[0].search(clause.text[start:end])), None)
+        if shape is not None and end - start <= w.list_line_chars:
+            first = last = best
+            while first > 0 and _short_match(shape, clause.text, spans[first - 1], w.list_line_chars):
+                first -= 1
+            while last + 1 < len(spans) and _short_match(shape, clause.text, spans[last + 1], w.list_line_chars):
+                last += 1
+            start, end = spans[first][1], spans[last][2]
+        # a heading-like first sentence says little alone: take the next one with it
+        if end - start < w.heading_chars and best + 1 < len(spans):
+            end = spans[best + 1][2]
+        elif shape is None and not stating and scores[best] > 0:
+            # a neighbour that answers nearly as well belongs to the same answer (a measure said in two sentences)
+            near = [j for j in (best - 1, best + 1)
+                    if 0 <= j < len(spans) and scores[j] >= w.neighbour_share * scores[best]
+                    and not OWNER.search(sentences[j])]
+            if near:
+                j = max(near, key=lambda i: scores[i])
+                if max(end, spans[j][2]) - min(start, spans[j][1]) <= w.quote_max:
+                    start, end = min(start, spans[j][1]), max(end, spans[j][2])
+        return clause.text[start:end], fits[best]

@@ -1,0 +1,154 @@
+"""The on-disk search index: a folder of plain files plus a manifest that says how it was built.
+
+<home>/search/
+  manifest.json      model + fingerprint, dimension, dictionary checksum, corpus checksums, parameters,
+                     versions, build time, and the sha256 of every other file here
+  clauses.jsonl      the clauses this index answers with (a snapshot of the library)
+  plans.json         the plans' metadata
+  passages.jsonl     retrieval units: a clause, or a part of a long one, with its heading context
+  vectors.npy        one L2-normalised vector per passage
+  dense.faiss        FAISS inner-product index over the vectors (exact, or HNSW for large libraries)
+  bm25_*.npy/.json   BM25 weights over jieba tokens
+  lexicon.json       the quoted coinages added to the dictionary at build time
+  twins.json         相关报道 paragraphs that repeat a plan clause -> that clause
+  sentences.jsonl    every clause's sentences as [start, end) spans; sentence_vectors.npy their vectors,
+                     used to pick the quote that answers a question
+  measures.jsonl     support tags of every clause that grants or promises support (rag/match/tags.py)
+
+Loading verifies every file against the manifest and refuses a missing, corrupt or mismatched index with the
+file's name and the command that rebuilds it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import IndexInvalidError
+from ..files import file_sha256, read_json, read_jsonl, recover
+from ..match.tags import ClauseTags, Vocabulary
+from ..settings import Settings
+from ..text.lexicon import Lexicon
+from ..types import Clause, PlanMeta
+from .bm25 import BM25
+from .passages import Passage
+
+FORMAT = 2
+MANIFEST = "manifest.json"
+REBUILD = "run `policyqa index` to rebuild it"
+
+Span = tuple[int, int, int]  # (row in sentence_vectors, start, end) of one sentence of a clause
+
+
+@dataclass
+class SearchIndex:
+    """A verified, loaded index folder. Retrieval reads it through rag/search; answers through `CorpusView`."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    clauses: list[Clause]
+    plans: dict[str, PlanMeta]
+    passages: list[Passage]
+    vectors: np.ndarray
+    bm25: BM25
+    dense: Any  # a faiss.Index
+    twins: dict[str, str]
+    lexicon: Lexicon
+    sentences: list[dict[str, Any]]
+    sentence_vectors: np.ndarray
+    measures: list[ClauseTags]
+    vocabulary: Vocabulary  # the support vocabulary the tags were made with (checksum verified)
+    by_id: dict[str, Clause] = field(init=False)
+    plan_of_passage: np.ndarray = field(init=False)
+    sentences_of: dict[str, list[Span]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.chunk_id: c for c in self.clauses}
+        self.plan_of_passage = np.array([p.plan_id for p in self.passages])
+        self.sentences_of = {}
+        for row, s in enumerate(self.sentences):
+            self.sentences_of.setdefault(s["chunk_id"], []).append((row, s["start"], s["end"]))
+
+    @classmethod
+    def open(cls, folder: Path, settings: Settings) -> SearchIndex:
+        """Load and verify; refuse a missing, corrupt or mismatched index with the file and the fix."""
+        manifest = _verified_manifest(folder, settings)
+        vocabulary = Vocabulary.load()  # a bad vocabulary file is its own error, not a corrupt index
+        if vocabulary.checksum != manifest["tags"]["checksum"]:
+            raise IndexInvalidError(f"{folder / 'measures.jsonl'}: the support vocabulary changed since the "
+                                    f"index was built; {REBUILD}")
+        try:
+            extra = read_json(folder / "lexicon.json")["extra_terms"]
+            lexicon = Lexicon(extra, use_dictionary=settings.use_dictionary)
+            if lexicon.checksum != manifest["lexicon"]["checksum"]:
+                raise IndexInvalidError(f"{folder / 'lexicon.json'}: the dictionary or stopwords changed since the "
+                                        f"index was built; {REBUILD}")
+            import faiss
+
+            index = cls(
+                folder=folder, manifest=manifest,
+                clauses=[Clause.from_dict(d) for d in read_jsonl(folder / "clauses.jsonl")],
+                plans={k: PlanMeta.from_dict(v) for k, v in read_json(folder / "plans.json").items()},
+                passages=[Passage(**d) for d in read_jsonl(folder / "passages.jsonl")],
+                vectors=np.load(folder / "vectors.npy"),
+                bm25=BM25.load(folder, lexicon.tokenize),
+                dense=faiss.read_index(str(folder / "dense.faiss")),
+                twins=read_json(folder / "twins.json"),
+                lexicon=lexicon,
+                sentences=read_jsonl(folder / "sentences.jsonl"),
+                sentence_vectors=np.load(folder / "sentence_vectors.npy"),
+                measures=[ClauseTags.from_dict(d) for d in read_jsonl(folder / "measures.jsonl")],
+                vocabulary=vocabulary,
+            )
+        except IndexInvalidError:
+            raise
+        except Exception as exc:  # a file that passed its checksum but does not parse: built by a bad build
+            raise IndexInvalidError(f"{folder}: cannot load the index ({type(exc).__name__}: {exc}); {REBUILD}") from exc
+        dim = manifest["embedding"]["dimension"]
+        if index.vectors.shape != (len(index.passages), dim) or index.dense.ntotal != len(index.passages):
+            raise IndexInvalidError(f"{folder / 'vectors.npy'}: {index.vectors.shape} vectors for "
+                                    f"{len(index.passages)} passages; {REBUILD}")
+        if index.sentence_vectors.shape != (len(index.sentences), dim):
+            raise IndexInvalidError(f"{folder / 'sentence_vectors.npy'}: {index.sentence_vectors.shape} vectors for "
+                                    f"{len(index.sentences)} sentences; {REBUILD}")
+        return index
+
+
+def _verified_manifest(folder: Path, settings: Settings) -> dict[str, Any]:
+    """The manifest, after checking every file's checksum and the settings the index was built with."""
+    manifest_path = folder / MANIFEST
+    if not folder.is_dir() or not manifest_path.is_file():
+        raise IndexInvalidError(f"no search index at {folder} ({MANIFEST} is missing); {REBUILD}")
+    try:
+        manifest = read_json(manifest_path)
+        files = manifest["files"]
+    except (ValueError, KeyError) as exc:
+        raise IndexInvalidError(f"{manifest_path} is unreadable ({exc}); {REBUILD}") from exc
+    if manifest.get("format") != FORMAT:
+        raise IndexInvalidError(f"{manifest_path}: index format {manifest.get('format')}, this PolicyQA "
+                                f"reads format {FORMAT}; {REBUILD}")
+    for name, info in files.items():
+        path = folder / name
+        if not path.is_file():
+            raise IndexInvalidError(f"{path} is missing; {REBUILD}")
+        if path.stat().st_size != info["bytes"] or file_sha256(path) != info["sha256"]:
+            raise IndexInvalidError(f"{path} does not match its checksum in {MANIFEST} (corrupt or "
+                                    f"edited); {REBUILD}")
+    if manifest["lexicon"]["dictionary"] != settings.use_dictionary:
+        raise IndexInvalidError(f"{manifest_path}: built {'with' if manifest['lexicon']['dictionary'] else 'without'}"
+                                f" the policy dictionary, but POLICYQA_DICTIONARY says otherwise; {REBUILD}")
+    if manifest["embedding"]["name"] != settings.embedding_model:
+        raise IndexInvalidError(f"{manifest_path}: built with {manifest['embedding']['name']}, settings ask for "
+                                f"{settings.embedding_model}; {REBUILD}")
+    return manifest
+
+
+def live_index_dir(settings: Settings) -> Path:
+    """The live index folder, after undoing a swap that a crash interrupted."""
+    return recover(settings.index_dir)
+
+
+def open_index(settings: Settings) -> SearchIndex:
+    return SearchIndex.open(live_index_dir(settings), settings)

@@ -1,0 +1,36 @@
+"""Item paths, the contract's address of a clause in its plan: `二、(一)3.(1)`, `二、(三)专栏4`, `前言`.
+
+The parser (rag/ingest/body.py) is the only place a path is made; this module reads them: split into labels,
+test whether one lies inside another, and names the zones outside the numbered body.
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import BadInputError
+
+CN_NUM = "一二三四五六七八九十"
+# Zones: text around the numbered body, each cited by its name.
+PREAMBLE, NOTICE, NEWS = "前言", "印发通知", "相关报道"
+ZONES = (NEWS, NOTICE, PREAMBLE)
+
+_LABEL = re.compile(rf"[{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\)|\d{{1,3}}\.|\(\d{{1,3}}\)|专栏\d{{1,3}}|"
+                    rf"{PREAMBLE}|{NOTICE}|{NEWS}")
+
+
+def split_path(item_path: str) -> list[str]:
+    """`二、(一)3.(1)` -> [`二、`, `(一)`, `3.`, `(1)`]; raises BadInputError for text that is not a path."""
+    labels = _LABEL.findall(item_path)
+    if "".join(labels) != item_path:
+        raise BadInputError(f"not an item path: {item_path!r} (expected labels like 二、(一)3.(1) or 专栏4)")
+    return labels
+
+
+def path_within(path: str, prefix: str) -> bool:
+    """True when `path` is `prefix` or lies inside it, compared label by label (`专栏1` is not in `专栏10`)."""
+    a, b = split_path(path), split_path(prefix)
+    return a[: len(b)] == b
+
+
+def is_zone(item_path: str) -> bool:
+    return item_path in ZONES

@@ -1,0 +1,56 @@
+"""Bounds on what a caller may ask, in one place: the answerer, the CLI and the API all check these."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import BadInputError
+
+MAX_QUESTION_CHARS = 2000
+MIN_TOP_K, MAX_TOP_K, DEFAULT_TOP_K = 1, 20, 5
+MAX_FIELD_CHARS = 300  # a company profile's free-text fields (region, industry)
+MAX_CHOICE_CHARS = 20  # a profile's size or stage
+MAX_PLANS = 50  # plan ids in one request's filter
+MAX_HISTORY_TURNS = 20
+MAX_BODY_BYTES = 64 * 1024  # an HTTP request body
+
+
+def check_question(text: object) -> str:
+    """The question itself, or BadInputError: empty, blank or over MAX_QUESTION_CHARS."""
+    if not isinstance(text, str) or not text.strip():
+        raise BadInputError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise BadInputError(f"the question has {len(text)} characters; at most {MAX_QUESTION_CHARS}")
+    return text
+
+
+def check_top_k(k: int) -> int:
+    if not MIN_TOP_K <= k <= MAX_TOP_K:
+        raise BadInputError(f"top_k must be between {MIN_TOP_K} and {MAX_TOP_K}")
+    return k
+
+
+def read_batch(path: str, key: str = "question") -> list[dict[str, Any]]:
+    """JSONL with one {"id": ..., "question": ...} per line (other fields ignored); `key` names the field that
+    must be there (`profile` for profile files)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"cannot read batch file {path}: {exc}") from exc
+    rows = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise BadInputError(f"{path}:{no}: not a JSON object ({exc})") from exc
+        if key == "question":
+            if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+                raise BadInputError(f"{path}:{no}: expected {{\"id\": ..., \"question\": \"...\"}}")
+            check_question(row["question"])
+        elif not isinstance(row, dict) or not isinstance(row.get(key), dict):
+            raise BadInputError(f"{path}:{no}: expected {{\"id\": ..., \"{key}\": {{...}}}}")
+        rows.append(row)
+    return rows

@@ -1,0 +1,101 @@
+"""A read-only view of the indexed library for the stages after retrieval (answers, matching, front ends):
+clauses, plans, each clause's sentences and their vectors, and term statistics. Nothing here ranks."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import BadInputError
+from ..indexing.folder import SearchIndex, Span
+from ..match.tags import ClauseTags, Vocabulary
+from ..types import Clause, PlanMeta
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """How many passages hold each term. `weight` is an informativeness, log(1 + N / df) — not BM25's idf,
+    which rank-bm25 defines differently and the lexical ranker keeps to itself."""
+
+    n_docs: int
+    weights: Mapping[str, float]
+    shares: Mapping[str, float]  # (df + 0.01) / N: how typical of the library a term is
+
+    @classmethod
+    def of(cls, index: SearchIndex) -> TermStats:
+        n_docs = index.bm25.weights.shape[1]
+        df = np.diff(index.bm25.weights.indptr)
+        vocab = index.bm25.vocab
+        return cls(n_docs, {t: float(np.log(1 + n_docs / max(1, df[i]))) for t, i in vocab.items()},
+                   {t: (df[i] + 0.01) / n_docs for t, i in vocab.items()})
+
+    def weight(self, term: str, default: float = 1.0) -> float:
+        return self.weights.get(term, default)
+
+    def known(self, term: str) -> bool:
+        return term in self.weights
+
+    @property
+    def unknown_weight(self) -> float:
+        """The weight of a term no passage holds (as if it were in one)."""
+        return float(np.log(1 + self.n_docs))
+
+
+class CorpusView:
+    """What answers and matching may read of a loaded index."""
+
+    def __init__(self, index: SearchIndex):
+        self._index = index
+        self.terms = TermStats.of(index)
+
+    @property
+    def plans(self) -> Mapping[str, PlanMeta]:
+        return self._index.plans
+
+    @property
+    def clauses(self) -> Sequence[Clause]:
+        return self._index.clauses
+
+    @property
+    def manifest(self) -> Mapping[str, Any]:
+        return self._index.manifest
+
+    @property
+    def measures(self) -> Sequence[ClauseTags]:
+        return self._index.measures
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self._index.vocabulary
+
+    def clause(self, chunk_id: str) -> Clause | None:
+        return self._index.by_id.get(chunk_id)
+
+    def title(self, plan_id: str) -> str:
+        meta = self._index.plans.get(plan_id)
+        return meta.display_title if meta else plan_id
+
+    def sentences(self, chunk_id: str) -> list[Span]:
+        """(row, start, end) of each sentence of a clause; `row` indexes `sentence_vectors`."""
+        return self._index.sentences_of.get(chunk_id, [])
+
+    def sentence_vectors(self, rows: Sequence[int]) -> np.ndarray:
+        return self._index.sentence_vectors[list(rows)]
+
+    def tokenize(self, text: str) -> list[str]:
+        return self._index.lexicon.tokenize(text)
+
+    def general_frequency(self, token: str) -> tuple[int, int]:
+        return self._index.lexicon.general_frequency(token)
+
+    def check_plans(self, plans: Sequence[str]) -> None:
+        check_plans(self._index, plans)
+
+
+def check_plans(index: SearchIndex, plans: Sequence[str]) -> None:
+    """Unknown plan ids are bad input, named with the ones the index has."""
+    unknown = sorted(set(plans) - set(index.plans))
+    if unknown:
+        raise BadInputError(f"unknown plan id {', '.join(unknown)}; known plans: {', '.join(sorted(index.plans))}")
