@@ -20,27 +20,21 @@ def _print_json(obj: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from .errors import IngestError
     from .ingest.library import Library
 
     library = Library(settings)
     if not args.paths:
         results, errors = library.ingest_corpus()
     else:
-        if args.plan_id and len(args.paths) > 1:
-            raise BadInputError("--plan-id names one plan: give it with a single PATH")
-        results, errors = [], []
-        for path in args.paths:
-            try:
-                results.append(library.ingest_path(Path(path), plan_id=args.plan_id, region=args.region))
-            except IngestError as exc:
-                errors.append(exc)
+        results, errors = library.ingest_paths([Path(p) for p in args.paths], args.plan_id, args.region)
     for result in results:
         print(result.summary())
         for warning in result.doc.warnings:
             print(f"  warning: {warning}")
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
+    if len(results) + len(errors) > 1:
+        print(f"{len(results)} of {len(results) + len(errors)} documents ingested")
     if errors:
         print(f"{len(errors)} of {len(errors) + len(results)} documents failed; the library keeps what it had for "
               "them", file=sys.stderr)

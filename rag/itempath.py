@@ -15,14 +15,16 @@ PREAMBLE, NOTICE, NEWS = "前言", "印发通知", "相关报道"
 ZONES = (NEWS, NOTICE, PREAMBLE)
 
 _LABEL = re.compile(rf"[{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\)|\d{{1,3}}\.|\(\d{{1,3}}\)|专栏\d{{1,3}}|"
-                    rf"{PREAMBLE}|{NOTICE}|{NEWS}")
+                    rf"第[{CN_NUM}百零〇]{{1,4}}[章节条]|问答\d{{1,3}}|第\d{{1,4}}段|{PREAMBLE}|{NOTICE}|{NEWS}")
 
 
 def split_path(item_path: str) -> list[str]:
-    """`二、(一)3.(1)` -> [`二、`, `(一)`, `3.`, `(1)`]; raises BadInputError for text that is not a path."""
+    """`二、(一)3.(1)` -> [`二、`, `(一)`, `3.`, `(1)`], `第二章第十条` -> [`第二章`, `第十条`]; raises
+    BadInputError for text that is not a path."""
     labels = _LABEL.findall(item_path)
     if "".join(labels) != item_path:
-        raise BadInputError(f"not an item path: {item_path!r} (expected labels like 二、(一)3.(1) or 专栏4)")
+        raise BadInputError(f"not an item path: {item_path!r} (expected labels like 二、(一)3.(1), 专栏4, "
+                            "第二章第十条, 问答3 or 第4段)")
     return labels
 
 

@@ -19,7 +19,9 @@ from typing import Iterable
 from .errors import DataFileError
 from .types import PlanMeta
 
-LEVELS = {0: "省级", 1: "地级", 2: "县级"}
+NATIONAL = "全国"  # the root of every place: a national document's jurisdiction
+NATIONAL_CODE = "000000"
+LEVELS = {-1: NATIONAL, 0: "省级", 1: "地级", 2: "县级"}
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "盟",
              "区", "县", "旗")
 # Short forms that are ordinary words in a policy question; only the full name matches these places.
@@ -35,8 +37,8 @@ _AMBIGUOUS = {"市中", "城区", "郊区", "矿区", "新区", "中区", "平�
 class Place:
     code: str
     name: str
-    level: int  # 0 province, 1 prefecture, 2 county
-    parents: tuple[str, ...]  # codes, outermost first
+    level: int  # -1 the whole country, 0 province, 1 prefecture, 2 county
+    parents: tuple[str, ...]  # codes, outermost first (全国 first of all)
 
     @property
     def level_name(self) -> str:
@@ -83,15 +85,17 @@ class Gazetteer:
         return [self.places[c] for c in place.parents if c in self.places] + [place]
 
     def full_name(self, place: Place) -> str:
-        """`浙江省杭州市钱塘区` (a municipality's duplicate city level is left out)."""
+        """`浙江省杭州市钱塘区` (a municipality's duplicate city level is left out; 全国 only for itself)."""
         names: list[str] = []
-        for p in self.lineage(place):
+        for p in self.lineage(place)[1:] if place.level >= 0 else [place]:
             if not names or names[-1] != p.name:
                 names.append(p.name)
         return "".join(names)
 
     def lookup(self, name: str, parent: str | None = None) -> Place | None:
-        """The place called `name` (inside `parent`, when given)."""
+        """The place called `name` (inside `parent`, when given); `全国` is the whole country."""
+        if name == NATIONAL:
+            return self.places[NATIONAL_CODE]
         for code in self.aliases.get(name, []):
             place = self.places[code]
             if parent is None or any(p.name == parent for p in self.lineage(place)[:-1]):
@@ -114,7 +118,8 @@ def _autonomous() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternatives})+自治(?:州|县|旗)$")
 
 
-def _short(name: str) -> str | None:
+def short_name(name: str) -> str | None:
+    """`杭州市` -> `杭州`, `凉山彝族自治州` -> `凉山`; None when nothing is left to shorten."""
     m = _autonomous().search(name)
     stem = name[: m.start()] if m else next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s)), name)
     return stem if len(stem) >= 2 and stem != name else None
@@ -141,12 +146,15 @@ def load_gazetteer(host_provinces: tuple[str, ...] = ()) -> Gazetteer:
             parents.append(code[:2] + "0000")
         if level == 2 and code[:4] + "00" in codes:
             parents.append(code[:4] + "00")
-        places[code] = Place(code, name, level, tuple(parents))
+        places[code] = Place(code, name, level, (NATIONAL_CODE, *parents))
+    places[NATIONAL_CODE] = Place(NATIONAL_CODE, NATIONAL, -1, ())
     host_codes = {p.code for p in places.values() if p.level == 0 and p.name in host_provinces}
     gaz = Gazetteer(places)
     for place in places.values():
+        if place.level < 0:
+            continue  # 全国 is a plan's jurisdiction, not a place a question names (no plan filter for it)
         names = [place.name]
-        short = _short(place.name)
+        short = short_name(place.name)
         in_host = bool(set(place.parents) & host_codes) or place.code in host_codes
         if short and short not in _AMBIGUOUS and (place.level < 2 or in_host):
             names.append(short)
@@ -154,7 +162,7 @@ def load_gazetteer(host_provinces: tuple[str, ...] = ()) -> Gazetteer:
             bucket = gaz.aliases.setdefault(alias, [])
             if place.code not in bucket:
                 bucket.append(place.code)
-        if place.level < 2 and short:
+        if 0 <= place.level < 2 and short:
             gaz.english.setdefault("".join(lazy_pinyin(short)).lower(), []).append(place.code)
     # A municipality's city level repeats its name (重庆市 / 重庆市): keep only the province entry for it.
     for table in (gaz.aliases, gaz.english):
@@ -189,12 +197,13 @@ class Jurisdictions:
             if place is None:
                 continue
             self.plan_place[meta.plan_id] = place
-            provinces.append(base.lineage(place)[0].name)
+            if place.level >= 0:
+                provinces.append(base.lineage(place)[1].name)
         self.gazetteer = load_gazetteer(tuple(sorted(set(provinces))))
         from pypinyin import lazy_pinyin
 
         # the plans' own regions by pinyin too (`Yongchuan`), whatever their level
-        self.english = {"".join(lazy_pinyin(_short(p.name) or p.name)).lower(): p.code
+        self.english = {"".join(lazy_pinyin(short_name(p.name) or p.name)).lower(): p.code
                         for p in self.plan_place.values()}
 
     def coverage(self, place: Place) -> Coverage:

@@ -109,6 +109,9 @@ class PlanMeta:
     issued_on: str | None = None
     period: str | None = None
     source: str | None = None
+    published: str | None = None  # as a page header gives it (provenance "header")
+    publisher: str | None = None
+    source_url: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     read_as: str = ""
     sha256: str = ""

@@ -18,16 +18,16 @@ from typing import Any
 from ..errors import BadInputError, IngestError, NotBuiltError, NotFoundError
 from ..files import atomic_dir, file_sha256, read_json, read_jsonl, recover, write_json, write_jsonl
 from ..itempath import path_within
+from ..regions import load_gazetteer
 from ..settings import Settings
-from ..types import Clause, PlanMeta
+from ..types import Clause, PlanMeta, Region
+from .identity import derive_plan_id, find_region, region_of
 from .metadata import build_meta
 from .noise import Dropped
-from .readers import read_document
+from .readers import SUPPORTED_SUFFIXES, read_document
 from .structure import ParsedDocument, parse_document
 
-PLAN_ID = re.compile(r"^[a-z]+(?:-[a-z]+)*-\d{4}$")
-_ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|特别行政区|省|市|区|县|州|盟|旗)")
-_NOT_A_PLACE = re.compile(r"促进|推进|推动|加快|关于|支持|发展|产业|元宇宙")
+PLAN_ID = re.compile(r"^[a-z]+(?:-[a-z0-9]+)*-\d{4}$")
 
 
 @dataclass
@@ -37,35 +37,11 @@ class IngestResult:
 
     def summary(self) -> str:
         n = len(self.doc.clauses)
-        line = (f"ingested {self.meta.plan_id}: {n} clauses, {len(self.doc.dropped)} lines set aside "
-                f"(see `policyqa show {self.meta.plan_id} --dropped`)")
+        line = (f"ingested {self.meta.plan_id}: {n} clauses ({self.doc.shape}), {len(self.doc.dropped)} lines set "
+                f"aside (see `policyqa show {self.meta.plan_id} --dropped`)")
         if self.meta.title:
             line += f" — {self.meta.title}"
         return line
-
-
-def region_from_title(title: str) -> str | None:
-    """The most specific administrative unit a title starts with: `重庆市永川区元宇宙…` -> `永川区`."""
-    units: list[str] = []
-    rest = title
-    while m := _ADMIN_UNIT.match(rest):
-        if _NOT_A_PLACE.search(m.group(0)):
-            break
-        units.append(m.group(0))
-        rest = rest[m.end():]
-    return units[-1] if units else None
-
-
-def derive_plan_id(meta_title: str | None, period: str | None, issued_on: str | None, name: str) -> str:
-    """`<region-in-pinyin>-<first year>` from the title (contract shape)."""
-    from pypinyin import lazy_pinyin
-
-    region = region_from_title(meta_title or "")
-    year = (period or issued_on or "")[:4]
-    if not region or not year.isdigit():
-        raise IngestError(name, "cannot derive a plan id (no region or year in the title); pass --plan-id")
-    stem = re.sub(r"(自治区|自治州|特别行政区|省|市|区|县|州|盟|旗)$", "", region) or region
-    return "".join(lazy_pinyin(stem)).lower() + "-" + year
 
 
 class Library:
@@ -88,9 +64,11 @@ class Library:
 
     # ----- ingest -----------------------------------------------------------------------------------
     def parse(self, path: Path, plan_id: str, manifest: dict[str, Any]) -> IngestResult:
-        text, read_as = read_document(path)
-        doc = parse_document(text, plan_id, str(path), wrapped=path.suffix.lower() == ".pdf")
-        meta = build_meta(plan_id, manifest.get("file", path.name), doc, manifest, read_as, file_sha256(path))
+        read = read_document(path)
+        doc = parse_document(read.text, plan_id, str(path), wrapped=path.suffix.lower() == ".pdf",
+                             set_aside=read.set_aside)
+        meta = build_meta(plan_id, manifest.get("file", path.name), doc, manifest, read.read_as, file_sha256(path),
+                          read.header)
         return IngestResult(meta, doc)
 
     def ingest_corpus(self) -> tuple[list[IngestResult], list[IngestError]]:
@@ -109,6 +87,23 @@ class Library:
             results.append(result)
         return results, errors
 
+    def ingest_paths(self, paths: list[Path], plan_id: str | None = None,
+                     region: str | None = None) -> tuple[list[IngestResult], list[IngestError]]:
+        """Add documents (files, or every supported file in a folder); a refused one does not stop the others
+        and nothing already in the library changes for it."""
+        files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file() and not x.name.startswith(".")
+                                                     and x.suffix.lower() in SUPPORTED_SUFFIXES)
+                                              if p.is_dir() else [p])]
+        if plan_id and len(files) > 1:
+            raise BadInputError("--plan-id names one plan: give it with a single file")
+        results, errors = [], []
+        for path in files:
+            try:
+                results.append(self.ingest_path(path, plan_id=plan_id, region=region))
+            except IngestError as exc:
+                errors.append(exc)
+        return results, errors
+
     def ingest_path(self, path: Path, plan_id: str | None = None, region: str | None = None) -> IngestResult:
         """Add one document to the library: parse it, copy it into the corpus with a manifest, store it."""
         path = path.resolve()
@@ -120,23 +115,25 @@ class Library:
                 self.store(result)
                 return result
         if plan_id is not None and not PLAN_ID.match(plan_id):
-            raise BadInputError(f"plan id {plan_id!r} does not have the shape <region-in-pinyin>-<year>, "
-                                "e.g. shanghai-2022")
+            raise BadInputError(f"plan id {plan_id!r} does not have the shape <region-in-pinyin>[-<topic>]-<year> "
+                                "(lowercase letters, digits, hyphens), e.g. shanghai-2022 or shanghai-5g-2025")
         provisional = self.parse(path, plan_id or "new-0000", {"file": path.name})
         meta = provisional.meta
+        where = self._region(meta, region, name)
         if plan_id is None:
-            plan_id = derive_plan_id(meta.title, meta.period, meta.issued_on, name)
+            self._refuse_same_title(meta, name)
+            taken = {m["plan_id"] for m in self.manifests()}
+            plan_id = derive_plan_id(meta.title, where, (meta.period, meta.issued_on, meta.published), taken, name)
         existing = self.manifest(plan_id)
         target = self.settings.corpus / f"{plan_id}{path.suffix.lower()}"
         if existing and (self.settings.corpus / existing["file"]).exists() \
                 and file_sha256(self.settings.corpus / existing["file"]) != meta.sha256:
             raise IngestError(name, f"plan id {plan_id} is already used by {existing['file']}; "
                                     "pass --plan-id to add this document under another id")
-        region_name = region or region_from_title(meta.title or "")
         manifest = existing or {
             "plan_id": plan_id,
             "file": target.name,
-            "region": {"name": region_name, "level": "未知", "parent": None} if region_name else None,
+            "region": {"name": where.name, "level": where.level, "parent": where.parent} if where else None,
             "added_from": path.name,
         }
         if existing is None:
@@ -148,12 +145,33 @@ class Library:
         self.store(result)
         return result
 
+    @staticmethod
+    def _region(meta: PlanMeta, given: str | None, name: str) -> Region | None:
+        """The jurisdiction: `--region` resolved in the gazetteer (全国 for national), or found in the document."""
+        if given:
+            gaz = load_gazetteer()
+            place = gaz.lookup(given) or next(iter(gaz.find(given)), None)
+            if place is None:
+                raise BadInputError(f"unknown region {given!r}: give a Chinese province, city or county name, or 全国")
+            return region_of(place, gaz)
+        return find_region(meta.title or "", [*meta.issuing_bodies, meta.issuer or "", meta.publisher or ""])
+
+    def _refuse_same_title(self, meta: PlanMeta, name: str) -> None:
+        """A document whose title a plan in the library already has is a copy or a new version, not a new plan."""
+        if self.manifests():
+            self.ensure_built()
+        for pid in self.plan_ids():
+            if meta.title and self.meta(pid).title == meta.title:
+                raise IngestError(name, f"the library already holds 《{meta.title}》 as {pid}; pass --plan-id with "
+                                        "another id to add it as a separate plan")
+
     def store(self, result: IngestResult) -> None:
         """Write one plan's folder beside the old one, then swap it in."""
         with atomic_dir(self.settings.library_dir / result.meta.plan_id) as tmp:
             meta = result.meta.to_dict()
             meta["warnings"] = result.doc.warnings
             meta["clause_count"] = len(result.doc.clauses)
+            meta["shape"] = result.doc.shape
             write_json(tmp / "meta.json", meta)
             write_jsonl(tmp / "clauses.jsonl", (c.to_dict() for c in result.doc.clauses))
             (tmp / "cleaned.txt").write_text(result.doc.cleaned_text + "\n", encoding="utf-8")

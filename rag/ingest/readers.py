@@ -1,14 +1,17 @@
 """Read a document of any supported format into plain text lines.
 
 `.txt` (UTF-8, GBK/GB18030 or whatever charset-normalizer recognises), `.md`, `.html`/`.htm`, `.pdf`
-(text layer) and `.docx`. Each reader uses a maintained library; none parses a format by hand.
-Problems become :class:`IngestError` naming the file.
+(text layer) and `.docx`. A `.txt` that is a crawler's Markdown export is read as Markdown. Each reader uses a
+maintained library; none parses a format by hand. Problems become :class:`IngestError` naming the file.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IngestError
+from .markdown import PageHeader, looks_like_markdown, read_markdown
+from .noise import Dropped
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
@@ -40,7 +43,18 @@ def _decode(data: bytes) -> tuple[str | None, str]:
     return (str(best), best.encoding) if best is not None else (None, "")
 
 
-def _html_to_text(html: str | bytes) -> str:
+@dataclass
+class ReadDocument:
+    """A document's text as read (one entry per source line for Markdown), how it was read, what a page header
+    said about it, and the lines set aside while reading (the header, a footer), each with its reason."""
+
+    text: str
+    read_as: str
+    header: PageHeader = field(default_factory=PageHeader)
+    set_aside: list[Dropped] = field(default_factory=list)
+
+
+def html_to_text(html: str | bytes) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
@@ -80,8 +94,8 @@ def _read_docx(path: Path) -> str:
     return "\n".join(lines)
 
 
-def read_document(path: Path) -> tuple[str, str]:
-    """Return (text, how it was read) for a supported file, or raise IngestError."""
+def read_document(path: Path) -> ReadDocument:
+    """The text of a supported file and how it was read, or IngestError."""
     name = str(path)
     if not path.is_file():
         raise IngestError(name, "no such file")
@@ -92,14 +106,14 @@ def read_document(path: Path) -> tuple[str, str]:
     if path.stat().st_size == 0:
         raise IngestError(name, "the file is empty")
     if suffix == ".pdf":
-        return _read_pdf(path), "pdf text layer"
+        return ReadDocument(_read_pdf(path), "pdf text layer")
     if suffix == ".docx":
-        return _read_docx(path), "docx"
+        return ReadDocument(_read_docx(path), "docx")
     text, encoding = decode_bytes(path.read_bytes(), name)
     if suffix in (".html", ".htm"):
-        return _html_to_text(text), f"html ({encoding})"
-    if suffix in (".md", ".markdown"):
-        from markdown_it import MarkdownIt
-
-        return _html_to_text(MarkdownIt("commonmark").render(text)), f"markdown ({encoding})"
-    return text, f"text ({encoding})"
+        return ReadDocument(html_to_text(text), f"html ({encoding})")
+    if suffix in (".md", ".markdown") or looks_like_markdown(text):
+        page = read_markdown(text)
+        kind = "markdown" if suffix in (".md", ".markdown") else "markdown export in a text file"
+        return ReadDocument("\n".join(page.lines), f"{kind} ({encoding})", page.header, page.set_aside)
+    return ReadDocument(text, f"text ({encoding})")

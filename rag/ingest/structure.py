@@ -10,20 +10,25 @@ from dataclasses import dataclass, field
 
 from ..errors import IngestError
 from ..itempath import NEWS, NOTICE, PREAMBLE
-from ..text.patterns import DOC_NUMBER
+from ..text.patterns import DATE_LINE, DOC_NUMBER, ORG_NAME
 from ..text.sentences import ENDS
 from ..types import Clause, ClauseKind
-from .body import MAX_TITLE_CHARS, PART, BodyParser
+from .body import MAX_TITLE_CHARS
 from .clean import Line, clean_lines, reflow
+from .identity import is_central
 from .noise import Dropped
+from .shapes import PARAGRAPHS, PARTS, detect, paragraph_start, parser_for
 
 _TITLE_WORDS = re.compile(r"计划|规划|方案|意见|办法|措施|纲要|细则|政策")
 _YEAR_RANGE_LINE = re.compile(r"^\(\d{4}\s*[-—–~至]\s*\d{4}年?\)$")
-_NOTICE_MARK = re.compile(r"关于印发.*通知|印发给你们|现予印发|现印发|请认真贯彻|请结合实际")
-# A news report's voice: `据济南市人民政府消息…近日印发`, `…等5部门联合印发了`.
-_NEWS_MARK = re.compile(r"^据|近日印发|日前印发|联合印发|正式印发|发布了|记者|消息")
+TITLE_DATE = re.compile(r"^\((\d{4})年(\d{1,2})月(\d{1,2})日\)$")  # `(2023年1月2日)` under a title: when it was adopted
+# (A notice title may break over two lines: `国务院关于印发` / `“十四五”数字经济发展规划的通知`.)
+_NOTICE_MARK = re.compile(r"关于印发.*通知|关于印发$|印发给你们|现予印发|现印发|请认真贯彻|请结合实际")
+# A news report's voice: `据济南市人民政府消息…近日印发`, `…等5部门联合印发了`, a dateline `新华社北京12月14日电`.
+_NEWS_MARK = re.compile(r"^据|近日印发|日前印发|联合印发|正式印发|印发了|发布了|记者|消息|^\S{2,12}?\d{1,2}月\d{1,2}日电")
 # A `?` or U+FFFD inside Chinese text: a character lost to a bad decode (`院?;I建`, `发展?I造`).
-_DAMAGED = re.compile(r"[\u4e00-\u9fff][?\ufffd][^\u4e00-\u9fff\s]{0,3}[\u4e00-\u9fff]")
+# (A question mark between two Chinese characters is punctuation, not damage.)
+_DAMAGED = re.compile(r"[\u4e00-\u9fff](?:\?[^\u4e00-\u9fff\s]{1,3}|\ufffd[^\u4e00-\u9fff\s]{0,3})[\u4e00-\u9fff]")
 _MIN_DEDUPE_CHARS = 20  # shorter repeats (a signature, a heading) are different roles, not copies
 
 
@@ -40,6 +45,7 @@ class ParsedDocument:
     preamble: list[Line] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    shape: str = PARTS
 
     @property
     def cleaned_text(self) -> str:
@@ -47,7 +53,7 @@ class ParsedDocument:
 
 
 def _is_title_line(text: str) -> bool:
-    if _YEAR_RANGE_LINE.match(text):
+    if _YEAR_RANGE_LINE.match(text) or TITLE_DATE.match(text):
         return True
     return (
         len(text) <= MAX_TITLE_CHARS
@@ -66,25 +72,27 @@ def _is_preamble_line(text: str) -> bool:
     )
 
 
-def _locate_body(lines: list[Line], name: str) -> int:
-    for i, line in enumerate(lines):
-        m = PART.match(line.text)
-        if m and m.group(1) == "一":
-            return i
-    raise IngestError(name, "no plan structure found (no part heading such as `一、总体要求`)")
+def _is_front(text: str) -> bool:
+    """Notice, title or date lines that come before an unnumbered body."""
+    return bool(_NOTICE_MARK.search(text) or DOC_NUMBER.search(text) or _is_title_line(text)
+                or DATE_LINE.match(text))
 
 
-def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False) -> ParsedDocument:
+def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
+                   set_aside: list[Dropped] | None = None) -> ParsedDocument:
     """Parse a whole document's text into clauses. `name` is used in error messages.
 
     `wrapped`: the text comes from a PDF text layer, whose lines are cut at the page width.
+    `set_aside`: lines the reader already set aside (a page header or footer), kept with the dropped ones.
     """
     kept, dropped, sources = clean_lines(raw)
+    dropped += set_aside or []
     if wrapped:
         kept = reflow(kept)
     if not kept:
         raise IngestError(name, "no text left after cleaning")
-    start = _locate_body(kept, name)
+    shape = detect([line.text for line in kept])
+    start = shape.start if shape.name != PARAGRAPHS else paragraph_start([line.text for line in kept], _is_front)
 
     i = start - 1
     preamble: list[Line] = []
@@ -92,7 +100,14 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False) -> 
         preamble.insert(0, kept[i])
         i -= 1
     title_lines: list[Line] = []
-    while i >= 0 and _is_title_line(kept[i].text) and len(title_lines) < 3:
+    # above an unnumbered body, any short line that does not close like a sentence is its heading
+    headed = _is_title_line if shape.name != PARAGRAPHS else lambda t: len(t) <= MAX_TITLE_CHARS and t[-1] not in ENDS
+    while i >= 0 and headed(kept[i].text) and len(title_lines) < 3:
+        title_lines.insert(0, kept[i])
+        i -= 1
+    # the issuers printed on their own line above the title (`中共中央 国务院` / `关于…的意见`)
+    if title_lines and i >= 0 and (ORG_NAME.match(kept[i].text) or is_central(kept[i].text)) \
+            and len(kept[i].text) <= 30 and not DATE_LINE.match(kept[i].text) and not _NOTICE_MARK.search(kept[i].text):
         title_lines.insert(0, kept[i])
         i -= 1
     front = kept[: i + 1]
@@ -116,15 +131,12 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False) -> 
                 seen[line.text] = line.no
     news = [line for line in news if line.no not in removed]
     notice = [line for line in notice if line.no not in removed]
-    if not body[1:]:
-        raise IngestError(name, "no plan structure found (a part heading but nothing under it)")
-
-    parser = BodyParser()
+    parser = parser_for(shape.name)
     for line in body:
         parser.feed(line.text)
     drafts = parser.finish()
-    if not any(d.kind in (ClauseKind.ITEM, ClauseKind.COLUMN_ENTRY, ClauseKind.GOAL) for d in drafts) and len(drafts) < 3:
-        raise IngestError(name, "no plan structure found (no numbered items or sections)")
+    if not drafts:
+        raise IngestError(name, "no text left in the body after cleaning")
 
     clauses: list[Clause] = []
     order = 0
@@ -151,7 +163,7 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False) -> 
                                   f"…{m.group(0)}…" for line in cleaned
                                   for m in _DAMAGED.finditer(line.text)]
     return ParsedDocument(clauses, cleaned, sorted(dropped, key=lambda d: d.line_no), news, notice,
-                          title_lines, preamble, sources, warnings)
+                          title_lines, preamble, sources, warnings, shape.name)
 
 
 def _paragraphs(lines: list[Line]) -> list[str]:

@@ -233,8 +233,8 @@ def tag_library(clauses: list[Clause], plans: dict[str, PlanMeta], vocabulary: V
 
     def sub_places(plan_id: str, text: str) -> list[dict[str, str]]:
         own = juris.plan_place.get(plan_id)
-        if own is None:
-            return []
+        if own is None or own.level < 0:
+            return []  # a national document's news keeps its national reach (a dateline is not a policy's place)
         inside = [p for p in juris.places_in(text) if own.code in p.parents]
         return [{"code": p.code, "name": gaz.full_name(p)} for p in inside]
 

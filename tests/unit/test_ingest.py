@@ -11,8 +11,10 @@ import pytest
 from support import raw_text
 
 from rag.cli import main
-from rag.ingest.library import Library, derive_plan_id, region_from_title
+from rag.ingest.identity import derive_plan_id, find_region
+from rag.ingest.library import Library
 from rag.text.normalize import strip_space
+from rag.types import Region
 
 
 def run(monkeypatch, settings, *argv: str) -> int:
@@ -98,9 +100,32 @@ def test_a_new_plan_gets_an_id_of_the_contract_shape(scratch, monkeypatch, tmp_p
     assert run(monkeypatch, scratch, "ingest", str(path)) == 0
     assert "ingested jinan-2022" in capsys.readouterr().out
     assert (scratch.corpus / "jinan-2022.txt").exists()
-    assert region_from_title("重庆市永川区元宇宙产业发展三年行动计划(2023-2025年)") == "永川区"
-    assert derive_plan_id("上海市促进城市数字化转型的若干政策措施(2022—2024年)", "2022-2024", None, "x") \
+    assert find_region("重庆市永川区元宇宙产业发展三年行动计划(2023-2025年)", []) == Region("永川区", "县级", "重庆市")
+    shanghai = find_region("上海市促进城市数字化转型的若干政策措施(2022—2024年)", [])
+    assert derive_plan_id("上海市促进城市数字化转型的若干政策措施(2022—2024年)", shanghai, ["2022-2024"], set(), "x") \
         == "shanghai-2022"
+
+
+def test_regions_and_ids_come_from_the_gazetteer_and_never_clash():
+    """Place names ending in 州 are places, not cut at 州: 广州市 is guangzhou, 贵州省 guizhou."""
+    assert find_region("广州市数字经济促进条例", []) == Region("广州市", "地级", "广东省")
+    assert find_region("贵州省大数据发展应用促进条例", []) == Region("贵州省", "省级", None)
+    assert find_region("杭州市元宇宙产业发展行动计划", []) == Region("杭州市", "地级", "浙江省")
+    assert find_region("“十四五”数字经济发展规划", ["国务院"]) == Region("全国", "全国", None)
+    assert find_region("关于推动未来产业创新发展的实施意见", ["工业和信息化部等七部门"]).name == "全国"
+    assert find_region("问答实录:《若干措施》有关情况", ["上海市科学技术委员会"]).name == "上海市"
+    assert find_region("关于做好工作的意见", []) is None
+    ids = {"guangzhou-2023": "广州市数字经济促进条例(2023年)", "guizhou-2023": "贵州省大数据发展应用促进条例(2023年)"}
+    for pid, title in ids.items():
+        assert derive_plan_id(title, find_region(title, []), ["2023"], set(), "x") == pid
+    suzhou = derive_plan_id("苏州市智能制造行动计划", find_region("苏州市智能制造行动计划", []), ["2023"], set(), "x")
+    suzhou2 = derive_plan_id("宿州市智能制造行动计划", find_region("宿州市智能制造行动计划", []), ["2023"], {suzhou}, "x")
+    assert suzhou == "suzhou-2023" and suzhou2 == "suzhou-zhinengzhizao-2023"
+    food = "上海市加快食品科技创新赋能产业发展行动方案(2026—2030年)"
+    assert derive_plan_id(food, find_region(food, []), ["2026-2030"], {"shanghai-2026"}, "x") == \
+        "shanghai-shipinkeji-2026"
+    assert derive_plan_id(food, find_region(food, []), ["2026"], {"shanghai-2026", "shanghai-shipinkeji-2026"}, "x") \
+        == "shanghai-shipinkeji2-2026"
 
 
 def test_an_id_already_taken_by_another_document_is_refused(scratch, monkeypatch, tmp_path, capsys):
@@ -108,7 +133,10 @@ def test_an_id_already_taken_by_another_document_is_refused(scratch, monkeypatch
     path.write_text(raw_text("jinan-2022") + "\n补充说明。", encoding="utf-8")
     assert run(monkeypatch, scratch, "ingest", str(path)) == 1
     err = capsys.readouterr().err
-    assert "plan id jinan-2022 is already used by jinan-2022.txt" in err and "--plan-id" in err
+    assert "the library already holds 《济南市促进元宇宙产业创新发展行动计划(2022—2025年)》 as jinan-2022" in err
+    assert "--plan-id" in err
+    assert run(monkeypatch, scratch, "ingest", str(path), "--plan-id", "jinan-2022") == 1
+    assert "plan id jinan-2022 is already used by jinan-2022.txt" in capsys.readouterr().err
 
 
 def test_bad_files_fail_alone_with_a_reason_and_leave_the_library_untouched(scratch, monkeypatch, tmp_path,
@@ -142,7 +170,7 @@ def test_bad_files_fail_alone_with_a_reason_and_leave_the_library_untouched(scra
     assert lines[0] == f"error: {empty}: the file is empty"
     assert str(binary) in lines[1] and "binary" in lines[1]
     assert str(scan) in lines[2] and "no text layer" in lines[2]
-    assert str(recipe) in lines[3] and "no plan structure" in lines[3]
+    assert str(recipe) in lines[3] and "cannot derive a plan id" in lines[3]  # no numbering is not a reason
     assert "4 of 5 documents failed" in lines[4]
     assert "ingested jinan-2022: 31 clauses" in out
     assert {p: p.read_bytes() for p in before} == before, "what was ingested before must be untouched"
@@ -197,3 +225,16 @@ def test_an_interrupted_swap_restores_the_previous_plan(scratch, monkeypatch):
     plan.rename(scratch.library_dir / ".jinan-2022.old")  # the state a crash between the two renames leaves
     assert "jinan-2022" in Library(scratch).plan_ids()
     assert Library(scratch).clauses("jinan-2022", "二、(一)3.(1)")
+
+
+def test_a_body_without_numbering_is_ingested_by_paragraph(scratch, monkeypatch, tmp_path, capsys):
+    statement = tmp_path / "statement.txt"
+    statement.write_text("某市人民政府关于数字经济的声明\n数字经济是重要引擎。\n我们将加大投入,最高支持500万元。\n"
+                         "各部门要抓好落实。\n", encoding="utf-8")
+    assert run(monkeypatch, scratch, "ingest", str(statement), "--plan-id", "moushi-statement-2024",
+               "--region", "杭州市") == 0
+    assert "paragraphs without numbering" in capsys.readouterr().out
+    clauses = Library(scratch).clauses("moushi-statement-2024")
+    assert [(c.item_path, c.text) for c in clauses] == [("第1段", "数字经济是重要引擎。"),
+                                                         ("第2段", "我们将加大投入,最高支持500万元。"),
+                                                         ("第3段", "各部门要抓好落实。")]

@@ -1,0 +1,142 @@
+"""Which shape a document's body has, where the body starts, and the parsers of the shapes other than the
+plan's parts and sections (`body.py`): chapters and articles (办法, 规定, 细则), Q&A transcripts (问答实录), and a
+body with no numbering at all (a statement, a speech, a news page). Every shape's clauses carry contract paths:
+`第二章第十条`, `问答3`, `第4段`. A document with text in it is never refused for lack of numbering."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..text.sentences import ENDS
+from ..types import ClauseKind
+from .body import MAX_TITLE_CHARS, PART, BodyParser, Draft, join_continuation
+
+CN_COUNT = "一二三四五六七八九十百零〇"
+CHAPTER = re.compile(rf"^第([{CN_COUNT}]{{1,4}})章(.*)$")
+SUBSECTION = re.compile(rf"^第([{CN_COUNT}]{{1,4}})节(.*)$")
+ARTICLE = re.compile(rf"^第([{CN_COUNT}]{{1,4}})条(.*)$")
+# A reporter's or an asker's question: `新华社:这次《若干措施》…怎么样确定的?` (a short name, a colon, a question).
+QUESTION = re.compile(r"^(?:问|提问|记者|[^:。,;!?“”《》()]{2,15})[:](.+\?)$")
+MIN_ARTICLES = 3  # article lines that make a document one of articles
+MIN_QUESTIONS = 2
+
+PARTS, ARTICLES, QA, PARAGRAPHS = "parts and sections", "chapters and articles", "questions and answers", \
+    "paragraphs without numbering"
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    start: int  # index of the body's first line
+
+
+def detect(lines: Sequence[str]) -> Shape:
+    """The body's shape, by the structure its lines show, and where it starts."""
+    articles = [i for i, t in enumerate(lines) if ARTICLE.match(t)]
+    parts = [i for i, t in enumerate(lines) if (m := PART.match(t)) and m.group(1) == "一"]
+    questions = [i for i, t in enumerate(lines) if QUESTION.match(t)]
+    if len(articles) >= MIN_ARTICLES:
+        first = next((i for i, t in enumerate(lines) if CHAPTER.match(t) and i <= articles[0]), articles[0])
+        return Shape(ARTICLES, first)
+    if len(questions) >= MIN_QUESTIONS and (not parts or questions[0] < parts[0]):
+        return Shape(QA, questions[0])
+    if parts:
+        return Shape(PARTS, parts[0])
+    return Shape(PARAGRAPHS, -1)  # the caller finds where the front matter ends
+
+
+def paragraph_start(lines: Sequence[str], is_front: Callable[[str], bool]) -> int:
+    """For a body without numbering: the first paragraph that closes like a sentence and is not front matter
+    (notice, title, a date line)."""
+    for i, text in enumerate(lines):
+        if text[-1] in ENDS and not is_front(text):
+            return i
+    return 0
+
+
+class ArticleParser:
+    """Chapters (`第二章 职责`), their sections (`第一节`) and articles (`第十条 …`); every following line (a 款,
+    a numbered 项 `(一)…`) stays in its article."""
+
+    def __init__(self) -> None:
+        self.chapter: tuple[str, str] | None = None
+        self.section: tuple[str, str] | None = None
+        self.drafts: list[Draft] = []
+        self.order = 0
+        self.warnings: list[str] = []
+
+    def _path(self) -> str:
+        return "".join(level[0] for level in (self.chapter, self.section) if level)
+
+    def _titles(self) -> tuple[str, ...]:
+        return tuple(level[1] for level in (self.chapter, self.section) if level)
+
+    def _open(self, path: str, title: str, kind: ClauseKind, text: str, parents: tuple[str, ...]) -> None:
+        self.order += 1
+        self.drafts.append(Draft(path, title, kind, parents, text, self.order))
+
+    def feed(self, text: str) -> None:
+        if m := CHAPTER.match(text):
+            self.chapter, self.section = (f"第{m.group(1)}章", m.group(2).strip()), None
+            self._open(self._path(), m.group(2).strip(), ClauseKind.HEADING, "", ())
+        elif m := SUBSECTION.match(text):
+            self.section = (f"第{m.group(1)}节", m.group(2).strip())
+            self._open(self._path(), m.group(2).strip(), ClauseKind.HEADING, "", self._titles()[:-1])
+        elif m := ARTICLE.match(text):
+            self._open(self._path() + f"第{m.group(1)}条", "", ClauseKind.ITEM, m.group(2).strip(), self._titles())
+        elif self.drafts:
+            last = self.drafts[-1]
+            last.text = join_continuation(last.text, text) if last.text else text
+        else:
+            self._open(self._path(), "", ClauseKind.HEADING, text, ())
+
+    def finish(self) -> list[Draft]:
+        """Chapter headings are carried by their articles' parents; one with nothing under it becomes a
+        title-only clause, so no heading is lost."""
+        out = []
+        for d in self.drafts:
+            if not d.text and not any(o is not d and o.path.startswith(d.path) for o in self.drafts):
+                d.text = d.title
+            if d.text:
+                out.append(d)
+        return out
+
+
+class QAParser:
+    """A transcript: each question with the answers that follow it is one clause, `问答N`."""
+
+    def __init__(self) -> None:
+        self.drafts: list[Draft] = []
+        self.warnings: list[str] = []
+
+    def feed(self, text: str) -> None:
+        if QUESTION.match(text) or not self.drafts:
+            asked = text.split(":", 1)[1] if ":" in text else text
+            title = asked if len(asked) <= MAX_TITLE_CHARS else asked[:MAX_TITLE_CHARS] + "…"
+            n = len(self.drafts) + 1
+            self.drafts.append(Draft(f"问答{n}", title, ClauseKind.ITEM, (), text, n))
+        else:
+            self.drafts[-1].text += "\n" + text
+
+    def finish(self) -> list[Draft]:
+        return self.drafts
+
+
+class ParagraphParser:
+    """A body without numbering: every paragraph is its own clause, `第N段`."""
+
+    def __init__(self) -> None:
+        self.drafts: list[Draft] = []
+        self.warnings: list[str] = []
+
+    def feed(self, text: str) -> None:
+        n = len(self.drafts) + 1
+        self.drafts.append(Draft(f"第{n}段", "", ClauseKind.ITEM, (), text, n))
+
+    def finish(self) -> list[Draft]:
+        return self.drafts
+
+
+def parser_for(shape: str) -> BodyParser | ArticleParser | QAParser | ParagraphParser:
+    return {PARTS: BodyParser, ARTICLES: ArticleParser, QA: QAParser, PARAGRAPHS: ParagraphParser}[shape]()

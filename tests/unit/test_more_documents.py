@@ -1,0 +1,145 @@
+"""The 22 real documents past the seed five, as received (crawler Markdown exports, national plans, 办法 with
+articles, 问答实录): every one ingests, its header becomes metadata and never clause text, its title is the
+official one, its numbered units match an outline counted by hand, and nothing is lost or invented."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from support import PLAN_IDS, PROJECT_ROOT
+
+from rag.cli import main
+from rag.ingest.body import COLUMN, GOAL, ITEM, PART, SECTION, SUBITEM
+from rag.ingest.library import Library
+from rag.ingest.shapes import ARTICLE, CHAPTER, SUBSECTION
+from rag.itempath import is_zone, split_path
+from rag.settings import Settings
+from rag.text.normalize import normalize_line, strip_space
+
+MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
+OUTLINES = PROJECT_ROOT / "tests" / "data" / "outlines"
+MORE_IDS = sorted(p.stem for p in MORE.glob("*.txt"))
+HEADER_KEYS = ("发布机构", "原文链接", "检索关键词", "检索时间", "**", "](http", "原文下载", "政策全文", "更新时间")
+
+
+def _outline(plan_id: str) -> tuple[dict[str, str], list[str]]:
+    lines = (OUTLINES / f"{plan_id}.txt").read_text(encoding="utf-8").splitlines()
+    notes = dict(re.match(r"^# (\w+): (.*)$", x).groups() for x in lines if re.match(r"^# (title|shape|count):", x))
+    return notes, [x.strip() for x in lines if x.strip() and not x.startswith("#")]
+
+
+OUTLINED = sorted(p.stem for p in OUTLINES.glob("*.txt"))
+TITLES = {k: v for k, v in json.loads((PROJECT_ROOT / "tests" / "data" / "titles.json").read_text("utf-8")).items()
+          if not k.startswith("_")} | {pid: _outline(pid)[0]["title"] for pid in OUTLINED}
+
+
+@pytest.fixture(scope="session")
+def more(tmp_path_factory) -> Library:
+    """The 22 documents added one by one with their suggested ids (national ones as 全国)."""
+    root = tmp_path_factory.mktemp("more")
+    lib = Library(Settings(home=root / "home", corpus=root / "corpus"))
+    for plan_id in MORE_IDS:
+        lib.ingest_path(MORE / f"{plan_id}.txt", plan_id=plan_id, region="全国" if plan_id.startswith("china") else "上海市")
+    return lib
+
+
+def test_every_document_is_ingested_with_a_shape(more):
+    assert more.plan_ids() == MORE_IDS
+    shapes = {pid: json.loads((more.settings.library_dir / pid / "meta.json").read_text())["shape"] for pid in MORE_IDS}
+    assert shapes["china-satdirect-2025"] == shapes["shanghai-keylab-2025"] == "chapters and articles"
+    assert shapes["shanghai-futureindustry-qa-2025"] == "questions and answers"
+    assert shapes["china-digitaleconomy-2022"] == "parts and sections"
+
+
+@pytest.mark.parametrize("plan_id", MORE_IDS)
+def test_the_page_header_is_metadata_never_clause_text(more, plan_id):
+    for c in more.clauses(plan_id):
+        blob = c.item_title + c.text + "".join(c.parents)
+        assert not [k for k in HEADER_KEYS if k in blob], (c.item_path, blob[:60])
+        assert not re.search(r"https?://", blob), (c.item_path, "a link is not policy text")
+    meta = more.meta(plan_id)
+    assert meta.title and "**" not in meta.title and "#" not in meta.title and meta.title != "政策全文"
+
+
+@pytest.mark.parametrize("plan_id", sorted(TITLES))
+def test_the_title_is_the_official_one(more, plan_id):
+    assert strip_space(more.meta(plan_id).title or "") == strip_space(normalize_line(TITLES[plan_id]))
+
+
+@pytest.mark.parametrize("plan_id", OUTLINED)
+def test_numbered_units_match_the_hand_counted_outline(more, plan_id):
+    notes, want = _outline(plan_id)
+    got: list[str] = []
+    for c in more.clauses(plan_id):
+        if is_zone(c.item_path):
+            continue
+        labels = split_path(c.item_path)
+        got += [p for p in ("".join(labels[:k]) for k in range(1, len(labels) + 1)) if p not in got]
+    assert got == want and len(want) == int(notes["count"])
+
+
+def test_header_facts_keep_their_provenance_below_the_text(more):
+    food = more.meta("shanghai-food-2026")
+    assert (food.published, food.publisher) == ("2025-12-22", "上海市科学技术委员会")
+    assert food.source_url.startswith("http://stcsm.sh.gov.cn/") and food.provenance["publisher"] == "header"
+    assert food.doc_number == "沪科合〔2025〕42号" and food.provenance["doc_number"] == "text"
+    plan = more.meta("china-digitaleconomy-2022")  # its header says the publisher is `加快布局`
+    assert plan.publisher is None and plan.issuer == "国务院" and plan.doc_number == "国发〔2021〕29号"
+    warnings = json.loads((more.settings.library_dir / "china-digitaleconomy-2022" / "meta.json").read_text())["warnings"]
+    assert any("加快布局" in w for w in warnings)
+    satcom = more.meta("china-satcom-2025")  # a header written as a list under `### 基本信息`
+    assert satcom.doc_number == "工信部信管〔2025〕180号" and satcom.published == "2025年8月"
+    assert more.meta("china-satdirect-2025").region.name == "全国"
+
+
+def test_articles_keep_their_clauses_and_qa_keeps_each_answer_with_its_question(more):
+    article = [c for c in more.clauses("china-satdirect-2025") if c.item_path == "第二章第六条"]
+    assert len(article) == 1 and article[0].text.startswith("支持终端设备直连卫星技术研究")
+    assert article[0].parents == ("发展与促进",)
+    qa = more.clauses("shanghai-futureindustry-qa-2025")
+    assert [c.item_path for c in qa] == [f"问答{n}" for n in range(1, 6)]
+    assert qa[0].text.startswith("新华社:这次《若干措施》提出培育未来产业") and "屈炜:" in qa[0].text
+
+
+def _libraries(library, more):
+    return [(library, pid) for pid in PLAN_IDS] + [(more, pid) for pid in MORE_IDS]
+
+
+def test_fidelity_both_ways_on_all_27_documents(library, more):
+    """Every clause is in the cleaned text, and every cleaned sentence of the body is in some clause."""
+    headings = (PART, SECTION, ITEM, SUBITEM, COLUMN, GOAL, CHAPTER, SUBSECTION, ARTICLE)
+    for lib, plan_id in _libraries(library, more):
+        clauses = lib.clauses(plan_id)
+        cleaned = strip_space(lib.cleaned_text(plan_id))
+        for c in clauses:
+            assert strip_space(c.text) in cleaned, (plan_id, c.item_path, c.text[:40])
+        held = strip_space("\n".join(c.text + "\n" + c.item_title + "\n" + "\n".join(c.parents) for c in clauses))
+        title = strip_space(lib.meta(plan_id).title or "")
+        for line in lib.cleaned_text(plan_id).splitlines():
+            body = line
+            for rx in headings:
+                if m := rx.match(line):
+                    body = m.group(m.lastindex)
+            for sentence in filter(None, (strip_space(s) for s in re.split(r"[。:]", body))):
+                assert sentence in held or sentence in title or sentence.lstrip("附:") in title \
+                    or re.fullmatch(r"\(\d{4}年\d{1,2}月\d{1,2}日\)", sentence), (plan_id, line[:50])
+
+
+def test_a_whole_folder_is_ingested_with_derived_unique_ids(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("POLICYQA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("POLICYQA_CORPUS", str(tmp_path / "corpus"))
+    assert main(["ingest", str(MORE)]) == 1
+    out, err = capsys.readouterr()
+    # a crawler error: china-ruralrevival-2024's page holds the 2023 document's text; refused, not added twice
+    assert out.rstrip().endswith("21 of 22 documents ingested")
+    assert re.search(r"china-ruralrevival-202[34].txt: the library already holds 《中共中央国务院关于做好2023年", err)
+    ids = re.findall(r"^ingested ([a-z0-9-]+):", out, flags=re.M)
+    assert len(ids) == len(set(ids)) == 21
+    lib = Library(Settings(home=tmp_path / "home", corpus=tmp_path / "corpus"))
+    for pid in ids:
+        region = lib.meta(pid).region
+        assert pid.startswith("china-") == (region.name == "全国"), (pid, region)
+        assert region.name in ("全国", "上海市") or region.parent == "上海市", (pid, region)
+    assert main(["ingest", str(MORE / "shanghai-food-2026.txt")]) == 1  # the same document again
+    assert "already holds" in capsys.readouterr().err
