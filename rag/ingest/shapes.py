@@ -138,5 +138,10 @@ class ParagraphParser:
         return self.drafts
 
 
-def parser_for(shape: str) -> BodyParser | ArticleParser | QAParser | ParagraphParser:
-    return {PARTS: BodyParser, ARTICLES: ArticleParser, QA: QAParser, PARAGRAPHS: ParagraphParser}[shape]()
+ShapeParser = BodyParser | ArticleParser | QAParser | ParagraphParser
+PARSERS: dict[str, type[ShapeParser]] = {PARTS: BodyParser, ARTICLES: ArticleParser, QA: QAParser,
+                                         PARAGRAPHS: ParagraphParser}
+
+
+def parser_for(shape: str) -> ShapeParser:
+    return PARSERS[shape]()
