@@ -46,6 +46,7 @@ class Answerer:
         self.scope = ScopeJudge(corpus, calibration)
         self.quotes = QuotePicker(corpus, weights)
         self.matcher = Matcher(corpus, self.jurisdictions)
+        self.national = frozenset(pid for pid, place in self.jurisdictions.plan_place.items() if place.level < 0)
 
     def answer(self, question: str, history: Sequence[Turn] = (), top_k: int = DEFAULT_TOP_K,
                plans: Sequence[str] | None = None, qid: Any = None) -> Answer:
@@ -116,7 +117,7 @@ class Answerer:
         if not hits:
             return refuse(NoAnswer.NOT_FOUND)
         citations = self.quotes.cite(hits, text, probe.query_vector)
-        answer_text = compose(citations, english, compare, uncovered)
+        answer_text = compose(citations, english, compare, uncovered, self.national if regions else frozenset())
         if about_document:
             answer_text = unstated(text, citations, english) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),

@@ -8,22 +8,30 @@ from ..render import item_label
 from ..types import Answer, Citation, NoAnswer
 
 
-def compose(citations: Sequence[Citation], english: bool, compare: bool, uncovered: Sequence[str]) -> str:
+def compose(citations: Sequence[Citation], english: bool, compare: bool, uncovered: Sequence[str],
+            national: frozenset[str] = frozenset()) -> str:
+    """`national`: plans whose citations a question about a place should see marked as national documents."""
+    def mark(c: Citation) -> str:
+        return ("(national) " if english else "(全国性文件)") if c.plan_id in national else ""
+
     if compare:
         lines = ["Each plan on this question:" if english else "各计划的相关规定:"]
         for c in citations:
-            lines.append(f"· 《{c.plan_title}》{c.item_path}: “{c.quote}”[{c.n}]")
+            lines.append(f"· {mark(c)}《{c.plan_title}》{c.item_path}: “{c.quote}”[{c.n}]")
     else:
         shown = citations[:2] if len(citations) > 1 and citations[1].plan_id != citations[0].plan_id \
             else citations[:1]
         lines = []
         for i, c in enumerate(shown):
-            label = item_label(c.plan_title, c.item_path, c.item_title, english)
+            label = mark(c) + item_label(c.plan_title, c.item_path, c.item_title, english)
             if english:
                 lines.append(f"{'According to' if i == 0 else 'See also'} {label}: “{c.quote}” [{c.n}]")
             else:
                 lines.append(f"{'' if i == 0 else '另见'}{label}:“{c.quote}”[{c.n}]")
-    if uncovered:
+    if uncovered and any(c.plan_id in national for c in citations):
+        lines.append(f"(The library has no local plan for {'、'.join(uncovered)}; quoted above: national documents.)"
+                     if english else f"(本库没有{'、'.join(uncovered)}的地方计划,以上引自全国性文件。)")
+    elif uncovered:
         lines.append(f"(The library has no plan for {'、'.join(uncovered)}.)" if english
                      else f"(本库没有{'、'.join(uncovered)}的计划。)")
     return "\n".join(lines)
@@ -37,9 +45,9 @@ def no_answer(question: str, reason: NoAnswer, english: bool, covered: Sequence[
         text = (f"The library has no plan for {where}, so nothing in it applies there. It covers: {where_covered}."
                 if english else f"本库没有{where}的产业计划,无法据此回答。目前收录的计划覆盖:{where_covered}。")
     elif reason == NoAnswer.OUT_OF_SCOPE:
-        text = ("The library holds industrial policy plans (metaverse industry action plans) and none of their "
-                f"clauses answers this question. It covers: {where_covered}." if english else
-                f"本库收录的是元宇宙产业发展行动计划,没有条款回答这个问题。目前收录的计划覆盖:{where_covered}。")
+        text = ("The library holds industrial policy documents and none of their clauses answers this question. "
+                f"It covers: {where_covered}." if english else
+                f"本库收录的是产业政策文件,没有条款回答这个问题。目前收录的计划覆盖:{where_covered}。")
     else:
         text = ("No clause in the selected plans matches this question." if english
                 else "所选计划中没有与这个问题相关的条款。")

@@ -21,13 +21,15 @@ class PlaceResolver:
         return self.jurisdictions.gazetteer.full_name(place)
 
     def region_plans(self, places: list[Place]) -> tuple[list[str], list[str]]:
-        """(plans whose jurisdiction covers or lies inside the places, full names of places no plan covers)."""
+        """(plans whose jurisdiction covers or lies inside the places, full names of places no local plan covers
+        — a national plan covers them, but is not theirs)."""
         plans: list[str] = []
         uncovered: list[str] = []
+        national = {pid for pid, p in self.jurisdictions.plan_place.items() if p.level < 0}
         for place in places:
             cover = self.jurisdictions.coverage(place)
             found = cover.covering + cover.inside
-            if not found:
+            if not set(found) - national:
                 uncovered.append(self.full_name(place))
             plans.extend(p for p in found if p not in plans)
         return plans, uncovered

@@ -185,6 +185,8 @@ class Matcher:
         if not regions:
             return f"地域:条款的适用地区未知,企业在{company}", "outside"
         names = "、".join(gaz.full_name(r) for r in regions)
+        if any(r.level < 0 for r in regions):
+            return f"地域:全国性文件,适用于各地(含{company})", "inside"
         if any(r.code in line for r in regions):
             lead = "相关报道转述的地方政策,不是本计划条款;" if tags.source == "news" else ""
             return f"{lead}地域:{company}在{names}内", "inside"

@@ -23,11 +23,15 @@ BODY = re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中
 ORG_NAME = re.compile(rf"^[\u4e00-\u9fff()]{{3,30}}{BODY_SUFFIX}$")
 # Whom a notice is addressed to: `各市(州)经济和信息化局……:`.
 SALUTATION = re.compile(r"^各[^。;;]{2,}[::]$")
-# Who is responsible for an item: the plans name it in `(责任单位:…)`.
-OWNER = re.compile(r"责任单位")
-OWNER_LINE = re.compile(r"[((]责任单位[::][^))]*[))]")
+# Who is responsible for an item, in every form the documents use: `(责任单位:…)`, `牵头单位:…`, `牵头部门`,
+# `责任部门`, `配合单位`, and a bracketed `(市发展改革委牵头)` / `(市科委负责)`.
+_OWNER_WORDS = r"责任单位|牵头单位|牵头部门|责任部门|配合单位|主责部门|责任主体"
+OWNER = re.compile(rf"{_OWNER_WORDS}|[\u4e00-\u9fff、]{{2,40}}(?:牵头|负责)[))]")
+OWNER_LINE = re.compile(rf"[((](?:{_OWNER_WORDS})[::][^))]*[))]|[((][\u4e00-\u9fff、,;]{{2,60}}(?:牵头|负责)[))]")
+_OWNER_START = re.compile(rf"^(?:{_OWNER_WORDS})[::]")
 
 
 def is_owner_line(sentence: str) -> bool:
-    """`(责任单位:…)`: says who is responsible, never what is done."""
-    return OWNER.match(sentence.strip("(()) ")) is not None  # noqa: B005 (strips these characters)
+    """`(责任单位:…)`, `(市发展改革委牵头)`: says who is responsible, never what is done."""
+    s = sentence.strip()
+    return _OWNER_START.match(s.strip("(()) ")) is not None or OWNER_LINE.fullmatch(s) is not None  # noqa: B005

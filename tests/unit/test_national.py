@@ -1,0 +1,72 @@
+"""A library past the seed five: a national plan (全国) applies in every region, marked as national; a new
+region's plan makes that region covered. Built with the fake encoder: nothing here depends on the model."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from support import CALIBRATION, CORPUS, PROJECT_ROOT
+
+from rag.answer.answerer import Answerer
+from rag.answer.scope import Calibration
+from rag.indexing.build import build_index
+from rag.indexing.folder import SearchIndex
+from rag.ingest.library import Library
+from rag.match.profile import Profile
+from rag.search.corpus import CorpusView
+from rag.search.retriever import HybridRetriever
+from rag.settings import Settings
+from rag.types import Applicability
+
+MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
+SATCOM = "china-satcom-2025"
+
+
+@pytest.fixture(scope="session")
+def mixed(tmp_path_factory) -> Answerer:
+    from conftest import FAKE_MODEL, FakeEncoder
+
+    root = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(CORPUS, root / "corpus")
+    settings = Settings(home=root / "home", corpus=root / "corpus", embedding_model=FAKE_MODEL, calibration=CALIBRATION)
+    library = Library(settings)
+    library.ingest_path(MORE / f"{SATCOM}.txt", plan_id=SATCOM)  # region found in the text: a ministry -> 全国
+    library.ingest_path(MORE / "shanghai-food-2026.txt")  # id and region derived: shanghai-2026, 上海市
+    build_index(settings, FakeEncoder(), progress=lambda _: None)
+    index = SearchIndex.open(settings.index_dir, settings)
+    return Answerer(HybridRetriever(index, FakeEncoder(), settings), CorpusView(index), Calibration.load(CALIBRATION))
+
+
+def test_a_national_plan_covers_every_place(mixed):
+    assert mixed.corpus.plans[SATCOM].region.name == "全国"
+    assert mixed.corpus.plans["shanghai-2026"].region.name == "上海市"
+    hangzhou = mixed.places.places_in("杭州")[0]
+    cover = mixed.jurisdictions.coverage(hangzhou)
+    assert set(cover.covering) == {"zhejiang-2023", SATCOM}
+    assert "全国" in mixed.places.covered_regions() and "上海市" in mixed.places.covered_regions()
+
+
+def test_a_place_question_may_be_answered_from_a_national_plan_marked_as_such(mixed):
+    answer = mixed.answer("杭州的卫星通信企业能获得哪些支持?")
+    assert not answer.no_answer and answer.citations[0].plan_id == SATCOM
+    assert answer.answer.startswith("(全国性文件)《工业和信息化部关于优化业务准入促进卫星通信产业发展的指导意见》")
+    plain = mixed.answer("卫星通信业务准入有哪些新的开放措施?")  # no place named: no mark needed
+    assert plain.citations[0].plan_id == SATCOM and "(全国性文件)" not in plain.answer
+
+
+def test_a_region_with_a_new_plan_is_no_longer_refused(mixed):
+    answer = mixed.answer("上海对食品科技创新有什么支持?")
+    assert not answer.no_answer and answer.citations[0].plan_id == "shanghai-2026"
+    assert {c.plan_id for c in answer.citations} <= {"shanghai-2026", SATCOM}
+    # a place with no local plan: only national documents speak for it, and the answer says so
+    national_only = mixed.answer("广州对卫星通信企业有什么支持?")
+    assert {c.plan_id for c in national_only.citations} == {SATCOM}
+    assert national_only.answer.endswith("(本库没有广东省广州市的地方计划,以上引自全国性文件。)")
+
+
+def test_a_company_anywhere_gets_the_national_measures_and_never_another_regions(mixed):
+    result = mixed.matcher.match(Profile.parse("杭州市", "卫星通信 终端", "小型", ""))
+    national = [m for m in result.measures if m.plan_id == SATCOM]
+    assert national and all(m.applicability != Applicability.ELSEWHERE for m in national)
+    assert all("全国性文件" in m.why for m in national)
+    assert all(m.applicability == Applicability.ELSEWHERE for m in result.measures if m.plan_id == "shanghai-2026")
