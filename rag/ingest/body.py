@@ -6,9 +6,10 @@ Path labels follow the contract: part `一、`, section `(一)`, item `1.`, sub-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..itempath import CN_NUM, path_within
+from ..itempath import CN_NUM, path_within, split_path
+from ..text.sentences import ENDS
 from ..types import ClauseKind
 
 PART = re.compile(rf"^([{CN_NUM}]{{1,3}})、(.*)$")
@@ -54,12 +55,15 @@ class Draft:
     parents: tuple[str, ...]
     text: str
     order: int
+    extra: list[str] = field(default_factory=list)  # paragraphs after the first, joined into `text` too
 
 
 class BodyParser:
     """Walks the body lines keeping the stack of open headings (part, section, item|column, sub-item)."""
 
-    def __init__(self) -> None:
+    def __init__(self, paragraphs: bool = True) -> None:
+        """`paragraphs`: the source's line breaks are paragraph breaks (not a PDF's, cut at the page width)."""
+        self.paragraphs = paragraphs
         self.levels: list[tuple[str, str] | None] = [None, None, None, None]
         self.in_column = False
         self.drafts: list[Draft] = []
@@ -101,6 +105,8 @@ class BodyParser:
             self._new(title, kind, text)
 
     def feed(self, text: str) -> None:
+        if PART.match(text) or SECTION.match(text):
+            self._closing_paragraph()
         if m := PART.match(text):
             self.in_column = False
             self._last_section = self._last_item = None
@@ -125,6 +131,7 @@ class BodyParser:
             self._new(m.group(1).strip(), ClauseKind.COLUMN_ENTRY, m.group(2).strip())
         elif self.open is not None and self.open.path == self.path():
             self.open.text = join_continuation(self.open.text, text)
+            self.open.extra.append(text)
         else:
             here = [level for level in self.levels if level]
             if not here:
@@ -143,8 +150,29 @@ class BodyParser:
         else:
             self._last_item = number
 
+    def _closing_paragraph(self) -> None:
+        """`(一)…。` … `(六)…。` each one paragraph, then `成绩来之不易…`: a paragraph after the last of a run of
+        one-paragraph units closes their heading, so it takes the heading's path, not the last unit's."""
+        if not self.drafts or not self.paragraphs:
+            return
+        last = self.drafts[-1]
+        parent = last.path[: -len(split_path(last.path)[-1])] if last.path else ""
+        siblings = [d for d in self.drafts if d.kind == last.kind and d.path != parent
+                    and d.path[: len(parent)] == parent and len(split_path(d.path)) == len(split_path(last.path))]
+        if (not last.extra or not parent or not last.parents or last.kind not in (ClauseKind.ITEM, ClauseKind.HEADING)
+                or len(siblings) < 3 or any(d.extra for d in siblings[:-1])):
+            return
+        first = last.text[: len(last.text) - len("".join(last.extra))]
+        closing = "".join(last.extra)
+        if not first or first[-1] not in ENDS or not last.text.endswith(closing):
+            return  # (a line broken inside a sentence, by a PDF page, is a continuation)
+        last.text, last.extra = first, []
+        self.order += 1
+        self.drafts.append(Draft(parent, last.parents[-1], ClauseKind.HEADING, last.parents[:-1], closing, self.order))
+
     def finish(self) -> list[Draft]:
         """Headings with no text anywhere below them become title-only clauses, so no item is lost."""
+        self._closing_paragraph()
         paths = [d.path for d in self.drafts] + [h.path for h in self.headings]
         for heading in self.headings:
             if heading.title and sum(path_within(p, heading.path) for p in paths) == 1:

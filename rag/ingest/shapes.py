@@ -143,5 +143,6 @@ PARSERS: dict[str, type[ShapeParser]] = {PARTS: BodyParser, ARTICLES: ArticlePar
                                          PARAGRAPHS: ParagraphParser}
 
 
-def parser_for(shape: str) -> ShapeParser:
-    return PARSERS[shape]()
+def parser_for(shape: str, wrapped: bool = False) -> ShapeParser:
+    """`wrapped`: the lines come from a PDF text layer (line breaks are not paragraph breaks)."""
+    return BodyParser(paragraphs=not wrapped) if shape == PARTS else PARSERS[shape]()

@@ -131,7 +131,7 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
                 seen[line.text] = line.no
     news = [line for line in news if line.no not in removed]
     notice = [line for line in notice if line.no not in removed]
-    parser = parser_for(shape.name)
+    parser = parser_for(shape.name, wrapped)
     for line in body:
         parser.feed(line.text)
     drafts = parser.finish()

@@ -143,3 +143,11 @@ def test_a_whole_folder_is_ingested_with_derived_unique_ids(tmp_path, monkeypatc
         assert region.name in ("全国", "上海市") or region.parent == "上海市", (pid, region)
     assert main(["ingest", str(MORE / "shanghai-food-2026.txt")]) == 1  # the same document again
     assert "already holds" in capsys.readouterr().err
+
+
+def test_a_closing_paragraph_takes_its_headings_path(more):
+    report = more.clauses("china-digitaleconomy-report-2022")
+    closing = [c for c in report if c.item_path == "一、"]
+    assert len(closing) == 1 and closing[0].text.startswith("成绩来之不易,经验弥足珍贵。")
+    last = next(c for c in report if c.item_path == "一、(六)")
+    assert "成绩来之不易" not in last.text and last.text.startswith("习近平总书记在第二届世界互联网大会上")
