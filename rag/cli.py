@@ -175,14 +175,16 @@ def _query_arguments(p: argparse.ArgumentParser, dest: str, metavar: str, what: 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
 
-    from .assemble import open_answerer
+    from .assemble import open_answerer, open_for_corpus
     from .evaluation.ablation import ablations
     from .evaluation.report import contract_report, summary_text, write
     from .evaluation.score import score
 
     path = Path(args.file)
     questions = read_batch(str(path))
-    answerer = open_answerer(settings, _progress)
+    if args.corpus:
+        settings = settings.for_corpus(Path(args.corpus))
+    answerer = open_for_corpus(settings, _progress) if args.corpus else open_answerer(settings, _progress)
     result = score(answerer, questions)
     report = contract_report(result, str(args.file))
     ablation = ablations(settings, answerer, questions) if args.ablate else None
@@ -254,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--ablate", action="store_true", help="also BM25 only, dense only, RRF, weighted, no dictionary")
     p.add_argument("--out", default=str(Path("eval") / "reports"), metavar="DIR", help="reports folder")
+    p.add_argument("--corpus", metavar="DIR", help="evaluate against the library in DIR (manifests + documents; "
+                   "its index is built or updated under the data directory)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("match", help="support measures for a company profile: 适用 / 可能适用 / 不适用-地域")

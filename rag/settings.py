@@ -1,6 +1,7 @@
 """One settings object, built from defaults and `POLICYQA_*` environment variables, passed down explicitly."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,6 +58,7 @@ class Settings:
     use_dictionary: bool = True
     threads: int = 2
     calibration: Path = PROJECT_ROOT / "eval" / "calibration.json"
+    model_home: Path | None = None  # where the materialised model lives, when not under `home`
 
     @property
     def library_dir(self) -> Path:
@@ -68,6 +70,14 @@ class Settings:
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def for_corpus(self, corpus: Path) -> Settings:
+        """Settings for another library (`policyqa eval --corpus DIR`): its own data directory under this one,
+        keyed by the folder's path, sharing this one's model."""
+        corpus = corpus.expanduser().resolve()
+        key = hashlib.sha256(str(corpus).encode()).hexdigest()[:12]
+        return replace(self, corpus=corpus, home=self.home / "corpora" / f"{corpus.name}-{key}",
+                       model_home=self.model_home or self.home)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":

@@ -31,6 +31,7 @@ class NoAnswer(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     NOT_FOUND = "not_found"
     REGION_MISSING = "region_missing"
+    NOT_STATED = "not_stated"  # the plan the question is about does not state the number it asks for
     BAD_INPUT = "bad_input"
 
 
@@ -113,6 +114,7 @@ class PlanMeta:
     publisher: str | None = None
     source_url: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    group: str | None = None  # an evaluation library's document group (seed, unseen-dev, unseen-holdout)
     read_as: str = ""
     sha256: str = ""
 

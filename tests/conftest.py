@@ -13,7 +13,7 @@ from rag.ingest.library import Library
 from rag.settings import Settings
 
 _WATCHED = ("corpus", "eval/questions.jsonl", "eval/holdout.jsonl", "eval/calibration.json", "eval/unseen", "index",
-            "rag/data")
+            "rag/data")  # (index/ is watched: a developer building an index meanwhile trips this too)
 _KEY = pytest.StashKey[dict[str, tuple[int, int]]]()
 
 
@@ -39,7 +39,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     after = _snapshot()
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     if changed:
-        print(f"\nthe tests changed the checkout: {', '.join(changed[:10])}")
+        print(f"\nthe checkout changed while the tests ran: {', '.join(changed[:10])}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 

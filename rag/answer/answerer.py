@@ -25,20 +25,23 @@ from ..types import Answer, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
 from .compose import compose, no_answer
-from .facts import document_clauses, unstated
+from .facts import document_clauses, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
+from .plans import PlanResolver
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
 from .scope import Calibration, ScopeJudge, Signals
 
 WIDE_K = 30  # a comparison's one wide search …
 PER_PLAN = 3  # … of which each plan's first hits compete on how well their best sentence fits
+MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
 
 
 class Answerer:
     """`answer(question, history)` -> Answer. One per process; safe to share (no per-call state)."""
 
     def __init__(self, retriever: Retriever, corpus: CorpusView, calibration: Calibration | None,
-                 weights: QuoteWeights = DEFAULT_WEIGHTS):
+                 weights: QuoteWeights = DEFAULT_WEIGHTS, resolve_plans: bool = True):
+        """`resolve_plans`: restrict retrieval to the plans a question names (off: the ablation)."""
         self.retriever = retriever
         self.corpus = corpus
         self.jurisdictions = Jurisdictions(corpus.plans.values())
@@ -47,6 +50,9 @@ class Answerer:
         self.quotes = QuotePicker(corpus, weights)
         self.matcher = Matcher(corpus, self.jurisdictions)
         self.national = frozenset(pid for pid, place in self.jurisdictions.plan_place.items() if place.level < 0)
+        gazetteer = self.jurisdictions.gazetteer
+        self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases)
+        self.resolve_plans = resolve_plans
 
     def answer(self, question: str, history: Sequence[Turn] = (), top_k: int = DEFAULT_TOP_K,
                plans: Sequence[str] | None = None, qid: Any = None) -> Answer:
@@ -99,6 +105,11 @@ class Answerer:
         scope = sorted(set(region_plans) & set(plans)) if plans and region_plans else (plans or region_plans)
         if places and plans and not scope:
             return refuse(NoAnswer.REGION_NOT_COVERED)
+        if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
+            resolution = self.named.resolve(text)
+            wanted = resolution.named if intent.COMPARE.search(text) else resolution.plans
+            named = [p for p in wanted if not scope or p in scope]
+            scope = named or scope
 
         query = self.places.topic(text, places)
         compare = bool(intent.COMPARE.search(text)) and (len(scope) != 1)
@@ -116,6 +127,17 @@ class Answerer:
             hits = probe.hits
         if not hits:
             return refuse(NoAnswer.NOT_FOUND)
+        asked = intent.asked_number(query, self.corpus.is_word)  # places are not what is counted
+        if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
+            stating = stating_clause(self.corpus, self.quotes, scope, text, asked, probe.query_vector)
+            if stating is None:
+                citations = self.quotes.cite(hits[:1], text, probe.query_vector)
+                lead = not_stated_lead([self.corpus.title(hits[0].plan_id)], asked.unit, english)
+                return Answer(question=question, answer=lead + compose(citations, english, False, []),
+                              no_answer=True, citations=tuple(citations), reason=NoAnswer.NOT_STATED,
+                              regions=tuple(regions), resolved_question=resolved)
+            if stating.chunk_id not in {h.chunk_id for h in hits[:1]}:
+                hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         citations = self.quotes.cite(hits, text, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.national if regions else frozenset())
         if about_document:

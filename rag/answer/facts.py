@@ -2,6 +2,7 @@
 the news paragraphs that report its issuance — and when no quote states the fact, the answer says so."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -9,8 +10,10 @@ import numpy as np
 from ..search.corpus import CorpusView
 from ..text.patterns import BODY
 from ..types import Citation, Clause, ClauseKind, Hit
-from .intent import ADDRESSEES, ISSUANCE, META_NAMES
+from .intent import ADDRESSEES, ISSUANCE, META_NAMES, UNIT_KIND, AskedNumber
 from .quotes import QuotePicker
+
+THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
 
 
 def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], text: str,
@@ -44,3 +47,56 @@ def unstated(text: str, citations: Sequence[Citation], english: bool) -> str:
         return ""
     return (f"The text in the library does not state the {', '.join(missing)}; the closest passages: \n"
             if english else f"本库收录的文本未载明{'、'.join(missing)};相关原文如下:\n")
+
+
+_CN_DIGITS = "零一二三四五六七八九十百千万两"
+# Units a document may write for the one asked (`几天` — `5个工作日`; `多少人` — `15名`).
+UNIT_ALIASES = {"天": "(?:个)?(?:工作)?(?:天|日)", "日": "(?:个)?(?:工作)?(?:天|日)", "人": "(?:人|名)", "名": "(?:人|名)",
+                "位": "(?:位|人|名)"}
+
+
+def states_number(text: str, unit: str) -> bool:
+    """Does `text` state a number of this unit (`30家`, `一批…` does not; `500万元`, `最高30%`)?"""
+    if unit in ("比例", "百分之", "占比"):
+        return re.search(r"\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十]+|\d+\s*成", text) is not None
+    if unit in ("万亿元", "万元", "亿元", "元"):
+        return re.search(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*(?:万亿|万|亿)?元", text) is not None
+    unit = UNIT_ALIASES.get(unit, unit)
+    if unit == "年":  # a count of years, not a year (`20年`, `三年`; `2027年` is a date)
+        return re.search(rf"(?<!\d)(?:\d{{1,3}}|[{_CN_DIGITS}]+)\s*(?:余|多)?年", text) is not None
+    return re.search(rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*(?:余|多)?{unit}", text) is not None
+
+
+def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
+    what = UNIT_KIND.get(unit, "数量")
+    what_en = {"金额": "an amount", "比例": "a ratio"}.get(what, "a number")
+    names = "、".join(f"《{t}》" for t in titles)
+    return (f"{names} does not state {what_en} for this; the closest passage (it holds no such number): \n"
+            if english else f"{names}未载明所问的{what}。与问题最接近的原文(其中没有这个{what})如下,仅供参考:\n")
+
+
+def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
+                   asked: AskedNumber, vector: np.ndarray | None) -> Hit | None:
+    """The clause of these plans whose sentence best states the asked number — a number of the asked unit, in a
+    sentence naming the counted thing (most of its words, weighted) — or None when no sentence does."""
+    thing = set(corpus.tokenize(asked.thing))
+    need = sum(corpus.terms.weight(t) for t in thing)
+    tokens, total = quotes.terms(question)
+    shapes = quotes.wants(question)
+    best: tuple[float, Clause] | None = None
+    for clause in corpus.clauses:
+        if clause.plan_id not in plans or clause.kind in (ClauseKind.NOTICE, ClauseKind.NEWS) \
+                or not states_number(clause.text, asked.unit):
+            continue
+        # the clause must be about the counted thing (an article may name it in the sentence before the number)
+        words = set(corpus.tokenize(clause.item_title + clause.text))
+        if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need:
+            continue
+        for _, a, b in corpus.sentences(clause.chunk_id):
+            sentence = clause.text[a:b]
+            if not states_number(sentence, asked.unit):
+                continue
+            fit = quotes.fit(sentence, tokens, total, shapes)
+            if best is None or fit > best[0]:
+                best = (fit, clause)
+    return Hit.of(best[1], rank=1, score=round(best[0], 4)) if best else None

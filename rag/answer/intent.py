@@ -4,6 +4,8 @@ company describing itself. No retrieval here."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..text.patterns import BODY, DATE, DOC_NUMBER_SHAPE, OWNER, SALUTATION
 
@@ -16,7 +18,7 @@ STARTUP = re.compile(r"初创|刚成立|创业")
 QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目标|金额|额度|比例|上限|最高|补助|补贴|奖励|资助|"
                       r"how much|how many|how large|how big|target|amount|percent|subsid", re.I)
 NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
-COMPARE = re.compile(r"分别|哪些地方|哪些地区|哪些省|哪些市|哪些计划|哪几个|比较|对比|各省|各市|各地|各个|各计划|"
+COMPARE = re.compile(r"分别|各有|各是|各自|哪些地方|哪些地区|哪些省|哪些市|哪些计划|哪几个|比较|对比|各省|各市|各地|各个|各计划|"
                      r"不同地区|区别|差异|异同|compare|comparison|which (?:plans|regions|provinces|cities)|"
                      r"each (?:plan|province|region)|differ", re.I)
 CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措施|该措施|这个条款|该条款|上述|这一?款|它的|this (?:item|clause)",
@@ -47,6 +49,13 @@ _ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|�
                              r"issued|published|released|document number|when|" + ADDRESSEES.pattern, re.I)
 ISSUANCE = re.compile(r"印发|发布|出台")
 
+# A number asked with its unit: `多少家`, `几个`, `多少万元`, `比例`; -> what kind of number it is.
+# Chinese measure words (量词) and money and area units; longest first so `万亿元` is not read as `万`.
+_UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千米 米 公顷 亩 吨 小时 家 个 项 人 名 位 所 座 种 条 颗 台 套 户
+    次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只""".split(), key=len, reverse=True)
+_ASKED_UNIT = re.compile(rf"(?:多少|几)({'|'.join(_UNITS)})|(比例|百分之|占比)")
+UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", "比例": "比例", "百分之": "比例", "占比": "比例"}
+
 Want = tuple[re.Pattern[str], float]  # a shape of the sentence asked for, and how much finding it counts
 
 
@@ -63,6 +72,33 @@ def is_company(text: str) -> bool:
 def about_document(text: str) -> bool:
     """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself."""
     return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text))
+
+
+@dataclass(frozen=True)
+class AskedNumber:
+    unit: str  # `家`, `万元`, `比例`
+    thing: str  # what is counted, as the question writes it after the unit (`概念验证平台`), may be ''
+
+
+# Words around a number that say how it is bounded, not what is counted.
+_BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|总共|一共|能|可以|要|需要|将")
+
+
+def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
+    """The number a question asks for, when it names its unit (`多少家概念验证平台` -> 家, 概念验证平台). A unit that
+    starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
+    m = _ASKED_UNIT.search(question)
+    if not m:
+        return None
+    unit = m.group(1) or m.group(2)
+    start = m.end() - len(unit)
+    if m.group(1) and any(is_word(question[start:start + len(unit) + k]) for k in (1, 2, 3)
+                          if start + len(unit) + k <= len(question)):
+        return None
+    thing = re.split(r"[??,。;!、的是要将在]", question[m.end():], maxsplit=1)[0]
+    if not thing:  # `…一次性奖励多少万元?`: what is counted comes before the number
+        thing = re.split(r"[??,。;!、的对在]", question[: m.start()])[-1]
+    return AskedNumber(unit, _BOUNDS.sub("", thing))
 
 
 def wants(question: str, number_weight: float) -> list[Want]:

@@ -37,6 +37,8 @@ def ablations(settings: Settings, answerer: Answerer, questions: list[dict[str, 
     for name, variant in variants:
         other = HybridRetriever(retriever.index, embedder, variant)
         out.append({"variant": name, **headline(score(Answerer(other, answerer.corpus, calibration), questions))})
+    unresolved = Answerer(retriever, answerer.corpus, calibration, resolve_plans=False)
+    out.append({"variant": "hybrid rrf, no plan resolution", **headline(score(unresolved, questions))})
     with tempfile.TemporaryDirectory(prefix="policyqa-ablation-") as tmp:
         home = Path(tmp)
         (home / "models").symlink_to(settings.home / "models", target_is_directory=True)

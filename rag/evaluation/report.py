@@ -22,6 +22,7 @@ def contract_report(result: dict, source: str) -> dict:
                                            "quote_chars", "latency_ms", "questions")})
     report["by_type"] = result["by_type"]
     report["by_plan"] = result["by_plan"]
+    report["by_group"] = result["by_group"]
     report["source"] = source
     report["created_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return report
@@ -48,7 +49,7 @@ def markdown(report: dict, failures: list[dict], ablation: list[dict] | None) ->
              f"{report['quote_chars']['p50']}.",
              "", "| metric | value |", "|---|---|"]
     lines += [f"| {m} | {_fmt(report.get(m))} |" for m in METRICS]
-    for title, key in (("By type", "by_type"), ("By plan", "by_plan")):
+    for title, key in (("By document group", "by_group"), ("By type", "by_type"), ("By plan", "by_plan")):
         lines += ["", f"## {title}", "", "| | n | citation@1 | citation@3 | key recall | no-answer acc. |",
                   "|---|---|---|---|---|---|"]
         for name, s in report[key].items():

@@ -20,6 +20,7 @@ def _keys_found(answer: Answer, keys: Iterable[str]) -> tuple[int, int]:
 
 def score(answerer: Answerer, questions: list[dict[str, Any]]) -> dict[str, Any]:
     rows = []
+    plans = answerer.corpus.plans
     for q in questions:
         a = answerer.answer(q["question"], qid=q.get("id"))
         gold = q.get("gold", [])
@@ -27,13 +28,16 @@ def score(answerer: Answerer, questions: list[dict[str, Any]]) -> dict[str, Any]
         found, total = _keys_found(a, q.get("keys", []))
         plans_cited = {c.plan_id for c in a.citations if matches_gold(c.plan_id, c.item_path, gold)}
         rows.append({"id": q.get("id"), "type": q.get("type"), "question": q["question"],
-                     "plan": gold[0]["plan_id"] if gold else None, "expect_no_answer": bool(q.get("no_answer")),
+                     "plan": gold[0]["plan_id"] if gold else None,
+                     "group": plans[gold[0]["plan_id"]].group if gold and gold[0]["plan_id"] in plans else None,
+                     "expect_no_answer": bool(q.get("no_answer")),
                      "no_answer": a.no_answer, "first_gold": min(ranks) if ranks else None,
                      "keys_found": found, "keys_total": total,
                      "compare_ok": len(plans_cited) >= q.get("min_plans", 1) if q.get("type") == "compare" else None,
                      "quote_chars": len(a.citations[0].quote) if a.citations and not a.no_answer else None,
                      "latency_ms": a.latency_ms, "cited": [f"{c.plan_id} {c.item_path}" for c in a.citations[:3]]})
     return {"overall": _summary(rows), "by_type": _grouped(rows, "type"), "by_plan": _grouped(rows, "plan"),
+            "by_group": _grouped(rows, "group"),
             "rows": rows}
 
 

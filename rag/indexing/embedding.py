@@ -125,7 +125,7 @@ class Embedder:
     def from_settings(cls, settings: Settings, progress: Callable[[str], None] = print) -> Embedder:
         """The model the settings name, with its prefixes (materialised first when it is the built-in one)."""
         spec = ModelSpec.resolve(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
-        return cls(spec, settings.home, settings.threads, progress)
+        return cls(spec, settings.model_home or settings.home, settings.threads, progress)
 
     def _encode(self, texts: Sequence[str], prefix: str, batch_size: int, show_progress: bool) -> np.ndarray:
         if not texts:

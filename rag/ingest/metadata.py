@@ -186,7 +186,7 @@ def build_meta(plan_id: str, file: str, doc: ParsedDocument, manifest: dict[str,
         provenance["source"] = "text"
     return PlanMeta(
         plan_id=plan_id, file=file, region=Region(**region) if region else None,
-        source=doc.sources[0] if doc.sources else None, provenance=provenance,
+        source=doc.sources[0] if doc.sources else None, provenance=provenance, group=manifest.get("group"),
         read_as=read_as, sha256=sha256, **values,
     )
 

@@ -90,6 +90,10 @@ class CorpusView:
     def general_frequency(self, token: str) -> tuple[int, int]:
         return self._index.lexicon.general_frequency(token)
 
+    def is_word(self, text: str) -> bool:
+        """A word of general Chinese (jieba's dictionary) or of the library's lexicon."""
+        return self.general_frequency(text)[0] > 0 or self.terms.known(text)
+
     def check_plans(self, plans: Sequence[str]) -> None:
         check_plans(self._index, plans)
 

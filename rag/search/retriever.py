@@ -183,13 +183,14 @@ class HybridRetriever:
 
 
 def open_retriever(settings: Settings, progress: Callable[[str], None] = print,
-                   plans: Sequence[str] = ()) -> HybridRetriever:
+                   plans: Sequence[str] = (), embedder: TextEncoder | None = None) -> HybridRetriever:
     """Load the verified index and the embedding model (the index must exist: `policyqa index`).
 
-    `plans`: plan ids the caller will filter by, checked against the index before the model loads."""
+    `plans`: plan ids the caller will filter by, checked against the index before the model loads.
+    `embedder`: a model already loaded (after building the index in the same process)."""
     from ..indexing.embedding import Embedder
     from ..indexing.folder import open_index
 
     index = open_index(settings)
     check_plans(index, plans)
-    return HybridRetriever(index, Embedder.from_settings(settings, progress), settings)
+    return HybridRetriever(index, embedder or Embedder.from_settings(settings, progress), settings)

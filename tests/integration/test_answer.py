@@ -116,7 +116,7 @@ def test_traditional_and_english_questions(answerer):
 def test_out_of_scope_questions_are_refused_with_a_reason(answerer, question):
     a = answerer.answer(question)
     assert a.no_answer and a.reason == "out_of_scope" and a.citations == ()
-    assert "元宇宙" in a.answer or "metaverse" in a.answer
+    assert "产业政策文件" in a.answer or "industrial policy documents" in a.answer  # what the library holds
 
 
 def test_follow_ups_use_the_previous_turn(answerer):

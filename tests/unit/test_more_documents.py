@@ -151,3 +151,27 @@ def test_a_closing_paragraph_takes_its_headings_path(more):
     assert part == ["党的十八大以", "成绩来之不易"]  # the part's opening paragraph, then its closing one
     last = next(c for c in report if c.item_path == "一、(六)")
     assert "成绩来之不易" not in last.text and last.text.startswith("习近平总书记在第二届世界互联网大会上")
+
+
+def test_a_question_names_its_plan_the_way_users_write_it(library, more):
+    from rag.answer.plans import PlanResolver
+    from rag.regions import load_gazetteer
+
+    plans = {pid: more.meta(pid) for pid in MORE_IDS} | {pid: library.meta(pid) for pid in PLAN_IDS}
+    gaz = load_gazetteer()
+    resolver = PlanResolver(plans, library.settings and more_tokenizer(), lambda t: t in gaz.aliases)
+    for question, plan in (("上海食品科技方案对新食品原料有什么支持?", "shanghai-food-2026"),
+                           ("概念验证方案提出建设多少个平台?", "shanghai-poc-2025"),
+                           ("重点实验室办法对评估有什么规定?", "shanghai-keylab-2025"),
+                           ("数字经济规划提出的2025年目标是什么?", "china-digitaleconomy-2022"),
+                           ("卫星通信的指导意见何时印发?", "china-satcom-2025")):
+        assert resolver.resolve(question).plans[0] == plan, question
+    assert resolver.resolve("济南对入选新型智慧城市试点示范的项目补助多少?").plans == ()  # its place decides
+    both = resolver.resolve("数字经济规划和数字经济发展情况的报告有什么不同?").named
+    assert set(both[:2]) == {"china-digitaleconomy-2022", "china-digitaleconomy-report-2022"}
+
+
+def more_tokenizer():
+    from rag.text.lexicon import Lexicon
+
+    return Lexicon().tokenize

@@ -16,7 +16,7 @@ from rag.match.profile import Profile
 from rag.search.corpus import CorpusView
 from rag.search.retriever import HybridRetriever
 from rag.settings import Settings
-from rag.types import Applicability
+from rag.types import Applicability, NoAnswer
 
 MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
 SATCOM = "china-satcom-2025"
@@ -70,3 +70,25 @@ def test_a_company_anywhere_gets_the_national_measures_and_never_another_regions
     assert national and all(m.applicability != Applicability.ELSEWHERE for m in national)
     assert all("全国性文件" in m.why for m in national)
     assert all(m.applicability == Applicability.ELSEWHERE for m in result.measures if m.plan_id == "shanghai-2026")
+
+
+def test_a_plan_named_by_its_topic_restricts_the_answer_to_it(mixed):
+    """Two plans cover 上海 here; the question names one by its topic."""
+    answer = mixed.answer("上海食品科技方案对新食品原料研发有什么支持?")
+    assert answer.citations and {c.plan_id for c in answer.citations} == {"shanghai-2026"}
+    off = Answerer(mixed.retriever, mixed.corpus, mixed.scope.calibration, resolve_plans=False)
+    assert off.answer("食品科技方案对新食品原料研发有什么支持?").citations  # the ablation still answers
+
+
+def test_a_number_the_plan_does_not_state_is_said_to_be_unstated(mixed):
+    answer = mixed.answer("上海食品科技方案对获批新食品原料的企业一次性奖励多少万元?")
+    assert answer.no_answer and answer.reason == NoAnswer.NOT_STATED
+    assert answer.answer.startswith("《上海市加快食品科技创新赋能产业发展行动方案(2026—2030年)》未载明所问的金额")
+    assert answer.citations and answer.citations[0].plan_id == "shanghai-2026"  # the closest clause, as context
+
+
+def test_a_count_question_is_answered_by_the_sentence_that_states_the_count(mixed):
+    answer = mixed.answer("四川要建设多少个元宇宙典型应用场景?")  # 专栏 entries say 应用场景 more often
+    first = answer.citations[0]
+    assert (first.plan_id, first.item_path) == ("sichuan-2023", "一、(二)") and "200个" in first.quote
+    assert not mixed.answer("永川每年培育引进多少元宇宙相关人才?").no_answer  # `多少元宇宙`: 元 is no unit here

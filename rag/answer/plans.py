@@ -1,0 +1,85 @@
+"""Which plans a question names, by the words users write for them (`食品科技方案`, `重点实验室办法`,
+`数字经济规划`, "the digital economy plan"): computed from the library's own plan metadata, so a plan is
+resolvable the moment it is ingested.
+
+A plan's name terms are the words of its title (jieba, as for search) that are not place names — a place is
+the region's business — weighted by how few titles share them: log(N / df) over the library's N titles. A
+question names a plan when the name terms it holds weigh at least as much as one term shared by a third of a
+dozen titles would (`DISTINCTIVE_SHARE`); the plan's years (its period, issue and publication years) then break
+ties between plans named alike (乡村振兴 of 2021 or of 2023). English questions are matched through the titles'
+English glosses the embedding model understands: they are left to retrieval, unnamed.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..types import PlanMeta
+
+# A question names a plan when its matched terms weigh at least log(1 / DISTINCTIVE_SHARE): as much as one term
+# held by at most this share of the library's titles. With 27 titles: a term in at most 3 of them.
+DISTINCTIVE_SHARE = 0.12
+# Plans named within this ratio of the best are named too (several candidates: answer from each).
+CLOSE = 0.75
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The plans a question names, best first, with their scores (empty: it names none)."""
+
+    plans: tuple[str, ...]  # the best and those close to it
+    scores: tuple[float, ...]
+    named: tuple[str, ...] = ()  # every plan the question names, however far behind (a comparison wants all)
+
+    @property
+    def one(self) -> str | None:
+        return self.plans[0] if len(self.plans) == 1 else None
+
+
+def _years(meta: PlanMeta) -> set[str]:
+    text = " ".join(x for x in (meta.period, meta.issued_on, meta.published, meta.title) if x)
+    return set(_YEAR.findall(text))
+
+
+class PlanResolver:
+    def __init__(self, plans: Mapping[str, PlanMeta], tokenize: Callable[[str], list[str]],
+                 is_place: Callable[[str], bool]):
+        self.tokenize = tokenize
+        self.terms: dict[str, set[str]] = {}
+        self.years: dict[str, set[str]] = {pid: _years(meta) for pid, meta in plans.items()}
+        for pid, meta in plans.items():
+            words = {t for t in tokenize(meta.title or "") if len(t) >= 2 and not t.isdigit() and not is_place(t)}
+            self.terms[pid] = words
+        n = max(1, len(plans))
+        df: dict[str, int] = {}
+        for words in self.terms.values():
+            for t in words:
+                df[t] = df.get(t, 0) + 1
+        self.weight = {t: math.log(n / d) for t, d in df.items()}
+        year_df: dict[str, int] = {}
+        for ys in self.years.values():
+            for y in ys:
+                year_df[y] = year_df.get(y, 0) + 1
+        self.year_weight = {y: math.log(n / d) for y, d in year_df.items()}
+        self.enough = math.log(1 / DISTINCTIVE_SHARE)
+
+    def resolve(self, question: str) -> Resolution:
+        tokens = set(self.tokenize(question))
+        asked_years = set(_YEAR.findall(question))
+        scored = []
+        for pid, words in self.terms.items():
+            named = sum(self.weight[t] for t in words & tokens)
+            if named < self.enough:
+                continue
+            years = sum(self.year_weight[y] for y in self.years[pid] & asked_years)
+            scored.append((named + years, pid))
+        if not scored:
+            return Resolution((), ())
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        best = scored[0][0]
+        kept = [(s, pid) for s, pid in scored if s >= CLOSE * best]
+        return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
+                          tuple(pid for _, pid in scored))
