@@ -141,7 +141,8 @@ class Answerer:
         citations = self.quotes.cite(hits, text, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.national if regions else frozenset())
         if about_document:
-            answer_text = unstated(text, citations, english) + answer_text
+            about = self.corpus.title(scope[0]) if len(scope) == 1 else None
+            answer_text = unstated(text, citations, english, about) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved)
 

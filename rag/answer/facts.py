@@ -35,8 +35,9 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
     return [Hit.of(c, rank=i, score=round(v, 4)) for i, (v, c) in enumerate(ranked, start=1)]
 
 
-def unstated(text: str, citations: Sequence[Citation], english: bool) -> str:
-    """A lead saying which asked document facts no quote states (no guess from elsewhere); '' when all are."""
+def unstated(text: str, citations: Sequence[Citation], english: bool, plan_title: str | None = None) -> str:
+    """A lead saying which asked document facts no quote states (no guess from elsewhere), naming the plan when
+    the question is about one; '' when all are stated."""
     missing = []
     for intent, shape, name, name_en in META_NAMES:
         if shape is BODY and ADDRESSEES.search(text):
@@ -45,6 +46,9 @@ def unstated(text: str, citations: Sequence[Citation], english: bool) -> str:
             missing.append(name_en if english else name)
     if not missing:
         return ""
+    if plan_title:
+        return (f"The library's text of 《{plan_title}》 does not state the {', '.join(missing)}; the closest "
+                "passages: \n" if english else f"本库收录的《{plan_title}》文本未载明{'、'.join(missing)};相关原文如下:\n")
     return (f"The text in the library does not state the {', '.join(missing)}; the closest passages: \n"
             if english else f"本库收录的文本未载明{'、'.join(missing)};相关原文如下:\n")
 

@@ -44,7 +44,8 @@ META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), DOC_NUM
               (re.compile(r"哪天|哪一天|何时|什么时候|日期|when|date", re.I), DATE, "印发日期", "issue date"),
               (re.compile(r"谁|哪个部门|哪些部门|机关|单位|issued by|which", re.I), BODY, "印发机关", "issuing body"),
               (ADDRESSEES, SALUTATION, "主送单位", "addressees"))
-_DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|plan|document|policy", re.I)
+_DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则|意见|规划|纲要|措施|报告|条例|"
+                       r"plan|document|policy|measures|regulation|opinion|rules", re.I)
 _ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|哪天|哪一天|何时|什么时候|日期|机关|哪个部门|哪些部门|"
                              r"issued|published|released|document number|when|" + ADDRESSEES.pattern, re.I)
 ISSUANCE = re.compile(r"印发|发布|出台")

@@ -50,7 +50,7 @@ def test_a_document_fact_is_quoted_from_the_issuing_notice(fake_answerer):
     first = answer.citations[0]
     assert (first.plan_id, first.item_path) == ("sichuan-2023", "印发通知") and "〔2023〕142号" in first.quote
     jinan = fake_answerer.answer("济南元宇宙行动计划的文号是什么?")
-    assert jinan.answer.startswith("本库收录的文本未载明文号")
+    assert jinan.answer.startswith("本库收录的《济南市促进元宇宙产业创新发展行动计划(2022—2025年)》文本未载明文号")
 
 
 def test_a_follow_up_about_this_item_answers_from_the_clause_cited_before(fake_answerer):
