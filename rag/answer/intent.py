@@ -70,9 +70,14 @@ def is_company(text: str) -> bool:
     return bool(SELF_DESCRIPTION.search(text) and ASKS_SUPPORT.search(text))
 
 
+# Facts the body states, not the issuing notice: who leads an item, and when a regulation takes effect (its
+# closing article: `本办法自…起施行`).
+_BODY_FACT = re.compile(r"负责|牵头|责任单位|施行|生效|有效期|实施日期|起实施|responsible|take effect|effective|valid", re.I)
+
+
 def about_document(text: str) -> bool:
-    """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself."""
-    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text))
+    """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself (its notice, its issuance)."""
+    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text) and not _BODY_FACT.search(text))
 
 
 @dataclass(frozen=True)
