@@ -15,8 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import __version__
-from ..errors import IndexBuildError, NotBuiltError, PolicyQAError
-from ..files import atomic_dir, file_sha256, write_json, write_jsonl
+from ..errors import IndexBuildError, PolicyQAError
+from ..files import atomic_dir, file_sha256, read_json, read_jsonl, write_json, write_jsonl
 from ..ingest.library import IngestResult, Library
 from ..match.tags import Vocabulary, tag_library
 from ..settings import Settings
@@ -97,19 +97,34 @@ def _parse_corpus(settings: Settings) -> list[IngestResult]:
     return results
 
 
+_VECTOR_FILES = ("clauses.jsonl", "passages.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy")
+
+
 def _vector_cache(settings: Settings, embedder: TextEncoder) -> dict[str, np.ndarray]:
-    """text_key -> vector of every passage and sentence of the live index, when built by the same model."""
+    """text_key -> vector of every passage and sentence of the live index, when built by the same model.
+
+    A vector depends only on its text and the model, so only the files holding texts and vectors are read (each
+    checked against the manifest): an index built with another dictionary or vocabulary still lends its vectors."""
+    folder = live_index_dir(settings)
     try:
-        old = SearchIndex.open(live_index_dir(settings), settings)
-    except NotBuiltError:
+        manifest = read_json(folder / MANIFEST)
+        if manifest.get("format") != FORMAT or manifest["embedding"]["fingerprint"] != embedder.fingerprint:
+            return {}
+        for name in _VECTOR_FILES:
+            if file_sha256(folder / name) != manifest["files"][name]["sha256"]:
+                return {}
+        texts = {c["chunk_id"]: c["text"] for c in read_jsonl(folder / "clauses.jsonl")}
+        passages = read_jsonl(folder / "passages.jsonl")
+        vectors = np.load(folder / "vectors.npy")
+        sentences = read_jsonl(folder / "sentences.jsonl")
+        sentence_vectors = np.load(folder / "sentence_vectors.npy")
+    except (OSError, ValueError, KeyError):
         return {}
-    if old.manifest["embedding"]["fingerprint"] != embedder.fingerprint:
+    if len(vectors) != len(passages) or len(sentence_vectors) != len(sentences):
         return {}
-    cache = {p.key: old.vectors[p.pid] for p in old.passages}
-    for cid, spans in old.sentences_of.items():
-        text = old.by_id[cid].text
-        for row, a, b in spans:
-            cache[text_key(text[a:b])] = old.sentence_vectors[row]
+    cache = {text_key(p["text"]): vectors[i] for i, p in enumerate(passages)}
+    for row, s in enumerate(sentences):
+        cache[text_key(texts[s["chunk_id"]][s["start"]:s["end"]])] = sentence_vectors[row]
     return cache
 
 
