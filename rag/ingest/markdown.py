@@ -77,16 +77,20 @@ def _blocks(text: str) -> list[tuple[int, str, str]]:
     tokens = MarkdownIt("commonmark").parse(text)
     out: list[tuple[int, str, str]] = []
     kind = "para"
+    marker = ""  # an ordered list item's number (`1.`): markup to Markdown, the item's number to the document
     for tok in tokens:
         if tok.type == "heading_open":
             kind = "h1" if tok.tag == "h1" else "heading"
         elif tok.type == "paragraph_open":
             kind = "para"
+        elif tok.type == "list_item_open" and tok.info:
+            marker = f"{tok.info}{tok.markup}"
         elif tok.type == "hr" and tok.map:
             out.append((tok.map[0] + 1, "rule", ""))
         elif tok.type == "inline" and tok.map:
             for offset, line in enumerate(_inline(tok.children or [])):
-                out.append((tok.map[0] + 1 + offset, kind, line))
+                out.append((tok.map[0] + 1 + offset, kind, (marker if offset == 0 else "") + line))
+            marker = ""
         elif tok.type in ("html_block", "code_block", "fence") and tok.map:
             body = html_to_text(tok.content) if tok.type == "html_block" else tok.content
             for offset, line in enumerate(body.splitlines()):

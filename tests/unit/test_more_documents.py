@@ -175,3 +175,13 @@ def more_tokenizer():
     from rag.text.lexicon import Lexicon
 
     return Lexicon().tokenize
+
+
+def test_markdown_list_numbers_are_the_documents_item_numbers(tmp_path):
+    from rag.ingest.markdown import read_markdown
+
+    page = read_markdown("# 某市数字经济实施方案\n\n**发布日期**: 2025-01-02\n\n---\n\n一、重点任务\n\n"
+                         "1. 推进数据要素市场化。\n\n2. 支持企业上云,最高补助50万元。\n\n- 一个无序项\n")
+    text = [line for line in page.lines if line]
+    assert text == ["一、重点任务", "1.推进数据要素市场化。", "2.支持企业上云,最高补助50万元。", "一个无序项"]
+    assert page.header.heading == "某市数字经济实施方案" and page.header.fields["published"] == "2025-01-02"
