@@ -46,6 +46,9 @@ def meta_lines(meta: PlanMeta) -> list[str]:
              f"  实施期限: {meta.period or NOT_STATED}"]
     if meta.source:
         lines.append(f"  信息来源: {meta.source}")
+    for label, value in (("网页发布日期", meta.published), ("网页发布机构", meta.publisher), ("原文链接", meta.source_url)):
+        if value:
+            lines.append(f"  {label}: {value}  (page header)")
     from_manifest = [k for k, v in meta.provenance.items() if v.startswith("manifest") and k != "region"]
     if from_manifest:
         lines.append(f"  (from the manifest, not the text: {', '.join(from_manifest)})")

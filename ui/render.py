@@ -37,7 +37,8 @@ def answer_html(result: Answer, covered_regions: list[str]) -> str:
 def meta_markdown(meta: PlanMeta) -> str:
     where = region_label(meta.region)
     rows = [("地区", where), ("文号", meta.doc_number), ("印发机关", meta.issuer), ("印发日期", meta.issued_on),
-            ("实施期限", meta.period), ("信息来源", meta.source)]
+            ("实施期限", meta.period), ("信息来源", meta.source), ("网页发布日期", meta.published),
+            ("网页发布机构", meta.publisher), ("原文链接", meta.source_url)]
     table = "\n".join(f"| {k} | {escape(v) if v else '未载明'} |" for k, v in rows)
     note = [k for k, v in meta.provenance.items() if v.startswith("manifest") and k != "region"]
     extra = f"\n\n(以下信息来自清单而非原文:{', '.join(note)})" if note else ""
