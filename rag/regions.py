@@ -202,6 +202,8 @@ class Jurisdictions:
         self.gazetteer = load_gazetteer(tuple(sorted(set(provinces))))
         from pypinyin import lazy_pinyin
 
+        # national documents (全国): they apply in every region
+        self.national = frozenset(pid for pid, place in self.plan_place.items() if place.level < 0)
         # the plans' own regions by pinyin too (`Yongchuan`), whatever their level
         self.english = {"".join(lazy_pinyin(short_name(p.name) or p.name)).lower(): p.code
                         for p in self.plan_place.values()}

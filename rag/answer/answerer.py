@@ -49,7 +49,6 @@ class Answerer:
         self.scope = ScopeJudge(corpus, calibration)
         self.quotes = QuotePicker(corpus, weights)
         self.matcher = Matcher(corpus, self.jurisdictions)
-        self.national = frozenset(pid for pid, place in self.jurisdictions.plan_place.items() if place.level < 0)
         gazetteer = self.jurisdictions.gazetteer
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases)
         self.resolve_plans = resolve_plans
@@ -105,14 +104,15 @@ class Answerer:
         scope = sorted(set(region_plans) & set(plans)) if plans and region_plans else (plans or region_plans)
         if places and plans and not scope:
             return refuse(NoAnswer.REGION_NOT_COVERED)
+        asks_compare = bool(intent.COMPARE.search(text))
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             resolution = self.named.resolve(text)
-            wanted = resolution.named if intent.COMPARE.search(text) else resolution.plans
+            wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             scope = named or scope
 
         query = self.places.topic(text, places)
-        compare = bool(intent.COMPARE.search(text)) and (len(scope) != 1)
+        compare = asks_compare and len(scope) != 1
         probe = self.retriever.retrieve(query, k=top_k, plans=scope or None)
         if self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
@@ -129,17 +129,17 @@ class Answerer:
             return refuse(NoAnswer.NOT_FOUND)
         asked = intent.asked_number(query, self.corpus.is_word)  # places are not what is counted
         if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
-            stating = stating_clause(self.corpus, self.quotes, scope, text, asked, probe.query_vector)
+            stating = stating_clause(self.corpus, self.quotes, scope, text, asked)
             if stating is None:
                 citations = self.quotes.cite(hits[:1], text, probe.query_vector)
                 lead = not_stated_lead([self.corpus.title(hits[0].plan_id)], asked.unit, english)
                 return Answer(question=question, answer=lead + compose(citations, english, False, []),
                               no_answer=True, citations=tuple(citations), reason=NoAnswer.NOT_STATED,
                               regions=tuple(regions), resolved_question=resolved)
-            if stating.chunk_id not in {h.chunk_id for h in hits[:1]}:
+            if stating.chunk_id != hits[0].chunk_id:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         citations = self.quotes.cite(hits, text, probe.query_vector)
-        answer_text = compose(citations, english, compare, uncovered, self.national if regions else frozenset())
+        answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if about_document:
             about = self.corpus.title(scope[0]) if len(scope) == 1 else None
             answer_text = unstated(text, citations, english, about) + answer_text

@@ -80,9 +80,9 @@ def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
 
 
 def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
-                   asked: AskedNumber, vector: np.ndarray | None) -> Hit | None:
+                   asked: AskedNumber) -> Hit | None:
     """The clause of these plans whose sentence best states the asked number — a number of the asked unit, in a
-    sentence naming the counted thing (most of its words, weighted) — or None when no sentence does."""
+    clause naming the counted thing (at least THING_SHARE of its words, weighted) — or None when none does."""
     thing = set(corpus.tokenize(asked.thing))
     need = sum(corpus.terms.weight(t) for t in thing)
     tokens, total = quotes.terms(question)

@@ -25,7 +25,7 @@ class PlaceResolver:
         — a national plan covers them, but is not theirs)."""
         plans: list[str] = []
         uncovered: list[str] = []
-        national = {pid for pid, p in self.jurisdictions.plan_place.items() if p.level < 0}
+        national = self.jurisdictions.national
         for place in places:
             cover = self.jurisdictions.coverage(place)
             found = cover.covering + cover.inside

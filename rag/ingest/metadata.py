@@ -49,13 +49,18 @@ def _title(doc: ParsedDocument, header: PageHeader) -> str | None:
         if m := _ISSUED_AS.search(line.text):
             return m.group(1)
     if header.heading:
-        m = _NOTICE_TITLE.search(header.heading) or _ISSUED_AS.search(header.heading)
-        return m.group(1) if m else header.heading
+        return _heading_title(header.heading)
     for line in doc.news + doc.notice:
         m = _PLAN_IN_QUOTES.search(line.text)
         if m:
             return m.group(1)
     return None
+
+
+def _heading_title(heading: str) -> str:
+    """The document a page heading names: `关于印发《X》的通知` / `…办公厅印发《X》` -> X; else the heading itself."""
+    m = _NOTICE_TITLE.search(heading) or _ISSUED_AS.search(heading)
+    return m.group(1) if m else heading
 
 
 def _issuing_bodies(doc: ParsedDocument) -> list[str]:
@@ -169,8 +174,7 @@ def build_meta(plan_id: str, file: str, doc: ParsedDocument, manifest: dict[str,
         if value:
             values[key] = value
             provenance[key] = origin
-    heading = header.heading or ""
-    named = (m.group(1) if (m := _NOTICE_TITLE.search(heading) or _ISSUED_AS.search(heading)) else heading)
+    named = _heading_title(header.heading or "")
     if named and values.get("title") and strip_space(named) not in strip_space(values["title"]) \
             and strip_space(values["title"]) not in strip_space(named):
         doc.warnings.append(f"the page header names 《{named}》 but the text is 《{values['title']}》; the text's "
