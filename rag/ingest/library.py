@@ -44,6 +44,14 @@ class IngestResult:
         return line
 
 
+def _documents_in(path: Path) -> list[Path]:
+    """A file as given; a folder's supported, visible files in name order."""
+    if not path.is_dir():
+        return [path]
+    return sorted(f for f in path.iterdir()
+                  if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
 class Library:
     """Reads and writes the parsed library for one Settings."""
 
@@ -91,9 +99,7 @@ class Library:
                      region: str | None = None) -> tuple[list[IngestResult], list[IngestError]]:
         """Add documents (files, or every supported file in a folder); a refused one does not stop the others
         and nothing already in the library changes for it."""
-        files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file() and not x.name.startswith(".")
-                                                     and x.suffix.lower() in SUPPORTED_SUFFIXES)
-                                              if p.is_dir() else [p])]
+        files = [f for p in paths for f in _documents_in(p)]
         if plan_id and len(files) > 1:
             raise BadInputError("--plan-id names one plan: give it with a single file")
         results, errors = [], []
