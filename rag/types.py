@@ -113,6 +113,7 @@ class PlanMeta:
     published: str | None = None  # as a page header gives it (provenance "header")
     publisher: str | None = None
     source_url: str | None = None
+    page_title: str | None = None  # the page header's title when it is not the text's (a user may ask by either)
     provenance: dict[str, str] = field(default_factory=dict)
     group: str | None = None  # an evaluation library's document group (seed, unseen-dev, unseen-holdout)
     read_as: str = ""
@@ -122,6 +123,11 @@ class PlanMeta:
     def display_title(self) -> str:
         """The title a person sees: the plan's own, or its id when the text states none."""
         return self.title or self.plan_id
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every title the document carries: its own, and a page header's that differs."""
+        return tuple(t for t in (self.title, self.page_title) if t)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -173,22 +179,29 @@ class Hit(ClauseRef):
 @dataclass(frozen=True, kw_only=True)
 class Citation(ClauseRef):
     """One quote of an answer (contract: n, plan_id, plan_title, item_path, item_title, quote, context, score,
-    chunk_id). `quote` is an exact substring of `context`, the clause's cleaned text."""
+    chunk_id). `quote` is an exact substring of `context`, the clause's cleaned text. `more` (an extension): further
+    exact substrings of `context`, later in the clause or earlier, that answer another part of the question."""
 
     n: int
     plan_title: str
     quote: str
     context: str
     score: float
+    more: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "plan_id": self.plan_id, "plan_title": self.plan_title, "item_path": self.item_path,
                 "item_title": self.item_title, "quote": self.quote, "context": self.context, "score": self.score,
-                "chunk_id": self.chunk_id}
+                "chunk_id": self.chunk_id, "more_quotes": list(self.more)}
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        """Every quote of this citation, the first first."""
+        return (self.quote, *self.more)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Citation:
-        return cls(**_from_fields(cls, d))
+        return cls(**_from_fields(cls, {**d, "more": tuple(d.get("more_quotes", ()))}))
 
 
 @dataclass(frozen=True, kw_only=True)

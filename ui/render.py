@@ -8,12 +8,16 @@ from rag.render import node_chain, region_label
 from rag.types import Answer, Applicability, Clause, ClauseKind, MatchResult, PlanMeta
 
 
-def _highlight(context: str, quote: str) -> str:
-    """The clause with its quote marked (the quote is an exact substring of the clause)."""
-    at = context.find(quote)
-    if at < 0 or not quote:
-        return escape(context)
-    return escape(context[:at]) + f"<mark>{escape(quote)}</mark>" + escape(context[at + len(quote):])
+def _highlight(context: str, quotes: tuple[str, ...]) -> str:
+    """The clause with its quotes marked (each an exact substring of the clause; overlapping ones not twice)."""
+    spans = sorted((at, at + len(q)) for q in quotes if q and (at := context.find(q)) >= 0)
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out.append(escape(context[pos:start]) + f"<mark>{escape(context[start:end])}</mark>")
+        pos = end
+    return "".join(out) + escape(context[pos:])
 
 
 def answer_html(result: Answer, covered_regions: list[str]) -> str:
@@ -29,7 +33,7 @@ def answer_html(result: Answer, covered_regions: list[str]) -> str:
         items.append(
             f'<details class="pqa-citation"><summary>[{c.n}] 《{escape(c.plan_title)}》 '
             f'<span class="pqa-path">{escape(c.item_path)}</span> {escape(c.item_title)}</summary>'
-            f'<div class="pqa-context">{_highlight(c.context, c.quote).replace(chr(10), "<br>")}</div>'
+            f'<div class="pqa-context">{_highlight(c.context, c.quotes).replace(chr(10), "<br>")}</div>'
             f'<a class="pqa-link" href="{link}" target="_blank">在计划中查看此条款</a></details>')
     return f'<div class="pqa-answer">{body}</div><div class="pqa-citations">{"".join(items)}</div>'
 

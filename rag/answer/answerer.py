@@ -27,7 +27,7 @@ from .company import match_company
 from .compose import compose, no_answer
 from .facts import document_clauses, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
-from .plans import PlanResolver
+from .plans import COMMON_SHARE, PlanResolver
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
 from .scope import Calibration, ScopeJudge, Signals
 
@@ -50,7 +50,9 @@ class Answerer:
         self.quotes = QuotePicker(corpus, weights)
         self.matcher = Matcher(corpus, self.jurisdictions)
         gazetteer = self.jurisdictions.gazetteer
-        self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases)
+        common = COMMON_SHARE * len(corpus.plans)
+        self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,
+                                  lambda t: corpus.plan_count(t) > common)
         self.resolve_plans = resolve_plans
 
     def answer(self, question: str, history: Sequence[Turn] = (), top_k: int = DEFAULT_TOP_K,
@@ -141,7 +143,7 @@ class Answerer:
         citations = self.quotes.cite(hits, text, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if about_document:
-            about = self.corpus.title(scope[0]) if len(scope) == 1 else None
+            about = self.corpus.plans[scope[0]] if len(scope) == 1 else None
             answer_text = unstated(text, citations, english, about) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved)

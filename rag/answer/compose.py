@@ -8,6 +8,11 @@ from ..render import item_label
 from ..types import Answer, Citation, NoAnswer
 
 
+def quoted(c: Citation) -> str:
+    """A citation's quotes in quotation marks, the further ones after an ellipsis (each an exact substring)."""
+    return "……".join(f"“{q}”" for q in c.quotes)
+
+
 def compose(citations: Sequence[Citation], english: bool, compare: bool, uncovered: Sequence[str],
             national: frozenset[str] = frozenset()) -> str:
     """`national`: plans whose citations a question about a place should see marked as national documents."""
@@ -17,7 +22,7 @@ def compose(citations: Sequence[Citation], english: bool, compare: bool, uncover
     if compare:
         lines = ["Each plan on this question:" if english else "各计划的相关规定:"]
         for c in citations:
-            lines.append(f"· {mark(c)}《{c.plan_title}》{c.item_path}: “{c.quote}”[{c.n}]")
+            lines.append(f"· {mark(c)}《{c.plan_title}》{c.item_path}: {quoted(c)}[{c.n}]")
     else:
         shown = citations[:2] if len(citations) > 1 and citations[1].plan_id != citations[0].plan_id \
             else citations[:1]
@@ -25,9 +30,9 @@ def compose(citations: Sequence[Citation], english: bool, compare: bool, uncover
         for i, c in enumerate(shown):
             label = mark(c) + item_label(c.plan_title, c.item_path, c.item_title, english)
             if english:
-                lines.append(f"{'According to' if i == 0 else 'See also'} {label}: “{c.quote}” [{c.n}]")
+                lines.append(f"{'According to' if i == 0 else 'See also'} {label}: {quoted(c)} [{c.n}]")
             else:
-                lines.append(f"{'' if i == 0 else '另见'}{label}:“{c.quote}”[{c.n}]")
+                lines.append(f"{'' if i == 0 else '另见'}{label}:{quoted(c)}[{c.n}]")
     if uncovered and any(c.plan_id in national for c in citations):
         lines.append(f"(The library has no local plan for {'、'.join(uncovered)}; quoted above: national documents.)"
                      if english else f"(本库没有{'、'.join(uncovered)}的地方计划,以上引自全国性文件。)")

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..search.corpus import CorpusView
 from ..text.patterns import BODY
-from ..types import Citation, Clause, ClauseKind, Hit
+from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import ADDRESSEES, ISSUANCE, META_NAMES, UNIT_KIND, AskedNumber
 from .quotes import QuotePicker
 
@@ -35,23 +35,37 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
     return [Hit.of(c, rank=i, score=round(v, 4)) for i, (v, c) in enumerate(ranked, start=1)]
 
 
-def unstated(text: str, citations: Sequence[Citation], english: bool, plan_title: str | None = None) -> str:
+def unstated(text: str, citations: Sequence[Citation], english: bool, plan: PlanMeta | None = None) -> str:
     """A lead saying which asked document facts no quote states (no guess from elsewhere), naming the plan when
-    the question is about one; '' when all are stated."""
+    the question is about one — with what the web page it was collected from says of them, marked as the page's
+    header, not the document's text; '' when all are stated."""
     missing = []
     for intent, shape, name, name_en in META_NAMES:
         if shape is BODY and ADDRESSEES.search(text):
             continue
-        if intent.search(text) and not any(shape.search(c.quote) for c in citations):
-            missing.append(name_en if english else name)
+        if intent.search(text) and not any(shape.search(q) for c in citations for q in c.quotes):
+            missing.append((name, name_en))
     if not missing:
         return ""
-    if plan_title:
-        return (f"The library's text of 《{plan_title}》 does not state the {', '.join(missing)}; the closest "
-                "passages: \n" if english else f"本库收录的《{plan_title}》文本未载明{'、'.join(missing)};相关原文如下:\n")
-    return (f"The text in the library does not state the {', '.join(missing)}; the closest passages: \n"
-            if english else f"本库收录的文本未载明{'、'.join(missing)};相关原文如下:\n")
+    names = ", ".join(en for _, en in missing) if english else "、".join(cn for cn, _ in missing)
+    if plan is None:
+        return (f"The text in the library does not state the {names}; the closest passages: \n"
+                if english else f"本库收录的文本未载明{names};相关原文如下:\n")
+    header = [(cn, en, value) for name, _ in missing if name in _PAGE_FACT
+              for cn, en, field in [_PAGE_FACT[name]] if (value := getattr(plan, field))]
+    page = ""
+    if header:
+        page = ("The web page it was collected from gives (page header, not the document's text): "
+                + "; ".join(f"{en} {value}" for _, en, value in header) + ".\n" if english else
+                "其来源网页的页眉载明(页面信息,非文件正文):" + ";".join(f"{cn} {value}" for cn, _, value in header)
+                + "。\n")
+    title = plan.display_title
+    return page + (f"The library's text of 《{title}》 does not state the {names}; the closest passages: \n"
+                   if english else f"本库收录的《{title}》文本未载明{names};相关原文如下:\n")
 
+
+# which page-header fact stands in for a missing document fact: a page's date for 印发日期, its publisher for 印发机关
+_PAGE_FACT = {"印发日期": ("发布日期", "published", "published"), "印发机关": ("发布机构", "publisher", "publisher")}
 
 _CN_DIGITS = "零一二三四五六七八九十百千万两"
 # Units a document may write for the one asked (`几天` — `5个工作日`; `多少人` — `15名`).

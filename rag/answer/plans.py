@@ -21,6 +21,8 @@ from ..types import PlanMeta
 # A question names a plan when its matched terms weigh at least log(1 / DISTINCTIVE_SHARE): as much as one term
 # held by at most this share of the library's titles. With 27 titles: a term in at most 3 of them.
 DISTINCTIVE_SHARE = 0.12
+# A word held by more than this share of the library's plans' texts is common: it never names a plan alone.
+COMMON_SHARE = 0.75
 # Plans named within this ratio of the best are named too (several candidates: answer from each).
 CLOSE = 0.75
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -40,18 +42,20 @@ class Resolution:
 
 
 def _years(meta: PlanMeta) -> set[str]:
-    text = " ".join(x for x in (meta.period, meta.issued_on, meta.published, meta.title) if x)
+    text = " ".join(x for x in (meta.period, meta.issued_on, meta.published, *meta.names) if x)
     return set(_YEAR.findall(text))
 
 
 class PlanResolver:
     def __init__(self, plans: Mapping[str, PlanMeta], tokenize: Callable[[str], list[str]],
-                 is_place: Callable[[str], bool]):
+                 is_place: Callable[[str], bool], common: Callable[[str], bool] = lambda _: False):
+        """`common`: a word most of the library's texts use (示范, 规划): it adds to a name, never names alone."""
         self.tokenize = tokenize
+        self.common = common
         self.terms: dict[str, set[str]] = {}
         self.years: dict[str, set[str]] = {pid: _years(meta) for pid, meta in plans.items()}
         for pid, meta in plans.items():
-            words = {t for t in tokenize(meta.title or "") if len(t) >= 2 and not t.isdigit() and not is_place(t)}
+            words = {t for t in tokenize(" ".join(meta.names)) if len(t) >= 2 and not t.isdigit() and not is_place(t)}
             self.terms[pid] = words
         n = max(1, len(plans))
         df: dict[str, int] = {}
@@ -70,16 +74,20 @@ class PlanResolver:
         tokens = set(self.tokenize(question))
         asked_years = set(_YEAR.findall(question))
         scored = []
+        matched: dict[str, set[str]] = {}
         for pid, words in self.terms.items():
-            named = sum(self.weight[t] for t in words & tokens)
-            if named < self.enough:
+            matched[pid] = words & tokens
+            named = sum(self.weight[t] for t in matched[pid])
+            if named < self.enough or all(self.common(t) for t in matched[pid]):
                 continue
             years = sum(self.year_weight[y] for y in self.years[pid] & asked_years)
             scored.append((named + years, pid))
         if not scored:
             return Resolution((), ())
         scored.sort(key=lambda s: (-s[0], s[1]))
-        best = scored[0][0]
-        kept = [(s, pid) for s, pid in scored if s >= CLOSE * best]
+        best, first = scored[0][0], matched[scored[0][1]]
+        # a plan whose named words are a strict part of the best's is not a candidate beside it: the question
+        # names more than its title (`《…若干意见》的问答实录` names the transcript, not the 意见)
+        kept = [(s, pid) for s, pid in scored if s >= CLOSE * best and not matched[pid] < first]
         return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
                           tuple(pid for _, pid in scored))

@@ -31,6 +31,8 @@ class QuoteWeights:
     heading_chars: int = 12  # a best sentence shorter than this (a heading) takes the next one with it
     list_line_chars: int = 30  # lines this short that state the asked fact form one list (a notice's signatures)
     notice_bonus: float = 0.5  # among document-fact clauses, the issuing notice first
+    aspect_gain: float = 0.15  # a further sentence of the clause holding this share of the question's words the
+    aspects: int = 2  # quote does not (its plan's title words aside) is quoted too, up to this many
 
 
 DEFAULT_WEIGHTS = QuoteWeights()
@@ -38,6 +40,11 @@ DEFAULT_WEIGHTS = QuoteWeights()
 
 def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int) -> bool:
     return span[2] - span[1] <= limit and shape[0].search(text[span[1]:span[2]]) is not None
+
+
+def _adjacent(quoted: set[int], i: int) -> bool:
+    """Sentence `i` is right before or after the quoted run."""
+    return bool(quoted) and (i == min(quoted) - 1 or i == max(quoted) + 1)
 
 
 class QuotePicker:
@@ -78,10 +85,56 @@ class QuotePicker:
             clause = self.corpus.clause(hit.chunk_id)
             assert clause is not None, hit.chunk_id  # hits come from the same index
             quote, _ = self.best_sentence(clause, tokens, total, shapes, vector)
-            citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=self.corpus.title(hit.plan_id),
-                                      item_path=hit.item_path, item_title=hit.item_title, quote=quote,
-                                      context=hit.text, score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
+            title = self.corpus.title(hit.plan_id)
+            asked = tokens - set(self.corpus.tokenize(title))  # the words naming the plan name no aspect
+            quote, more = self.aspects(clause, quote, asked, total, shapes)
+            citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
+                                      item_title=hit.item_title, quote=quote, more=more, context=hit.text,
+                                      score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
         return citations
+
+    def aspects(self, clause: Clause, quote: str, asked: set[str], total: float,
+                shapes: list[Want]) -> tuple[str, tuple[str, ...]]:
+        """The quote widened to, or joined by, the clause's sentences that answer what it leaves out: a part of
+        a two-part question (`资金和金融`), the sentence after a lead (`构建“3+1”布局。在浦东新区建设…`), the
+        number a count question asks for. Greedy: each step takes the sentence holding the largest share of
+        the question's words not yet quoted (and an asked shape not yet present), if at least `aspect_gain`;
+        a sentence next to the quote widens it while it stays within `quote_max`, any other is a further quote."""
+        w = self.weights
+        start = clause.text.find(quote)
+        spans = self.corpus.sentences(clause.chunk_id)
+        if start < 0 or len(spans) <= 1:
+            return quote, ()
+        end = start + len(quote)
+        weight = self.corpus.terms.weight
+        asks_owner = any(shape is OWNER for shape, _ in shapes)
+        words = [set(self.corpus.tokenize(clause.text[a:b])) for _, a, b in spans]
+        quoted = {i for i, (_, a, b) in enumerate(spans) if a >= start and b <= end}
+        covered = set().union(*(words[i] for i in quoted)) if quoted else set(self.corpus.tokenize(quote))
+        missing = [(s, x) for s, x in shapes if not s.search(quote)]
+        further: list[int] = []
+        for _ in range(w.aspects):
+            best, gain = -1, 0.0
+            for i, (_, a, b) in enumerate(spans):
+                sentence = clause.text[a:b]
+                if i in quoted or i in further or (is_owner_line(sentence) and not asks_owner):
+                    continue
+                g = sum(weight(t) for t in (asked & words[i]) - covered) / total
+                # an asked shape counts with some asked word beside it; a document fact (文号, date) alone
+                g += sum(x for s, x in missing if (g > 0 or x >= 1) and s.search(sentence))
+                if g > gain:
+                    best, gain = i, g
+            if best < 0 or gain < w.aspect_gain:
+                break
+            covered |= words[best]
+            a, b = spans[best][1], spans[best][2]
+            if _adjacent(quoted, best) and max(end, b) - min(start, a) <= w.quote_max:
+                start, end = min(start, a), max(end, b)
+                quoted.add(best)
+            else:
+                further.append(best)
+        more = tuple(clause.text[spans[i][1]:spans[i][2]] for i in sorted(further))
+        return clause.text[start:end], more
 
     def best_sentence(self, clause: Clause, tokens: set[str], total: float, shapes: list[Want],
                       vector: np.ndarray | None) -> tuple[str, float]:

@@ -12,7 +12,7 @@ from .gold import matches_gold
 
 
 def _keys_found(answer: Answer, keys: Iterable[str]) -> tuple[int, int]:
-    blob = strip_space(answer.answer + "".join(c.quote for c in answer.citations))
+    blob = strip_space(answer.answer + "".join(q for c in answer.citations for q in c.quotes))
     keys = list(keys)
     found = sum(any(strip_space(alt) in blob for alt in key.split("|")) for key in keys)
     return found, len(keys)

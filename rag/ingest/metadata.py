@@ -179,6 +179,8 @@ def build_meta(plan_id: str, file: str, doc: ParsedDocument, manifest: dict[str,
             and strip_space(values["title"]) not in strip_space(named):
         doc.warnings.append(f"the page header names 《{named}》 but the text is 《{values['title']}》; the text's "
                             "title is used (a crawler error or a typo in the header?)")
+        values["page_title"] = named
+        provenance["page_title"] = "header"
     for key in ("published", "publisher", "source_url"):
         if from_header.get(key):
             values[key] = from_header[key]

@@ -153,6 +153,11 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
     if notice:
         notice_title = next((line.text for line in notice if "通知" in line.text and "关于" in line.text), NOTICE)
         add(NOTICE, notice_title, ClauseKind.NOTICE, "\n".join(line.text for line in notice))
+    elif any(TITLE_DATE.match(line.text) or DOC_NUMBER.search(line.text) for line in title_lines):
+        # no notice, but the title block records who adopted it and when (`中共中央 国务院` / `关于…的意见` /
+        # `(2021年1月4日)`): that block is the document's own issuing record
+        named = next((line.text for line in title_lines if _TITLE_WORDS.search(line.text)), NOTICE)
+        add(NOTICE, named, ClauseKind.NOTICE, "\n".join(line.text for line in title_lines))
     if preamble:
         add(PREAMBLE, PREAMBLE, ClauseKind.PREAMBLE, "\n".join(line.text for line in preamble))
     for d in drafts:

@@ -49,6 +49,7 @@ class CorpusView:
     def __init__(self, index: SearchIndex):
         self._index = index
         self.terms = TermStats.of(index)
+        self._plan_counts: dict[str, int] = {}
 
     @property
     def plans(self) -> Mapping[str, PlanMeta]:
@@ -96,6 +97,18 @@ class CorpusView:
 
     def check_plans(self, plans: Sequence[str]) -> None:
         check_plans(self._index, plans)
+
+    def plan_count(self, term: str) -> int:
+        """How many plans hold `term` somewhere in their text (0: none)."""
+        if term not in self._plan_counts:
+            row = self._index.bm25.vocab.get(term)
+            if row is None:
+                self._plan_counts[term] = 0
+            else:
+                m = self._index.bm25.weights
+                passages = m.indices[m.indptr[row]:m.indptr[row + 1]]
+                self._plan_counts[term] = len(set(self._index.plan_of_passage[passages].tolist()))
+        return self._plan_counts[term]
 
 
 def check_plans(index: SearchIndex, plans: Sequence[str]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .patterns import OWNER_LINE
+
 ENDS = "。!?;"  # punctuation that closes a sentence in the cleaned text
 _END = re.compile(rf"[{ENDS}]+|\n+")
 _AFTER_END = re.compile(rf"(?<=[{ENDS}])")
@@ -11,7 +13,8 @@ _AFTER_END = re.compile(rf"(?<=[{ENDS}])")
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) spans of the sentences in `text`, each ending with its own punctuation; a line break ends
-    a sentence too (a notice's lines, a signature)."""
+    a sentence too (a notice's lines, a signature), and so does a responsibility note closing the sentence before
+    (`…基地。(责任单位:市人才局)在张江…`: the note is one sentence, `在张江…` the next)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
@@ -27,7 +30,11 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start:
+    note = OWNER_LINE.match(text, start, end)
+    if note and note.end() < end and text[note.end():end].strip():
+        spans.append((start, note.end()))
+        _add(text, note.end(), end, spans)
+    elif end > start:
         spans.append((start, end))
 
 

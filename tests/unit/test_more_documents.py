@@ -157,9 +157,14 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     from rag.answer.plans import PlanResolver
     from rag.regions import load_gazetteer
 
+    from rag.answer.plans import COMMON_SHARE
+
     plans = {pid: more.meta(pid) for pid in MORE_IDS} | {pid: library.meta(pid) for pid in PLAN_IDS}
+    texts = ["".join(c.text for c in lib.clauses(pid)) for lib, ids in ((more, MORE_IDS), (library, PLAN_IDS))
+             for pid in ids]
     gaz = load_gazetteer()
-    resolver = PlanResolver(plans, library.settings and more_tokenizer(), lambda t: t in gaz.aliases)
+    resolver = PlanResolver(plans, more_tokenizer(), lambda t: t in gaz.aliases,
+                            lambda t: sum(t in x for x in texts) > COMMON_SHARE * len(texts))
     for question, plan in (("上海食品科技方案对新食品原料有什么支持?", "shanghai-food-2026"),
                            ("概念验证方案提出建设多少个平台?", "shanghai-poc-2025"),
                            ("重点实验室办法对评估有什么规定?", "shanghai-keylab-2025"),
@@ -169,6 +174,13 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     assert resolver.resolve("济南对入选新型智慧城市试点示范的项目补助多少?").plans == ()  # its place decides
     both = resolver.resolve("数字经济规划和数字经济发展情况的报告有什么不同?").named
     assert set(both[:2]) == {"china-digitaleconomy-2022", "china-digitaleconomy-report-2022"}
+    # naming more than a plan's title names the plan that carries it all: the transcript about the 意见
+    transcript = resolver.resolve("《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》的问答实录是哪天发布的?")
+    assert transcript.plans == ("shanghai-techservice-qa-2025",)
+    # a file whose page header names another document than its text is found by either title
+    assert plans["china-ruralrevival-2024"].page_title and plans["china-ruralrevival-2024"].title
+    assert resolver.resolve("学习运用“千村示范、万村整治”工程经验的意见对农村改革有什么要求?").plans[0] == \
+        "china-ruralrevival-2024"
 
 
 def more_tokenizer():

@@ -55,3 +55,11 @@ def test_queries_are_normalised_like_documents():
 def test_gap_detector():
     assert has_cjk_gap("近眼 显示") and not has_cjk_gap("4K UHD") and not has_cjk_gap("近眼显示")
     assert to_simplified("發展") == "发展"
+
+
+def test_a_responsibility_note_ends_its_sentence_and_the_next_one_starts_after_it():
+    from rag.text.sentences import sentence_spans
+
+    text = "提供人才服务。(责任单位:市商务委、市人才局)在张江高新区建设基地,吸引人才。(三)集聚人才队伍。(市科委牵头)"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "提供人才服务。", "(责任单位:市商务委、市人才局)", "在张江高新区建设基地,吸引人才。", "(三)集聚人才队伍。", "(市科委牵头)"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -15,7 +16,8 @@ CITATION = Citation(n=1, plan_id="jinan-2022", plan_title="济南市促进元宇
 
 
 def test_answer_round_trips_through_its_dict_and_json():
-    answer = Answer(question="济南补助多少?", answer="…[1]", no_answer=False, citations=(CITATION,), latency_ms=21.4,
+    two = replace(CITATION, n=2, quote="按照项目实际投资额的10%给予补助,", more=("最高补助100万元。",))
+    answer = Answer(question="济南补助多少?", answer="…[1]", no_answer=False, citations=(CITATION, two), latency_ms=21.4,
                     id="q-17", regions=("山东省济南市",), resolved_question="济南补助多少 历下区")
     d = json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
     assert Answer.from_dict(d) == answer
@@ -27,7 +29,7 @@ def test_answer_round_trips_through_its_dict_and_json():
 
 def test_the_contract_fields_in_the_contract_order():
     assert list(CITATION.to_dict()) == ["n", "plan_id", "plan_title", "item_path", "item_title", "quote", "context",
-                                        "score", "chunk_id"]
+                                        "score", "chunk_id", "more_quotes"]  # the contract's, then extensions
     d = Answer(question="q", answer="a", no_answer=False, citations=(CITATION,)).to_dict()
     assert list(d)[:6] == ["id", "question", "answer", "no_answer", "citations", "latency_ms"]
 
