@@ -154,10 +154,8 @@ def test_a_closing_paragraph_takes_its_headings_path(more):
 
 
 def test_a_question_names_its_plan_the_way_users_write_it(library, more):
-    from rag.answer.plans import PlanResolver
+    from rag.answer.plans import COMMON_SHARE, PlanResolver
     from rag.regions import load_gazetteer
-
-    from rag.answer.plans import COMMON_SHARE
 
     plans = {pid: more.meta(pid) for pid in MORE_IDS} | {pid: library.meta(pid) for pid in PLAN_IDS}
     texts = ["".join(c.text for c in lib.clauses(pid)) for lib, ids in ((more, MORE_IDS), (library, PLAN_IDS))

@@ -62,4 +62,5 @@ def test_a_responsibility_note_ends_its_sentence_and_the_next_one_starts_after_i
 
     text = "提供人才服务。(责任单位:市商务委、市人才局)在张江高新区建设基地,吸引人才。(三)集聚人才队伍。(市科委牵头)"
     assert [text[a:b] for a, b in sentence_spans(text)] == [
-        "提供人才服务。", "(责任单位:市商务委、市人才局)", "在张江高新区建设基地,吸引人才。", "(三)集聚人才队伍。", "(市科委牵头)"]
+        "提供人才服务。", "(责任单位:市商务委、市人才局)", "在张江高新区建设基地,吸引人才。", "(三)集聚人才队伍。",
+        "(市科委牵头)"]
