@@ -5,24 +5,61 @@ The one place that knows every stage; the CLI, the server and the benchmarks sta
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from .answer.answerer import Answerer
 from .answer.scope import Calibration
 from .errors import IndexInvalidError, NotBuiltError
 from .indexing.embedding import TextEncoder
+from .limits import read_batch
 from .search.corpus import CorpusView
-from .search.retriever import open_retriever
-from .settings import Settings
+from .search.retriever import Retriever, open_retriever
+from .settings import PROJECT_ROOT, Settings
 
 
 def open_answerer(settings: Settings, progress: Callable[[str], None] = print,
                   plans: Sequence[str] = (), embedder: TextEncoder | None = None) -> Answerer:
-    """The retriever plus the calibrated thresholds (a missing calibration file is an error, not a guess)."""
-    if not settings.calibration.is_file():
-        raise NotBuiltError(f"no out-of-scope calibration at {settings.calibration}; "
-                            "run `policyqa calibrate eval/questions.jsonl`")
+    """The retriever plus the out-of-scope thresholds, fitted on this library (see `calibration_for`)."""
     retriever = open_retriever(settings, progress, plans, embedder)
-    return Answerer(retriever, CorpusView(retriever.index), Calibration.load(settings.calibration))
+    corpus = CorpusView(retriever.index)
+    return Answerer(retriever, corpus, calibration_for(settings, retriever, corpus, progress))
+
+
+def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView,
+                    progress: Callable[[str], None] = print) -> Calibration:
+    """The calibration, refitted first when it was fitted on another library (documents added, changed or
+    removed since) or is missing: on the question file it was fitted on, else `calibration_questions` — never
+    on a holdout file. No file to fit on is an error for a missing calibration, a warning for a stale one."""
+    from .answer.calibrate import check_tuning_file, fit, library_key, write
+
+    path = settings.calibration
+    current = Calibration.load(path) if path.is_file() else None
+    key = library_key(corpus.manifest)
+    if current is not None and current.library == key:
+        return current
+    source = Path(current.source) if current is not None and current.source else settings.calibration_questions
+    source = source if source.is_absolute() else PROJECT_ROOT / source
+    if not source.is_file():
+        if current is None:
+            raise NotBuiltError(f"no out-of-scope calibration at {path} and no question file {source} to fit one; "
+                                "run `policyqa calibrate FILE`")
+        progress(f"warning: the out-of-scope calibration {path} was fitted on another library and {source} is "
+                 "missing; using it as it is")
+        return current
+    check_tuning_file(source)
+    progress(f"fitting the out-of-scope calibration for this library on {source.name} "
+             f"({'none yet' if current is None else 'the last one was fitted on another library'}) …")
+    fitted = fit(Answerer(retriever, corpus, None), read_batch(str(source)), _shown(source))
+    write(fitted, path)
+    return Calibration.load(path)
+
+
+def _shown(path: Path) -> str:
+    """A question file's name as a calibration records it: relative to the project when inside it."""
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def open_or_build(settings: Settings, progress: Callable[[str], None] = print) -> Answerer:

@@ -80,10 +80,13 @@ def _top_k(value: str) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from .assemble import open_answerer
     from .indexing.build import build_index
     from .indexing.embedding import Embedder
 
-    manifest = build_index(settings, Embedder.from_settings(settings, _progress), _progress, full=args.full)
+    embedder = Embedder.from_settings(settings, _progress)
+    manifest = build_index(settings, embedder, _progress, full=args.full)
+    open_answerer(settings, _progress, embedder=embedder)  # refits the out-of-scope calibration if it is stale
     counts, build = manifest["counts"], manifest["build"]
     print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
           f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "
@@ -133,12 +136,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from .answer.answerer import Answerer
-    from .answer.calibrate import fit, write
+    from .answer.calibrate import check_tuning_file, fit, write
     from .search.corpus import CorpusView
     from .search.retriever import open_retriever
 
-    if Path(args.file).name.startswith("holdout"):
-        raise BadInputError("the holdout file is never used to tune anything; calibrate on eval/questions.jsonl")
+    check_tuning_file(Path(args.file))
     questions = read_batch(args.file)
     retriever = open_retriever(settings, _progress)
     answerer = Answerer(retriever, CorpusView(retriever.index), None)

@@ -58,6 +58,8 @@ class Settings:
     use_dictionary: bool = True
     threads: int = 2
     calibration: Path = PROJECT_ROOT / "eval" / "calibration.json"
+    # what a missing calibration is fitted on (a stale one is refitted on its own source file)
+    calibration_questions: Path = PROJECT_ROOT / "eval" / "questions.jsonl"
     model_home: Path | None = None  # where the materialised model lives, when not under `home`
 
     @property
@@ -76,8 +78,9 @@ class Settings:
         keyed by the folder's path, sharing this one's model."""
         corpus = corpus.expanduser().resolve()
         key = hashlib.sha256(str(corpus).encode()).hexdigest()[:12]
-        return replace(self, corpus=corpus, home=self.home / "corpora" / f"{corpus.name}-{key}",
-                       model_home=self.model_home or self.home)
+        home = self.home / "corpora" / f"{corpus.name}-{key}"
+        return replace(self, corpus=corpus, home=home, model_home=self.model_home or self.home,
+                       calibration=home / "calibration.json")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":

@@ -115,7 +115,10 @@ class Answerer:
 
         query = self.places.topic(text, places)
         compare = asks_compare and len(scope) != 1
-        probe = self.retriever.retrieve(query, k=top_k, plans=scope or None)
+        # an English question has no words to match in a Chinese library (its few Latin words would match only
+        # the rare clause printing an English name, `Shanghai Key Laboratory of××`): meaning alone ranks
+        mode = "dense" if english else None
+        probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode)
         if self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
@@ -124,7 +127,7 @@ class Answerer:
             hits = document_clauses(self.corpus, self.quotes, every_plan, text, probe.query_vector, top_k)
             hits = hits or probe.hits
         elif compare:
-            hits = self._best_per_plan(query, every_plan, probe.query_vector)
+            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode)
         else:
             hits = probe.hits
         if not hits:
@@ -148,10 +151,11 @@ class Answerer:
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved)
 
-    def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None) -> list[Hit]:
+    def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
+                       mode: str | None = None) -> list[Hit]:
         """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
         best sentence fits the question), then a filtered search for any plan it missed."""
-        wide = self.retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector).hits
+        wide = self.retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode).hits
         per_plan: dict[str, list[Hit]] = {}
         for hit in wide:
             per_plan.setdefault(hit.plan_id, [])
@@ -159,7 +163,7 @@ class Answerer:
                 per_plan[hit.plan_id].append(hit)
         for plan_id in plans:
             if plan_id not in per_plan:
-                found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector).hits
+                found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector, mode=mode).hits
                 if found:
                     per_plan[plan_id] = found
         tokens, total = self.quotes.terms(query)

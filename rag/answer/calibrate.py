@@ -9,14 +9,32 @@ observed values, so that it does not sit on a training question.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import BadInputError
 from ..files import write_json
+from ..text.normalize import normalize_text
 from .answerer import Answerer
+
+
+def library_key(manifest: Mapping[str, Any]) -> str:
+    """Which library a calibration was fitted on: its documents (ids and contents) and its embedding model."""
+    corpus = {pid: entry.get("sha256") for pid, entry in manifest.get("corpus", {}).items()}
+    basis = {"corpus": corpus, "embedding": manifest.get("embedding", {}).get("model")}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def check_tuning_file(path: Path) -> None:
+    """Thresholds are never fitted on a holdout file."""
+    if path.name.startswith("holdout"):
+        raise BadInputError(f"{path}: a holdout file is never used to tune anything; calibrate on "
+                            "eval/questions.jsonl")
 
 
 def _threshold(inside: list[float], outside: list[float]) -> tuple[float, int, int]:
@@ -54,11 +72,14 @@ def _pair(inside: list[tuple[float, float]], outside: list[tuple[float, float]])
 def fit(answerer: Answerer, questions: list[dict[str, Any]], source: str) -> dict[str, Any]:
     groups: dict[bool, tuple[list[Any], list[Any]]] = {True: ([], []), False: ([], [])}
     for q in questions:
+        outside = q.get("type") == "out_of_scope"
+        if outside and answerer.places.places_in(normalize_text(q["question"])):
+            continue  # out of scope for the place it names: a fact about one library's regions, not its topics
         s = answerer.signals(q["question"])
         if s is None:  # the gazetteer decides these (a region with no plan)
             continue
         value = s.top_dense if s.english else (-1e6 if math.isinf(s.keyness) else s.keyness, s.coverage)
-        groups[s.english][1 if q.get("type") == "out_of_scope" else 0].append(value)
+        groups[s.english][1 if outside else 0].append(value)
     for english, (inside, outside) in groups.items():
         if not inside or not outside:
             raise BadInputError(f"calibration needs in-scope and out_of_scope {'English' if english else 'Chinese'} "
@@ -68,6 +89,7 @@ def fit(answerer: Answerer, questions: list[dict[str, Any]], source: str) -> dic
     return {
         "keyness_min": round(keyness, 4), "coverage_min": round(coverage, 4),
         "english_dense_min": round(dense, 4), "source": source,
+        "library": library_key(answerer.corpus.manifest),
         "questions": {"chinese": [len(groups[False][0]), len(groups[False][1])],
                       "english": [len(groups[True][0]), len(groups[True][1])]},
         "training_errors": {"chinese": {"refused_in_scope": k_refused, "answered_out_of_scope": k_answered},

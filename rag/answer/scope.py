@@ -29,13 +29,14 @@ class Calibration:
     coverage_min: float
     english_dense_min: float
     source: str = ""
+    library: str = ""  # `calibrate.library_key` of the library it was fitted on ("" : not recorded)
 
     @classmethod
     def load(cls, path: Path) -> Calibration:
         try:
             d = read_json(path)
             return cls(float(d["keyness_min"]), float(d["coverage_min"]), float(d["english_dense_min"]),
-                       d.get("source", ""))
+                       d.get("source", ""), d.get("library", ""))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise DataFileError(f"{path}: not a calibration file ({type(exc).__name__}: {exc}); "
                                 "run `policyqa calibrate eval/questions.jsonl`") from exc

@@ -1,0 +1,65 @@
+"""The out-of-scope calibration follows the library: fitted on another library (a document added), it is refitted
+on its own question file when the answerer opens — never on a holdout file — and kept when the library is the same."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import FAKE_MODEL, FakeEncoder
+from support import CALIBRATION, CORPUS, PROJECT_ROOT
+
+from rag.answer.calibrate import library_key
+from rag.answer.scope import Calibration
+from rag.assemble import calibration_for
+from rag.errors import BadInputError
+from rag.indexing.build import build_index
+from rag.indexing.folder import SearchIndex
+from rag.search.corpus import CorpusView
+from rag.search.retriever import HybridRetriever
+from rag.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory):
+    """The five seed plans and one more document (a food-technology plan of 上海市), indexed with the fake encoder."""
+    root = tmp_path_factory.mktemp("grown")
+    shutil.copytree(CORPUS, root / "corpus")
+    manifest = json.loads((PROJECT_ROOT / "eval" / "unseen" / "corpus" / "shanghai-food-2026.json").read_text("utf-8"))
+    shutil.copyfile(PROJECT_ROOT / "tests" / "data" / "corpus-more" / "shanghai-food-2026.txt",
+                    root / "corpus" / "shanghai-food-2026.txt")
+    (root / "corpus" / "shanghai-food-2026.json").write_text(json.dumps(
+        {**manifest, "file": "shanghai-food-2026.txt"}, ensure_ascii=False), "utf-8")
+    settings = Settings(home=root / "home", corpus=root / "corpus", embedding_model=FAKE_MODEL,
+                        calibration=root / "calibration.json")
+    build_index(settings, FakeEncoder(), progress=lambda _: None)
+    index = SearchIndex.open(settings.index_dir, settings)
+    return settings, HybridRetriever(index, FakeEncoder(), settings), CorpusView(index)
+
+
+def test_a_calibration_fitted_on_another_library_is_refitted_on_its_own_question_file(grown):
+    settings, retriever, corpus = grown
+    shutil.copyfile(CALIBRATION, settings.calibration)
+    seed = Calibration.load(settings.calibration)
+    assert seed.library and seed.library != library_key(corpus.manifest)  # fitted on the five seed plans
+    said: list[str] = []
+    fitted = calibration_for(settings, retriever, corpus, said.append)
+    assert fitted.library == library_key(corpus.manifest) and fitted.source == seed.source
+    assert any("fitted on another library" in line for line in said)
+    said.clear()
+    assert calibration_for(settings, retriever, corpus, said.append) == fitted and not said  # fresh: kept
+
+
+def test_a_missing_calibration_is_fitted_and_a_holdout_is_never_the_source(grown, tmp_path):
+    settings, retriever, corpus = grown
+    fresh = settings.with_(calibration=tmp_path / "calibration.json")
+    assert calibration_for(fresh, retriever, corpus, lambda _: None).source == "eval/questions.jsonl"
+    stale = json.loads(CALIBRATION.read_text("utf-8")) | {"source": "eval/unseen/holdout.jsonl"}
+    (tmp_path / "calibration.json").write_text(json.dumps(stale), "utf-8")
+    with pytest.raises(BadInputError, match="holdout"):
+        calibration_for(fresh, retriever, corpus, lambda _: None)
+    gone = stale | {"source": str(tmp_path / "no-such-questions.jsonl")}
+    (tmp_path / "calibration.json").write_text(json.dumps(gone), "utf-8")
+    said: list[str] = []
+    assert calibration_for(fresh, retriever, corpus, said.append).library == stale["library"]  # used, with a warning
+    assert said and said[0].startswith("warning:")
