@@ -136,7 +136,8 @@ class Answerer:
         if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
             stating = stating_clause(self.corpus, self.quotes, scope, text, asked)
             if stating is None:
-                citations = self.quotes.cite(hits[:1], text, probe.query_vector)
+                # context only: the closest sentence, never a further one that might hold some other number
+                citations = [replace(c, more=()) for c in self.quotes.cite(hits[:1], text, probe.query_vector)]
                 lead = not_stated_lead([self.corpus.title(hits[0].plan_id)], asked.unit, english)
                 return Answer(question=question, answer=lead + compose(citations, english, False, []),
                               no_answer=True, citations=tuple(citations), reason=NoAnswer.NOT_STATED,

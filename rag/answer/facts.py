@@ -37,35 +37,43 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
 
 def unstated(text: str, citations: Sequence[Citation], english: bool, plan: PlanMeta | None = None) -> str:
     """A lead saying which asked document facts no quote states (no guess from elsewhere), naming the plan when
-    the question is about one — with what the web page it was collected from says of them, marked as the page's
-    header, not the document's text; '' when all are stated."""
-    missing = []
+    the question is about one; and what the web page the plan was collected from says — marked as the page's
+    header, not the document's text — when the fact is unstated or the question asks when or by whom it was
+    published (a page's 发布日期 answers that; a text's date may be when it was adopted). '' when nothing to say."""
+    asked, missing = [], []
     for intent, shape, name, name_en in META_NAMES:
         if shape is BODY and ADDRESSEES.search(text):
             continue
-        if intent.search(text) and not any(shape.search(q) for c in citations for q in c.quotes):
-            missing.append((name, name_en))
+        if intent.search(text):
+            asked.append(name)
+            if not any(shape.search(q) for c in citations for q in c.quotes):
+                missing.append((name, name_en))
+    page = _page_facts(plan, [n for n in asked if (n in dict(missing) or _PUBLISHED.search(text))], english) \
+        if plan is not None else ""
     if not missing:
-        return ""
+        return page
     names = ", ".join(en for _, en in missing) if english else "、".join(cn for cn, _ in missing)
     if plan is None:
         return (f"The text in the library does not state the {names}; the closest passages: \n"
                 if english else f"本库收录的文本未载明{names};相关原文如下:\n")
-    header = [(cn, en, value) for name, _ in missing if name in _PAGE_FACT
-              for cn, en, field in [_PAGE_FACT[name]] if (value := getattr(plan, field))]
-    page = ""
-    if header:
-        page = ("The web page it was collected from gives (page header, not the document's text): "
-                + "; ".join(f"{en} {value}" for _, en, value in header) + ".\n" if english else
-                "其来源网页的页眉载明(页面信息,非文件正文):" + ";".join(f"{cn} {value}" for cn, _, value in header)
-                + "。\n")
     title = plan.display_title
     return page + (f"The library's text of 《{title}》 does not state the {names}; the closest passages: \n"
                    if english else f"本库收录的《{title}》文本未载明{names};相关原文如下:\n")
 
 
-# which page-header fact stands in for a missing document fact: a page's date for 印发日期, its publisher for 印发机关
+def _page_facts(plan: PlanMeta, names: Sequence[str], english: bool) -> str:
+    header = [(cn, en, value) for name in names if name in _PAGE_FACT
+              for cn, en, field in [_PAGE_FACT[name]] if (value := getattr(plan, field))]
+    if not header:
+        return ""
+    return ("The web page it was collected from gives (page header, not the document's text): "
+            + "; ".join(f"{en} {value}" for _, en, value in header) + ".\n" if english else
+            "其来源网页的页眉载明(页面信息,非文件正文):" + ";".join(f"{cn} {value}" for cn, _, value in header) + "。\n")
+
+
+# which page-header fact answers for a document fact: a page's date for 印发日期, its publisher for 印发机关
 _PAGE_FACT = {"印发日期": ("发布日期", "published", "published"), "印发机关": ("发布机构", "publisher", "publisher")}
+_PUBLISHED = re.compile(r"发布|公布|published|released", re.I)
 
 _CN_DIGITS = "零一二三四五六七八九十百千万两"
 # Units a document may write for the one asked (`几天` — `5个工作日`; `多少人` — `15名`).
@@ -95,9 +103,12 @@ def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
 
 def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
                    asked: AskedNumber) -> Hit | None:
-    """The clause of these plans whose sentence best states the asked number — a number of the asked unit, in a
-    clause naming the counted thing (at least THING_SHARE of its words, weighted) — or None when none does."""
-    thing = set(corpus.tokenize(asked.thing))
+    """The clause of these plans whose sentence best states the asked number — a number of the asked unit in a
+    sentence that, with the one before it and the item's heading, names the counted thing (at least THING_SHARE
+    of its words, weighted) — or None when none does. The counted thing's words are its terms: not the words
+    naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`)."""
+    naming = {t for pid in plans for t in corpus.tokenize(corpus.title(pid))}
+    thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming}
     need = sum(corpus.terms.weight(t) for t in thing)
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
@@ -106,13 +117,15 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
         if clause.plan_id not in plans or clause.kind in (ClauseKind.NOTICE, ClauseKind.NEWS) \
                 or not states_number(clause.text, asked.unit):
             continue
-        # the clause must be about the counted thing (an article may name it in the sentence before the number)
-        words = set(corpus.tokenize(clause.item_title + clause.text))
-        if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need:
-            continue
-        for _, a, b in corpus.sentences(clause.chunk_id):
+        spans = corpus.sentences(clause.chunk_id)
+        for i, (_, a, b) in enumerate(spans):
             sentence = clause.text[a:b]
             if not states_number(sentence, asked.unit):
+                continue
+            # the sentence must be about the counted thing (an article may name it in the sentence before)
+            before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
+            words = set(corpus.tokenize(clause.item_title + before + sentence))
+            if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need:
                 continue
             fit = quotes.fit(sentence, tokens, total, shapes)
             if best is None or fit > best[0]:
