@@ -218,10 +218,14 @@ class Answer:
     regions: tuple[str, ...] = ()  # places the question names
     resolved_question: str | None = None  # a follow-up rewritten with the previous turn's topic
     match: dict[str, Any] | None = None  # a company describing itself: the matcher's result (rag/match)
+    # the plans a question may mean, named alike (`乡村振兴意见`: of 2021, 2023 or 2024?); the answer quotes the
+    # closest of them, and the asker may pick one (the chat shows them as buttons, `plans=[id]` asks again)
+    candidates: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "citations", tuple(self.citations))
         object.__setattr__(self, "regions", tuple(self.regions))
+        object.__setattr__(self, "candidates", tuple(self.candidates))
         if self.reason is not None:
             object.__setattr__(self, "reason", NoAnswer(self.reason))
 
@@ -233,6 +237,8 @@ class Answer:
             d["resolved_question"] = self.resolved_question
         if self.match is not None:
             d["match"] = self.match
+        if self.candidates:
+            d["candidates"] = list(self.candidates)
         return d
 
     @classmethod

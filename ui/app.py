@@ -42,15 +42,32 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
     plans = [(m.display_title, pid) for pid, m in sorted(corpus.plans.items())]
     covered = answerer.places.covered_regions()
 
-    def ask(message: str, chat: list[Any], turns: list[Any], selected: list[str]) -> tuple[list[Any], list[Any], str]:
+    def which(result: Any) -> Any:
+        """The plans the last question may mean, as buttons (hidden when it named one or none)."""
+        titles = [corpus.title(pid) for pid in result.candidates]
+        choices = [(t if titles.count(t) == 1 else f"{t}({pid})", pid) for t, pid in zip(titles, result.candidates)]
+        return gr.Radio(choices=choices, value=None, visible=bool(choices))
+
+    def ask(message: str, chat: list[Any], turns: list[Any],
+            selected: list[str]) -> tuple[list[Any], list[Any], str, Any]:
         message = (message or "").strip()
         if not message:
-            return chat, turns, ""
+            return chat, turns, "", gr.Radio(visible=False)
         result = safe_answer(answerer, lock, message, [Turn(q, a) for q, a in turns], selected)
         # the chat shows HTML (our own, escaped); the user's words are escaped too
         chat = chat + [{"role": "user", "content": escape(message)},
                        {"role": "assistant", "content": answer_html(result, covered)}]
-        return chat, turns + [(message, result)], ""
+        return chat, turns + [(message, result)], "", which(result)
+
+    def ask_of(plan_id: str, chat: list[Any], turns: list[Any]) -> tuple[list[Any], list[Any], Any]:
+        """The last question again, of the one plan picked among its candidates."""
+        if not plan_id or not turns or plan_id not in corpus.plans:
+            return chat, turns, gr.Radio(visible=False)
+        message = turns[-1][0]
+        result = safe_answer(answerer, lock, message, [Turn(q, a) for q, a in turns[:-1]], [plan_id])
+        chat = chat + [{"role": "user", "content": f"{escape(message)}(只问《{escape(corpus.title(plan_id))}》)"},
+                       {"role": "assistant", "content": answer_html(result, covered)}]
+        return chat, turns + [(message, result)], gr.Radio(visible=False)
 
     def match(region: str, industry: str, size: str, stage: str) -> str:
         try:
@@ -64,8 +81,8 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
             return '<div class="pqa-noanswer">抱歉,系统暂时无法完成匹配,请稍后再试或联系管理员。</div>'
         return match_html(result)
 
-    def clear() -> tuple[list[Any], list[Any], str]:
-        return [], [], ""
+    def clear() -> tuple[list[Any], list[Any], str, Any]:
+        return [], [], "", gr.Radio(choices=[], visible=False)
 
     def show_plan(plan_id: str) -> tuple[str, str]:
         meta = corpus.plans[plan_id]
@@ -91,6 +108,8 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
                                        elem_id="plan-filter")
                 chat = gr.Chatbot(label="对话", height=520, buttons=["copy", "copy_all"], elem_id="chat",
                                   sanitize_html=False)
+                candidates = gr.Radio(choices=[], visible=False, label="问题可能指以下文件,点选一份只问这一份",
+                                      elem_id="candidates")
                 with gr.Row():
                     box = gr.Textbox(placeholder="输入问题,例如:济南对入选新型智慧城市试点示范的项目补助多少?",
                                      show_label=False, scale=8, elem_id="question")
@@ -111,9 +130,10 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
                 pick = gr.Dropdown(choices=plans, value=plans[0][1], label="计划", elem_id="plan-pick")
                 meta = gr.Markdown(elem_id="plan-meta")
                 outline = gr.HTML(elem_id="plan-outline")
-        send.click(ask, [box, chat, turns, selected], [chat, turns, box])
-        box.submit(ask, [box, chat, turns, selected], [chat, turns, box])
-        reset.click(clear, None, [chat, turns, box])
+        send.click(ask, [box, chat, turns, selected], [chat, turns, box, candidates])
+        box.submit(ask, [box, chat, turns, selected], [chat, turns, box, candidates])
+        candidates.input(ask_of, [candidates, chat, turns], [chat, turns, candidates])
+        reset.click(clear, None, [chat, turns, box, candidates])
         m_go.click(match, [m_region, m_industry, m_size, m_stage], m_out)
         pick.change(show_plan, pick, [meta, outline])
         demo.load(open_linked, None, [tabs, linked, pick, meta, outline])

@@ -24,7 +24,7 @@ from ..text.normalize import normalize_text
 from ..types import Answer, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
-from .compose import compose, no_answer
+from .compose import compose, no_answer, which_one
 from .facts import document_clauses, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
@@ -107,11 +107,13 @@ class Answerer:
         if places and plans and not scope:
             return refuse(NoAnswer.REGION_NOT_COVERED)
         asks_compare = bool(intent.COMPARE.search(text))
+        candidates: list[str] = []
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             resolution = self.named.resolve(text)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             scope = named or scope
+            candidates = named if len(named) > 1 and not asks_compare else []
 
         query = self.places.topic(text, places)
         compare = asks_compare and len(scope) != 1
@@ -146,11 +148,13 @@ class Answerer:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         citations = self.quotes.cite(hits, text, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
+        if candidates:
+            answer_text = which_one([self.corpus.title(p) for p in candidates], english) + answer_text
         if about_document:
             about = self.corpus.plans[scope[0]] if len(scope) == 1 else None
             answer_text = unstated(text, citations, english, about) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
-                      regions=tuple(regions), resolved_question=resolved)
+                      regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
 
     def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
                        mode: str | None = None) -> list[Hit]:

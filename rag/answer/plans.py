@@ -90,4 +90,4 @@ class PlanResolver:
         # names more than its title (`《…若干意见》的问答实录` names the transcript, not the 意见)
         kept = [(s, pid) for s, pid in scored if s >= CLOSE * best and not matched[pid] < first]
         return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
-                          tuple(pid for _, pid in scored))
+                          tuple(pid for _, pid in scored if not matched[pid] < first))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import CALIBRATION, CORPUS, home_with_model
+from support import CALIBRATION, CORPUS, PROJECT_ROOT, home_with_model
 
 from rag.settings import Settings
 
@@ -85,3 +85,17 @@ def run_batch(cli, tmp_path, capsys):
         return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def unseen(tmp_path_factory, model_home, embedder):
+    """Settings and an answerer over the 27-document evaluation library (eval/unseen/corpus: the seed five and
+    the 22 documents of ../shared/corpus-more), its out-of-scope calibration fitted on eval/questions.jsonl."""
+    from rag.assemble import open_answerer
+    from rag.indexing.build import build_index
+
+    root = tmp_path_factory.mktemp("unseen")
+    settings = Settings(home=home_with_model(model_home, root / "home"),
+                        corpus=PROJECT_ROOT / "eval" / "unseen" / "corpus", calibration=root / "calibration.json")
+    build_index(settings, embedder, progress=lambda _: None)
+    return settings, open_answerer(settings, lambda _: None, embedder=embedder)

@@ -12,10 +12,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from support import PROJECT_ROOT
+from support import CALIBRATION, PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -27,10 +28,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(built):
+@contextmanager
+def _serving(settings):
+    """`policyqa serve` on a free port over these settings, until the block ends."""
     port = _free_port()
-    env = dict(os.environ, POLICYQA_HOME=str(built.home), POLICYQA_CORPUS=str(built.corpus))
+    env = dict(os.environ, POLICYQA_HOME=str(settings.home), POLICYQA_CORPUS=str(settings.corpus),
+               POLICYQA_CALIBRATION=str(settings.calibration))
     proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
@@ -44,9 +47,21 @@ def server(built):
                 proc.kill()
                 pytest.fail("policyqa serve did not start:\n" + (proc.stdout.read() or ""))
             time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        yield url
+    finally:
+        proc.terminate()  # a graceful stop waits for open connections (a browser still on the page) …
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # … for at most this long
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    with _serving(built.with_(calibration=CALIBRATION)) as url:
+        yield url
 
 
 def _status(url: str) -> int:
@@ -71,8 +86,8 @@ def test_file_routes_expose_nothing_of_the_server(server, built, route):
     assert _status(server + route) in (403, 404)
 
 
-@pytest.fixture(scope="module")
-def page(server):
+@contextmanager
+def _browser_page():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is needed for the browser test: apt-get install chromium chromium-driver "
                     "(make test does this when it can)")
@@ -85,8 +100,16 @@ def page(server):
             "--disable-component-update", "--disable-sync"])
         page = browser.new_page(viewport={"width": 1280, "height": 1100})
         page.set_default_timeout(60_000)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with _browser_page() as page:
         yield page
-        browser.close()
 
 
 def _ask(page, question: str, answers_before: int) -> None:
@@ -176,3 +199,25 @@ def test_the_match_tab_lists_the_measures_for_a_company(page, server):
     assert elsewhere.count() == 1 and elsewhere.get_attribute("open") is None
     assert page.locator("#m-result .pqa-note").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "match.png"), full_page=True)
+
+
+def test_plans_named_alike_are_offered_as_buttons_and_a_pick_asks_that_plan(page, unseen):
+    """A library of 27 documents where three national opinions are all `乡村振兴意见` (a second server; the same
+    browser)."""
+    settings, _ = unseen
+    with _serving(settings) as url:
+        page.goto(url + "/", wait_until="load")
+        page.wait_for_selector("#question textarea")
+        assert not page.locator("#candidates").is_visible()
+        _ask(page, "乡村振兴意见对高标准农田建设有什么要求?", 0)
+        choices = page.locator("#candidates label")
+        choices.first.wait_for()
+        titles = choices.all_inner_texts()
+        assert len(titles) == 3 and all("乡村振兴" in t for t in titles)
+        page.screenshot(path=str(ARTIFACTS / "candidates.png"), full_page=True)
+        page.locator("#candidates label", has_text="全面推进乡村振兴加快农业农村现代化").click()
+        page.wait_for_function("document.querySelectorAll('#chat .pqa-answer').length > 1")
+        summaries = page.locator("#chat .pqa-citations").last.locator("summary").all_inner_texts()
+        assert summaries and all("全面推进乡村振兴加快农业农村现代化" in s for s in summaries)
+        assert "只问" in page.locator("#chat").inner_text()
+        page.goto("about:blank")  # leave the second server before it stops
