@@ -24,7 +24,7 @@ from ..text.normalize import normalize_text
 from ..types import Answer, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
-from .compose import compose, no_answer, which_one
+from .compose import compose, no_answer, where_in, which_one
 from .facts import document_clauses, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
@@ -33,6 +33,7 @@ from .scope import Calibration, ScopeJudge, Signals
 
 WIDE_K = 30  # a comparison's one wide search …
 PER_PLAN = 3  # … of which each plan's first hits compete on how well their best sentence fits
+MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
 
 
@@ -113,7 +114,7 @@ class Answerer:
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             scope = named or scope
-            candidates = named if len(named) > 1 and not asks_compare else []
+            candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
         query = self.places.topic(text, places)
         compare = asks_compare and len(scope) != 1
@@ -121,7 +122,12 @@ class Answerer:
         # the rare clause printing an English name, `Shanghai Key Laboratory of××`): meaning alone ranks
         mode = "dense" if english else None
         probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode)
-        if self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
+        # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
+        # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
+        phrases = [q for q in intent.QUOTED.findall(text) if self.corpus.contains(q)]
+        quotes_library = bool(phrases)
+        phrases = [q for q in phrases if not any(q in m.display_title for m in self.corpus.plans.values())]
+        if not quotes_library and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
         every_plan = scope or sorted(self.corpus.plans)
@@ -131,7 +137,7 @@ class Answerer:
         elif compare:
             hits = self._best_per_plan(query, every_plan, probe.query_vector, mode)
         else:
-            hits = probe.hits
+            hits = self._holding(phrases, scope, probe.hits, top_k) if phrases else probe.hits
         if not hits:
             return refuse(NoAnswer.NOT_FOUND)
         asked = intent.asked_number(query, self.corpus.is_word)  # places are not what is counted
@@ -150,11 +156,26 @@ class Answerer:
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if candidates:
             answer_text = which_one([self.corpus.title(p) for p in candidates], english) + answer_text
+        if intent.STRUCTURE.search(text) and citations:
+            answer_text = where_in(self.corpus.clause(citations[0].chunk_id), citations[0], english) + answer_text
         if about_document:
             about = self.corpus.plans[scope[0]] if len(scope) == 1 else None
             answer_text = unstated(text, citations, english, about) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
+
+    def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int) -> list[Hit]:
+        """The clauses (of the scope) holding a quoted phrase verbatim first, in retrieval order, then the rest —
+        when the phrase singles them out (at most `top_k` hold it; `“十四五”` is everywhere)."""
+        ranked = {h.chunk_id: h for h in hits}
+        holding = [c for c in self.corpus.clauses if (not scope or c.plan_id in scope)
+                   and any(p in c.text for p in phrases)]
+        if len(holding) > top_k:
+            return hits
+        holding.sort(key=lambda c: (ranked[c.chunk_id].rank if c.chunk_id in ranked else len(hits) + 1, c.order))
+        first = [ranked.get(c.chunk_id) or Hit.of(c, rank=0, score=0.0) for c in holding[:top_k]]
+        rest = [h for h in hits if h.chunk_id not in {f.chunk_id for f in first}]
+        return [replace(h, rank=i) for i, h in enumerate([*first, *rest][:top_k], start=1)]
 
     def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
                        mode: str | None = None) -> list[Hit]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..render import item_label
-from ..types import Answer, Citation, NoAnswer
+from ..types import Answer, Citation, Clause, NoAnswer
 
 
 def quoted(c: Citation) -> str:
@@ -40,6 +40,17 @@ def compose(citations: Sequence[Citation], english: bool, compare: bool, uncover
         lines.append(f"(The library has no plan for {'、'.join(uncovered)}.)" if english
                      else f"(本库没有{'、'.join(uncovered)}的计划。)")
     return "\n".join(lines)
+
+
+def where_in(clause: Clause | None, c: Citation, english: bool) -> str:
+    """`在哪一部分提出的?`: the headings above the first quote's clause, outermost first, as the document prints them."""
+    chain = [h for h in (clause.parents if clause else ()) if h]
+    if c.item_title and (not chain or chain[-1] != c.item_title):
+        chain.append(c.item_title)
+    where = " › ".join(chain)
+    if english:
+        return f"Where: 《{c.plan_title}》 {c.item_path}" + (f" ({where})" if where else "") + ".\n"
+    return f"出处:《{c.plan_title}》{c.item_path}" + (f"({where})" if where else "") + "。\n"
 
 
 def which_one(titles: Sequence[str], english: bool) -> str:

@@ -27,6 +27,12 @@ PLAN_REF = re.compile(r"这个计划|该计划|这份计划|这份文件|该文�
 FOLLOW_UP_TAIL = re.compile(r"(?:呢|的呢|怎么样|如何|又如何)[??]?$|^(?:那|那么|那么在|还有|and|what about)", re.I)
 FOLLOW_UP_FILLERS = ("呢", "那", "那么")
 _LATIN = re.compile(r"[A-Za-z]")
+# A phrase the question quotes (`“元宇宙+”`): the asker copied it from somewhere. (A 《title》 names a document:
+# plan resolution reads those.)
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,60})[”\"」』]")
+# Where in the document something is said: the answer names the headings above the clause.
+STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几条|第几章|哪个章节|哪个板块|哪一?项任务|哪一?个方面|"
+                       r"which (?:part|section|chapter|article)", re.I)
 
 ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.

@@ -50,6 +50,7 @@ class CorpusView:
         self._index = index
         self.terms = TermStats.of(index)
         self._plan_counts: dict[str, int] = {}
+        self._fulltext: str | None = None
 
     @property
     def plans(self) -> Mapping[str, PlanMeta]:
@@ -97,6 +98,12 @@ class CorpusView:
 
     def check_plans(self, plans: Sequence[str]) -> None:
         check_plans(self._index, plans)
+
+    def contains(self, phrase: str) -> bool:
+        """Does some clause of the library hold `phrase` verbatim (cleaned text)?"""
+        if self._fulltext is None:
+            self._fulltext = "\n".join(c.text for c in self._index.clauses)
+        return phrase in self._fulltext
 
     def plan_count(self, term: str) -> int:
         """How many plans hold `term` somewhere in their text (0: none)."""

@@ -133,3 +133,17 @@ def test_the_chat_shows_a_friendly_line_and_logs_the_details(fake_answerer, capl
 
 def test_clause_kinds_in_the_index_are_the_enum(fake_index):
     assert {c.kind for c in fake_index.clauses} <= set(ClauseKind)
+
+
+def test_a_quoted_phrase_of_the_library_answers_first_and_is_never_out_of_scope(fake_answerer):
+    a = fake_answerer.answer("“链主型”是什么意思?")
+    assert not a.no_answer and "链主型" in a.citations[0].context
+    assert fake_answerer.answer("“四个一批”是什么意思?").no_answer  # a phrase the library does not hold
+
+
+def test_where_a_thing_is_said_names_the_headings_above_it(fake_answerer):
+    a = fake_answerer.answer("浙江“链主型”企业是在计划的哪一部分提出的?")
+    first = a.citations[0]
+    clause = fake_answerer.corpus.clause(first.chunk_id)
+    assert a.answer.startswith(f"出处:《{first.plan_title}》{first.item_path}(")
+    assert clause is not None and all(h in a.answer.splitlines()[0] for h in clause.parents if h)
