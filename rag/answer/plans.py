@@ -74,20 +74,27 @@ class PlanResolver:
         tokens = set(self.tokenize(question))
         asked_years = set(_YEAR.findall(question))
         scored = []
-        matched: dict[str, set[str]] = {}
-        for pid, words in self.terms.items():
-            matched[pid] = words & tokens
-            named = sum(self.weight[t] for t in matched[pid])
-            if named < self.enough or all(self.common(t) for t in matched[pid]):
+        words: dict[str, set[str]] = {}  # a plan's name words the question holds …
+        years: dict[str, set[str]] = {}  # … and the years that name it
+        for pid, terms in self.terms.items():
+            words[pid] = terms & tokens
+            named = sum(self.weight[t] for t in words[pid])
+            if named < self.enough or all(self.common(t) for t in words[pid]):
                 continue
-            years = sum(self.year_weight[y] for y in self.years[pid] & asked_years)
-            scored.append((named + years, pid))
+            # a year names the plan when its name follows (`2024年乡村振兴意见`), not as a year of its content
+            # (`从2012年到2021年增长到多少`)
+            years[pid] = {y for y in self.years[pid] & asked_years
+                          if any(re.search(rf"{y}年?[度版的、和与及]*\S{{0,4}}?{re.escape(w)}", question) for w in words[pid])}
+            scored.append((named + sum(self.year_weight[y] for y in years[pid]), pid))
         if not scored:
             return Resolution((), ())
         scored.sort(key=lambda s: (-s[0], s[1]))
-        best, first = scored[0][0], matched[scored[0][1]]
-        # a plan whose named words are a strict part of the best's is not a candidate beside it: the question
-        # names more than its title (`《…若干意见》的问答实录` names the transcript, not the 意见)
-        kept = [(s, pid) for s, pid in scored if s >= CLOSE * best and not matched[pid] < first]
+        top = scored[0][1]
+        # a plan whose name words are a strict part of the best's (and no year names it more) is not a candidate
+        # beside it: the question names more than its title (`《…若干意见》的问答实录` names the transcript)
+        named = [(s, pid) for s, pid in scored if not (words[pid] < words[top] and years[pid] <= years[top])]
+        kept = [(s, pid) for s, pid in named if s >= CLOSE * named[0][0]]
+        # close candidates, some named by the year the question gives (`2024年乡村振兴意见`): those
+        kept = [(s, pid) for s, pid in kept if years[pid]] or kept
         return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
-                          tuple(pid for _, pid in scored if not matched[pid] < first))
+                          tuple(pid for _, pid in named))
