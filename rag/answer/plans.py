@@ -78,14 +78,14 @@ class PlanResolver:
         years: dict[str, set[str]] = {}  # … and the years that name it
         for pid, terms in self.terms.items():
             words[pid] = terms & tokens
-            named = sum(self.weight[t] for t in words[pid])
-            if named < self.enough or all(self.common(t) for t in words[pid]):
+            weight = sum(self.weight[t] for t in words[pid])
+            if weight < self.enough or all(self.common(t) for t in words[pid]):
                 continue
             # a year names the plan when its name follows (`2024年乡村振兴意见`), not as a year of its content
             # (`从2012年到2021年增长到多少`)
             years[pid] = {y for y in self.years[pid] & asked_years
                           if any(re.search(rf"{y}年?[度版的、和与及]*\S{{0,4}}?{re.escape(w)}", question) for w in words[pid])}
-            scored.append((named + sum(self.year_weight[y] for y in years[pid]), pid))
+            scored.append((weight + sum(self.year_weight[y] for y in years[pid]), pid))
         if not scored:
             return Resolution((), ())
         scored.sort(key=lambda s: (-s[0], s[1]))
