@@ -175,6 +175,10 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     # naming more than a plan's title names the plan that carries it all: the transcript about the 意见
     transcript = resolver.resolve("《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》的问答实录是哪天发布的?")
     assert transcript.plans == ("shanghai-techservice-qa-2025",)
+    # a year names a plan when the plan's name follows it, not when it is a year of the content
+    assert resolver.resolve("2024年乡村振兴意见对设施农业有什么金融支持?").plans == ("china-ruralrevival-2024",)
+    assert resolver.resolve("数字经济报告里软件业务收入从2012年到2021年增长到多少?").plans == \
+        ("china-digitaleconomy-report-2022",)
     # a file whose page header names another document than its text is found by either title
     assert plans["china-ruralrevival-2024"].page_title and plans["china-ruralrevival-2024"].title
     assert resolver.resolve("学习运用“千村示范、万村整治”工程经验的意见对农村改革有什么要求?").plans[0] == \
