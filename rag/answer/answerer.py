@@ -21,7 +21,7 @@ from ..regions import Jurisdictions
 from ..search.corpus import CorpusView
 from ..search.retriever import Retriever
 from ..text.normalize import normalize_text
-from ..types import Answer, Hit, NoAnswer, Turn
+from ..types import Answer, Clause, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
 from .compose import compose, no_answer, where_in, which_one
@@ -136,6 +136,8 @@ class Answerer:
             hits = hits or probe.hits
         elif compare:
             hits = self._best_per_plan(query, every_plan, probe.query_vector, mode)
+        elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) and self._defining(term, scope):
+            hits = self._holding([term], scope, probe.hits, top_k, self._defining(term, scope))
         else:
             hits = self._holding(phrases, scope, probe.hits, top_k) if phrases else probe.hits
         if not hits:
@@ -164,12 +166,20 @@ class Answerer:
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
 
-    def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int) -> list[Hit]:
+    def _defining(self, term: str, scope: list[str]) -> list[Clause]:
+        """The clauses (of the scope) with a sentence that defines `term` (`本规定所称X,是指…`)."""
+        return [c for c in self.corpus.clauses if (not scope or c.plan_id in scope) and term in c.text
+                and any(term in (x := c.text[a:b]) and intent.DEFINITION.search(x)
+                        for _, a, b in self.corpus.sentences(c.chunk_id))]
+
+    def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int,
+                 holding: list[Clause] | None = None) -> list[Hit]:
         """The clauses (of the scope) holding a quoted phrase verbatim first, in retrieval order, then the rest —
         when the phrase singles them out (at most `top_k` hold it; `“十四五”` is everywhere)."""
         ranked = {h.chunk_id: h for h in hits}
-        holding = [c for c in self.corpus.clauses if (not scope or c.plan_id in scope)
-                   and any(p in c.text for p in phrases)]
+        if holding is None:
+            holding = [c for c in self.corpus.clauses if (not scope or c.plan_id in scope)
+                       and any(p in c.text for p in phrases)]
         if len(holding) > top_k:
             return hits
         holding.sort(key=lambda c: (ranked[c.chunk_id].rank if c.chunk_id in ranked else len(hits) + 1, c.order))

@@ -30,6 +30,22 @@ _LATIN = re.compile(r"[A-Za-z]")
 # A phrase the question quotes (`“元宇宙+”`): the asker copied it from somewhere. (A 《title》 names a document:
 # plan resolution reads those.)
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,60})[”\"」』]")
+# A question asking what a term means, and a sentence defining one (`本规定所称X,是指…`, `X的含义`).
+DEFINES = re.compile(r"怎么定义|如何定义|怎样定义|的定义|定义是|是指什么|指什么|什么叫|的含义|含义是|what is meant by|"
+                     r"definition of|how is .* defined", re.I)
+DEFINITION = re.compile(r"是指|系指|所称|指的是|含义")
+_TERM_BEFORE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9()]{2,20}?)(?:是怎么定义的|是如何定义的|的定义|是指什么|指什么|的含义)")
+
+
+def defined_term(question: str) -> str | None:
+    """The term a definition question asks about: the phrase it quotes, else the words before `是指什么`."""
+    quoted = QUOTED.findall(question)
+    if quoted:
+        return quoted[0]
+    m = _TERM_BEFORE.search(question)
+    return m.group(1) if m else None
+
+
 # Where in the document something is said: the answer names the headings above the clause.
 STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几条|第几章|哪个章节|哪个板块|哪一?项任务|哪一?个方面|"
                        r"which (?:part|section|chapter|article)", re.I)
@@ -116,6 +132,8 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
 def wants(question: str, number_weight: float) -> list[Want]:
     """Shapes of the sentence the question asks for: a document fact's counts 1, a number `number_weight`."""
     out: list[Want] = [(shape, 1.0) for intent, shape in META_INTENTS if intent.search(question)]
+    if DEFINES.search(question):
+        out.append((DEFINITION, 1.0))
     if QUANTITY.search(question):
         out.append((NUMBER, number_weight))
     return out

@@ -86,3 +86,10 @@ def test_a_transcript_named_by_the_document_it_discusses_is_the_transcript(unsee
     _, answerer = unseen
     a = answerer.answer("《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》的问答实录里怎么解释概念验证?")
     assert not a.candidates and a.citations[0].plan_id == "shanghai-techservice-qa-2025"
+
+
+def test_a_definition_question_gets_the_defining_sentence(unseen):
+    _, answerer = unseen
+    a = answerer.answer("终端设备直连卫星服务管理规定中“终端设备”指的是什么?")
+    first = a.citations[0]
+    assert first.plan_id == "china-satdirect-2025" and "是指" in first.quote and "终端设备" in first.quote
