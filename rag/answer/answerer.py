@@ -21,11 +21,12 @@ from ..regions import Jurisdictions
 from ..search.corpus import CorpusView
 from ..search.retriever import Retriever
 from ..text.normalize import normalize_text
-from ..types import Answer, Clause, Hit, NoAnswer, Turn
+from ..text.patterns import EFFECTIVE
+from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
 from .compose import compose, no_answer, where_in, which_one
-from .facts import document_clauses, not_stated_lead, stating_clause, unstated
+from .facts import document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
@@ -137,9 +138,11 @@ class Answerer:
             hits = document_clauses(self.corpus, self.quotes, every_plan, text, probe.query_vector, top_k)
             hits = hits or probe.hits
         elif compare:
-            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode)
+            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, self._dated(text, every_plan))
         elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) and self._defining(term, scope):
             hits = self._holding([term], scope, probe.hits, top_k, self._defining(term, scope))
+        elif scope and (dated := self._dated(text, scope)):
+            hits = self._holding([], scope, probe.hits, top_k, dated)
         else:
             hits = self._holding(phrases, scope, probe.hits, top_k) if phrases else probe.hits
         if not hits:
@@ -165,6 +168,8 @@ class Answerer:
         if about_document:
             about = self.corpus.plans[scope[0]] if len(scope) == 1 else None
             answer_text = unstated(text, citations, english, about) + answer_text
+        elif len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not self._dated(text, scope):
+            answer_text = no_effective_date(self.corpus.title(scope[0]), english) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
 
@@ -179,6 +184,13 @@ class Answerer:
 
         scored = sorted(((h.score + best(h), h) for h in hits), key=lambda x: -x[0])
         return [replace(h, rank=i, score=round(s, 6)) for i, (s, h) in enumerate(scored, start=1)]
+
+    def _dated(self, text: str, scope: list[str]) -> list[Clause]:
+        """`什么时候开始施行?`: the clauses (of a few named plans) with a sentence saying when they take effect."""
+        if not intent.ASKS_EFFECTIVE.search(text) or len(scope) > MAX_STATED_SCOPE:
+            return []
+        return [c for c in self.corpus.clauses if c.plan_id in scope and EFFECTIVE.search(c.text)
+                and c.kind not in (ClauseKind.NEWS, ClauseKind.NOTICE)]
 
     def _defining(self, term: str, scope: list[str]) -> list[Clause]:
         """The clauses (of the scope) with a sentence that defines `term` (`本规定所称X,是指…`)."""
@@ -202,7 +214,7 @@ class Answerer:
         return [replace(h, rank=i) for i, h in enumerate([*first, *rest][:top_k], start=1)]
 
     def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
-                       mode: str | None = None) -> list[Hit]:
+                       mode: str | None = None, stating: Sequence[Clause] = ()) -> list[Hit]:
         """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
         best sentence fits the question), then a filtered search for any plan it missed."""
         wide = self.retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode).hits
@@ -211,6 +223,8 @@ class Answerer:
             per_plan.setdefault(hit.plan_id, [])
             if len(per_plan[hit.plan_id]) < PER_PLAN:
                 per_plan[hit.plan_id].append(hit)
+        for c in stating:  # clauses stating what the question asks (when each takes effect) compete too
+            per_plan.setdefault(c.plan_id, []).append(Hit.of(c, rank=0, score=0.0))
         for plan_id in plans:
             if plan_id not in per_plan:
                 found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector, mode=mode).hits

@@ -61,6 +61,12 @@ def unstated(text: str, citations: Sequence[Citation], english: bool, plan: Plan
                    if english else f"本库收录的《{title}》文本未载明{names};相关原文如下:\n")
 
 
+def no_effective_date(title: str, english: bool) -> str:
+    """The lead of an answer about when a plan takes effect, when no sentence of it says so."""
+    return (f"The library's text of 《{title}》 does not say when it takes effect; the closest passages: \n" if english
+            else f"本库收录的《{title}》文本未载明施行(生效)日期;相关原文如下:\n")
+
+
 def _page_facts(plan: PlanMeta, names: Sequence[str], english: bool) -> str:
     header = [(cn, en, value) for name in names if name in _PAGE_FACT
               for cn, en, field in [_PAGE_FACT[name]] if (value := getattr(plan, field))]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..text.patterns import BODY, DATE, DOC_NUMBER_SHAPE, OWNER, SALUTATION
+from ..text.patterns import BODY, DATE, DOC_NUMBER_SHAPE, EFFECTIVE, OWNER, SALUTATION
 
 # a company describing itself and asking what support it can get
 SELF_DESCRIPTION = re.compile(r"(?:我们|我司|本公司|我公司|本企业|我是)[^??]{0,40}?(?:公司|企业|厂|工作室|团队|初创|创业)")
@@ -52,6 +52,8 @@ STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几�
 
 ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.
+ASKS_EFFECTIVE = re.compile(r"施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|effective|valid",
+                            re.I)
 META_INTENTS = (
     (re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE),
     (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), DATE),
@@ -59,6 +61,7 @@ META_INTENTS = (
      BODY),
     (re.compile(r"负责|责任单位|牵头|主管|responsible", re.I), OWNER),
     (ADDRESSEES, SALUTATION),
+    (ASKS_EFFECTIVE, EFFECTIVE),
 )
 # what an answer says no quote states: (asked by, stated by, name, English name); asking whom a notice was
 # sent to is not asking who sent it

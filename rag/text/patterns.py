@@ -13,6 +13,8 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,12}[〔\[【(]\d{4}[〕\]】)]\d{1,4
 DOC_NUMBER_SHAPE = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 # A date written out, anywhere in a sentence: `2023年9月12日`, `9月12日`.
 DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
+# When a document takes effect or expires: `自2026年1月1日起实施`, `有效期至2030年12月31日`.
+EFFECTIVE = re.compile(r"起(?:施行|实施|执行|生效)|有效期(?:至|为|到)|自发布之日起|自印发之日起")
 # A date alone on a line, as it closes a notice.
 DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 # What an issuing or responsible body's name ends with.

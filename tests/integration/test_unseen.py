@@ -93,3 +93,12 @@ def test_a_definition_question_gets_the_defining_sentence(unseen):
     a = answerer.answer("终端设备直连卫星服务管理规定中“终端设备”指的是什么?")
     first = a.citations[0]
     assert first.plan_id == "china-satdirect-2025" and "是指" in first.quote and "终端设备" in first.quote
+
+
+def test_when_plans_take_effect_is_quoted_from_each_or_said_to_be_unstated(unseen):
+    _, answerer = unseen
+    a = answerer.answer("科技专家库管理办法和重点实验室建设与运行管理办法分别什么时候起施行?")
+    by_plan = {c.plan_id: c.quote for c in a.citations}
+    assert "2025年9月1日" in by_plan["shanghai-expertpool-2025"] and "2026年1月1日" in by_plan["shanghai-keylab-2025"]
+    b = answerer.answer("上海食品科技创新行动方案从什么时候开始施行?")
+    assert b.answer.startswith("本库收录的《上海市加快食品科技创新赋能产业发展行动方案(2026—2030年)》文本未载明施行")

@@ -147,3 +147,9 @@ def test_where_a_thing_is_said_names_the_headings_above_it(fake_answerer):
     clause = fake_answerer.corpus.clause(first.chunk_id)
     assert a.answer.startswith(f"出处:《{first.plan_title}》{first.item_path}(")
     assert clause is not None and all(h in a.answer.splitlines()[0] for h in clause.parents if h)
+
+
+def test_a_plan_that_does_not_say_when_it_takes_effect_is_said_not_to(fake_answerer):
+    a = fake_answerer.answer("江苏元宇宙行动计划什么时候开始施行?")
+    assert a.answer.startswith("本库收录的《江苏省元宇宙产业发展行动计划(2024—2026年)》文本未载明施行")
+    assert a.citations and a.citations[0].plan_id == "jiangsu-2024"
