@@ -110,11 +110,12 @@ class Answerer:
             return refuse(NoAnswer.REGION_NOT_COVERED)
         asks_compare = bool(intent.COMPARE.search(text))
         candidates: list[str] = []
+        named_order: list[str] = []  # the plans the question names, best named first
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             resolution = self.named.resolve(text)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
-            scope = named or scope
+            scope, named_order = named or scope, named
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
         query = self.places.topic(text, places)
@@ -138,7 +139,8 @@ class Answerer:
             hits = document_clauses(self.corpus, self.quotes, every_plan, text, probe.query_vector, top_k)
             hits = hits or probe.hits
         elif compare:
-            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, self._dated(text, every_plan))
+            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, self._dated(text, every_plan),
+                                       named_order)
         elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) and self._defining(term, scope):
             hits = self._holding([term], scope, probe.hits, top_k, self._defining(term, scope))
         elif scope and (dated := self._dated(text, scope)):
@@ -214,7 +216,8 @@ class Answerer:
         return [replace(h, rank=i) for i, h in enumerate([*first, *rest][:top_k], start=1)]
 
     def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
-                       mode: str | None = None, stating: Sequence[Clause] = ()) -> list[Hit]:
+                       mode: str | None = None, stating: Sequence[Clause] = (),
+                       order: Sequence[str] = ()) -> list[Hit]:
         """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
         best sentence fits the question), then a filtered search for any plan it missed."""
         wide = self.retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode).hits
@@ -239,7 +242,9 @@ class Answerer:
             return self.quotes.best_sentence(clause, tokens, total, shapes, vector)[1]
 
         best = [max(candidates, key=lambda h: (fit(h), h.score)) for candidates in per_plan.values()]
-        hits = sorted(best, key=lambda h: -h.score)
+        # the plans in the order the question names them (best named first), else by how well each answers
+        rank = {pid: i for i, pid in enumerate(order)}
+        hits = sorted(best, key=lambda h: (rank.get(h.plan_id, len(rank)), -h.score))
         return [replace(h, rank=i) for i, h in enumerate(hits, start=1)]
 
     def _from_clause(self, question: str, text: str, previous: Turn, english: bool) -> Answer:

@@ -89,10 +89,16 @@ class PlanResolver:
         if not scored:
             return Resolution((), ())
         scored.sort(key=lambda s: (-s[0], s[1]))
-        top = scored[0][1]
-        # a plan whose name words are a strict part of the best's (and no year names it more) is not a candidate
-        # beside it: the question names more than its title (`《…若干意见》的问答实录` names the transcript)
-        named = [(s, pid) for s, pid in scored if not (words[pid] < words[top] and years[pid] <= years[top])]
+        # a plan named only by words that better-named plans account for (and by no year of its own) is not named
+        # beside them: `《…若干意见》的问答实录` names the transcript, not the 意见; `“十四五”数字经济发展规划`
+        # names no other 十四五 规划
+        named: list[tuple[float, str]] = []
+        for s, pid in scored:
+            above = set().union(*(words[p] for _, p in named)) if named else set()
+            above_years = set().union(*(years[p] for _, p in named)) if named else set()
+            if named and words[pid] <= above and years[pid] <= above_years and words[pid] != words[named[0][1]]:
+                continue
+            named.append((s, pid))
         kept = [(s, pid) for s, pid in named if s >= CLOSE * named[0][0]]
         # close candidates, some named by the year the question gives (`2024年乡村振兴意见`): those
         kept = [(s, pid) for s, pid in kept if years[pid]] or kept

@@ -175,6 +175,10 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     # naming more than a plan's title names the plan that carries it all: the transcript about the 意见
     transcript = resolver.resolve("《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》的问答实录是哪天发布的?")
     assert transcript.plans == ("shanghai-techservice-qa-2025",)
+    # a plan named only by words better-named plans account for is not named beside them
+    assert set(resolver.resolve("卫星通信指导意见和终端设备直连卫星服务管理规定在应急通信方面各有什么要求?").named[:2]) == \
+        {"china-satcom-2025", "china-satdirect-2025"}
+    assert resolver.resolve("“十四五”数字经济发展规划有什么目标?").named == ("china-digitaleconomy-2022",)
     # a year names a plan when the plan's name follows it, not when it is a year of the content
     assert resolver.resolve("2024年乡村振兴意见对设施农业有什么金融支持?").plans == ("china-ruralrevival-2024",)
     assert resolver.resolve("数字经济报告里软件业务收入从2012年到2021年增长到多少?").plans == \
