@@ -42,6 +42,16 @@ def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int)
     return span[2] - span[1] <= limit and shape[0].search(text[span[1]:span[2]]) is not None
 
 
+def _restates(sentence: str, title: str) -> bool:
+    """The sentence is the item's title again, or a part of it, give or take a speaker's name (`第一财经:` + the
+    question of a transcript's item)."""
+    if len(title) < 8:
+        return False
+    head, colon, rest = sentence.partition(":")
+    body = rest if colon and len(head) <= 12 else sentence
+    return (title in sentence and len(sentence) <= len(title) + 12) or (len(body) >= 8 and body in title)
+
+
 def _adjacent(quoted: set[int], i: int) -> bool:
     """Sentence `i` is right before or after the quoted run."""
     return bool(quoted) and (i == min(quoted) - 1 or i == max(quoted) + 1)
@@ -158,7 +168,9 @@ class QuotePicker:
         scores = []
         for sentence, fit, d in zip(sentences, fits, dense):
             semantic = (float(d) - lo) / (hi - lo) if hi > lo else 0.0
-            penalty = w.owner_penalty if not asks_owner and is_owner_line(sentence) else 0.0
+            # who is responsible, unless asked; a sentence restating the item's title (a transcript's question)
+            penalty = w.owner_penalty if (not asks_owner and is_owner_line(sentence)) \
+                or _restates(sentence, clause.item_title) else 0.0
             scores.append(fit + w.semantic * semantic - penalty)
         # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer
         strict = [s for s, weight in shapes if weight >= 1]

@@ -102,3 +102,11 @@ def test_when_plans_take_effect_is_quoted_from_each_or_said_to_be_unstated(unsee
     assert "2025年9月1日" in by_plan["shanghai-expertpool-2025"] and "2026年1月1日" in by_plan["shanghai-keylab-2025"]
     b = answerer.answer("上海食品科技创新行动方案从什么时候开始施行?")
     assert b.answer.startswith("本库收录的《上海市加快食品科技创新赋能产业发展行动方案(2026—2030年)》文本未载明施行")
+
+
+def test_a_transcript_is_quoted_from_its_answer_not_from_the_question_asked(unseen):
+    _, answerer = unseen
+    a = answerer.answer("科技服务业问答实录中,对科技服务业企业降低融资成本有什么举措?")
+    first = a.citations[0]
+    assert first.plan_id == "shanghai-techservice-qa-2025" and first.item_path.startswith("问答")
+    assert not any(q.rstrip().endswith(("?", "?")) for q in first.quotes) and "融资" in "".join(first.quotes)
