@@ -174,6 +174,17 @@ def _query_arguments(p: argparse.ArgumentParser, dest: str, metavar: str, what: 
     p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
 
 
+def _report_name(path: Path) -> str:
+    """The latest report's folder for a question file: its path under eval/ (`unseen-holdout` for
+    eval/unseen/holdout.jsonl, so that it never overwrites eval/holdout.jsonl's), else its name."""
+    from .settings import PROJECT_ROOT
+
+    try:
+        return "-".join(path.resolve().relative_to(PROJECT_ROOT / "eval").with_suffix("").parts)
+    except ValueError:
+        return path.stem
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
 
@@ -193,13 +204,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = Path(args.out) / stamp
     write(folder, report, result["rows"], ablation)
-    latest = Path(args.out) / "latest"
-    write(latest / path.stem, report, result["rows"], ablation)
+    latest = Path(args.out) / "latest" / _report_name(path)
+    write(latest, report, result["rows"], ablation)
     if args.json:
         print(json.dumps({**report, **({"ablation": ablation} if ablation else {})}, ensure_ascii=False, indent=2))
     else:
         print(summary_text(report, ablation))
-        print(f"report: {folder}/report.md (also {latest / path.stem})")
+        print(f"report: {folder}/report.md (also {latest})")
     return 0
 
 
