@@ -174,23 +174,12 @@ def _query_arguments(p: argparse.ArgumentParser, dest: str, metavar: str, what: 
     p.add_argument("--plan", action="append", metavar="PLAN_ID", help="restrict to this plan (repeatable)")
 
 
-def _report_name(path: Path) -> str:
-    """The latest report's folder for a question file: its path under eval/ (`unseen-holdout` for
-    eval/unseen/holdout.jsonl, so that it never overwrites eval/holdout.jsonl's), else its name."""
-    from .settings import PROJECT_ROOT
-
-    try:
-        return "-".join(path.resolve().relative_to(PROJECT_ROOT / "eval").with_suffix("").parts)
-    except ValueError:
-        return path.stem
-
-
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
 
     from .assemble import open_answerer, open_for_corpus
     from .evaluation.ablation import ablations
-    from .evaluation.report import contract_report, summary_text, write
+    from .evaluation.report import contract_report, latest_name, summary_text, write
     from .evaluation.score import score
 
     path = Path(args.file)
@@ -204,7 +193,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = Path(args.out) / stamp
     write(folder, report, result["rows"], ablation)
-    latest = Path(args.out) / "latest" / _report_name(path)
+    latest = Path(args.out) / "latest" / latest_name(path)
     write(latest, report, result["rows"], ablation)
     if args.json:
         print(json.dumps({**report, **({"ablation": ablation} if ablation else {})}, ensure_ascii=False, indent=2))

@@ -123,9 +123,7 @@ class Answerer:
         # an English question has no words to match in a Chinese library (its few Latin words would match only
         # the rare clause printing an English name, `Shanghai Key Laboratory of××`): meaning alone ranks
         mode = "dense" if english else None
-        probe = self.retriever.retrieve(query, k=WIDE_K if english else top_k, plans=scope or None, mode=mode)
-        if english:  # … and a clause's best sentence counts as much as the whole clause (a fact is one sentence)
-            probe = replace(probe, hits=self._by_sentence(probe.hits, probe.query_vector)[:top_k])
+        probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode)
         # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
         # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
         phrases = [q for q in intent.QUOTED.findall(text) if self.corpus.contains(q)]
@@ -174,18 +172,6 @@ class Answerer:
             answer_text = no_effective_date(self.corpus.title(scope[0]), english) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
-
-    def _by_sentence(self, hits: list[Hit], vector: np.ndarray | None) -> list[Hit]:
-        """Dense hits re-ranked by the clause's cosine plus its best sentence's cosine to the question."""
-        if vector is None:
-            return hits
-
-        def best(h: Hit) -> float:
-            rows = [row for row, _, _ in self.corpus.sentences(h.chunk_id)]
-            return float((self.corpus.sentence_vectors(rows) @ vector[0]).max()) if rows else h.score
-
-        scored = sorted(((h.score + best(h), h) for h in hits), key=lambda x: -x[0])
-        return [replace(h, rank=i, score=round(s, 6)) for i, (s, h) in enumerate(scored, start=1)]
 
     def _dated(self, text: str, scope: list[str]) -> list[Clause]:
         """`什么时候开始施行?`: the clauses (of a few named plans) with a sentence saying when they take effect."""

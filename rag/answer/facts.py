@@ -14,6 +14,7 @@ from .intent import ADDRESSEES, ISSUANCE, META_NAMES, UNIT_KIND, AskedNumber
 from .quotes import QuotePicker
 
 THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
+_YEAR = re.compile(r"((?:19|20)\d\d)年")
 
 
 def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], text: str,
@@ -84,19 +85,21 @@ _PUBLISHED = re.compile(r"发布|公布|published|released", re.I)
 _CN_DIGITS = "零一二三四五六七八九十百千万两"
 # Units a document may write for the one asked (`几天` — `5个工作日`; `多少人` — `15名`).
 UNIT_ALIASES = {"天": "(?:个)?(?:工作)?(?:天|日)", "日": "(?:个)?(?:工作)?(?:天|日)", "人": "(?:人|名)", "名": "(?:人|名)",
-                "位": "(?:位|人|名)"}
+                "位": "(?:位|人|名)", "个月": "(?:个)?月", "周": "(?:个)?(?:周|星期)"}
 
 
 def states_number(text: str, unit: str) -> bool:
     """Does `text` state a number of this unit (`30家`, `一批…` does not; `500万元`, `最高30%`)?"""
+    if unit == "率":
+        return re.search(r"\d", text) is not None
     if unit in ("比例", "百分之", "占比"):
-        return re.search(r"\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十]+|\d+\s*成", text) is not None
+        return re.search(r"\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十]+|\d+\s*成|[一二三四五六七八九十]成", text) is not None
     if unit in ("万亿元", "万元", "亿元", "元"):
         return re.search(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*(?:万亿|万|亿)?元", text) is not None
     unit = UNIT_ALIASES.get(unit, unit)
     if unit == "年":  # a count of years, not a year (`20年`, `三年`; `2027年` is a date)
         return re.search(rf"(?<!\d)(?:\d{{1,3}}|[{_CN_DIGITS}]+)\s*(?:余|多)?年", text) is not None
-    return re.search(rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*(?:余|多)?{unit}", text) is not None
+    return re.search(rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*(?:万|亿)?(?:余|多)?{unit}", text) is not None
 
 
 def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
@@ -115,6 +118,9 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`)."""
     naming = {t for pid in plans for t in corpus.tokenize(corpus.title(pid))}
     thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming}
+    # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
+    titles = "".join(corpus.title(pid) for pid in plans)
+    years = {y for y in _YEAR.findall(question) if y not in titles}
     need = sum(corpus.terms.weight(t) for t in thing)
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
@@ -132,6 +138,11 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
             before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
             words = set(corpus.tokenize(clause.item_title + before + sentence))
             if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need:
+                continue
+            # … and of the asked year: the years it names, else the last year named before it in the clause
+            # (`到2030年,…食品工业产值突破1500亿元` is no answer to `到2027年产值多少`)
+            context = set(_YEAR.findall(sentence)) or set(_YEAR.findall(clause.text[:a])[-1:])
+            if years and context and not years & context:
                 continue
             fit = quotes.fit(sentence, tokens, total, shapes)
             if best is None or fit > best[0]:

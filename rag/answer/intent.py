@@ -77,9 +77,13 @@ ISSUANCE = re.compile(r"印发|发布|出台")
 
 # A number asked with its unit: `多少家`, `几个`, `多少万元`, `比例`; -> what kind of number it is.
 # Chinese measure words (量词) and money and area units; longest first so `万亿元` is not read as `万`.
-_UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千米 米 公顷 亩 吨 小时 家 个 项 人 名 位 所 座 种 条 颗 台 套 户
-    次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只""".split(), key=len, reverse=True)
-_ASKED_UNIT = re.compile(rf"(?:多少|几)({'|'.join(_UNITS)})|(比例|百分之|占比)")
+# (A magnitude before a unit is the number's, not the unit's: `多少亿人`, `多少万亩` ask 人, 亩.)
+_UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千米 米 公顷 亩 吨 小时 家 个月 个 项 人 名 位 所 座 种 条 颗 台 套 户
+    次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周""".split(), key=len, reverse=True)
+_UNIT = "|".join(_UNITS)
+_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
+# A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
+_ASKED_RATIO = re.compile(r"(比例|比重|占比|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
 UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", "比例": "比例", "百分之": "比例", "占比": "比例"}
 
 Want = tuple[re.Pattern[str], float]  # a shape of the sentence asked for, and how much finding it counts
@@ -119,16 +123,22 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
     """The number a question asks for, when it names its unit (`多少家概念验证平台` -> 家, 概念验证平台). A unit that
     starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
     m = _ASKED_UNIT.search(question)
+    ratio = _ASKED_RATIO.search(question)
+    if ratio and (not m or m.group(4) or ratio.start() < m.start()):
+        thing = re.split(r"[??,,。;!、在对把将]", question[: ratio.end(1)])[-1]
+        # a `…率` may be a share (普及率) or a rate with a unit of its own (刷新率 90Hz): any number states it
+        return AskedNumber("率" if ratio.group(1).endswith("率") else "比例", _BOUNDS.sub("", thing))
     if not m:
         return None
-    unit = m.group(1) or m.group(2)
-    start = m.end() - len(unit)
-    if m.group(1) and any(is_word(question[start:start + len(unit) + k]) for k in (1, 2, 3)
-                          if start + len(unit) + k <= len(question)):
+    group = next(g for g in (1, 2, 3, 4) if m.group(g))
+    unit = m.group(group)
+    start = m.start(group)
+    if group < 4 and any(is_word(question[start:start + len(unit) + k]) for k in (1, 2, 3)
+                         if start + len(unit) + k <= len(question)):
         return None
-    thing = re.split(r"[??,。;!、的是要将在]", question[m.end():], maxsplit=1)[0]
+    thing = re.split(r"[??,,。;!、的是要将在]", question[m.end():], maxsplit=1)[0]
     if not thing:  # `…一次性奖励多少万元?`: what is counted comes before the number
-        thing = re.split(r"[??,。;!、的对在]", question[: m.start()])[-1]
+        thing = re.split(r"[??,,。;!、的对在]", question[: m.start()])[-1]
     return AskedNumber(unit, _BOUNDS.sub("", thing))
 
 

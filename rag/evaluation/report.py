@@ -9,8 +9,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..settings import PROJECT_ROOT
+
 METRICS = ("citation_at_1", "citation_at_3", "mrr", "key_recall", "compare_coverage", "no_answer_precision",
            "no_answer_recall", "no_answer_accuracy", "false_no_answer_rate")
+
+
+def latest_name(path: Path) -> str:
+    """The latest report's folder for a question file: its path under eval/ (`unseen-holdout` for
+    eval/unseen/holdout.jsonl, so that it never overwrites eval/holdout.jsonl's), else its name."""
+    try:
+        return "-".join(path.resolve().relative_to(PROJECT_ROOT / "eval").with_suffix("").parts)
+    except ValueError:
+        return path.stem
 
 
 def contract_report(result: dict, source: str) -> dict:

@@ -19,14 +19,15 @@ def test_every_quote_is_an_exact_substring_of_its_clause_and_cited_in_the_answer
     for q in QUESTIONS:
         a = answerer.answer(q["question"])
         for c in a.citations:
-            assert c.quote and c.quote in c.context, (q["id"], c.quote)
+            assert c.quote and all(x in c.context for x in c.quotes), (q["id"], c.quotes)
             assert c.context == answerer.corpus.clause(c.chunk_id).text
         if not a.no_answer:
             shown = [c for c in a.citations if f"[{c.n}]" in a.answer]
             assert shown and all(f"“{c.quote}”" in a.answer for c in shown), q["id"]
             outside = a.answer  # take away the quotes and the citation labels; no fact may be left
             pieces = {p for c in a.citations
-                      for p in (f"“{c.quote}”", f"《{c.plan_title}》", c.item_path, c.item_title, f"[{c.n}]")}
+                      for p in (*(f"“{x}”" for x in c.quotes), f"《{c.plan_title}》", c.item_path, c.item_title,
+                                f"[{c.n}]")}
             for piece in sorted(pieces, key=len, reverse=True):
                 outside = outside.replace(piece, "")
             assert not re.search(r"\d", outside), (q["id"], "a number outside the quotes", outside)

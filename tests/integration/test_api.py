@@ -27,7 +27,7 @@ def test_ask_returns_the_contract_object(client):
     assert {"id", "question", "answer", "no_answer", "citations", "latency_ms"} <= set(body)
     c = body["citations"][0]
     assert set(c) == {"n", "plan_id", "plan_title", "item_path", "item_title", "quote", "context", "score",
-                      "chunk_id"}
+                      "chunk_id", "more_quotes"}  # the contract's fields and one extension
     assert c["item_path"] == "二、(一)3.(1)" and c["quote"] in c["context"] and len(body["citations"]) == 3
     follow = client.post("/api/ask", json={"question": "那江苏呢?", "history": [
         {"question": "济南对入选新型智慧城市试点示范的项目补助多少?", "answer": body}]}).json()

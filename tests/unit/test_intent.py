@@ -20,6 +20,12 @@ def is_word(text: str) -> bool:
     ("社会消费品零售总额要达到多少万亿元?", "万亿元", "社会消费品零售总额达到"),  # bounds dropped
     ("拟进入专家库的名单要公示几天?", "天", "名单公示"),
     ("学术委员会一般由多少人组成?", "人", "组成"),
+    ("到2025年IPv6活跃用户数要达到多少亿?", "亿", "到2025年IPv6活跃用户数达到"),  # a bare magnitude
+    ("今年要新建多少亿亩高标准农田?", "亩", "高标准农田"),  # the magnitude is the number's
+    ("中等收入群体要达到多少亿人?", "人", "中等收入群体达到"),
+    ("未通过验收的整改期限是几个月?", "个月", "整改期限是"),
+    ("到2025年农村卫生厕所普及率要达到多少?", "率", "到2025年农村卫生厕所普及率"),  # asked by the rate's name
+    ("数字经济核心产业增加值占GDP比重的目标是多少?", "比例", "数字经济核心产业增加值占GDP比重"),
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)
@@ -42,3 +48,11 @@ def test_no_unit_no_asked_number(question):
 ])
 def test_questions_about_the_document_itself(question, expected):
     assert about_document(question) is expected
+
+
+def test_a_number_with_a_magnitude_states_its_unit():
+    from rag.answer.facts import states_number
+
+    assert states_number("严守18亿亩耕地红线", "亩") and states_number("整改期为6个月", "个月")
+    assert states_number("90Hz以上刷新率", "率") and not states_number("提高刷新率", "率")
+    assert not states_number("建设高标准农田", "亩")
