@@ -179,29 +179,30 @@ class Hit(ClauseRef):
 @dataclass(frozen=True, kw_only=True)
 class Citation(ClauseRef):
     """One quote of an answer (contract: n, plan_id, plan_title, item_path, item_title, quote, context, score,
-    chunk_id). `quote` is an exact substring of `context`, the clause's cleaned text. `more` (an extension): further
-    exact substrings of `context`, later in the clause or earlier, that answer another part of the question."""
+    chunk_id). `quote` is an exact substring of `context`, the clause's cleaned text. `more_quotes` (an extension):
+    further exact substrings of `context`, later in the clause or earlier, that answer another part of the
+    question."""
 
     n: int
     plan_title: str
     quote: str
     context: str
     score: float
-    more: tuple[str, ...] = ()
+    more_quotes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "plan_id": self.plan_id, "plan_title": self.plan_title, "item_path": self.item_path,
                 "item_title": self.item_title, "quote": self.quote, "context": self.context, "score": self.score,
-                "chunk_id": self.chunk_id, "more_quotes": list(self.more)}
+                "chunk_id": self.chunk_id, "more_quotes": list(self.more_quotes)}
 
     @property
     def quotes(self) -> tuple[str, ...]:
         """Every quote of this citation, the first first."""
-        return (self.quote, *self.more)
+        return (self.quote, *self.more_quotes)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Citation:
-        return cls(**_from_fields(cls, {**d, "more": tuple(d.get("more_quotes", ()))}))
+        return cls(**_from_fields(cls, {**d, "more_quotes": tuple(d.get("more_quotes") or ())}))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -152,7 +152,7 @@ class Answerer:
             stating = stating_clause(self.corpus, self.quotes, scope, text, asked)
             if stating is None:
                 # context only: the closest sentence, never a further one that might hold some other number
-                citations = [replace(c, more=()) for c in self.quotes.cite(hits[:1], text, probe.query_vector)]
+                citations = [replace(c, more_quotes=()) for c in self.quotes.cite(hits[:1], text, probe.query_vector)]
                 lead = not_stated_lead([self.corpus.title(hits[0].plan_id)], asked.unit, english)
                 return Answer(question=question, answer=lead + compose(citations, english, False, []),
                               no_answer=True, citations=tuple(citations), reason=NoAnswer.NOT_STATED,

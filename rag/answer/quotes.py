@@ -99,7 +99,7 @@ class QuotePicker:
             asked = tokens - set(self.corpus.tokenize(title))  # the words naming the plan name no aspect
             quote, more = self.aspects(clause, quote, asked, total, shapes)
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
-                                      item_title=hit.item_title, quote=quote, more=more, context=hit.text,
+                                      item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
         return citations
 

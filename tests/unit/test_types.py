@@ -16,7 +16,7 @@ CITATION = Citation(n=1, plan_id="jinan-2022", plan_title="济南市促进元宇
 
 
 def test_answer_round_trips_through_its_dict_and_json():
-    two = replace(CITATION, n=2, quote="按照项目实际投资额的10%给予补助,", more=("最高补助100万元。",))
+    two = replace(CITATION, n=2, quote="按照项目实际投资额的10%给予补助,", more_quotes=("最高补助100万元。",))
     answer = Answer(question="济南补助多少?", answer="…[1]", no_answer=False, citations=(CITATION, two), latency_ms=21.4,
                     id="q-17", regions=("山东省济南市",), resolved_question="济南补助多少 历下区")
     d = json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
