@@ -145,10 +145,38 @@ def _verified_manifest(folder: Path, settings: Settings) -> dict[str, Any]:
     return manifest
 
 
+def check_corpus(settings: Settings, manifest: dict[str, Any]) -> None:
+    """The index was built from the corpus as it is now: the same plans, each file unchanged. (An index served
+    without its corpus folder is not checked.)"""
+    corpus = settings.corpus
+    if not corpus.is_dir():
+        return
+    now: dict[str, str | None] = {}
+    for path in sorted(corpus.glob("*.json")):
+        try:
+            entry = read_json(path)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and "plan_id" in entry and "file" in entry:
+            source = corpus / entry["file"]
+            now[entry["plan_id"]] = file_sha256(source) if source.is_file() else None
+    built = {pid: info.get("sha256") for pid, info in manifest.get("corpus", {}).items()}
+    if not now or now == built:
+        return
+    added = sorted(set(now) - set(built))
+    removed = sorted(set(built) - set(now))
+    changed = sorted(pid for pid in set(now) & set(built) if now[pid] != built[pid])
+    what = "; ".join(f"{name}: {', '.join(ids)}" for name, ids in (("added", added), ("removed", removed),
+                                                                    ("changed", changed)) if ids)
+    raise IndexInvalidError(f"the index was built from another state of {corpus} ({what}); {REBUILD}")
+
+
 def live_index_dir(settings: Settings) -> Path:
     """The live index folder, after undoing a swap that a crash interrupted."""
     return recover(settings.index_dir)
 
 
 def open_index(settings: Settings) -> SearchIndex:
-    return SearchIndex.open(live_index_dir(settings), settings)
+    index = SearchIndex.open(live_index_dir(settings), settings)
+    check_corpus(settings, index.manifest)
+    return index

@@ -63,3 +63,20 @@ def test_a_missing_calibration_is_fitted_and_a_holdout_is_never_the_source(grown
     said: list[str] = []
     assert calibration_for(fresh, retriever, corpus, said.append).library == stale["library"]  # used, with a warning
     assert said and said[0].startswith("warning:")
+
+
+def test_an_index_built_from_another_state_of_the_corpus_is_refused_with_the_command(tmp_path):
+    from rag.errors import IndexInvalidError
+    from rag.indexing.folder import open_index
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    settings = Settings(home=tmp_path / "home", corpus=tmp_path / "corpus", embedding_model=FAKE_MODEL)
+    build_index(settings, FakeEncoder(), progress=lambda _: None)
+    assert open_index(settings).plans  # as built
+    jinan = tmp_path / "corpus" / "jinan-2022.txt"
+    jinan.write_text(jinan.read_text("utf-8") + "\n本计划自印发之日起施行。\n", "utf-8")
+    with pytest.raises(IndexInvalidError, match=r"changed: jinan-2022.*policyqa index"):
+        open_index(settings)
+    other = settings.with_(corpus=PROJECT_ROOT / "eval" / "unseen" / "corpus")  # POLICYQA_CORPUS set elsewhere
+    with pytest.raises(IndexInvalidError, match=r"added: china-digitaleconomy-2022"):
+        open_index(other)
