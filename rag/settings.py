@@ -15,6 +15,14 @@ MODES = ("hybrid", "bm25", "dense")
 ANN_KINDS = ("auto", "flat", "hnsw")
 
 
+def _calibration_path(env: Mapping[str, str], corpus: Path, home: Path) -> Path:
+    """`POLICYQA_CALIBRATION`; else the project's file for the project's corpus, and the data directory's own
+    file for any other corpus (refitting for another library must never overwrite the project's calibration)."""
+    if env.get("POLICYQA_CALIBRATION"):
+        return Path(env["POLICYQA_CALIBRATION"])
+    return Settings.calibration if corpus == PROJECT_ROOT / "corpus" else home / "calibration.json"
+
+
 def _in_checkout() -> bool:
     return (PROJECT_ROOT / "pyproject.toml").is_file()
 
@@ -106,5 +114,5 @@ class Settings:
             ann=_choice(env, "POLICYQA_ANN", cls.ann, ANN_KINDS),
             use_dictionary=env.get("POLICYQA_DICTIONARY", "1") not in ("0", "false", "no"),
             threads=_number(env, "POLICYQA_THREADS", cls.threads, int),
-            calibration=Path(env["POLICYQA_CALIBRATION"]) if env.get("POLICYQA_CALIBRATION") else cls.calibration,
+            calibration=_calibration_path(env, corpus.expanduser().resolve(), home.expanduser().resolve()),
         )

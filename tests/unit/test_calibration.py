@@ -80,3 +80,12 @@ def test_an_index_built_from_another_state_of_the_corpus_is_refused_with_the_com
     other = settings.with_(corpus=PROJECT_ROOT / "eval" / "unseen" / "corpus")  # POLICYQA_CORPUS set elsewhere
     with pytest.raises(IndexInvalidError, match=r"added: china-digitaleconomy-2022"):
         open_index(other)
+
+
+def test_another_corpus_gets_its_own_calibration_file_never_the_projects(tmp_path):
+    home, other = tmp_path / "home", tmp_path / "corpus"
+    assert Settings.from_env({"POLICYQA_HOME": str(home)}).calibration == CALIBRATION  # the project's corpus
+    assert Settings.from_env({"POLICYQA_HOME": str(home), "POLICYQA_CORPUS": str(other)}).calibration == \
+        home.resolve() / "calibration.json"
+    given = tmp_path / "mine.json"
+    assert Settings.from_env({"POLICYQA_CORPUS": str(other), "POLICYQA_CALIBRATION": str(given)}).calibration == given
