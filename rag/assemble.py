@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .answer.answerer import Answerer
 from .answer.scope import Calibration
-from .errors import IndexInvalidError, NotBuiltError
+from .errors import IndexInvalidError, NotBuiltError, PolicyQAError
 from .indexing.embedding import TextEncoder
 from .limits import read_batch
 from .search.corpus import CorpusView
@@ -63,16 +63,26 @@ def _shown(path: Path) -> str:
 
 
 def open_or_build(settings: Settings, progress: Callable[[str], None] = print) -> Answerer:
-    """`open_answerer`, after building a missing or stale index (the first `policyqa serve`)."""
-    try:
-        return open_answerer(settings, progress)
-    except IndexInvalidError as exc:
-        from .indexing.build import build_index
-        from .indexing.embedding import Embedder
+    """`open_answerer`, after building a missing or invalid index, or one built from another state of the corpus
+    (the first `policyqa serve`, or one after documents were added); when that rebuild fails (a document that
+    does not parse), the index as built still serves, with the reason said."""
+    from .indexing.build import build_index
+    from .indexing.embedding import Embedder
+    from .indexing.folder import corpus_drift, open_index
 
+    try:
+        drift = corpus_drift(settings, open_index(settings).manifest)
+    except IndexInvalidError as exc:
         progress(f"{exc}\nbuilding it now …")
         build_index(settings, Embedder.from_settings(settings, progress), progress)
         return open_answerer(settings, progress)
+    if drift:
+        progress(f"{drift}\nbuilding it now …")
+        try:
+            build_index(settings, Embedder.from_settings(settings, progress), progress)
+        except PolicyQAError as exc:
+            progress(f"warning: the rebuild failed ({exc}); serving the index as built")
+    return open_answerer(settings, progress)
 
 
 def open_for_corpus(settings: Settings, progress: Callable[[str], None] = print) -> Answerer:

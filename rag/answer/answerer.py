@@ -127,7 +127,7 @@ class Answerer:
         # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
         # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
         phrases = [q for q in intent.QUOTED.findall(text) if self.corpus.contains(q)]
-        quotes_library = bool(phrases)
+        quotes_library = any(len(self._clauses_holding([q], [])) <= top_k for q in phrases)  # a rare phrase only
         phrases = [q for q in phrases if not any(q in m.display_title for m in self.corpus.plans.values())]
         if not quotes_library and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
@@ -151,8 +151,8 @@ class Answerer:
         if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
             stating = stating_clause(self.corpus, self.quotes, scope, text, asked)
             if stating is None:
-                # context only: the closest sentence, never a further one that might hold some other number
-                citations = [replace(c, more_quotes=()) for c in self.quotes.cite(hits[:1], text, probe.query_vector)]
+                # context only: the closest sentence, never widened to one that might hold some other number
+                citations = self.quotes.cite(hits[:1], text, probe.query_vector, aspects=False)
                 lead = not_stated_lead([self.corpus.title(hits[0].plan_id)], asked.unit, english)
                 return Answer(question=question, answer=lead + compose(citations, english, False, []),
                               no_answer=True, citations=tuple(citations), reason=NoAnswer.NOT_STATED,
@@ -168,7 +168,8 @@ class Answerer:
         if about_document:
             about = self.corpus.plans[scope[0]] if len(scope) == 1 else None
             answer_text = unstated(text, citations, english, about) + answer_text
-        elif len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not self._dated(text, scope):
+        elif len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not self._dated(text, scope) \
+                and not any(EFFECTIVE.search(q) for c in citations for q in c.quotes):
             answer_text = no_effective_date(self.corpus.title(scope[0]), english) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
@@ -178,7 +179,7 @@ class Answerer:
         if not intent.ASKS_EFFECTIVE.search(text) or len(scope) > MAX_STATED_SCOPE:
             return []
         return [c for c in self.corpus.clauses if c.plan_id in scope and EFFECTIVE.search(c.text)
-                and c.kind not in (ClauseKind.NEWS, ClauseKind.NOTICE)]
+                and c.kind != ClauseKind.NEWS]  # a notice may say it (`印发给你们,自…起施行`); a news report not
 
     def _defining(self, term: str, scope: list[str]) -> list[Clause]:
         """The clauses (of the scope) with a sentence that defines `term` (`本规定所称X,是指…`)."""
@@ -186,14 +187,16 @@ class Answerer:
                 and any(term in (x := c.text[a:b]) and intent.DEFINITION.search(x)
                         for _, a, b in self.corpus.sentences(c.chunk_id))]
 
+    def _clauses_holding(self, phrases: list[str], scope: list[str]) -> list[Clause]:
+        return [c for c in self.corpus.clauses if (not scope or c.plan_id in scope) and any(p in c.text for p in phrases)]
+
     def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int,
                  holding: list[Clause] | None = None) -> list[Hit]:
         """The clauses (of the scope) holding a quoted phrase verbatim first, in retrieval order, then the rest —
         when the phrase singles them out (at most `top_k` hold it; `“十四五”` is everywhere)."""
         ranked = {h.chunk_id: h for h in hits}
         if holding is None:
-            holding = [c for c in self.corpus.clauses if (not scope or c.plan_id in scope)
-                       and any(p in c.text for p in phrases)]
+            holding = self._clauses_holding(phrases, scope)
         if len(holding) > top_k:
             return hits
         holding.sort(key=lambda c: (ranked[c.chunk_id].rank if c.chunk_id in ranked else len(hits) + 1, c.order))

@@ -56,9 +56,9 @@ def where_in(clause: Clause | None, c: Citation, english: bool) -> str:
 def which_one(titles: Sequence[str], english: bool) -> str:
     """The lead of an answer whose question names several plans alike."""
     names = "、".join(f"《{t}》" for t in titles)
-    return (f"The question may mean any of {len(titles)} documents: {names}. Quoted below: the closest clauses among "
+    return (f"The question may mean any of these documents: {names}. Quoted below: the closest clauses among "
             "them; pick one to ask it of that document alone.\n" if english else
-            f"这个问题可能指{len(titles)}份文件:{names}。以下引自其中最相关的条款;可选定其中一份再问。\n")
+            f"这个问题可能指以下几份文件:{names}。以下引自其中最相关的条款;可选定其中一份再问。\n")
 
 
 def no_answer(question: str, reason: NoAnswer, english: bool, covered: Sequence[str], regions: Sequence[str],

@@ -14,7 +14,8 @@ from .intent import ADDRESSEES, ISSUANCE, META_NAMES, UNIT_KIND, AskedNumber
 from .quotes import QuotePicker
 
 THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
-_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_YEAR = re.compile(r"((?:19|20)\d\d)年")  # a year as a sentence names it (plans.py reads bare years in titles)
+_DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 
 
 def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], text: str,
@@ -73,9 +74,10 @@ def _page_facts(plan: PlanMeta, names: Sequence[str], english: bool) -> str:
               for cn, en, field in [_PAGE_FACT[name]] if (value := getattr(plan, field))]
     if not header:
         return ""
+    # quoted as the page header gives them (`发布日期: …`), marked as the page's, not the document's
     return ("The web page it was collected from gives (page header, not the document's text): "
-            + "; ".join(f"{en} {value}" for _, en, value in header) + ".\n" if english else
-            "其来源网页的页眉载明(页面信息,非文件正文):" + ";".join(f"{cn} {value}" for cn, _, value in header) + "。\n")
+            + "; ".join(f"“{cn}: {value}”" for cn, _, value in header) + "\n" if english else
+            "其来源网页的页眉载明(页面信息,非文件正文):" + ";".join(f"“{cn}: {value}”" for cn, _, value in header) + "\n")
 
 
 # which page-header fact answers for a document fact: a page's date for 印发日期, its publisher for 印发机关
@@ -90,8 +92,8 @@ UNIT_ALIASES = {"天": "(?:个)?(?:工作)?(?:天|日)", "日": "(?:个)?(?:工�
 
 def states_number(text: str, unit: str) -> bool:
     """Does `text` state a number of this unit (`30家`, `一批…` does not; `500万元`, `最高30%`)?"""
-    if unit == "率":
-        return re.search(r"\d", text) is not None
+    if unit == "率":  # a rate with its unit (`88%`, `1.5倍`, `90Hz`; not `5G`, not a year)
+        return re.search(r"\d+(?:\.\d+)?\s*(?:%|‰|倍|个百分点|[A-Za-z]{2,})", text) is not None
     if unit in ("比例", "百分之", "占比"):
         return re.search(r"\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十]+|\d+\s*成|[一二三四五六七八九十]成", text) is not None
     if unit in ("万亿元", "万元", "亿元", "元"):
@@ -99,7 +101,9 @@ def states_number(text: str, unit: str) -> bool:
     unit = UNIT_ALIASES.get(unit, unit)
     if unit == "年":  # a count of years, not a year (`20年`, `三年`; `2027年` is a date)
         return re.search(rf"(?<!\d)(?:\d{{1,3}}|[{_CN_DIGITS}]+)\s*(?:余|多)?年", text) is not None
-    return re.search(rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*(?:万|亿)?(?:余|多)?{unit}", text) is not None
+    # (a date is no duration: `9月1日` states no 天 and no 个月)
+    return re.search(rf"(?<![年月\d])(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*(?:万|亿)?(?:余|多)?{unit}(?!\d+日)",
+                     _DATES.sub("", text)) is not None
 
 
 def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:

@@ -52,7 +52,9 @@ STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几�
 
 ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.
-ASKS_EFFECTIVE = re.compile(r"施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|effective|valid",
+# When a document takes effect (not `实施行动`: 施行 inside 实施行…).
+ASKS_EFFECTIVE = re.compile(r"(?<!实)施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|"
+                            r"come into (?:force|effect)|effective (?:date|from|on)|valid (?:until|through)|validity",
                             re.I)
 META_INTENTS = (
     (re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE),
@@ -124,7 +126,7 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
     starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
     m = _ASKED_UNIT.search(question)
     ratio = _ASKED_RATIO.search(question)
-    if ratio and (not m or m.group(4) or ratio.start() < m.start()):
+    if ratio and (not m or m.group(4)):  # an explicit unit asks for itself (`提高效率的企业奖励多少万元`)
         thing = re.split(r"[??,,。;!、在对把将]", question[: ratio.end(1)])[-1]
         # a `…率` may be a share (普及率) or a rate with a unit of its own (刷新率 90Hz): any number states it
         return AskedNumber("率" if ratio.group(1).endswith("率") else "比例", _BOUNDS.sub("", thing))

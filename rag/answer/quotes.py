@@ -87,7 +87,9 @@ class QuotePicker:
         total = sum(weight(t) for t in title)
         return total > 0 and sum(weight(t) for t in title & tokens) / total >= self.weights.item_named
 
-    def cite(self, hits: Sequence[Hit], question: str, vector: np.ndarray | None) -> list[Citation]:
+    def cite(self, hits: Sequence[Hit], question: str, vector: np.ndarray | None,
+             aspects: bool = True) -> list[Citation]:
+        """`aspects`: widen or join each quote by what it leaves out of the question (off: the best sentence)."""
         tokens, total = self.terms(question)
         shapes = self.wants(question)
         citations = []
@@ -97,7 +99,7 @@ class QuotePicker:
             quote, _ = self.best_sentence(clause, tokens, total, shapes, vector)
             title = self.corpus.title(hit.plan_id)
             asked = tokens - set(self.corpus.tokenize(title))  # the words naming the plan name no aspect
-            quote, more = self.aspects(clause, quote, asked, total, shapes)
+            quote, more = self.aspects(clause, quote, asked, total, shapes) if aspects else (quote, ())
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
@@ -138,6 +140,7 @@ class QuotePicker:
                 break
             covered |= words[best]
             a, b = spans[best][1], spans[best][2]
+            missing = [(s, x) for s, x in missing if not s.search(clause.text[a:b])]
             if _adjacent(quoted, best) and max(end, b) - min(start, a) <= w.quote_max:
                 start, end = min(start, a), max(end, b)
                 quoted.add(best)

@@ -145,30 +145,33 @@ def _verified_manifest(folder: Path, settings: Settings) -> dict[str, Any]:
     return manifest
 
 
-def check_corpus(settings: Settings, manifest: dict[str, Any]) -> None:
-    """The index was built from the corpus as it is now: the same plans, each file unchanged. (An index served
-    without its corpus folder is not checked.)"""
+def corpus_drift(settings: Settings, manifest: dict[str, Any]) -> str | None:
+    """How the corpus differs from what the index was built from (plans added, removed, changed, or their file
+    missing), or None when it does not. An index served without its corpus folder is not checked."""
     corpus = settings.corpus
     if not corpus.is_dir():
-        return
+        return None
     now: dict[str, str | None] = {}
     for path in sorted(corpus.glob("*.json")):
         try:
             entry = read_json(path)
-        except ValueError:
+        except (OSError, ValueError):
             continue
-        if isinstance(entry, dict) and "plan_id" in entry and "file" in entry:
-            source = corpus / entry["file"]
-            now[entry["plan_id"]] = file_sha256(source) if source.is_file() else None
+        if not (isinstance(entry, dict) and isinstance(entry.get("plan_id"), str) and isinstance(entry.get("file"), str)):
+            continue
+        source = corpus / entry["file"]
+        try:
+            now[entry["plan_id"]] = file_sha256(source)
+        except OSError:
+            now[entry["plan_id"]] = None
     built = {pid: info.get("sha256") for pid, info in manifest.get("corpus", {}).items()}
     if not now or now == built:
-        return
-    added = sorted(set(now) - set(built))
-    removed = sorted(set(built) - set(now))
-    changed = sorted(pid for pid in set(now) & set(built) if now[pid] != built[pid])
-    what = "; ".join(f"{name}: {', '.join(ids)}" for name, ids in (("added", added), ("removed", removed),
-                                                                    ("changed", changed)) if ids)
-    raise IndexInvalidError(f"the index was built from another state of {corpus} ({what}); {REBUILD}")
+        return None
+    kinds = (("added", sorted(set(now) - set(built))), ("removed", sorted(set(built) - set(now))),
+             ("missing its file", sorted(pid for pid in now if now[pid] is None)),
+             ("changed", sorted(pid for pid in set(now) & set(built) if now[pid] and now[pid] != built[pid])))
+    what = "; ".join(f"{name}: {', '.join(ids)}" for name, ids in kinds if ids)
+    return f"the index was built from another state of {corpus} ({what}); {REBUILD}"
 
 
 def live_index_dir(settings: Settings) -> Path:
@@ -177,6 +180,4 @@ def live_index_dir(settings: Settings) -> Path:
 
 
 def open_index(settings: Settings) -> SearchIndex:
-    index = SearchIndex.open(live_index_dir(settings), settings)
-    check_corpus(settings, index.manifest)
-    return index
+    return SearchIndex.open(live_index_dir(settings), settings)
