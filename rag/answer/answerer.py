@@ -139,8 +139,9 @@ class Answerer:
         elif compare:
             hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, self._dated(text, every_plan),
                                        named_order)
-        elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) and self._defining(term, scope):
-            hits = self._holding([term], scope, probe.hits, top_k, self._defining(term, scope))
+        elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) \
+                and (defining := self._defining(term, scope)):
+            hits = self._holding([term], scope, probe.hits, top_k, defining)
         elif scope and (dated := self._dated(text, scope)):
             hits = self._holding([], scope, probe.hits, top_k, dated)
         else:

@@ -37,13 +37,16 @@ DEFINITION = re.compile(r"是指|系指|所称|指的是|含义")
 _TERM_BEFORE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9()]{2,20}?)(?:是怎么定义的|是如何定义的|的定义|是指什么|指什么|的含义)")
 
 
+_ASKING = re.compile(r"^(?:请问|请教|想问|我想知道|想了解|本办法中|本规定中|本条例中|文件中|文中|这里的|所谓)+")
+
+
 def defined_term(question: str) -> str | None:
     """The term a definition question asks about: the phrase it quotes, else the words before `是指什么`."""
     quoted = QUOTED.findall(question)
     if quoted:
         return quoted[0]
     m = _TERM_BEFORE.search(question)
-    return m.group(1) if m else None
+    return _ASKING.sub("", m.group(1)) or None if m else None
 
 
 # Where in the document something is said: the answer names the headings above the clause.

@@ -34,7 +34,8 @@ class Resolution:
 
     plans: tuple[str, ...]  # the best and those close to it
     scores: tuple[float, ...]
-    named: tuple[str, ...] = ()  # every plan the question names, however far behind (a comparison wants all)
+    named: tuple[str, ...] = ()  # every plan the question names by words of its own, however far behind (a
+    # comparison wants all)
 
     @property
     def one(self) -> str | None:
@@ -96,7 +97,8 @@ class PlanResolver:
         for s, pid in scored:
             above = set().union(*(words[p] for _, p in named)) if named else set()
             above_years = set().union(*(years[p] for _, p in named)) if named else set()
-            if named and words[pid] <= above and years[pid] <= above_years and words[pid] != words[named[0][1]]:
+            tied = any(words[pid] == words[p] for _, p in named)  # named exactly as a kept one: kept too
+            if named and words[pid] <= above and years[pid] <= above_years and not tied:
                 continue
             named.append((s, pid))
         kept = [(s, pid) for s, pid in named if s >= CLOSE * named[0][0]]

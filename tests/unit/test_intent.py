@@ -56,3 +56,22 @@ def test_a_number_with_a_magnitude_states_its_unit():
     assert states_number("严守18亿亩耕地红线", "亩") and states_number("整改期为6个月", "个月")
     assert states_number("90Hz以上刷新率", "率") and not states_number("提高刷新率", "率")
     assert not states_number("建设高标准农田", "亩")
+
+
+def test_the_term_a_definition_question_asks_about():
+    from rag.answer.intent import defined_term
+
+    assert defined_term("请问高新技术企业是指什么?") == "高新技术企业"
+    assert defined_term("本规定中“终端设备”指的是什么?") == "终端设备"
+    assert defined_term("江苏有什么元宇宙政策?") is None
+
+
+def test_plans_named_exactly_alike_are_all_named():
+    from rag.answer.plans import PlanResolver
+    from rag.types import PlanMeta
+
+    titles = {"a": "人工 智能 产业 条例", "b": "人工 智能 算力 方案", "c": "人工 智能 算力 措施"} | {
+        f"other-{i}": f"其他 文件{i}" for i in range(7)}  # ten titles: the shared words still name a plan
+    plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
+    resolver = PlanResolver(plans, str.split, lambda _: False)
+    assert set(resolver.resolve("人工 智能 产业 条例 算力").named) == {"a", "b", "c"}
