@@ -49,12 +49,12 @@ def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView
     check_tuning_file(source)
     progress(f"fitting the out-of-scope calibration for this library on {source.name} "
              f"({'none yet' if current is None else 'the last one was fitted on another library'}) …")
-    fitted = fit(Answerer(retriever, corpus, None), read_batch(str(source)), _shown(source))
+    fitted = fit(Answerer(retriever, corpus, None), read_batch(str(source)), shown_path(source))
     write(fitted, path)
     return Calibration.load(path)
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A question file's name as a calibration records it: relative to the project when inside it."""
     try:
         return str(path.relative_to(PROJECT_ROOT))

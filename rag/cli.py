@@ -137,6 +137,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from .answer.answerer import Answerer
     from .answer.calibrate import check_tuning_file, fit, write
+    from .assemble import shown_path
     from .search.corpus import CorpusView
     from .search.retriever import open_retriever
 
@@ -144,7 +145,7 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     questions = read_batch(args.file)
     retriever = open_retriever(settings, _progress)
     answerer = Answerer(retriever, CorpusView(retriever.index), None)
-    calibration = fit(answerer, questions, str(args.file))
+    calibration = fit(answerer, questions, shown_path(Path(args.file).resolve()))  # found again from any folder
     write(calibration, settings.calibration)
     print(json.dumps(calibration, ensure_ascii=False, indent=2))
     return 0

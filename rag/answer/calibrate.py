@@ -24,9 +24,12 @@ from .answerer import Answerer
 
 
 def library_key(manifest: Mapping[str, Any]) -> str:
-    """Which library a calibration was fitted on: its documents (ids and contents) and its embedding model."""
+    """Which library a calibration was fitted on: its documents (ids and contents), its embedding model and its
+    lexicon (the policy dictionary on or off changes the words the signals read)."""
     corpus = {pid: entry.get("sha256") for pid, entry in manifest.get("corpus", {}).items()}
-    basis = {"corpus": corpus, "embedding": manifest.get("embedding", {}).get("model")}
+    lexicon = manifest.get("lexicon", {})
+    basis = {"corpus": corpus, "embedding": manifest.get("embedding", {}).get("model"),
+             "lexicon": [lexicon.get("checksum"), lexicon.get("dictionary")]}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
 
 
