@@ -133,16 +133,16 @@ class Answerer:
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
         every_plan = scope or sorted(self.corpus.plans)
+        dated = self._dated(text, every_plan)  # (none for more than a few plans)
         if about_document:
             hits = document_clauses(self.corpus, self.quotes, every_plan, text, probe.query_vector, top_k)
             hits = hits or probe.hits
         elif compare:
-            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, self._dated(text, every_plan),
-                                       named_order)
+            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, dated, named_order)
         elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) \
                 and (defining := self._defining(term, scope)):
             hits = self._holding([term], scope, probe.hits, top_k, defining)
-        elif scope and (dated := self._dated(text, scope)):
+        elif scope and dated:
             hits = self._holding([], scope, probe.hits, top_k, dated)
         else:
             hits = self._holding(phrases, scope, probe.hits, top_k) if phrases else probe.hits
@@ -169,7 +169,7 @@ class Answerer:
         if about_document:
             about = self.corpus.plans[scope[0]] if len(scope) == 1 else None
             answer_text = unstated(text, citations, english, about) + answer_text
-        elif len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not self._dated(text, scope) \
+        elif len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not dated \
                 and not any(EFFECTIVE.search(q) for c in citations for q in c.quotes):
             answer_text = no_effective_date(self.corpus.title(scope[0]), english) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
@@ -179,17 +179,21 @@ class Answerer:
         """`什么时候开始施行?`: the clauses (of a few named plans) with a sentence saying when they take effect."""
         if not intent.ASKS_EFFECTIVE.search(text) or len(scope) > MAX_STATED_SCOPE:
             return []
-        return [c for c in self.corpus.clauses if c.plan_id in scope and EFFECTIVE.search(c.text)
+        return [c for c in self._clauses_of(scope) if EFFECTIVE.search(c.text)
                 and c.kind != ClauseKind.NEWS]  # a notice may say it (`印发给你们,自…起施行`); a news report not
 
     def _defining(self, term: str, scope: list[str]) -> list[Clause]:
         """The clauses (of the scope) with a sentence that defines `term` (`本规定所称X,是指…`)."""
-        return [c for c in self.corpus.clauses if (not scope or c.plan_id in scope) and term in c.text
+        return [c for c in self._clauses_of(scope) if term in c.text
                 and any(term in (x := c.text[a:b]) and intent.DEFINITION.search(x)
                         for _, a, b in self.corpus.sentences(c.chunk_id))]
 
     def _clauses_holding(self, phrases: list[str], scope: list[str]) -> list[Clause]:
-        return [c for c in self.corpus.clauses if (not scope or c.plan_id in scope) and any(p in c.text for p in phrases)]
+        return [c for c in self._clauses_of(scope) if any(p in c.text for p in phrases)]
+
+    def _clauses_of(self, scope: list[str]) -> list[Clause]:
+        """The library's clauses in these plans (all of them for no plans)."""
+        return [c for c in self.corpus.clauses if c.plan_id in scope] if scope else list(self.corpus.clauses)
 
     def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int,
                  holding: list[Clause] | None = None) -> list[Hit]:
@@ -206,7 +210,7 @@ class Answerer:
         return [replace(h, rank=i) for i, h in enumerate([*first, *rest][:top_k], start=1)]
 
     def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
-                       mode: str | None = None, stating: Sequence[Clause] = (),
+                       mode: str | None = None, dated: Sequence[Clause] = (),
                        order: Sequence[str] = ()) -> list[Hit]:
         """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
         best sentence fits the question), then a filtered search for any plan it missed."""
@@ -216,7 +220,7 @@ class Answerer:
             per_plan.setdefault(hit.plan_id, [])
             if len(per_plan[hit.plan_id]) < PER_PLAN:
                 per_plan[hit.plan_id].append(hit)
-        for c in stating:  # clauses stating what the question asks (when each takes effect) compete too
+        for c in dated:  # clauses saying when each plan takes effect, when that is asked, compete too
             per_plan.setdefault(c.plan_id, []).append(Hit.of(c, rank=0, score=0.0))
         for plan_id in plans:
             if plan_id not in per_plan:

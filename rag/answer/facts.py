@@ -70,18 +70,18 @@ def no_effective_date(title: str, english: bool) -> str:
 
 
 def _page_facts(plan: PlanMeta, names: Sequence[str], english: bool) -> str:
-    header = [(cn, en, value) for name in names if name in _PAGE_FACT
-              for cn, en, field in [_PAGE_FACT[name]] if (value := getattr(plan, field))]
+    # quoted as the page header gives them (`发布日期: …`), marked as the page's, not the document's
+    header = [f"“{label}: {value}”" for name in names if name in _PAGE_FACT
+              for label, field in [_PAGE_FACT[name]] if (value := getattr(plan, field))]
     if not header:
         return ""
-    # quoted as the page header gives them (`发布日期: …`), marked as the page's, not the document's
-    return ("The web page it was collected from gives (page header, not the document's text): "
-            + "; ".join(f"“{cn}: {value}”" for cn, _, value in header) + "\n" if english else
-            "其来源网页的页眉载明(页面信息,非文件正文):" + ";".join(f"“{cn}: {value}”" for cn, _, value in header) + "\n")
+    return ("The web page it was collected from gives (page header, not the document's text): " + "; ".join(header)
+            if english else "其来源网页的页眉载明(页面信息,非文件正文):" + ";".join(header)) + "\n"
 
 
 # which page-header fact answers for a document fact: a page's date for 印发日期, its publisher for 印发机关
-_PAGE_FACT = {"印发日期": ("发布日期", "published", "published"), "印发机关": ("发布机构", "publisher", "publisher")}
+# (the header's label, and the PlanMeta field holding its value)
+_PAGE_FACT = {"印发日期": ("发布日期", "published"), "印发机关": ("发布机构", "publisher")}
 _PUBLISHED = re.compile(r"发布|公布|published|released", re.I)
 
 _CN_DIGITS = "零一二三四五六七八九十百千万两"

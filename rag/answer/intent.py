@@ -46,7 +46,7 @@ def defined_term(question: str) -> str | None:
     if quoted:
         return quoted[0]
     m = _TERM_BEFORE.search(question)
-    return _ASKING.sub("", m.group(1)) or None if m else None
+    return (_ASKING.sub("", m.group(1)) or None) if m else None
 
 
 # Where in the document something is said: the answer names the headings above the clause.
