@@ -120,7 +120,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     sentence that, with the one before it and the item's heading, names the counted thing (at least THING_SHARE
     of its words, weighted) — or None when none does. The counted thing's words are its terms: not the words
     naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`)."""
-    naming = {t for pid in plans for t in corpus.tokenize(corpus.title(pid))}
+    naming = frozenset().union(*(corpus.title_terms(pid) for pid in plans))
     thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming}
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)

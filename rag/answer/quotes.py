@@ -98,7 +98,7 @@ class QuotePicker:
             assert clause is not None, hit.chunk_id  # hits come from the same index
             quote, _ = self.best_sentence(clause, tokens, total, shapes, vector)
             title = self.corpus.title(hit.plan_id)
-            asked = tokens - set(self.corpus.tokenize(title))  # the words naming the plan name no aspect
+            asked = tokens - self.corpus.title_terms(hit.plan_id)  # the words naming the plan name no aspect
             quote, more = self.aspects(clause, quote, asked, total, shapes) if aspects else (quote, ())
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,

@@ -50,6 +50,7 @@ class CorpusView:
         self._index = index
         self.terms = TermStats.of(index)
         self._plan_counts: dict[str, int] = {}
+        self._title_terms: dict[str, frozenset[str]] = {}
         self._fulltext: str | None = None
 
     @property
@@ -98,6 +99,12 @@ class CorpusView:
 
     def check_plans(self, plans: Sequence[str]) -> None:
         check_plans(self._index, plans)
+
+    def title_terms(self, plan_id: str) -> frozenset[str]:
+        """The words of a plan's title (as `tokenize` cuts them): they name the plan, not what is asked of it."""
+        if plan_id not in self._title_terms:
+            self._title_terms[plan_id] = frozenset(self.tokenize(self.title(plan_id)))
+        return self._title_terms[plan_id]
 
     def contains(self, phrase: str) -> bool:
         """Does some clause of the library hold `phrase` verbatim (cleaned text)?"""
