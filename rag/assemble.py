@@ -4,13 +4,15 @@ The one place that knows every stage; the CLI, the server and the benchmarks sta
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from .answer.answerer import Answerer
 from .answer.scope import Calibration
 from .errors import IndexInvalidError, NotBuiltError, PolicyQAError
 from .indexing.embedding import TextEncoder
+from .indexing.folder import SearchIndex
 from .limits import read_batch
 from .search.corpus import CorpusView
 from .search.retriever import Retriever, open_retriever
@@ -18,9 +20,11 @@ from .settings import PROJECT_ROOT, Settings
 
 
 def open_answerer(settings: Settings, progress: Callable[[str], None] = print,
-                  plans: Sequence[str] = (), embedder: TextEncoder | None = None) -> Answerer:
-    """The retriever plus the out-of-scope thresholds, fitted on this library (see `calibration_for`)."""
-    retriever = open_retriever(settings, progress, plans, embedder)
+                  plans: Sequence[str] = (), embedder: TextEncoder | None = None,
+                  index: SearchIndex | None = None) -> Answerer:
+    """The retriever plus the out-of-scope thresholds, fitted on this library (see `calibration_for`).
+    `index`: the index already opened (and checked against the corpus) by the caller."""
+    retriever = open_retriever(settings, progress, plans, embedder, index)
     corpus = CorpusView(retriever.index)
     return Answerer(retriever, corpus, calibration_for(settings, retriever, corpus, progress))
 
@@ -30,13 +34,12 @@ def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView
     """The calibration, refitted first when it was fitted on another library (documents added, changed or
     removed since) or is missing: on the question file it was fitted on, else `calibration_questions` — never
     on a holdout file. No file to fit on is an error for a missing calibration, a warning for a stale one."""
-    from .answer.calibrate import check_tuning_file, fit, library_key, write
+    from .answer.calibrate import check_tuning_file, fit, write
 
     path = settings.calibration
+    if calibration_is_fresh(settings, corpus.manifest):
+        return Calibration.load(path)
     current = Calibration.load(path) if path.is_file() else None
-    key = library_key(corpus.manifest)
-    if current is not None and current.library == key:
-        return current
     source = Path(current.source) if current is not None and current.source else settings.calibration_questions
     source = source if source.is_absolute() else PROJECT_ROOT / source
     if not source.is_file():
@@ -52,6 +55,13 @@ def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView
     fitted = fit(Answerer(retriever, corpus, None), read_batch(str(source)), shown_path(source))
     write(fitted, path)
     return Calibration.load(path)
+
+
+def calibration_is_fresh(settings: Settings, manifest: Mapping[str, Any]) -> bool:
+    """The calibration file exists and was fitted on the library this index manifest describes."""
+    from .answer.calibrate import library_key
+
+    return settings.calibration.is_file() and Calibration.load(settings.calibration).library == library_key(manifest)
 
 
 def shown_path(path: Path) -> str:
@@ -71,18 +81,21 @@ def open_or_build(settings: Settings, progress: Callable[[str], None] = print) -
     from .indexing.folder import corpus_drift, open_index
 
     try:
-        drift = corpus_drift(settings, open_index(settings).manifest)
+        index = open_index(settings)
+        drift = corpus_drift(settings, index.manifest)
     except IndexInvalidError as exc:
-        progress(f"{exc}\nbuilding it now …")
-        build_index(settings, Embedder.from_settings(settings, progress), progress)
-        return open_answerer(settings, progress)
-    if drift:
-        progress(f"{drift}\nbuilding it now …")
-        try:
-            build_index(settings, Embedder.from_settings(settings, progress), progress)
-        except PolicyQAError as exc:
-            progress(f"warning: the rebuild failed ({exc}); serving the index as built")
-    return open_answerer(settings, progress)
+        index, drift = None, str(exc)
+    if index is not None and not drift:
+        return open_answerer(settings, progress, index=index)  # the index as opened here, not a second time
+    progress(f"{drift}\nbuilding it now …")
+    embedder = Embedder.from_settings(settings, progress)  # loaded once, for the build and the answers
+    try:
+        build_index(settings, embedder, progress)
+    except PolicyQAError as exc:
+        if index is None:
+            raise
+        progress(f"warning: the rebuild failed ({exc}); serving the index as built")
+    return open_answerer(settings, progress, embedder=embedder)
 
 
 def open_for_corpus(settings: Settings, progress: Callable[[str], None] = print) -> Answerer:

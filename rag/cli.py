@@ -80,13 +80,14 @@ def _top_k(value: str) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from .assemble import open_answerer
+    from .assemble import calibration_is_fresh, open_answerer
     from .indexing.build import build_index
     from .indexing.embedding import Embedder
 
     embedder = Embedder.from_settings(settings, _progress)
     manifest = build_index(settings, embedder, _progress, full=args.full)
-    open_answerer(settings, _progress, embedder=embedder)  # refits the out-of-scope calibration if it is stale
+    if not calibration_is_fresh(settings, manifest):  # refit for the library as it is now
+        open_answerer(settings, _progress, embedder=embedder)
     counts, build = manifest["counts"], manifest["build"]
     print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
           f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "

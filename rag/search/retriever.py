@@ -183,17 +183,20 @@ class HybridRetriever:
 
 
 def open_retriever(settings: Settings, progress: Callable[[str], None] = print,
-                   plans: Sequence[str] = (), embedder: TextEncoder | None = None) -> HybridRetriever:
+                   plans: Sequence[str] = (), embedder: TextEncoder | None = None,
+                   index: SearchIndex | None = None) -> HybridRetriever:
     """Load the verified index and the embedding model (the index must exist: `policyqa index`).
 
     `plans`: plan ids the caller will filter by, checked against the index before the model loads.
-    `embedder`: a model already loaded (after building the index in the same process)."""
+    `embedder`: a model already loaded (after building the index in the same process).
+    `index`: the index already opened and checked against the corpus by the caller."""
     from ..indexing.embedding import Embedder
     from ..indexing.folder import corpus_drift, open_index
 
-    index = open_index(settings)
-    drift = corpus_drift(settings, index.manifest)
-    if drift:  # answers still come from the index as built (a document that fails to parse must not stop them)
-        progress(f"warning: {drift}")
+    if index is None:
+        index = open_index(settings)
+        drift = corpus_drift(settings, index.manifest)
+        if drift:  # answers still come from the index as built (a document that fails to parse must not stop them)
+            progress(f"warning: {drift}")
     check_plans(index, plans)
     return HybridRetriever(index, embedder or Embedder.from_settings(settings, progress), settings)
