@@ -20,6 +20,7 @@ from ..match.matcher import Matcher
 from ..regions import Jurisdictions
 from ..search.corpus import CorpusView
 from ..search.retriever import Retriever
+from ..text.bridge import Bridge
 from ..text.normalize import normalize_text
 from ..text.patterns import EFFECTIVE
 from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
@@ -42,8 +43,9 @@ class Answerer:
     """`answer(question, history)` -> Answer. One per process; safe to share (no per-call state)."""
 
     def __init__(self, retriever: Retriever, corpus: CorpusView, calibration: Calibration | None,
-                 weights: QuoteWeights = DEFAULT_WEIGHTS, resolve_plans: bool = True):
-        """`resolve_plans`: restrict retrieval to the plans a question names (off: the ablation)."""
+                 weights: QuoteWeights = DEFAULT_WEIGHTS, resolve_plans: bool = True, bridge_english: bool = True):
+        """`resolve_plans`: restrict retrieval to the plans a question names; `bridge_english`: an English
+        question's words through the dictionary to the library's (off: the ablations)."""
         self.retriever = retriever
         self.corpus = corpus
         self.jurisdictions = Jurisdictions(corpus.plans.values())
@@ -56,6 +58,7 @@ class Answerer:
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,
                                   lambda t: corpus.plan_count(t) > common)
         self.resolve_plans = resolve_plans
+        self.bridge = Bridge(corpus.in_library, corpus.plan_count) if bridge_english else None
 
     def answer(self, question: str, history: Sequence[Turn] = (), top_k: int = DEFAULT_TOP_K,
                plans: Sequence[str] | None = None, qid: Any = None) -> Answer:
@@ -109,10 +112,13 @@ class Answerer:
         if places and plans and not scope:
             return refuse(NoAnswer.REGION_NOT_COVERED)
         asks_compare = bool(intent.COMPARE.search(text))
+        # an English question's words, as the library's Chinese words they may mean: they name plans and rank
+        # clauses by words (its meaning ranks them too, through the embedding)
+        bridged = self.bridge.chinese(text) if english and self.bridge else ""
         candidates: list[str] = []
         named_order: list[str] = []  # the plans the question names, best named first
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
-            resolution = self.named.resolve(text)
+            resolution = self.named.resolve(f"{text} {bridged}" if bridged else text)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             scope, named_order = named or scope, named
@@ -120,10 +126,11 @@ class Answerer:
 
         query = self.places.topic(text, places)
         compare = asks_compare and len(scope) != 1
-        # an English question has no words to match in a Chinese library (its few Latin words would match only
-        # the rare clause printing an English name, `Shanghai Key Laboratory of××`): meaning alone ranks
-        mode = "dense" if english else None
-        probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode)
+        # an English question's own words would match only the rare clause printing an English name (`Shanghai
+        # Key Laboratory of××`): its Chinese words rank by words, and with none, meaning alone ranks
+        mode = "dense" if english and not bridged else None
+        lexical = bridged if english else None
+        probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode, lexical=lexical)
         # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
         # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
         phrases = [q for q in intent.QUOTED.findall(text) if self.corpus.contains(q)]
@@ -138,7 +145,7 @@ class Answerer:
             hits = document_clauses(self.corpus, self.quotes, every_plan, text, probe.query_vector, top_k)
             hits = hits or probe.hits
         elif compare:
-            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, dated, named_order)
+            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, dated, named_order, lexical)
         elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) \
                 and (defining := self._defining(term, scope)):
             hits = self._holding([term], scope, probe.hits, top_k, defining)
@@ -160,7 +167,7 @@ class Answerer:
                               regions=tuple(regions), resolved_question=resolved)
             if stating.chunk_id != hits[0].chunk_id:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
-        citations = self.quotes.cite(hits, text, probe.query_vector)
+        citations = self.quotes.cite(hits, f"{text} {bridged}" if bridged else text, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if candidates:
             answer_text = which_one([self.corpus.title(p) for p in candidates], english) + answer_text
@@ -211,10 +218,10 @@ class Answerer:
 
     def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
                        mode: str | None = None, dated: Sequence[Clause] = (),
-                       order: Sequence[str] = ()) -> list[Hit]:
+                       order: Sequence[str] = (), lexical: str | None = None) -> list[Hit]:
         """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
         best sentence fits the question), then a filtered search for any plan it missed."""
-        wide = self.retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode).hits
+        wide = self.retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode, lexical=lexical).hits
         per_plan: dict[str, list[Hit]] = {}
         for hit in wide:
             per_plan.setdefault(hit.plan_id, [])
@@ -224,9 +231,12 @@ class Answerer:
             per_plan.setdefault(c.plan_id, []).append(Hit.of(c, rank=0, score=0.0))
         for plan_id in plans:
             if plan_id not in per_plan:
-                found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector, mode=mode).hits
+                found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector, mode=mode,
+                                                lexical=lexical).hits
                 if found:
                     per_plan[plan_id] = found
+        # (the question's own words: an English question's dictionary words find clauses, but their spare senses
+        # — `industry` as 工业 — would pick a plan's wrong clause by the word)
         tokens, total = self.quotes.terms(query)
         shapes = self.quotes.wants(query)
 

@@ -6,8 +6,9 @@ A plan's name terms are the words of its title (jieba, as for search) that are n
 the region's business — weighted by how few titles share them: log(N / df) over the library's N titles. A
 question names a plan when the name terms it holds weigh at least as much as one term shared by a third of a
 dozen titles would (`DISTINCTIVE_SHARE`); the plan's years (its period, issue and publication years) then break
-ties between plans named alike (乡村振兴 of 2021 or of 2023). English questions are matched through the titles'
-English glosses the embedding model understands: they are left to retrieval, unnamed.
+ties between plans named alike (乡村振兴 of 2021 or of 2023). An English question is resolved on the library
+words its phrases may mean (`text.bridge`: `domestic demand … outline` -> 内需 … 纲要). A question copying a whole
+title names that plan, whatever else its words name.
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ DISTINCTIVE_SHARE = 0.12
 COMMON_SHARE = 0.75
 # Plans named within this ratio of the best are named too (several candidates: answer from each).
 CLOSE = 0.75
+# A question holding a plan's whole title (at least this long) names that plan, and its other words are about
+# the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
+MIN_TITLE = 8
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -54,6 +58,8 @@ class PlanResolver:
         self.tokenize = tokenize
         self.common = common
         self.terms: dict[str, set[str]] = {}
+        # whole titles, as a question may copy one (`《上海市加快…行动方案(2026—2030年)》对…`)
+        self.titles: dict[str, list[str]] = {pid: [t for t in meta.names if len(t) >= MIN_TITLE] for pid, meta in plans.items()}
         self.years: dict[str, set[str]] = {pid: _years(meta) for pid, meta in plans.items()}
         for pid, meta in plans.items():
             words = {t for t in tokenize(" ".join(meta.names)) if len(t) >= 2 and not t.isdigit() and not is_place(t)}
@@ -72,6 +78,28 @@ class PlanResolver:
         self.enough = math.log(1 / DISTINCTIVE_SHARE)
 
     def resolve(self, question: str) -> Resolution:
+        copied = [(pid, t) for pid, titles in self.titles.items() for t in titles if t in question]
+        if copied:
+            return self._by_title(question, copied)
+        return self._by_words(question)
+
+    def _by_title(self, question: str, copied: list[tuple[str, str]]) -> Resolution:
+        """The plans whose whole titles the question copies; or a plan whose title holds a copied one and whose
+        own further words the question uses as well (`《…若干意见》的问答实录`: the transcript). The rest of the
+        question may name further plans by their words: those are named for a comparison (`《A》和B规划各…`),
+        not otherwise (`《A》对建设概念验证平台…` asks A about 概念验证)."""
+        rest = question
+        for _, title in copied:
+            rest = rest.replace(title, " ")
+        said = set(self.tokenize(rest))
+        named = set().union(*(self.tokenize(c) for _, c in copied))
+        around = [pid for pid, titles in self.titles.items() if pid not in {p for p, _ in copied}
+                  and any(c in t for t in titles for _, c in copied) and (self.terms[pid] - named) & said]
+        found = tuple(dict.fromkeys(around or [pid for pid, _ in copied]))
+        others = tuple(p for p in self._by_words(rest).named if p not in found)
+        return Resolution(found, tuple(1.0 for _ in found), found + others)
+
+    def _by_words(self, question: str) -> Resolution:
         tokens = set(self.tokenize(question))
         asked_years = set(_YEAR.findall(question))
         scored = []

@@ -31,7 +31,7 @@ class QuoteWeights:
     heading_chars: int = 12  # a best sentence shorter than this (a heading) takes the next one with it
     list_line_chars: int = 30  # lines this short that state the asked fact form one list (a notice's signatures)
     notice_bonus: float = 0.5  # among document-fact clauses, the issuing notice first
-    aspect_gain: float = 0.15  # a further sentence of the clause holding this share of the question's words the
+    aspect_gain: float = 0.10  # a further sentence of the clause holding this share of the question's words the
     aspects: int = 2  # quote does not (its plan's title words aside) is quoted too, up to this many
 
 
@@ -129,7 +129,8 @@ class QuotePicker:
             best, gain = -1, 0.0
             for i, (_, a, b) in enumerate(spans):
                 sentence = clause.text[a:b]
-                if i in quoted or i in further or (is_owner_line(sentence) and not asks_owner):
+                if i in quoted or i in further or (is_owner_line(sentence) and not asks_owner) \
+                        or _restates(sentence, clause.item_title):  # a transcript's question is no answer
                     continue
                 g = sum(weight(t) for t in (asked & words[i]) - covered) / total
                 # an asked shape counts with some asked word beside it; a document fact (文号, date) alone

@@ -1,5 +1,6 @@
 """The same questions through other retrieval settings: BM25 only, dense only, hybrid RRF, hybrid weighted,
-and hybrid without the policy dictionary (an index rebuilt beside the live one, every vector reused)."""
+without plan resolution, English questions by meaning alone (no dictionary bridge), and hybrid without the
+policy dictionary (an index rebuilt beside the live one, every vector reused)."""
 from __future__ import annotations
 
 import shutil
@@ -39,6 +40,8 @@ def ablations(settings: Settings, answerer: Answerer, questions: list[dict[str, 
         out.append({"variant": name, **headline(score(Answerer(other, answerer.corpus, calibration), questions))})
     unresolved = Answerer(retriever, answerer.corpus, calibration, resolve_plans=False)
     out.append({"variant": "hybrid rrf, no plan resolution", **headline(score(unresolved, questions))})
+    unbridged = Answerer(retriever, answerer.corpus, calibration, bridge_english=False)
+    out.append({"variant": "hybrid rrf, English by meaning only", **headline(score(unbridged, questions))})
     with tempfile.TemporaryDirectory(prefix="policyqa-ablation-") as tmp:
         home = Path(tmp)
         (home / "models").symlink_to(settings.home / "models", target_is_directory=True)

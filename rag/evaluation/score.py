@@ -6,15 +6,17 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from ..answer.answerer import Answerer
-from ..text.normalize import strip_space
+from ..text.normalize import normalize_text, strip_space
 from ..types import Answer
 from .gold import matches_gold
 
 
 def _keys_found(answer: Answer, keys: Iterable[str]) -> tuple[int, int]:
+    """Keys are compared with white space removed and in the library's cleaned form (documents are stored with
+    full-width letters and brackets made half-width: a key copied from the file as `首台（套）` is `首台(套)`)."""
     blob = strip_space(answer.answer + "".join(q for c in answer.citations for q in c.quotes))
     keys = list(keys)
-    found = sum(any(strip_space(alt) in blob for alt in key.split("|")) for key in keys)
+    found = sum(any(strip_space(normalize_text(alt)) in blob for alt in key.split("|")) for key in keys)
     return found, len(keys)
 
 

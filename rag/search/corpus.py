@@ -112,6 +112,10 @@ class CorpusView:
             self._fulltext = "\n".join(c.text for c in self._index.clauses)
         return phrase in self._fulltext
 
+    def in_library(self, term: str) -> bool:
+        """Is `term` one of the library's words (a BM25 token of some passage)?"""
+        return term in self._index.bm25.vocab
+
     def plan_count(self, term: str) -> int:
         """How many plans hold `term` somewhere in their text (0: none)."""
         if term not in self._plan_counts:

