@@ -52,3 +52,17 @@ def test_weighted_fusion_normalises_each_list():
     assert dict(weighted([{"a": 1.0}], [1.0])) == {"a": 1.0}
     with pytest.raises(ValueError):
         weighted([{"a": 1.0}], [0.5, 0.5])
+
+
+def test_bm25_can_rank_by_other_words_than_the_query(fake_settings, fake_index):
+    """An English question's dictionary words rank by BM25 while its own text is embedded (retrieve(lexical=))."""
+    from conftest import FakeEncoder
+
+    from rag.search.retriever import HybridRetriever
+
+    retriever = HybridRetriever(fake_index, FakeEncoder(), fake_settings.with_(mode="bm25"))
+    english = "Which platforms support digital twins?"
+    assert retriever.retrieve(english, k=3).hits == []  # its Latin words are in no clause
+    hits = retriever.retrieve(english, k=3, lexical="数字孪生 平台").hits
+    assert hits and all("数字孪生" in h.text or "平台" in h.text for h in hits)
+    assert [h.chunk_id for h in hits] == [h.chunk_id for h in retriever.retrieve("数字孪生 平台", k=3).hits]
