@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -160,7 +161,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from .assemble import open_or_build
 
-    app = serving_app(open_or_build(settings, _progress), settings)
+    answerer = open_or_build(settings, _progress)
+    if answerer.bridge is not None:  # read the English dictionary while the server starts, not on a user's question
+        threading.Thread(target=answerer.bridge.prepare, name="bridge", daemon=True).start()
+    app = serving_app(answerer, settings)
     print(f"PolicyQA chat on http://{args.host}:{args.port}/  (API under /api, OpenAPI at /docs)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -103,6 +103,10 @@ class Bridge:
                 self._senses = {p: tuple(sorted(ws, key=lambda w: (-self._usage(w), w))) for p, ws in found.items()}
             return self._senses
 
+    def prepare(self) -> None:
+        """Read the dictionary now (a server does it at start, so that no question waits for it)."""
+        _ = self.senses
+
     def _lookup(self, words: list[str]) -> list[str]:
         if len(words) == 1 and words[0] in _FUNCTION:
             return []

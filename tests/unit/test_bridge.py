@@ -47,6 +47,8 @@ def test_senses_are_built_once_from_entries_the_library_holds():
         return [("桥梁", ["bridge", "CL:座[zuo4]"]), ("桥", ["bridge"]), ("天桥", ["overpass"])]
 
     bridge = _bridge(entries)
+    bridge.prepare()  # (a server reads it at start)
+    assert len(calls) == 1
     assert bridge.terms("a bridge") == [("bridge", ("桥梁",))]  # one character means too much; 天桥 is not ours
     assert bridge.terms("bridges and overpasses") == [("bridges", ("桥梁",))]
     assert "cl:座" not in bridge.senses and len(calls) == 1
