@@ -10,7 +10,7 @@ import numpy as np
 from ..search.corpus import CorpusView
 from ..text.patterns import BODY
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
-from .intent import ADDRESSEES, ISSUANCE, META_NAMES, UNIT_KIND, AskedNumber
+from .intent import ADDRESSEES, ISSUANCE, META_NAMES, MONEY, MONEY_WORDS, NOT_THING, UNIT_KIND, AskedNumber
 from .quotes import QuotePicker
 
 THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
@@ -87,7 +87,7 @@ _PUBLISHED = re.compile(r"发布|公布|published|released", re.I)
 _CN_DIGITS = "零一二三四五六七八九十百千万两"
 # Units a document may write for the one asked (`几天` — `5个工作日`; `多少人` — `15名`).
 UNIT_ALIASES = {"天": "(?:个)?(?:工作)?(?:天|日)", "日": "(?:个)?(?:工作)?(?:天|日)", "人": "(?:人|名)", "名": "(?:人|名)",
-                "位": "(?:位|人|名)", "个月": "(?:个)?月", "周": "(?:个)?(?:周|星期)"}
+                "位": "(?:位|人|名)", "个月": "(?:个)?月", "周": "(?:个)?(?:周|星期)", "岁": "(?:周)?岁"}
 
 
 def states_number(text: str, unit: str) -> bool:
@@ -96,6 +96,9 @@ def states_number(text: str, unit: str) -> bool:
         return re.search(r"\d+(?:\.\d+)?\s*(?:%|‰|倍|个百分点|[A-Za-z]{2,})", text) is not None
     if unit in ("比例", "百分之", "占比"):
         return re.search(r"\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十]+|\d+\s*成|[一二三四五六七八九十]成", text) is not None
+    if unit == MONEY:  # an amount, or a share or multiple of a cost (`30%`, `不低于1倍`)
+        return re.search(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*(?:万亿|万|亿)?元|\d+(?:\.\d+)?\s*%|[\d{_CN_DIGITS}]+\s*倍",
+                         text) is not None
     if unit in ("万亿元", "万元", "亿元", "元"):
         return re.search(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*(?:万亿|万|亿)?元", text) is not None
     unit = UNIT_ALIASES.get(unit, unit)
@@ -104,6 +107,21 @@ def states_number(text: str, unit: str) -> bool:
     # (a date is no duration: `9月1日` states no 天 and no 个月)
     return re.search(rf"(?<![年月\d])(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*(?:万|亿)?(?:余|多)?{unit}(?!\d+日)",
                      _DATES.sub("", text)) is not None
+
+
+_PARTS = re.compile(r"[^,,;;]+")
+_MONEY_PART = re.compile(rf"{MONEY_WORDS}|元")
+
+
+def _money_parts(sentence: str) -> str:
+    """The parts of a sentence (between commas) that state an amount with money in view (`按投资额的10%给予补助`,
+    `最高100万元`, not `其中企业专家占比50%`), each with the two parts before it; '' when none."""
+    parts = _PARTS.findall(sentence)
+    keep: set[int] = set()
+    for i, part in enumerate(parts):
+        if states_number(part, MONEY) and _MONEY_PART.search(part):
+            keep.update(range(max(0, i - 2), i + 1))
+    return ",".join(parts[i] for i in sorted(keep))
 
 
 def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
@@ -121,7 +139,9 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     of its words, weighted) — or None when none does. The counted thing's words are its terms: not the words
     naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`)."""
     naming = frozenset().union(*(corpus.title_terms(pid) for pid in plans))
-    thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming}
+    thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming
+             and not (asked.unit == MONEY and NOT_THING.fullmatch(t))}
+    thing = {t for t in thing if not any(t != u and t in u for u in thing)}  # `第一次`, not also `第一` and `一次`
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
@@ -130,7 +150,9 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     shapes = quotes.wants(question)
     best: tuple[float, Clause] | None = None
     for clause in corpus.clauses:
-        if clause.plan_id not in plans or clause.kind in (ClauseKind.NOTICE, ClauseKind.NEWS) \
+        # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
+        if clause.plan_id not in plans or clause.kind == ClauseKind.NOTICE \
+                or (clause.kind == ClauseKind.NEWS and asked.unit != MONEY) \
                 or not states_number(clause.text, asked.unit):
             continue
         spans = corpus.sentences(clause.chunk_id)
@@ -138,6 +160,10 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
             sentence = clause.text[a:b]
             if not states_number(sentence, asked.unit):
                 continue
+            if asked.unit == MONEY:  # an amount is stated where the sentence's parts speak of money, and
+                sentence = _money_parts(sentence)  # only those parts, with the two before each, name its thing
+                if not sentence:
+                    continue
             # the sentence must be about the counted thing (an article may name it in the sentence before)
             before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
             words = set(corpus.tokenize(clause.item_title + before + sentence))

@@ -84,12 +84,20 @@ ISSUANCE = re.compile(r"印发|发布|出台")
 # Chinese measure words (量词) and money and area units; longest first so `万亿元` is not read as `万`.
 # (A magnitude before a unit is the number's, not the unit's: `多少亿人`, `多少万亩` ask 人, 亩.)
 _UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千米 米 公顷 亩 吨 小时 家 个月 个 项 人 名 位 所 座 种 条 颗 台 套 户
-    次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周""".split(), key=len, reverse=True)
+    次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周 岁""".split(), key=len, reverse=True)
 _UNIT = "|".join(_UNITS)
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
 _ASKED_RATIO = re.compile(r"(比例|比重|占比|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
-UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", "比例": "比例", "百分之": "比例", "占比": "比例"}
+# Money asked by its name, with no unit (`给予多少补贴`, `补贴上限是多少`, `奖励金额是多少`, `多少钱`): an amount of
+# money or a share of a cost states it (a subsidy may be `30%` of an investment).
+MONEY_WORDS = r"补贴|补助|资助|奖励|奖补|扶持|资金|经费|金额|费用|劳务费|报酬|贴息|津贴|薪酬|拨款"
+_ASKED_MONEY = re.compile(rf"({MONEY_WORDS})[^,,。;;??]{{0,8}}?(?:多少|几何)|多少[\u4e00-\u9fff]{{0,4}}?(钱|{MONEY_WORDS})")
+# Words around an asked amount that say how it is paid or bounded, not what it is paid for (whole words).
+NOT_THING = re.compile(rf"(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|上限|标准|可以|每年|一次性|政府|支持)")
+MONEY = "金额"  # the unit of an amount asked by its name
+UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", MONEY: "金额", "比例": "比例", "百分之": "比例",
+             "占比": "比例"}
 
 Want = tuple[re.Pattern[str], float]  # a shape of the sentence asked for, and how much finding it counts
 
@@ -133,18 +141,24 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
         thing = re.split(r"[??,,。;!、在对把将]", question[: ratio.end(1)])[-1]
         # a `…率` may be a share (普及率) or a rate with a unit of its own (刷新率 90Hz): any number states it
         return AskedNumber("率" if ratio.group(1).endswith("率") else "比例", _BOUNDS.sub("", thing))
-    if not m:
+    if m is not None:
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
+        unit = m.group(group)
+        start = m.start(group)
+        if group == 4 or not any(is_word(question[start:start + len(unit) + k]) for k in (1, 2, 3)
+                                 if start + len(unit) + k <= len(question)):
+            thing = re.split(r"[??,,。;!、的是要将在]", question[m.end():], maxsplit=1)[0]
+            if not thing:  # `…一次性奖励多少万元?`: what is counted comes before the number
+                thing = re.split(r"[??,,。;!、的对在]", question[: m.start()])[-1]
+            return AskedNumber(unit, _BOUNDS.sub("", thing))
+    money = _ASKED_MONEY.search(question)
+    if money is None:
         return None
-    group = next(g for g in (1, 2, 3, 4) if m.group(g))
-    unit = m.group(group)
-    start = m.start(group)
-    if group < 4 and any(is_word(question[start:start + len(unit) + k]) for k in (1, 2, 3)
-                         if start + len(unit) + k <= len(question)):
-        return None
-    thing = re.split(r"[??,,。;!、的是要将在]", question[m.end():], maxsplit=1)[0]
-    if not thing:  # `…一次性奖励多少万元?`: what is counted comes before the number
-        thing = re.split(r"[??,,。;!、的对在]", question[: m.start()])[-1]
-    return AskedNumber(unit, _BOUNDS.sub("", thing))
+    # what the money is for: the question's words before it (`被遴选为标杆示范场景的,能拿多少奖励`); the money
+    # words (any of them names money: `补贴多少` is answered by `支持金额最高3000万元`) and the words of paying
+    # (`能拿到`, `给予`, `上限`) are no part of it (`NOT_THING`, dropped as words by `facts.stating_clause`)
+    end = money.end(1) if money.group(1) else money.start()
+    return AskedNumber(MONEY, re.split(r"[??。;!]", question[:end])[-1])
 
 
 def wants(question: str, number_weight: float) -> list[Want]:

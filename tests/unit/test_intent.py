@@ -33,9 +33,47 @@ def test_the_number_a_question_asks_for(question, unit, thing):
 
 
 @pytest.mark.parametrize("question", ["永川每年培育引进多少元宇宙相关人才?", "新建概念验证平台最高能拿多少支持?",
-                                      "济南对入选项目补助多少?", "江苏有什么元宇宙政策?"])
+                                      "江苏有什么元宇宙政策?", "有多少企业获得了补贴?"])
 def test_no_unit_no_asked_number(question):
     assert asked_number(question, is_word) is None
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("济南对入选项目补助多少?", "济南对入选项目补助"),  # the question's words before the number …
+    ("食品科技方案对新建中试平台给予多少补贴?", "食品科技方案对新建中试平台给予"),
+    ("概念验证平台的补贴上限是多少?", "概念验证平台的补贴"),
+    ("未来产业问答里,被遴选为标杆示范场景的,能拿多少奖励?", "未来产业问答里,被遴选为标杆示范场景的,能拿"),
+    ("政府最高给多少支持资金?", "政府最高给"),  # (`支` is a measure word, but `支持` a word)
+    ("对老百姓买新能源汽车给多少购车补贴?", "对老百姓买新能源汽车给"),
+])
+def test_money_asked_by_name_without_a_unit(question, thing):
+    from rag.answer.intent import MONEY, NOT_THING
+
+    asked = asked_number(question, is_word)
+    assert asked is not None and (asked.unit, asked.thing) == (MONEY, thing)
+    # … of which the words of money and of paying are no part of what the money is for
+    kept = [t for t in LEXICON.tokenize(asked.thing) if not NOT_THING.fullmatch(t)]
+    assert not {"补助", "补贴", "给予", "最高", "政府"} & set(kept)
+
+
+def test_an_amount_is_stated_by_money_or_by_a_share_of_a_cost():
+    from rag.answer.facts import states_number
+    from rag.answer.intent import MONEY
+
+    assert states_number("支持金额最高可至3000万元", MONEY) and states_number("按投资额的30%给予补贴", MONEY)
+    assert states_number("应给予不低于1倍的经费保障", MONEY) and states_number("给予五十万元奖励", MONEY)
+    assert not states_number("按规定给予补贴", MONEY) and not states_number("建设3个平台", MONEY)
+    assert states_number("年龄不超过65周岁", "岁")
+
+
+def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
+    from rag.answer.facts import _money_parts
+
+    # a share that is no money (专家占比50%) states no amount; a share of a cost with a money word does
+    assert _money_parts("组建用户委员会,其中企业专家占比50%,对企业出资建设的用户装置给予支持") == ""
+    assert _money_parts("对入选项目,按照实际投资额的10%给予补助,最高补助100万元") == \
+        "对入选项目,按照实际投资额的10%给予补助,最高补助100万元"
+    assert _money_parts("甲,乙,丙,丁,给予最高300万元/年的后补助") == "丙,丁,给予最高300万元/年的后补助"  # two before
 
 
 @pytest.mark.parametrize("question, expected", [
