@@ -118,7 +118,9 @@ class Answerer:
         candidates: list[str] = []
         named_order: list[str] = []  # the plans the question names, best named first
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
-            resolution = self.named.resolve(f"{text} {bridged}" if bridged else text)
+            bridge = self.bridge
+            gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridged and bridge else None
+            resolution = self.named.resolve(f"{text} {bridged}" if bridged else text, gloss)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             scope, named_order = named or scope, named

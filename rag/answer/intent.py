@@ -16,7 +16,8 @@ SIZE_WORDS = (("中小企业", "中小"), ("小微", "小型"), ("小型", "小�
               ("大型", "大型"))
 STARTUP = re.compile(r"初创|刚成立|创业")
 QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目标|金额|额度|比例|上限|最高|补助|补贴|奖励|资助|"
-                      r"how much|how many|how large|how big|target|amount|percent|subsid", re.I)
+                      r"how much|how many|how large|how big|how often|how long|how frequent|what share|what proportion|"
+                      r"what percentage|what scale|what size|target|amount|percent|subsid", re.I)
 NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
 COMPARE = re.compile(r"分别|各有|各是|各自|哪些地方|哪些地区|哪些省|哪些市|哪些计划|哪几个|比较|对比|各省|各市|各地|各个|各计划|"
                      r"不同地区|区别|差异|异同|compare|comparison|which (?:plans|regions|provinces|cities)|"
@@ -64,7 +65,7 @@ META_INTENTS = (
     (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), DATE),
     (re.compile(r"谁|哪个部门|哪些部门|哪个机关|机关|哪个单位|发布单位|issued|issuer|which (?:department|body)", re.I),
      BODY),
-    (re.compile(r"负责|责任单位|牵头|主管|responsible", re.I), OWNER),
+    (re.compile(r"负责|责任单位|牵头|主管|responsible|in charge|\bleads?\b|\bleading (?:body|department|unit)", re.I), OWNER),
     (ADDRESSEES, SALUTATION),
     (ASKS_EFFECTIVE, EFFECTIVE),
 )

@@ -77,11 +77,14 @@ class PlanResolver:
         self.year_weight = {y: math.log(n / d) for y, d in year_df.items()}
         self.enough = math.log(1 / DISTINCTIVE_SHARE)
 
-    def resolve(self, question: str) -> Resolution:
+    def resolve(self, question: str, gloss: Callable[[str], set[str]] | None = None) -> Resolution:
+        """`gloss`: for an English question (its dictionary words appended), the library words an English span may
+        mean; a year names a plan when the few English words after it mean one of the plan's name words (`the 2023
+        No.1 central document` -> 中央, `the 2021 rural revitalization opinion`; not `the 2024 scale of …`)."""
         copied = [(pid, t) for pid, titles in self.titles.items() for t in titles if t in question]
         if copied:
             return self._by_title(question, copied)
-        return self._by_words(question)
+        return self._by_words(question, gloss)
 
     def _by_title(self, question: str, copied: list[tuple[str, str]]) -> Resolution:
         """The plans whose whole titles the question copies; or a plan whose title holds a copied one and whose
@@ -99,9 +102,11 @@ class PlanResolver:
         others = tuple(p for p in self._by_words(rest).named if p not in found)
         return Resolution(found, tuple(1.0 for _ in found), found + others)
 
-    def _by_words(self, question: str) -> Resolution:
+    def _by_words(self, question: str, gloss: Callable[[str], set[str]] | None = None) -> Resolution:
         tokens = set(self.tokenize(question))
         asked_years = set(_YEAR.findall(question))
+        after = {y: gloss(" ".join(m.group(1) for m in re.finditer(rf"\b{y}\b((?:\W+[A-Za-z0-9]+){{1,4}})", question)))
+                 for y in asked_years} if gloss else {}
         scored = []
         words: dict[str, set[str]] = {}  # a plan's name words the question holds …
         years: dict[str, set[str]] = {}  # … and the years that name it
@@ -112,8 +117,8 @@ class PlanResolver:
                 continue
             # a year names the plan when its name follows (`2024年乡村振兴意见`), not as a year of its content
             # (`从2012年到2021年增长到多少`)
-            years[pid] = {y for y in self.years[pid] & asked_years
-                          if any(re.search(rf"{y}年?[度版的、和与及]*\S{{0,4}}?{re.escape(w)}", question) for w in words[pid])}
+            years[pid] = {y for y in self.years[pid] & asked_years if after.get(y, set()) & words[pid]
+                          or any(re.search(rf"{y}年?[度版的、和与及]*\S{{0,4}}?{re.escape(w)}", question) for w in words[pid])}
             scored.append((weight + sum(self.year_weight[y] for y in years[pid]), pid))
         if not scored:
             return Resolution((), ())

@@ -14,7 +14,7 @@ import numpy as np
 from ..search.corpus import CorpusView
 from ..text.patterns import OWNER, is_owner_line
 from ..types import Citation, Clause, ClauseKind, Hit
-from .intent import Want, wants
+from .intent import NUMBER, Want, wants
 
 _TITLED = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.GOAL)
 
@@ -133,8 +133,9 @@ class QuotePicker:
                         or _restates(sentence, clause.item_title):  # a transcript's question is no answer
                     continue
                 g = sum(weight(t) for t in (asked & words[i]) - covered) / total
-                # an asked shape counts with some asked word beside it; a document fact (文号, date) alone
-                g += sum(x for s, x in missing if (g > 0 or x >= 1) and s.search(sentence))
+                # an asked shape counts with some asked word beside it; a document fact (文号, date) alone, and the
+                # number a how-many question asks when the quote holds none (`原则上5年为一个评估周期` for `how often`)
+                g += sum(x for s, x in missing if (g > 0 or x >= 1 or s is NUMBER) and s.search(sentence))
                 if g > gain:
                     best, gain = i, g
             if best < 0 or gain < w.aspect_gain:

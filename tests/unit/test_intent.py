@@ -134,3 +134,25 @@ def test_a_copied_whole_title_names_its_plan_and_the_rest_of_the_question_is_con
     # the transcript about a document, named by its title and the transcript's own words
     assert resolver.resolve("关于 加快 科技服务业 发展 的 若干意见 的 问答实录 里 怎么 说").plans == ("qa",)
     assert resolver.resolve("关于 加快 科技服务业 发展 的 若干意见 对 企业 融资 有 哪些 支持").plans == ("opinion",)
+
+
+def test_a_year_names_an_english_questions_plan_when_the_words_after_it_name_the_plan():
+    from rag.answer.plans import PlanResolver
+    from rag.types import PlanMeta
+
+    titles = {"r2021": "中共中央 关于 2021年 乡村振兴 的 意见", "r2023": "中共中央 关于 2023年 乡村振兴 的 意见",
+              "r2024": "中共中央 关于 2024年 乡村振兴 的 意见"} | {f"other-{i}": f"其他 文件{i}" for i in range(7)}
+    plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
+    resolver = PlanResolver(plans, str.split, lambda _: False)
+    glosses = {"central": "中共中央", "document": "意见", "rural": "乡村振兴", "scale": "规模"}
+
+    def gloss(span: str) -> set[str]:
+        return {w for e, w in glosses.items() if e in span.lower()}
+
+    # (the English question with its dictionary words appended, as the answerer passes it)
+    named = resolver.resolve("What does the 2023 No.1 central document say? 中共中央 意见 乡村振兴", gloss)
+    assert named.plans == ("r2023",)
+    # a year of the content (`the 2024 scale of …`) names no plan: all three stay candidates
+    content = resolver.resolve("What was the 2024 scale of grain output under the central rural documents? "
+                               "中共中央 意见 乡村振兴 规模", gloss)
+    assert set(content.plans) == {"r2021", "r2023", "r2024"}
