@@ -10,7 +10,18 @@ import numpy as np
 from ..search.corpus import CorpusView
 from ..text.patterns import BODY
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
-from .intent import ADDRESSEES, ISSUANCE, META_NAMES, MONEY, MONEY_WORDS, NOT_THING, UNIT_KIND, AskedNumber
+from .intent import (
+    ADDRESSEES,
+    HOW_LONG,
+    ISSUANCE,
+    META_NAMES,
+    MONEY,
+    MONEY_WORDS,
+    NOT_THING,
+    UNIT_KIND,
+    WHEN,
+    AskedNumber,
+)
 from .quotes import QuotePicker
 
 THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
@@ -96,6 +107,11 @@ def states_number(text: str, unit: str) -> bool:
         return re.search(r"\d+(?:\.\d+)?\s*(?:%|‰|倍|个百分点|[A-Za-z]{2,})", text) is not None
     if unit in ("比例", "百分之", "占比"):
         return re.search(r"\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十]+|\d+\s*成|[一二三四五六七八九十]成", text) is not None
+    if unit == WHEN:  # a year or a date (`到2025年`, `2026年底前`, `6月30日`), or a period's end (`“十四五”末`)
+        return re.search(r"(?:19|20)\d\d年|\d{1,2}月(?:\d{1,2}日)?|“十[一-九]五”(?:末|期间|时期)", text) is not None
+    if unit == HOW_LONG:  # a length of time (`五年`, `3个月`, `15个工作日`), not a date
+        return re.search(rf"(?<![\d年月])(?:\d{{1,3}}|[{_CN_DIGITS}]+)\s*(?:个)?(?:工作)?(?:年|月|日|天|周|小时)(?![\d岁])",
+                         _DATES.sub("", re.sub(r"(?:19|20)\d\d年", "", text))) is not None
     if unit == MONEY:  # an amount, or a share or multiple of a cost (`30%`, `不低于1倍`)
         return re.search(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*(?:万亿|万|亿)?元|\d+(?:\.\d+)?\s*%|[\d{_CN_DIGITS}]+\s*倍",
                          text) is not None
@@ -140,12 +156,17 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`)."""
     naming = frozenset().union(*(corpus.title_terms(pid) for pid in plans))
     thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming
-             and not (asked.unit == MONEY and NOT_THING.fullmatch(t))}
+             and not (asked.unit in (MONEY, WHEN, HOW_LONG) and NOT_THING.fullmatch(t))}
     thing = {t for t in thing if not any(t != u and t in u for u in thing)}  # `第一次`, not also `第一` and `一次`
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
     need = sum(corpus.terms.weight(t) for t in thing)
+    # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
+    # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word
+    used = [t for t in thing if any(t in c.text for c in corpus.clauses if c.plan_id in plans)] \
+        if asked.unit in (WHEN, HOW_LONG) else []
+    key = max(used, key=corpus.terms.weight) if used else None
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
     best: tuple[float, Clause] | None = None
@@ -167,12 +188,13 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
             # the sentence must be about the counted thing (an article may name it in the sentence before)
             before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
             words = set(corpus.tokenize(clause.item_title + before + sentence))
-            if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need:
+            if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need \
+                    or (key is not None and key not in words):
                 continue
             # … and of the asked year: the years it names, else the last year named before it in the clause
             # (`到2030年,…食品工业产值突破1500亿元` is no answer to `到2027年产值多少`)
             context = set(_YEAR.findall(sentence)) or set(_YEAR.findall(clause.text[:a])[-1:])
-            if years and context and not years & context:
+            if years and context and not years & context and asked.unit != WHEN:  # (when asks for the year)
                 continue
             fit = quotes.fit(sentence, tokens, total, shapes)
             if best is None or fit > best[0]:

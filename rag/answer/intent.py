@@ -77,8 +77,12 @@ META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), DOC_NUM
               (ADDRESSEES, SALUTATION, "主送单位", "addressees"))
 _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则|意见|规划|纲要|措施|报告|条例|"
                        r"plan|document|policy|measures|regulation|opinion|rules", re.I)
-_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|哪天|哪一天|何时|什么时候|日期|机关|哪个部门|哪些部门|"
-                             r"issued|published|released|document number|when|" + ADDRESSEES.pattern, re.I)
+# (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —; `什么时候
+#前要建成平台` asks a deadline the body states)
+_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|成文|机关|哪个部门|哪些部门|"
+                             r"(?:是|为)[^,,。??]{0,12}(?:哪天|哪一天|什么时候|何时|哪一?年)[^,,。??]{0,12}的[??]?$|"
+                             r"日期是|什么日期|"
+                             r"issued|published|released|document number|date of|" + ADDRESSEES.pattern, re.I)
 ISSUANCE = re.compile(r"印发|发布|出台")
 
 # A number asked with its unit: `多少家`, `几个`, `多少万元`, `比例`; -> what kind of number it is.
@@ -95,10 +99,16 @@ _ASKED_RATIO = re.compile(r"(比例|比重|占比|[\u4e00-\u9fff]率)[^,,。;;??
 MONEY_WORDS = r"补贴|补助|资助|奖励|奖补|扶持|资金|经费|金额|费用|劳务费|报酬|贴息|津贴|薪酬|拨款"
 _ASKED_MONEY = re.compile(rf"({MONEY_WORDS})[^,,。;;??]{{0,8}}?(?:多少|几何)|多少[\u4e00-\u9fff]{{0,4}}?(钱|{MONEY_WORDS})")
 # Words around an asked amount that say how it is paid or bounded, not what it is paid for (whole words).
-NOT_THING = re.compile(rf"(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|上限|标准|可以|每年|一次性|政府|支持)")
+NOT_THING = re.compile(rf"(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|上限|标准|可以|每年|一次性|政府|支持|"
+                       r"要求|规定|提出|明确|之前|以前|需要)")
 MONEY = "金额"  # the unit of an amount asked by its name
+# A time asked for (`什么时候前要建成`, `哪一年前完成`) and a length of time (`任期多长`, `多久`): a date or year, or a
+# duration, states it.
+WHEN, HOW_LONG = "时间", "期限"
+_ASKED_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月份?|截止(?:时间|日期)")
+_ASKED_HOW_LONG = re.compile(r"多久|多长时间|多长")
 UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", MONEY: "金额", "比例": "比例", "百分之": "比例",
-             "占比": "比例"}
+             "占比": "比例", WHEN: "时间", HOW_LONG: "期限"}
 
 Want = tuple[re.Pattern[str], float]  # a shape of the sentence asked for, and how much finding it counts
 
@@ -154,6 +164,11 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
             return AskedNumber(unit, _BOUNDS.sub("", thing))
     money = _ASKED_MONEY.search(question)
     if money is None:
+        # (when a document takes effect, and for how long, is answered by its own clauses: `ASKS_EFFECTIVE`)
+        for pattern, unit in () if ASKS_EFFECTIVE.search(question) else ((_ASKED_WHEN, WHEN), (_ASKED_HOW_LONG, HOW_LONG)):
+            if (when := pattern.search(question)) is not None:  # what is timed: the rest of its sentence
+                sentence = next(p for p in re.split(r"[??。;!]", question) if when.group() in p)
+                return AskedNumber(unit, sentence.replace(when.group(), " ", 1))
         return None
     # what the money is for: the question's words before it (`被遴选为标杆示范场景的,能拿多少奖励`); the money
     # words (any of them names money: `补贴多少` is answered by `支持金额最高3000万元`) and the words of paying

@@ -156,3 +156,39 @@ def test_a_year_names_an_english_questions_plan_when_the_words_after_it_name_the
     content = resolver.resolve("What was the 2024 scale of grain output under the central rural documents? "
                                "中共中央 意见 乡村振兴 规模", gloss)
     assert set(content.plans) == {"r2021", "r2023", "r2024"}
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("概念验证方案提出什么时候前要建成一批概念验证平台?", "时间"),
+    ("2021年乡村振兴意见要求哪一年前完成病险水库除险加固?", "时间"),
+    ("重点实验室办法规定实验室主任任期多长?", "期限"),
+    ("专家入库后多久要更新信息?", "期限"),
+])
+def test_a_time_or_a_length_of_time_asked(question, unit):
+    asked = asked_number(question, is_word)
+    assert asked is not None and asked.unit == unit
+    assert "什么时候" not in asked.thing and "多久" not in asked.thing  # the rest of the sentence is what is timed
+
+
+def test_when_a_document_takes_effect_is_not_a_time_asked_of_its_body():
+    assert asked_number("《上海市科技专家库管理办法》什么时候开始施行,有效期到哪天?", is_word) is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("数字经济规划是什么时候印发的?", True),
+    ("国务院关于数字经济发展情况的报告是谁、在什么时候向全国人大常委会作的?", True),
+    ("概念验证方案提出什么时候前要建成一批概念验证平台?", False),  # a deadline the body states
+    ("食品科技方案要求哪一年建成先行区?", False),
+])
+def test_a_when_question_is_about_the_document_only_when_it_asks_when_it_was_issued(question, expected):
+    assert about_document(question) is expected
+
+
+def test_a_time_or_a_length_is_stated_by_a_date_or_a_duration():
+    from rag.answer.facts import states_number
+    from rag.answer.intent import HOW_LONG, WHEN
+
+    assert states_number("到2025年全部完成现有病险水库除险加固", WHEN) and states_number("6月30日前完成", WHEN)
+    assert not states_number("在浦东新区建设合成生物食品开发先行区", WHEN)
+    assert states_number("重点实验室主任每届任期五年", HOW_LONG) and states_number("公示期为5个工作日", HOW_LONG)
+    assert not states_number("配备45周岁以下科研技术骨干", HOW_LONG) and not states_number("到2025年", HOW_LONG)
