@@ -22,7 +22,7 @@ def _highlight(context: str, quotes: tuple[str, ...]) -> str:
 
 def answer_html(result: Answer, covered_regions: list[str]) -> str:
     """An answer with its markers, then each citation: plan title, item path, item title, expandable clause."""
-    if result.no_answer:
+    if result.no_answer and not result.citations:  # (a fact the plan does not state is said with its context)
         regions = "".join(f"<li>{escape(r)}</li>" for r in covered_regions)
         return (f'<div class="pqa-noanswer"><strong>无法回答</strong><p>{escape(result.answer)}</p>'
                 f"<p>本库收录的计划覆盖:</p><ul>{regions}</ul></div>")
@@ -35,7 +35,8 @@ def answer_html(result: Answer, covered_regions: list[str]) -> str:
             f'<span class="pqa-path">{escape(c.item_path)}</span> {escape(c.item_title)}</summary>'
             f'<div class="pqa-context">{_highlight(c.context, c.quotes).replace(chr(10), "<br>")}</div>'
             f'<a class="pqa-link" href="{link}" target="_blank">在计划中查看此条款</a></details>')
-    return f'<div class="pqa-answer">{body}</div><div class="pqa-citations">{"".join(items)}</div>'
+    kind = "pqa-answer pqa-notstated" if result.no_answer else "pqa-answer"
+    return f'<div class="{kind}">{body}</div><div class="pqa-citations">{"".join(items)}</div>'
 
 
 def meta_markdown(meta: PlanMeta) -> str:

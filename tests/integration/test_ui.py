@@ -131,7 +131,9 @@ def test_chat_in_a_real_browser(page, server):
 
     _ask(page, "那江苏呢?", 1)
     second = page.locator("#chat .pqa-answer").nth(1).inner_text()
-    assert "江苏省元宇宙产业发展行动计划" in second
+    # Jiangsu's plan states no amount: said so, with its closest clause as context (not a bare refusal)
+    assert "江苏省元宇宙产业发展行动计划" in second and "未载明所问的金额" in second
+    assert page.locator("#chat .pqa-citations").nth(1).locator("summary").count() >= 1
 
     _ask(page, "上海对元宇宙企业有什么补贴?", 2)
     refusal = page.locator("#chat .pqa-noanswer").last.inner_text()
