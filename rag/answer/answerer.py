@@ -114,13 +114,14 @@ class Answerer:
         asks_compare = bool(intent.COMPARE.search(text))
         # an English question's words, as the library's Chinese words they may mean: they name plans and rank
         # clauses by words (its meaning ranks them too, through the embedding)
-        bridged = self.bridge.chinese(text) if english and self.bridge else ""
+        bridge = self.bridge if english else None
+        bridged = bridge.chinese(text) if bridge else ""
+        worded = f"{text} {bridged}" if bridged else text  # the question's words, an English one's bridged too
         candidates: list[str] = []
         named_order: list[str] = []  # the plans the question names, best named first
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
-            bridge = self.bridge
-            gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridged and bridge else None
-            resolution = self.named.resolve(f"{text} {bridged}" if bridged else text, gloss)
+            gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridge and bridged else None
+            resolution = self.named.resolve(worded, gloss)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             scope, named_order = named or scope, named
@@ -131,7 +132,7 @@ class Answerer:
         # an English question's own words would match only the rare clause printing an English name (`Shanghai
         # Key Laboratory of××`): its Chinese words rank by words, and with none, meaning alone ranks
         mode = "dense" if english and not bridged else None
-        lexical = bridged if english else None
+        lexical = bridged or None
         probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode, lexical=lexical)
         # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
         # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
@@ -169,7 +170,7 @@ class Answerer:
                               regions=tuple(regions), resolved_question=resolved)
             if stating.chunk_id != hits[0].chunk_id:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
-        citations = self.quotes.cite(hits, f"{text} {bridged}" if bridged else text, probe.query_vector)
+        citations = self.quotes.cite(hits, worded, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if candidates:
             answer_text = which_one([self.corpus.title(p) for p in candidates], english) + answer_text

@@ -164,16 +164,15 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     need = sum(corpus.terms.weight(t) for t in thing)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word
-    used = [t for t in thing if any(t in c.text for c in corpus.clauses if c.plan_id in plans)] \
-        if asked.unit in (WHEN, HOW_LONG) else []
+    scoped = [c for c in corpus.clauses if c.plan_id in plans]
+    used = [t for t in thing if any(t in c.text for c in scoped)] if asked.unit in (WHEN, HOW_LONG) else []
     key = max(used, key=corpus.terms.weight) if used else None
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
     best: tuple[float, Clause] | None = None
-    for clause in corpus.clauses:
+    for clause in scoped:
         # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
-        if clause.plan_id not in plans or clause.kind == ClauseKind.NOTICE \
-                or (clause.kind == ClauseKind.NEWS and asked.unit != MONEY) \
+        if clause.kind == ClauseKind.NOTICE or (clause.kind == ClauseKind.NEWS and asked.unit != MONEY) \
                 or not states_number(clause.text, asked.unit):
             continue
         spans = corpus.sentences(clause.chunk_id)

@@ -164,17 +164,22 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
             return AskedNumber(unit, _BOUNDS.sub("", thing))
     money = _ASKED_MONEY.search(question)
     if money is None:
-        # (when a document takes effect, and for how long, is answered by its own clauses: `ASKS_EFFECTIVE`)
-        for pattern, unit in () if ASKS_EFFECTIVE.search(question) else ((_ASKED_WHEN, WHEN), (_ASKED_HOW_LONG, HOW_LONG)):
-            if (when := pattern.search(question)) is not None:  # what is timed: the rest of its sentence
-                sentence = next(p for p in re.split(r"[??。;!]", question) if when.group() in p)
-                return AskedNumber(unit, sentence.replace(when.group(), " ", 1))
-        return None
+        return None if ASKS_EFFECTIVE.search(question) else _asked_time(question)
     # what the money is for: the question's words before it (`被遴选为标杆示范场景的,能拿多少奖励`); the money
     # words (any of them names money: `补贴多少` is answered by `支持金额最高3000万元`) and the words of paying
     # (`能拿到`, `给予`, `上限`) are no part of it (`NOT_THING`, dropped as words by `facts.stating_clause`)
     end = money.end(1) if money.group(1) else money.start()
     return AskedNumber(MONEY, re.split(r"[??。;!]", question[:end])[-1])
+
+
+def _asked_time(question: str) -> AskedNumber | None:
+    """A time or a length of time asked of a plan's body; what is timed is the rest of its sentence. (When a
+    document takes effect, and for how long, is answered by its own clauses: `ASKS_EFFECTIVE`.)"""
+    for pattern, unit in ((_ASKED_WHEN, WHEN), (_ASKED_HOW_LONG, HOW_LONG)):
+        if (when := pattern.search(question)) is not None:
+            sentence = next(p for p in re.split(r"[??。;!]", question) if when.group() in p)
+            return AskedNumber(unit, sentence.replace(when.group(), " ", 1))
+    return None
 
 
 def wants(question: str, number_weight: float) -> list[Want]:
