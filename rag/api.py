@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -32,7 +33,10 @@ from .limits import (
     MIN_TOP_K,
 )
 from .match.profile import Profile
+from .match.report import render_docx, render_markdown
 from .types import Answer, Hit, PlanMeta, Turn
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 log = logging.getLogger("policyqa.api")
 
@@ -65,6 +69,12 @@ class MatchRequest(BaseModel):
     industry: StrictStr = Field(default="", max_length=MAX_FIELD_CHARS)
     size: StrictStr = Field(default="", max_length=MAX_CHOICE_CHARS)
     stage: StrictStr = Field(default="", max_length=MAX_CHOICE_CHARS)
+    qualifications: list[Annotated[StrictStr, Field(max_length=MAX_CHOICE_CHARS)]] = Field(default=[], max_length=20)
+    not_qualifications: list[Annotated[StrictStr, Field(max_length=MAX_CHOICE_CHARS)]] = Field(default=[],
+                                                                                               max_length=20)
+    founded: StrictInt | None = None
+    on: date | None = None  # judge validity as of this date (default today)
+    format: Literal["json", "markdown", "docx"] = "json"
 
 
 class SearchResponse(BaseModel):
@@ -183,11 +193,19 @@ def create_app(answerer: Answerer, lock: threading.Lock | None = None) -> FastAP
             result = answerer.answer(body.question, turns_from(body.history), top_k=body.top_k, plans=body.plans)
         return result.to_dict()
 
-    @app.post("/api/match")
-    def match(body: MatchRequest) -> dict[str, Any]:
-        profile = Profile.parse(body.region, body.industry, body.size, body.stage)
+    @app.post("/api/match", response_model=None)
+    def match(body: MatchRequest) -> dict[str, Any] | Response:
+        profile = Profile.parse(body.region, body.industry, body.size, body.stage, body.qualifications,
+                                body.not_qualifications, body.founded)
         with lock:
-            return answerer.matcher.match(profile).to_dict()
+            result = answerer.matcher.match(profile, on=body.on)
+        if body.format == "markdown":
+            return Response(render_markdown(result), media_type="text/markdown; charset=utf-8",
+                            headers={"Content-Disposition": "attachment; filename=match.md"})
+        if body.format == "docx":
+            return Response(render_docx(result), media_type=DOCX,
+                            headers={"Content-Disposition": "attachment; filename=match.docx"})
+        return result.to_dict()
 
     @app.post("/api/search", response_model=SearchResponse)
     def search(body: SearchRequest) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from .errors import BadInputError, PolicyQAError
 from .limits import DEFAULT_TOP_K, MAX_TOP_K, MIN_TOP_K, check_question, read_batch
+from .match.commands import add_match_commands
 from .settings import MODES, Settings
 
 
@@ -209,21 +210,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
-    from .match.matcher import open_matcher
-    from .match.profile import Profile
-    from .match.report import render_text, score_profiles, score_text
-
-    if args.score:
-        scores = score_profiles(open_matcher(settings), read_batch(args.score, key="profile"))
-        _print_json(scores) if args.json else print(score_text(scores))
-        return 0
-    profile = Profile.parse(args.region, args.industry, args.size, args.stage)  # bad input fails before loading
-    result = open_matcher(settings).match(profile)
-    _print_json(result.to_dict()) if args.json else print(render_text(result, show_elsewhere=args.all))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -268,15 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "its index is built or updated under the data directory)")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("match", help="support measures for a company profile: 适用 / 可能适用 / 不适用-地域")
-    p.add_argument("--region", help="where the company is (e.g. 杭州市, 历下区, 永川)")
-    p.add_argument("--industry", default="", help="what it does, in words (e.g. VR头显, 数字人直播)")
-    p.add_argument("--size", default="", help="大型 | 中型 | 小型 | 微型 | 中小")
-    p.add_argument("--stage", default="", help="初创 | 成长 | 成熟")
-    p.add_argument("--json", action="store_true", help="print the result object as JSON")
-    p.add_argument("--all", action="store_true", help="also list the measures of other regions' plans")
-    p.add_argument("--score", metavar="FILE", help="score 适用 against a gold profile file (eval/profiles.jsonl)")
-    p.set_defaults(func=cmd_match)
+    add_match_commands(sub)
 
     p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")

@@ -69,6 +69,10 @@ class Settings:
     # what a missing calibration is fitted on (a stale one is refitted on its own source file)
     calibration_questions: Path = PROJECT_ROOT / "eval" / "questions.jsonl"
     model_home: Path | None = None  # where the materialised model lives, when not under `home`
+    # company matching: a business whose meaning is below `floor` of a measure's is outside its field, at or
+    # above `met` inside it (cosine, e5 query vs passage); fitted on the development profiles (README)
+    match_fit_floor: float = 0.78
+    match_fit_met: float = 0.84
 
     @property
     def library_dir(self) -> Path:

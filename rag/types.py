@@ -35,14 +35,6 @@ class NoAnswer(StrEnum):
     BAD_INPUT = "bad_input"
 
 
-class Applicability(StrEnum):
-    """A support measure's verdict for a company profile."""
-
-    APPLIES = "适用"
-    MAYBE = "可能适用"
-    ELSEWHERE = "不适用-地域"
-
-
 def clause_id(plan_id: str, item_path: str, text: str) -> str:
     """Stable id: the same plan, path and text always give the same id, across re-ingests."""
     digest = hashlib.sha256(f"{plan_id}\x1f{item_path}\x1f{text}".encode("utf-8")).hexdigest()
@@ -256,36 +248,3 @@ class Turn:
 
     question: str
     answer: Answer
-
-
-@dataclass(frozen=True, kw_only=True)
-class Measure(ClauseRef):
-    """A support clause judged for a company: the verdict, the quote, and why."""
-
-    applicability: Applicability
-    plan_title: str
-    quote: str
-    context: str
-    amounts: list[str]
-    measure_types: list[str]
-    why: str
-    source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"applicability": str(self.applicability), "plan_id": self.plan_id, "plan_title": self.plan_title,
-                "item_path": self.item_path, "item_title": self.item_title, "quote": self.quote,
-                "context": self.context, "amounts": list(self.amounts), "measure_types": list(self.measure_types),
-                "why": self.why, "source": self.source, "chunk_id": self.chunk_id}
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    profile: dict[str, Any]
-    measures: list[Measure]
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"profile": self.profile, "measures": [m.to_dict() for m in self.measures], "notes": self.notes}
-
-    def counts(self) -> dict[Applicability, int]:
-        return {k: sum(m.applicability == k for m in self.measures) for k in Applicability}

@@ -7,7 +7,9 @@ from user input.
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
+from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,8 @@ import gradio as gr
 
 from rag.answer.answerer import Answerer
 from rag.errors import BadInputError, PolicyQAError
-from rag.match.profile import SIZES, STAGES, Profile
+from rag.match.profile import SIZES, STAGES, Profile, qualification_choices
+from rag.match.report import render_docx, render_markdown
 from rag.settings import PROJECT_ROOT, Settings
 from rag.types import Turn
 
@@ -69,17 +72,31 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
                        {"role": "assistant", "content": answer_html(result, covered)}]
         return chat, turns + [(message, result)], gr.Radio(visible=False)
 
-    def match(region: str, industry: str, size: str, stage: str) -> str:
+    exports = Path(tempfile.mkdtemp(prefix="policyqa-exports-"))
+
+    def match(region: str, industry: str, size: str, stage: str, quals: list[str], lacks: list[str],
+              founded: str, on: str) -> tuple[str, Any, Any]:
+        hidden = (gr.DownloadButton(visible=False), gr.DownloadButton(visible=False))
         try:
-            profile = Profile.parse(region, industry, size, stage)
+            when = date.fromisoformat(on.strip()) if (on or "").strip() else date.today()
+        except ValueError:
+            return f'<div class="pqa-noanswer">日期格式应为 YYYY-MM-DD,收到 {escape(on)}</div>', *hidden
+        try:
+            profile = Profile.parse(region, industry, size, stage, quals or [], lacks or [], founded or None)
             with lock:
-                result = answerer.matcher.match(profile)
+                result = answerer.matcher.match(profile, on=when)
         except BadInputError as exc:
-            return f'<div class="pqa-noanswer">{escape(str(exc))}</div>'
+            return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', *hidden
         except PolicyQAError:
             log.exception("company match failed")
-            return '<div class="pqa-noanswer">抱歉,系统暂时无法完成匹配,请稍后再试或联系管理员。</div>'
-        return match_html(result)
+            return '<div class="pqa-noanswer">抱歉,系统暂时无法完成匹配,请稍后再试或联系管理员。</div>', *hidden
+        # each result its own folder (file names are ours, never the user's words)
+        folder = Path(tempfile.mkdtemp(dir=exports))
+        md, docx = folder / "政策匹配结果.md", folder / "政策匹配结果.docx"
+        md.write_text(render_markdown(result), encoding="utf-8")
+        docx.write_bytes(render_docx(result))
+        return (match_html(result), gr.DownloadButton(value=str(md), visible=True),
+                gr.DownloadButton(value=str(docx), visible=True))
 
     def clear() -> tuple[list[Any], list[Any], str, Any]:
         return [], [], "", gr.Radio(choices=[], visible=False)
@@ -117,13 +134,26 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
                     reset = gr.Button("清空", scale=1)
                 gr.Examples(EXAMPLES, inputs=box, label="示例问题")
             with gr.Tab("政策匹配", id="match"):
-                gr.Markdown("填写企业情况,列出各计划中适用、可能适用的支持条款(原文引用),以及因地域不适用的条款。")
+                gr.Markdown("填写企业情况(除所在地外都可留空;留空的条件记为“? 需确认”,不会被当作不满足)。每条措施列出原文、"
+                            "逐项条件(✓ 已满足 / ✗ 不满足 / ? 需确认)、金额、责任单位和期限;资金类措施在前。")
                 with gr.Row():
                     m_region = gr.Textbox(label="所在地(必填)", placeholder="如 杭州市、历下区、永川", elem_id="m-region")
-                    m_industry = gr.Textbox(label="行业/业务", placeholder="如 VR头显、数字人直播", elem_id="m-industry")
+                    m_industry = gr.Textbox(label="行业/业务", placeholder="如 VR头显、服务器整机研发制造",
+                                            elem_id="m-industry")
                     m_size = gr.Dropdown(choices=[""] + list(SIZES), value="", label="规模", elem_id="m-size")
                     m_stage = gr.Dropdown(choices=[""] + list(STAGES), value="", label="阶段", elem_id="m-stage")
+                with gr.Row():
+                    m_quals = gr.CheckboxGroup(choices=qualification_choices(), label="已具备的资质",
+                                               elem_id="m-quals")
+                    m_lacks = gr.CheckboxGroup(choices=qualification_choices(), label="确认不具备的资质",
+                                               elem_id="m-lacks")
+                with gr.Row():
+                    m_founded = gr.Textbox(label="成立年份", placeholder="如 2019", elem_id="m-founded")
+                    m_on = gr.Textbox(label="按哪天判断是否到期", value=date.today().isoformat(), elem_id="m-on")
                 m_go = gr.Button("匹配", variant="primary", elem_id="m-go")
+                with gr.Row():
+                    m_md = gr.DownloadButton("导出 Markdown", visible=False, elem_id="m-export-md")
+                    m_docx = gr.DownloadButton("导出 Word(DOCX)", visible=False, elem_id="m-export-docx")
                 m_out = gr.HTML(elem_id="m-result")
             with gr.Tab("计划", id="plans"):
                 linked = gr.HTML(elem_id="linked-clause")
@@ -134,7 +164,8 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
         box.submit(ask, [box, chat, turns, selected], [chat, turns, box, candidates])
         candidates.input(ask_of, [candidates, chat, turns], [chat, turns, candidates])
         reset.click(clear, None, [chat, turns, box, candidates])
-        m_go.click(match, [m_region, m_industry, m_size, m_stage], m_out)
+        m_go.click(match, [m_region, m_industry, m_size, m_stage, m_quals, m_lacks, m_founded, m_on],
+                   [m_out, m_md, m_docx])
         pick.change(show_plan, pick, [meta, outline])
         demo.load(open_linked, None, [tabs, linked, pick, meta, outline])
     return demo

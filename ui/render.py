@@ -4,8 +4,9 @@ from __future__ import annotations
 from html import escape
 
 from rag.itempath import ZONES
+from rag.match.result import Applicability, MatchResult, Measure, Status
 from rag.render import node_chain, region_label
-from rag.types import Answer, Applicability, Clause, ClauseKind, MatchResult, PlanMeta
+from rag.types import Answer, Clause, ClauseKind, PlanMeta
 
 
 def _highlight(context: str, quotes: tuple[str, ...]) -> str:
@@ -107,30 +108,85 @@ CSS = """
 .pqa-context mark {background: #fde68a;}
 .pqa-outline details {margin-left: 14px;}
 .pqa-leaf p {margin: 4px 0 8px 14px; line-height: 1.6;}
+.pqa-checklist {list-style: none; padding-left: 8px; margin: 4px 0;}
+.pqa-check.pqa-met b {color: #15803d;} .pqa-check.pqa-notmet b {color: #b91c1c;} .pqa-check.pqa-unknown b {color: #b45309;}
+mark.pqa-met {background: #bbf7d0;} mark.pqa-unknown {background: #fde68a;} mark.pqa-notmet {background: #fecaca;}
+mark.pqa-amount {background: #bfdbfe;}
+.pqa-tag {font-size: 0.8em; border: 1px solid #9ca3af; border-radius: 4px; padding: 0 4px; margin-right: 4px;}
+.pqa-money {border-color: #1d4ed8; color: #1d4ed8;}
+.pqa-validity[data-status="已到期"] {color: #b91c1c; margin-left: 4px;}
 """
 
 
+STATUS_CLASS = {Status.MET: "met", Status.UNKNOWN: "unknown", Status.NOT_MET: "notmet"}
+STATUS_MARK = {Status.MET: "✓", Status.UNKNOWN: "?", Status.NOT_MET: "✗"}
+
+
+def _quote_with_spans(m: Measure) -> str:
+    """The measure's sentence, each condition's span (and the amount) highlighted with its status."""
+    spans = [(c.start, c.end, f"pqa-cond pqa-{STATUS_CLASS[c.status]}", c.kind) for c in m.checks
+             if c.start is not None and c.end is not None and m.quote_start <= c.start < c.end <= m.quote_end]
+    if m.amount_span and m.quote_start <= m.amount_span[0] < m.amount_span[1] <= m.quote_end:
+        spans.append((m.amount_span[0], m.amount_span[1], "pqa-amount", "amount"))
+    spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out, at = [], m.quote_start
+    for a, b, cls, kind in spans:
+        if a < at:
+            continue  # overlaps one already marked
+        out.append(escape(m.context[at:a]))
+        out.append(f'<mark class="{cls}" data-kind="{escape(kind)}">{escape(m.context[a:b])}</mark>')
+        at = b
+    out.append(escape(m.context[at:m.quote_end]))
+    return "".join(out)
+
+
+def measure_html(m: Measure, open_: bool = True) -> str:
+    tags = ('<span class="pqa-tag">国家级</span>' if m.national else "") + \
+        ('<span class="pqa-tag pqa-money">资金</span>' if m.money else "")
+    items = "".join(f'<li class="pqa-check pqa-{STATUS_CLASS[c.status]}" data-status="{c.status}" '
+                    f'data-kind="{escape(c.kind)}"><b>{STATUS_MARK[c.status]}</b> {escape(c.reason)}</li>'
+                    for c in m.checks)
+    facts = []
+    if m.amount:
+        facts.append(f"金额(原文):{escape(m.amount)}" + (f";上限 {escape(m.cap)}" if m.cap else "")
+                     + (f";比例 {escape(m.rate)}" if m.rate else ""))
+    if m.unit:
+        facts.append(f"责任单位:{escape(m.unit)}")
+    v = m.validity
+    if v.get("status") == "未载明":
+        facts.append('期限:<span class="pqa-validity" data-status="未载明">未载明</span>')
+    else:
+        facts.append(f'期限:{escape(v.get("period", ""))}(至 {escape(v.get("ends", ""))})'
+                     f'<span class="pqa-validity" data-status="{escape(v["status"])}">{escape(v["status"])}</span>')
+    return (f'<details class="pqa-citation pqa-measure" data-verdict="{escape(m.applicability)}" '
+            f'{"open" if open_ else ""}><summary>{tags}《{escape(m.plan_title)}》'
+            f'<span class="pqa-path">{escape(m.item_path)}</span> {escape(m.item_title)}</summary>'
+            f'<div class="pqa-context">“{_quote_with_spans(m)}”</div><ul class="pqa-checklist">{items}</ul>'
+            f'<div class="pqa-facts">{"<br>".join(facts)}</div>'
+            f'<a class="pqa-link" href="?clause={escape(m.chunk_id)}" target="_blank">在计划中查看此条款</a>'
+            f'</details>')
+
+
 def match_html(result: MatchResult) -> str:
-    """A MatchResult: 适用 and 可能适用 open, 不适用-地域 collapsed; each with quote, amounts, types and why."""
-    ELSEWHERE = Applicability.ELSEWHERE
+    """A MatchResult: 适用 and 需确认 open, each measure with its quote (condition spans highlighted), its
+    checklist (✓ met / ✗ not met / ? to confirm), amount, responsible unit and validity; 不适用 collapsed with
+    the reason."""
+    NOT = Applicability.NOT
     p = result.profile
-    head = " · ".join(escape(x) for x in (p["location"], p["industry"], p["size"], p["stage"]) if x)
+    bits = [p.get("location", ""), p.get("industry", ""), p.get("size", ""), p.get("stage", ""),
+            "资质:" + "、".join(p["qualifications"]) if p.get("qualifications") else "",
+            "不具备:" + "、".join(p["not_qualifications"]) if p.get("not_qualifications") else "",
+            f"成立于{p['founded']}年" if p.get("founded") else "", f"按 {p['on']}" if p.get("on") else ""]
+    head = " · ".join(escape(x) for x in bits if x)
     parts = [f'<div class="pqa-answer"><strong>企业情况:</strong>{head}</div>']
     for label in Applicability:
         group = [m for m in result.measures if m.applicability == label]
-        items = []
-        for m in group:
-            amounts = f"<br>金额(原文):{escape('、'.join(m.amounts))}" if m.amounts else ""
-            items.append(
-                f'<details class="pqa-citation" {"" if label == ELSEWHERE else "open"}><summary>'
-                f'《{escape(m.plan_title)}》<span class="pqa-path">{escape(m.item_path)}</span> '
-                f'{escape(m.item_title)}</summary><div class="pqa-context">“{escape(m.quote)}”<br>'
-                f'措施:{escape("、".join(m.measure_types))}{amounts}<br>依据:{escape(m.why)}</div>'
-                f'<a class="pqa-link" href="?clause={escape(m.chunk_id)}" target="_blank">在计划中查看此条款</a>'
-                f'</details>')
-        body = "".join(items) or "<p>无</p>"
-        if label == ELSEWHERE:
-            body = f"<details><summary>展开 {len(group)} 条(其他地区的计划,仅供参考)</summary>{body}</details>"
+        if label == NOT:
+            rows = "".join(f'<li>《{escape(m.plan_title)}》<span class="pqa-path">{escape(m.item_path)}</span>:'
+                           f'{escape(m.why)}</li>' for m in group)
+            body = f"<details><summary>展开 {len(group)} 条不适用的措施及原因</summary><ul>{rows}</ul></details>"
+        else:
+            body = "".join(measure_html(m) for m in group) or "<p>无</p>"
         parts.append(f'<div class="pqa-match-group" data-label="{escape(label)}"><h4>{escape(label)}'
                      f'({len(group)})</h4>{body}</div>')
     parts.append("".join(f"<p class='pqa-note'>{escape(n)}</p>" for n in result.notes))

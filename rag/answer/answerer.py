@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..limits import DEFAULT_TOP_K, check_question, check_top_k
-from ..match.matcher import Matcher
+from ..match.matcher import Matcher, fit_of
 from ..regions import Jurisdictions
 from ..search.corpus import CorpusView
 from ..search.retriever import Retriever
@@ -52,7 +52,8 @@ class Answerer:
         self.places = PlaceResolver(self.jurisdictions, corpus.tokenize)
         self.scope = ScopeJudge(corpus, calibration)
         self.quotes = QuotePicker(corpus, weights)
-        self.matcher = Matcher(corpus, self.jurisdictions)
+        self.matcher = Matcher(corpus, self.jurisdictions, lambda text: retriever.embed_query(text).reshape(-1),
+                               fit_of(getattr(retriever, "settings", None)))
         gazetteer = self.jurisdictions.gazetteer
         common = COMMON_SHARE * len(corpus.plans)
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,

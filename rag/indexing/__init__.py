@@ -2,6 +2,6 @@
 
 In: clauses and plan metadata (rag/ingest). Passages (`passages.py`) are embedded (`embedding.py`, the
 offline e5 model materialised by `e5file.py`) and indexed in FAISS and BM25 (`bm25.py`); support clauses are
-tagged (rag/match/tags.py). `build.py` writes the folder atomically; `folder.py` loads and verifies it.
+read as support measures (rag/match/measures.py). `build.py` writes the folder atomically; `folder.py` loads and verifies it.
 Out: `SearchIndex`.
 """

@@ -18,7 +18,8 @@ from .. import __version__
 from ..errors import IndexBuildError, PolicyQAError
 from ..files import atomic_dir, file_sha256, read_json, read_jsonl, write_json, write_jsonl
 from ..ingest.library import IngestResult, Library
-from ..match.tags import Vocabulary, tag_library
+from ..match.measures import extract_library
+from ..match.terms import Terms
 from ..settings import Settings
 from ..text.lexicon import Lexicon, quoted_coinages
 from ..text.sentences import sentence_spans
@@ -191,8 +192,8 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
     np.save(folder / "vectors.npy", c.vectors)
     write_jsonl(folder / "sentences.jsonl", c.sentences)
     np.save(folder / "sentence_vectors.npy", c.sentence_vectors)
-    vocabulary = Vocabulary.load()
-    measures = tag_library(c.clauses, c.plans, vocabulary, pairs)
+    terms = Terms.load()
+    measures = extract_library(c.clauses, c.plans, terms, pairs)
     write_jsonl(folder / "measures.jsonl", (m.to_dict() for m in measures))
     faiss.write_index(c.dense, str(folder / "dense.faiss"))
     c.bm25.save(folder)
@@ -209,8 +210,8 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
         "corpus": {r.meta.plan_id: {"file": r.meta.file, "sha256": r.meta.sha256, "clauses": len(r.doc.clauses)}
                    for r in c.results},
         "counts": {"plans": len(c.plans), "clauses": len(c.clauses), "passages": len(c.passages),
-                   "sentences": len(c.sentences), "support_clauses": len(measures)},
-        "tags": {"checksum": vocabulary.checksum},
+                   "sentences": len(c.sentences), "measures": len(measures)},
+        "measures": {"checksum": terms.checksum},
         "build": {"embedded": c.embedded, "reused": c.reused, "seconds": round(time.perf_counter() - started, 2)},
         "versions": versions(),
         "files": files,

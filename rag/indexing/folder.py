@@ -13,7 +13,8 @@
   twins.json         相关报道 paragraphs that repeat a plan clause -> that clause
   sentences.jsonl    every clause's sentences as [start, end) spans; sentence_vectors.npy their vectors,
                      used to pick the quote that answers a question
-  measures.jsonl     support tags of every clause that grants or promises support (rag/match/tags.py)
+  measures.jsonl     every support measure, one per sentence, with its recipient, conditions, amount and
+                     responsible unit as spans of the clause (rag/match/measures.py)
 
 Loading verifies every file against the manifest and refuses a missing, corrupt or mismatched index with the
 file's name and the command that rebuilds it.
@@ -28,14 +29,15 @@ import numpy as np
 
 from ..errors import IndexInvalidError
 from ..files import file_sha256, read_json, read_jsonl, recover
-from ..match.tags import ClauseTags, Vocabulary
+from ..match.measures import SupportMeasure
+from ..match.terms import Terms
 from ..settings import Settings
 from ..text.lexicon import Lexicon
 from ..types import Clause, PlanMeta
 from .bm25 import BM25
 from .passages import Passage
 
-FORMAT = 2
+FORMAT = 3
 MANIFEST = "manifest.json"
 REBUILD = "run `policyqa index` to rebuild it"
 
@@ -58,8 +60,8 @@ class SearchIndex:
     lexicon: Lexicon
     sentences: list[dict[str, Any]]
     sentence_vectors: np.ndarray
-    measures: list[ClauseTags]
-    vocabulary: Vocabulary  # the support vocabulary the tags were made with (checksum verified)
+    measures: list[SupportMeasure]
+    terms: Terms  # the measure vocabulary the measures were read with (checksum verified)
     by_id: dict[str, Clause] = field(init=False)
     plan_of_passage: np.ndarray = field(init=False)
     sentences_of: dict[str, list[Span]] = field(init=False)
@@ -75,9 +77,9 @@ class SearchIndex:
     def open(cls, folder: Path, settings: Settings) -> SearchIndex:
         """Load and verify; refuse a missing, corrupt or mismatched index with the file and the fix."""
         manifest = _verified_manifest(folder, settings)
-        vocabulary = Vocabulary.load()  # a bad vocabulary file is its own error, not a corrupt index
-        if vocabulary.checksum != manifest["tags"]["checksum"]:
-            raise IndexInvalidError(f"{folder / 'measures.jsonl'}: the support vocabulary changed since the "
+        terms = Terms.load()  # a bad vocabulary file is its own error, not a corrupt index
+        if terms.checksum != manifest["measures"]["checksum"]:
+            raise IndexInvalidError(f"{folder / 'measures.jsonl'}: the measure vocabulary changed since the "
                                     f"index was built; {REBUILD}")
         try:
             extra = read_json(folder / "lexicon.json")["extra_terms"]
@@ -99,8 +101,8 @@ class SearchIndex:
                 lexicon=lexicon,
                 sentences=read_jsonl(folder / "sentences.jsonl"),
                 sentence_vectors=np.load(folder / "sentence_vectors.npy"),
-                measures=[ClauseTags.from_dict(d) for d in read_jsonl(folder / "measures.jsonl")],
-                vocabulary=vocabulary,
+                measures=[SupportMeasure.from_dict(d) for d in read_jsonl(folder / "measures.jsonl")],
+                terms=terms,
             )
         except IndexInvalidError:
             raise

@@ -1,64 +1,83 @@
-"""Which support measures apply to a company: an enterprise profile matched against the tagged clauses.
+"""Which support measures apply to a company: every condition of every measure judged against the profile.
 
-Rules (the README says the same):
-- 适用: the plan's region contains the company's location, and the clause names the company's kind among those it
-  supports (its size, stage or status — 中小企业, 初创, 专精特新 …), or names enterprises and is about the company's
-  line of business, or is a 保障措施 clause naming the plan's enterprises in general.
-- 可能适用: the plan's region contains the company and the clause is about its line of business, but the text
-  leaves open who benefits; also a news paragraph reporting a local policy of the company's district (never a
-  plan clause), and any fitting clause when the company's location is only known to a level above the plan's.
-- 不适用-地域: a clause that would fit, in a plan for another region; listed collapsed, for reference.
-Nothing else is inferred: conditions, deadlines and amounts are only what the clause says.
+Per condition (`Check`): met, not met, or unknown — a blank profile field is unknown, never not met.
+- region: the measure's place (its plan's region; a reported district policy's district) contains the company's;
+  national documents apply everywhere. A company located only above the measure's place: unknown.
+- recipient: a company can be 企业, its 项目/产品/平台/团队, an applying 机构; 人才 is unknown (its people may
+  qualify); 高校, 科研院所, 医院, 农户, 政府 are not met.
+- qualification / size / stage (alternatives of one sentence: any met is enough), founded (成立N年内, from the
+  founding year and the date `on`), location (a place the sentence names), selection / threshold / other
+  (入选…, 投资额…以上, 符合条件的: only the company can say) — each from the profile's fields.
+- domain (the measure's field): met when the company's business shares a telling word with the measure, else by
+  meaning — the cosine of the business (as a query) with the measure's sentence and clause (as embedded at index
+  time) at or above `fit_met`; not met below `fit_floor`; unknown between, or when the business is blank. Both
+  thresholds are fitted on the development profiles (README).
+Verdict: any condition not met -> 不适用; else any unknown -> 需确认 (listing exactly what to confirm); else 适用.
+Money measures first, then by fit. A plan whose period has ended is marked 已到期 (its verdicts unchanged).
 """
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Sequence
+
+import numpy as np
 
 from ..errors import BadInputError
 from ..regions import Jurisdictions, Place
 from ..search.corpus import CorpusView
 from ..settings import Settings
-from ..types import Applicability, Clause, MatchResult, Measure
-from .profile import SIZES, STAGES, Profile
-from .tags import GENERIC, TYPED, ClauseTags
+from ..types import Clause, PlanMeta
+from .conditions import judge
+from .measures import SupportMeasure
+from .profile import Profile
+from .result import Applicability, Check, MatchResult, Measure, Status
+from .validity import Validity
 
-APPLIES, MAYBE, ELSEWHERE = Applicability.APPLIES, Applicability.MAYBE, Applicability.ELSEWHERE
-ORDER = {APPLIES: 0, MAYBE: 1, ELSEWHERE: 2}
-# what a company's own description says about its status (`我们是专精特新企业`)
-_STATUS = (("专精特新", re.compile(r"专精特新|小巨人|单项冠军")),
-           ("龙头企业", re.compile(r"龙头|链主|头部企业|领军企业|骨干企业|独角兽|瞪羚")),
-           ("高新技术企业", re.compile(r"高新技术企业|高企")),
-           ("初创企业", re.compile(r"初创|创业|刚成立|孵化")),
-           ("人才", re.compile(r"高层次人才|领军人才|人才团队|创新团队")),
-           ("中小企业", re.compile(r"中小企业|中小微|小微")))
-_NOT_COMPANY = re.compile(r"高校|大学|学院|科研院所|研究院|研究所|实验室")
-_ALL_FIRMS = re.compile(r"元宇宙(?:领域|相关|行业|生态)?企业")
-# headings whose clauses support the plan's enterprises whatever their line of business
-_GENERAL = re.compile(r"保障措施|保障|政策措施")
-
-HONESTY = ("这些条款出自产业发展行动计划，写的是支持方向，不是申报指南：申报条件、截止时间和具体金额以发布单位的"
-           "实施细则或申报通知为准，计划没写的这里不作推断。")
+APPLIES, CONFIRM, NOT = Applicability.APPLIES, Applicability.CONFIRM, Applicability.NOT
+ORDER = {APPLIES: 0, CONFIRM: 1, NOT: 2}
+MET, UNKNOWN, NOT_MET = Status.MET, Status.UNKNOWN, Status.NOT_MET
+ALTERNATIVES = ("qualification", "size", "stage")
+# recipients a company cannot be
+_NOT_A_COMPANY = {"高校", "科研院所", "医院", "农户", "政府"}
 
 
-def _local(tags: ClauseTags, line: set[str]) -> ClauseTags:
-    """A news paragraph cut to the sentences about the company's own district (all of it when none are)."""
-    own = [s for s in tags.sentences if any(p["code"] in line for p in s.places)]
-    if not own or len(own) == len(tags.sentences):
-        return tags
-    places = list({p["code"]: p for s in own for p in s.places}.values())
-    return replace(tags, jurisdiction=places, sentences=own)
+
+HONESTY = ("每条措施按原文逐项列出条件:✓ 已满足、✗ 不满足、? 需确认(企业信息未填写或只能由企业自行确认)。"
+           "金额、申报时间以发布单位的实施细则或申报通知为准,计划没写的这里不作推断。")
+
+
+@dataclass(frozen=True)
+class FitThresholds:
+    floor: float  # below: the business is outside the measure's field
+    met: float  # at or above: inside it
+
+
+def verdict_statuses(checks: Sequence[Check]) -> set[Status]:
+    """The statuses the verdict reads: a sentence's qualification, size and stage words are alternatives
+    (`中小企业、初创企业`), so they count as one — met if any is met, not met only if all are."""
+    out = {c.status for c in checks if c.kind not in ALTERNATIVES}
+    either = {c.status for c in checks if c.kind in ALTERNATIVES}
+    if either:
+        out.add(MET if MET in either else UNKNOWN if UNKNOWN in either else NOT_MET)
+    return out
 
 
 class Matcher:
-    """`match(profile)` -> MatchResult over the index's tagged clauses."""
+    """`match(profile, on=date)` -> MatchResult over the index's support measures. `encode`: the business text
+    to a query vector (None: fit by shared words only, the rest of the field unknown)."""
 
-    def __init__(self, corpus: CorpusView, jurisdictions: Jurisdictions):
+    def __init__(self, corpus: CorpusView, jurisdictions: Jurisdictions,
+                 encode: Callable[[str], np.ndarray] | None = None, fit: FitThresholds | None = None):
         self.corpus = corpus
         self.jurisdictions = jurisdictions
-        self.vocabulary = corpus.vocabulary  # the one the index's tags were made with
+        self.encode = encode
+        self.fit = fit or FitThresholds(floor=0.78, met=0.84)
+        self.validity = Validity(corpus).of
+        self._vectors: dict[str, np.ndarray] | None = None
+        self._generic_cut = max(2, len(corpus.plans) // 2)
 
+    # ----- places -----------------------------------------------------------------------------------
     def locate(self, region: str) -> Place:
         gaz = self.jurisdictions.gazetteer
         places = self.jurisdictions.places_in(region)
@@ -74,142 +93,184 @@ class Matcher:
                                 f"{'; '.join(gaz.full_name(p) for p in places)} — give one, with its province")
         return places[0]
 
-    def match(self, profile: Profile) -> MatchResult:
+    # ----- matching ---------------------------------------------------------------------------------
+    def match(self, profile: Profile, on: date | None = None) -> MatchResult:
+        on = on or date.today()
         place = self.locate(profile.region)
         gaz = self.jurisdictions.gazetteer
         line = {p.code for p in gaz.lineage(place)}
-        domains = self.vocabulary.find("domain", profile.industry)
-        kinds: dict[str, str] = {}  # beneficiary label -> the profile words that make the company one
-        institution = _NOT_COMPANY.search(profile.industry)
-        if institution:
-            kinds["高校科研院所"] = f"描述“{institution.group(0)}”"
-        else:
-            kinds[GENERIC] = "企业"
-        for label in SIZES.get(profile.size, ()):
-            kinds[label] = f"规模“{profile.size}”"
-        for label in STAGES.get(profile.stage, ()):
-            kinds[label] = f"阶段“{profile.stage}”"
-        for label, shape in _STATUS:
-            m = shape.search(profile.industry)
-            if m:
-                kinds.setdefault(label, f"行业描述“{m.group(0)}”")
+        query = self.encode(profile.industry) if (self.encode and profile.industry) else None
+        words = self._telling_words(profile.industry)
+        fits = {m.measure_id: self._fit(m, query) for m in self.corpus.measures}
+        out = []
+        for m in self.corpus.measures:
+            clause = self.corpus.clause(m.chunk_id)
+            assert clause is not None, m.chunk_id  # measures come from the same index
+            meta = self.corpus.plans[m.plan_id]
+            fit = fits[m.measure_id]
+            checks = [self._region(m, place, line)] + self._recipient(m) + self._conditions(m, profile, on, place)
+            checks.append(self._domain(m, clause, meta, profile, words, fit))
+            statuses = verdict_statuses(checks)
+            verdict = NOT if NOT_MET in statuses else CONFIRM if UNKNOWN in statuses else APPLIES
+            out.append(self._measure(m, clause, meta, verdict, checks, fit, on))
+        out.sort(key=lambda x: (ORDER[x.applicability], not x.money, -(x.fit if x.fit is not None else -1.0),
+                                x.plan_id, self._order(x.chunk_id), x.quote_start))
+        counts = {k: sum(x.applicability == k for x in out) for k in ORDER}
         notes = [HONESTY]
-        if profile.industry and not domains:
-            notes.append(f"行业描述“{profile.industry}”里没有认出领域词(如 VR终端、数字人、数字孪生、工业元宇宙、"
-                         f"文旅内容),只按不限领域的保障措施和点名企业类型的条款匹配。")
-        measures = []
-        clauses = {}
-        for tags in self.corpus.measures:
-            clause = self.corpus.clause(tags.chunk_id)
-            assert clause is not None, tags.chunk_id  # tags come from the same index
-            clauses[tags.chunk_id] = clause
-            if tags.source == "news":
-                tags = _local(tags, line)
-            verdict = self._judge(tags, clause, domains, kinds)
-            if verdict is None:
-                continue
-            fits, quote_at = verdict
-            where, scope = self._where(tags, place, line)
-            if scope == "outside":
-                label = ELSEWHERE
-            elif tags.source == "news" or scope == "partial":
-                label = MAYBE
-            else:
-                label = APPLIES if fits["beneficiary"] else MAYBE
-            why = "; ".join([where] + fits["why"])
-            sentence = tags.sentences[quote_at]
-            measures.append(Measure(
-                applicability=label, plan_id=tags.plan_id, plan_title=self.corpus.title(tags.plan_id),
-                item_path=tags.item_path, item_title=clause.item_title,
-                quote=clause.text[sentence.start:sentence.end], context=clause.text, amounts=tags.amounts,
-                measure_types=list(tags.measures), why=why, source=tags.source, chunk_id=tags.chunk_id))
-        measures.sort(key=lambda m: (ORDER[m.applicability], m.plan_id, clauses[m.chunk_id].order))
-        notes.extend(self._plan_notes(measures))
-        resolved = {"region": profile.region, "location": gaz.full_name(place), "industry": profile.industry,
-                    "size": profile.size, "stage": profile.stage, "domains": domains,
-                    "kinds": sorted(kinds)}
-        counts = {k: sum(m.applicability == k for m in measures) for k in ORDER}
-        notes.append(f"共 {counts[APPLIES]} 条适用、{counts[MAYBE]} 条可能适用、{counts[ELSEWHERE]} 条因地域不适用"
-                     f"(仅供参考)。")
-        return MatchResult(resolved, measures, notes)
+        if profile.industry and self.encode is None:
+            notes.append("未加载向量模型:行业只按共有词判断,其余记为需确认。")
+        expired = sorted({x.plan_title for x in out if x.applicability != NOT and x.validity["status"] == "已到期"})
+        if expired:
+            notes.append(f"已到期(按 {on.isoformat()}):{'、'.join(f'《{t}》' for t in expired)}——其措施仅供参考,"
+                         f"请向发布单位确认是否延续。")
+        notes.append(f"共 {counts[APPLIES]} 条适用、{counts[CONFIRM]} 条需确认、{counts[NOT]} 条不适用。")
+        resolved = profile.to_dict() | {"location": gaz.full_name(place), "on": on.isoformat()}
+        return MatchResult(resolved, out, notes)
 
-    def _judge(self, tags: ClauseTags, clause: Clause, domains: dict[str, list[str]],
-               kinds: dict[str, str]) -> tuple[dict[str, Any], int] | None:
-        """None when the clause is not for this company; else what fits and the sentence to quote."""
-        # not tied to a line of business: a 保障措施 clause, a clause naming no domain, or support for the
-        # plan's enterprises as such (`支持元宇宙企业…`)
-        general = (any(_GENERAL.search(p) for p in clause.parents) or bool(_GENERAL.search(clause.item_title))
-                   or not tags.domains
-                   or any(s.measures and _ALL_FIRMS.search(clause.text[s.start:s.end]) for s in tags.sentences))
-        # who benefits: as named in the sentences that hold the measure (`支持…龙头企业…` is not for everyone)
-        named: dict[str, list[str]] = {}
-        for sentence in tags.sentences:
-            if sentence.measures:
-                for label, words in sentence.beneficiaries.items():
-                    named.setdefault(label, []).extend(w for w in words if w not in named.get(label, []))
-        specific = {k: w for k, w in named.items() if k != GENERIC and k in kinds}
-        shared = {k: w for k, w in tags.domains.items() if k in domains}
-        # enterprises in general, or of the company's line of business (`零售企业` only for a retailer)
-        typed = [w for k, words in named.items() if k.startswith(TYPED) and k[len(TYPED):] in domains
-                 for w in words]
-        firms = (named.get(GENERIC, []) + typed) if GENERIC in kinds else []
-        why = [f"对象:{kinds[label]}↔条款“{'”“'.join(words)}”" for label, words in specific.items()]
-        why += [f"领域:行业“{'”“'.join(domains[label])}”↔条款“{'”“'.join(words)}”({label})"
-                for label, words in shared.items()]
-        if specific:
-            beneficiary = True
-        elif firms and (shared or general):
-            beneficiary = True
-            why.append(("不限领域;" if not shared else "") + f"对象:条款写有“{'”“'.join(firms)}”")
-        elif shared and not named:
-            beneficiary = False
-            why.append("条款没有写明支持对象")
-        else:
-            return None
-        # quote: the sentence with a measure that carries most of what fitted
-        wanted = {w for words in list(specific.values()) + list(shared.values()) for w in words} | set(firms)
+    def _order(self, chunk_id: str) -> int:
+        clause = self.corpus.clause(chunk_id)
+        return clause.order if clause is not None else 0
 
-        def weight(i: int) -> tuple[int, int, int]:
-            s = tags.sentences[i]
-            own = {w for d in (s.beneficiaries, s.domains) for words in d.values() for w in words}
-            return (bool(s.measures), len(own & wanted) + 2 * len(s.amounts), -i)
-
-        quote_at = max(range(len(tags.sentences)), key=weight)
-        return {"beneficiary": beneficiary, "why": why}, quote_at
-
-    def _where(self, tags: ClauseTags, place: Place, line: set[str]) -> tuple[str, str]:
-        """(why text, "inside" | "partial" | "outside") for the company's place against the clause's regions."""
+    def _region(self, m: SupportMeasure, place: Place, line: set[str]) -> Check:
         gaz = self.jurisdictions.gazetteer
         company = gaz.full_name(place)
-        regions = [gaz.places[r["code"]] for r in tags.jurisdiction if r["code"] in gaz.places]
+        regions = [gaz.places[r["code"]] for r in m.jurisdiction if r["code"] in gaz.places]
         if not regions:
-            return f"地域:条款的适用地区未知,企业在{company}", "outside"
+            return Check(kind="region", label="", text="", status=UNKNOWN, reason="地域:措施的适用地区未知")
         names = "、".join(gaz.full_name(r) for r in regions)
         if any(r.level < 0 for r in regions):
-            return f"地域:全国性文件,适用于各地(含{company})", "inside"
+            return Check(kind="region", label="全国", text="全国", status=MET, reason=f"地域:国家级,适用于各地(含{company})")
+        lead = "相关报道转述的地方政策;" if m.source == "news" else ""
         if any(r.code in line for r in regions):
-            lead = "相关报道转述的地方政策,不是本计划条款;" if tags.source == "news" else ""
-            return f"{lead}地域:{company}在{names}内", "inside"
+            return Check(kind="region", label=names, text=names, status=MET, reason=f"{lead}地域:{company}在{names}内")
         if any(place.code in r.parents for r in regions):
-            return f"地域:计划只适用于{names},企业所在地只写到{company},请确认是否在其范围内", "partial"
-        return f"地域:计划适用于{names},企业在{company}", "outside"
+            return Check(kind="region", label=names, text=names, status=UNKNOWN,
+                         reason=f"{lead}地域:措施只适用于{names},企业所在地只写到{company},请确认")
+        return Check(kind="region", label=names, text=names, status=NOT_MET,
+                     reason=f"{lead}地域:措施适用于{names},企业在{company}")
 
-    def _plan_notes(self, measures: list[Measure]) -> list[str]:
-        notes = []
-        for plan_id in dict.fromkeys(m.plan_id for m in measures if m.applicability != ELSEWHERE):
-            meta = self.corpus.plans.get(plan_id)
-            if meta is None:
+    def _recipient(self, m: SupportMeasure) -> list[Check]:
+        r = m.recipient
+        if r is None:
+            return [Check(kind="recipient", label="", text="", status=UNKNOWN, reason="对象:原文未写明支持对象,请确认")]
+        if r.label in _NOT_A_COMPANY:
+            status, reason = NOT_MET, f"对象:{r.text}(不是企业)"
+        elif r.label == "人才":
+            status, reason = UNKNOWN, f"对象:{r.text}——申请人为符合条件的人才,请确认"
+        else:
+            status, reason = MET, f"对象:{r.text}(企业可作为申请主体)"
+        return [Check(kind="recipient", label=r.label, text=r.text, status=status, reason=reason,
+                      start=r.start, end=r.end)]
+
+    def _conditions(self, m: SupportMeasure, profile: Profile, on: date, place: Place) -> list[Check]:
+        checks: list[Check] = []
+        for c in m.conditions:
+            if c.kind == "domain":
                 continue
-            issuer = meta.issuer or "未载明"
-            notes.append(f"《{meta.display_title}》发布单位:{issuer}。申报条件与办理渠道请向发布单位或企业所在地的"
-                         f"主管部门咨询。")
-        return notes
+            status, reason = judge(c.kind, c.label, c.text, profile, on, place, self.jurisdictions)
+            checks.append(Check(kind=c.kind, label=c.label, text=c.text, status=status, reason=reason, start=c.start,
+                                end=c.end))
+        either = [c for c in checks if c.kind in ALTERNATIVES]
+        if len(either) > 1 and any(c.status == MET for c in either):
+            checks = [c if c.kind not in ALTERNATIVES or c.status == MET else
+                      Check(kind=c.kind, label=c.label, text=c.text, status=c.status,
+                            reason=c.reason + "(已满足其中一项即可)", start=c.start, end=c.end) for c in checks]
+        return checks
+
+    # ----- the measure's field ------------------------------------------------------------------------
+    def _telling_words(self, industry: str) -> list[str]:
+        """The business's words that say what it does: tokens of two characters or more found in at most half
+        of the library's plans (`企业`, `技术`, `服务` say nothing)."""
+        if not industry:
+            return []
+        out = []
+        for t in self.corpus.tokenize(industry):
+            if len(t) >= 2 and not t.isdigit() and self.corpus.plan_count(t) <= self._generic_cut and t not in out:
+                out.append(t)
+        return [t for t in out if not any(t != u and t in u for u in out)]  # `务器` inside `服务器`
+
+    def _measure_vectors(self) -> dict[str, np.ndarray]:
+        """measure_id -> the vectors that stand for its field: its sentence's and its clause's passages'."""
+        if self._vectors is None:
+            by_clause: dict[str, list[int]] = {}
+            for row, p in enumerate(self.corpus.passages):
+                by_clause.setdefault(p.chunk_id, []).append(row)
+            vectors: dict[str, np.ndarray] = {}
+            for m in self.corpus.measures:
+                rows = [r for r, a, b in self.corpus.sentences(m.chunk_id) if a == m.start and b == m.end]
+                parts = [self.corpus.sentence_vectors(rows)] if rows else []
+                if m.chunk_id in by_clause:
+                    parts.append(self.corpus.passage_vectors(by_clause[m.chunk_id]))
+                if parts:
+                    vectors[m.measure_id] = np.concatenate(parts)
+            self._vectors = vectors
+        return self._vectors
+
+    def _fit(self, m: SupportMeasure, query: np.ndarray | None) -> float | None:
+        if query is None:
+            return None
+        vectors = self._measure_vectors().get(m.measure_id)
+        if vectors is None:
+            return None
+        return round(float((vectors @ query.reshape(-1)).max()), 4)
+
+    def _domain(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, profile: Profile, words: Sequence[str],
+                fit: float | None) -> Check:
+        own = next((c for c in m.conditions if c.kind == "domain"), None)
+        field_name = own.text if own else (clause.item_title or meta.display_title)
+
+        def check(status: Status, reason: str) -> Check:
+            return Check(kind="domain", label=field_name, text=own.text if own else "", status=status, reason=reason,
+                         start=own.start if own else None, end=own.end if own else None)
+
+        if not profile.industry:
+            return check(UNKNOWN, f"领域:是否属于“{field_name}”(行业未填写),请确认")
+        scope = f"{clause.item_title} {m.sentence} {clause.text}"
+        shared = [w for w in words if w in scope]
+        if shared:
+            return check(MET, f"领域:行业“{'”“'.join(shared)}”见于条款")
+        if fit is None:
+            return check(UNKNOWN, f"领域:是否属于“{field_name}”,请确认")
+        if fit >= self.fit.met:
+            return check(MET, f"领域:行业与“{field_name}”语义相近({fit:.2f})")
+        if fit < self.fit.floor:
+            return check(NOT_MET, f"领域:行业与“{field_name}”不相关({fit:.2f})")
+        return check(UNKNOWN, f"领域:行业是否属于“{field_name}”,请确认({fit:.2f})")
+
+    def _measure(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, verdict: Applicability,
+                 checks: list[Check], fit: float | None, on: date) -> Measure:
+        return Measure(
+            applicability=verdict, measure_id=m.measure_id, plan_id=m.plan_id, plan_title=meta.display_title,
+            item_path=m.item_path, item_title=clause.item_title, chunk_id=m.chunk_id, quote=m.sentence,
+            quote_start=m.start, quote_end=m.end, context=clause.text, types=list(dict.fromkeys(t.label for t in m.types)),
+            money=m.money, amount=m.amount.text if m.amount else "",
+            amount_span=(m.amount.start, m.amount.end) if m.amount else None, cap=m.cap, rate=m.rate,
+            unit=m.unit.text if m.unit else "", unit_span=(m.unit.start, m.unit.end) if m.unit else None,
+            checks=checks, national=any(r["code"] == "000000" for r in m.jurisdiction) or
+            any(c.kind == "region" and c.label == "全国" for c in checks),
+            validity=self.validity(m.plan_id, on), fit=fit, source=m.source)
 
 
-def open_matcher(settings: Settings) -> Matcher:
-    """The matcher over the live index (no embedding model needed)."""
+def fit_of(settings: Settings | None) -> FitThresholds | None:
+    return FitThresholds(settings.match_fit_floor, settings.match_fit_met) if settings is not None else None
+
+
+def open_matcher(settings: Settings, with_model: bool = True, build: bool = False,
+                 progress: Callable[[str], None] = lambda _: None) -> Matcher:
+    """The matcher over the live index, with the embedding model unless `with_model` is False; `build`: bring the
+    index up to date first (another library, `--corpus DIR`)."""
     from ..indexing.folder import open_index
 
-    corpus = CorpusView(open_index(settings))
-    return Matcher(corpus, Jurisdictions(corpus.plans.values()))
+    encode = None
+    if with_model or build:
+        from ..indexing.embedding import Embedder
 
+        embedder = Embedder.from_settings(settings, progress=progress)
+        if build:
+            from ..indexing.build import build_index
+
+            build_index(settings, embedder, progress)
+        encode = lambda text: embedder.queries([text])[0]  # noqa: E731
+    corpus = CorpusView(open_index(settings))
+    return Matcher(corpus, Jurisdictions(corpus.plans.values()), encode if with_model else None,
+                   fit_of(settings))

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import BadInputError
 from ..indexing.folder import SearchIndex, Span
-from ..match.tags import ClauseTags, Vocabulary
+from ..match.measures import SupportMeasure
 from ..types import Clause, PlanMeta
 
 
@@ -66,12 +66,16 @@ class CorpusView:
         return self._index.manifest
 
     @property
-    def measures(self) -> Sequence[ClauseTags]:
+    def measures(self) -> Sequence[SupportMeasure]:
+        """The library's support measures, one per sentence (rag/match/measures.py)."""
         return self._index.measures
 
     @property
-    def vocabulary(self) -> Vocabulary:
-        return self._index.vocabulary
+    def passages(self) -> Sequence[Any]:
+        return self._index.passages
+
+    def passage_vectors(self, rows: Sequence[int]) -> np.ndarray:
+        return self._index.vectors[list(rows)]
 
     def clause(self, chunk_id: str) -> Clause | None:
         return self._index.by_id.get(chunk_id)

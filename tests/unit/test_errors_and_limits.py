@@ -11,15 +11,15 @@ from rag.errors import BadInputError, DataFileError, IndexInvalidError, PolicyQA
 from rag.indexing.e5file import read_e5
 from rag.indexing.folder import SearchIndex
 from rag.limits import MAX_QUESTION_CHARS, check_question, read_batch
-from rag.match import tags
+from rag.match import terms
 
 
 def test_a_bad_vocabulary_file_is_reported_as_such_not_as_a_corrupt_index(tmp_path, fake_settings, monkeypatch):
-    bad = tmp_path / "support_terms.txt"
-    bad.write_text("measure\tonly-two-columns\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"support_terms.txt:1: expected"):
-        tags.Vocabulary.load(bad)
-    monkeypatch.setattr(tags, "_default_path", lambda: bad)
+    bad = tmp_path / "measure_terms.txt"
+    bad.write_text("instrument\tonly-two-columns\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"measure_terms.txt:1: expected"):
+        terms.Terms.load(bad)
+    monkeypatch.setattr(terms, "_default_path", lambda: bad)
     with pytest.raises(DataFileError) as info:
         SearchIndex.open(fake_settings.index_dir, fake_settings)
     assert not isinstance(info.value, IndexInvalidError)

@@ -13,10 +13,11 @@ from rag.indexing.build import build_index
 from rag.indexing.folder import SearchIndex
 from rag.ingest.library import Library
 from rag.match.profile import Profile
+from rag.match.result import Applicability
 from rag.search.corpus import CorpusView
 from rag.search.retriever import HybridRetriever
 from rag.settings import Settings
-from rag.types import Applicability, NoAnswer
+from rag.types import NoAnswer
 
 MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
 SATCOM = "china-satcom-2025"
@@ -67,9 +68,10 @@ def test_a_region_with_a_new_plan_is_no_longer_refused(mixed):
 def test_a_company_anywhere_gets_the_national_measures_and_never_another_regions(mixed):
     result = mixed.matcher.match(Profile.parse("杭州市", "卫星通信 终端", "小型", ""))
     national = [m for m in result.measures if m.plan_id == SATCOM]
-    assert national and all(m.applicability != Applicability.ELSEWHERE for m in national)
-    assert all("全国性文件" in m.why for m in national)
-    assert all(m.applicability == Applicability.ELSEWHERE for m in result.measures if m.plan_id == "shanghai-2026")
+    assert national and all(m.national and m.region_met for m in national)
+    assert all(any(c.kind == "region" and "国家级" in c.reason for c in m.checks) for m in national)
+    local = [m for m in result.measures if m.plan_id == "shanghai-2026"]
+    assert local and all(m.applicability == Applicability.NOT and not m.region_met for m in local)
 
 
 def test_a_plan_named_by_its_topic_restricts_the_answer_to_it(mixed):

@@ -19,7 +19,7 @@ QUESTIONS = ["济南对入选新型智慧城市试点示范的项目补助多少
 def test_the_index_holds_the_five_plans_and_verifies(fake_index):
     counts = fake_index.manifest["counts"]
     assert (counts["plans"], counts["clauses"]) == (5, 211)
-    assert counts["passages"] == len(fake_index.passages) and counts["support_clauses"] == len(fake_index.measures)
+    assert counts["passages"] == len(fake_index.passages) and counts["measures"] == len(fake_index.measures)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

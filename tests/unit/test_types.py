@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from rag.types import Answer, Applicability, Citation, Clause, ClauseKind, Hit, Measure, NoAnswer
+from rag.match.result import Applicability, Measure
+from rag.types import Answer, Citation, Clause, ClauseKind, Hit, NoAnswer
 
 CITATION = Citation(n=1, plan_id="jinan-2022", plan_title="济南市促进元宇宙产业创新发展行动计划(2022—2025年)",
                     item_path="二、(一)3.(1)", item_title="壮大本地元宇宙企业", quote="最高补助100万元。",
@@ -54,9 +55,11 @@ def test_a_clause_kind_is_checked_and_ids_are_stable():
 def test_hit_citation_and_measure_share_the_clause_reference():
     clause = Clause(plan_id="p-2020", item_path="二、(一)3.", item_title="t", text="支持企业。", kind=ClauseKind.ITEM)
     hit = Hit.of(clause, rank=1, score=0.5)
-    measure = Measure(applicability=Applicability.APPLIES, plan_id="p-2020", plan_title="T", item_path="二、(一)3.",
-                      item_title="t", quote="支持企业。", context="支持企业。", amounts=[], measure_types=["政策支持"],
-                      why="", source="plan", chunk_id=clause.chunk_id)
+    measure = Measure(applicability=Applicability.APPLIES, measure_id="m1", plan_id="p-2020", plan_title="T",
+                      item_path="二、(一)3.", item_title="t", quote="支持企业。", quote_start=0, quote_end=5,
+                      context="支持企业。", types=["服务"], money=False, amount="", amount_span=None, cap="", rate="",
+                      unit="", unit_span=None, checks=[], national=False, validity={"status": "未载明"}, fit=None,
+                      source="plan", chunk_id=clause.chunk_id)
     for ref in (hit, measure):
         assert (ref.plan_id, ref.item_path, ref.item_title, ref.chunk_id) == \
             (clause.plan_id, clause.item_path, clause.item_title, clause.chunk_id)
