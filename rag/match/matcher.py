@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -261,16 +261,21 @@ def open_matcher(settings: Settings, with_model: bool = True, build: bool = Fals
     index up to date first (another library, `--corpus DIR`)."""
     from ..indexing.folder import open_index
 
-    encode = None
-    if with_model or build:
+    if build:
+        from ..indexing.build import build_index
         from ..indexing.embedding import Embedder
 
-        embedder = Embedder.from_settings(settings, progress=progress)
-        if build:
-            from ..indexing.build import build_index
+        build_index(settings, Embedder.from_settings(settings, progress=progress), progress)
+    loaded: list[Any] = []
 
-            build_index(settings, embedder, progress)
-        encode = lambda text: embedder.queries([text])[0]  # noqa: E731
+    def encode(text: str) -> np.ndarray:
+        """The model is loaded on the first business to embed (a bad profile fails before it)."""
+        if not loaded:
+            from ..indexing.embedding import Embedder
+
+            loaded.append(Embedder.from_settings(settings, progress=progress))
+        return np.asarray(loaded[0].queries([text])[0])
+
     corpus = CorpusView(open_index(settings))
     return Matcher(corpus, Jurisdictions(corpus.plans.values()), encode if with_model else None,
                    fit_of(settings))

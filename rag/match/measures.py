@@ -190,7 +190,7 @@ def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list
     if recipient is not None:
         # the recipient's field: the words right before it, back to a break or a condition
         a = recipient.start
-        stop = max([0] + [m.end() for m in re.finditer(r"[,，;；。、:：(（)）“”]|对|为|向|支持|鼓励|扶持|的", sentence[:a])]
+        stop = max([0] + [m.end() for m in re.finditer(r"[,，;；。、:：(（)）“”《》]|对|为|向|支持|鼓励|扶持|的", sentence[:a])]
                    + [e for s, e in taken if e <= a])
         words = sentence[stop:a]
         if 2 <= len(words) <= 16 and not _BLAND.match(words) and not _ACTION.match(words):

@@ -175,7 +175,7 @@ def test_a_citation_link_opens_its_clause_in_the_plans_tab(page, server):
     page.screenshot(path=str(ARTIFACTS / "linked-clause.png"), full_page=True)
 
 
-def test_the_match_tab_lists_the_measures_for_a_company(page, server):
+def test_the_match_tab_shows_a_checklist_per_measure_and_exports_it(page, server, tmp_path):
     page.goto(server + "/", wait_until="load")
     page.get_by_role("tab", name="政策匹配").click()
     page.click("#m-go")  # no region: one line saying what is missing, no result
@@ -183,24 +183,41 @@ def test_the_match_tab_lists_the_measures_for_a_company(page, server):
     assert page.locator("#m-result .pqa-match-group").count() == 0
 
     page.fill("#m-region textarea, #m-region input", "济南市历下区")
-    page.fill("#m-industry textarea, #m-industry input", "VR头显")
-    page.click("#m-size input")
-    page.keyboard.type("小型")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    page.fill("#m-industry textarea, #m-industry input", "服务器整机研发制造")
+    page.locator("#m-quals").get_by_label("高新技术企业").check()
+    page.fill("#m-on textarea, #m-on input", "2026-11-23")
     page.click("#m-go")
     page.wait_for_selector("#m-result .pqa-match-group")
-    assert "小型" in page.locator("#m-result .pqa-answer").first.inner_text()
-    applies = page.locator('#m-result .pqa-match-group[data-label="适用"]')
-    text = applies.inner_text()
-    assert "二、(一)3.(1)" in text and "最高补助100万元" in text
-    assert "济南市促进元宇宙产业创新发展行动计划" in text and "浙江省" not in text
-    # other regions' measures are there for reference, collapsed
-    elsewhere = page.locator('#m-result .pqa-match-group[data-label="不适用-地域"] > details')
-    assert elsewhere.count() == 1 and elsewhere.get_attribute("open") is None
-    assert page.locator("#m-result .pqa-note").count() >= 1
+    head = page.locator("#m-result .pqa-answer").first.inner_text()
+    assert "资质:高新技术企业" in head and "按 2026-11-23" in head
+    confirm = page.locator('#m-result .pqa-match-group[data-label="需确认"]')
+    measure = confirm.locator(".pqa-measure").filter(has_text="二、(一)3.(1)").filter(has_text="最高补助100万元")
+    assert measure.count() == 1
+    # the checklist: the selection to confirm, its span highlighted in the quote; the amount, unit, validity
+    unknown = measure.locator('.pqa-check[data-status="unknown"]')
+    assert "入选新型智慧城市试点示范" in unknown.first.inner_text()
+    assert measure.locator("mark.pqa-unknown").first.inner_text() == "入选新型智慧城市试点示范"
+    assert measure.locator('.pqa-check[data-status="met"]').count() >= 1
+    facts = measure.locator(".pqa-facts").inner_text()
+    assert "上限 100万元" in facts and "市工业和信息化局" in facts and "已到期" in facts
+    # measures that do not apply are listed collapsed, each with its reason
+    rest = page.locator('#m-result .pqa-match-group[data-label="不适用"] > details')
+    assert rest.count() == 1 and rest.get_attribute("open") is None
     page.screenshot(path=str(ARTIFACTS / "match.png"), full_page=True)
+    # both exports, every quote cited to plan and item path
+    with page.expect_download() as md:
+        page.click("#m-export-md")
+    md_path = tmp_path / "m.md"
+    md.value.save_as(md_path)
+    assert "> ——《济南市促进元宇宙产业创新发展行动计划(2022—2025年)》二、(一)3.(1)" in md_path.read_text("utf-8")
+    with page.expect_download() as docx:
+        page.click("#m-export-docx")
+    docx_path = tmp_path / "m.docx"
+    docx.value.save_as(docx_path)
+    from docx import Document
+
+    body = "\n".join(p.text for p in Document(str(docx_path)).paragraphs)
+    assert "出处:《济南市促进元宇宙产业创新发展行动计划(2022—2025年)》二、(一)3.(1)" in body
 
 
 def test_plans_named_alike_are_offered_as_buttons_and_a_pick_asks_that_plan(page, unseen):
