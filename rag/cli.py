@@ -11,14 +11,11 @@ import threading
 from pathlib import Path
 from typing import Any, Sequence
 
+from .console import print_json, progress
 from .errors import BadInputError, PolicyQAError
 from .limits import DEFAULT_TOP_K, MAX_TOP_K, MIN_TOP_K, check_question, read_batch
 from .match.commands import add_match_commands
 from .settings import MODES, Settings
-
-
-def _print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -51,24 +48,20 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     library.ensure_built()
     if not args.plan_id:
         plans = [library.meta(pid) for pid in library.plan_ids()]
-        _print_json([m.to_dict() for m in plans]) if args.json else print(plans_text(plans))
+        print_json([m.to_dict() for m in plans]) if args.json else print(plans_text(plans))
         return 0
     if args.dropped:
         rows = library.dropped(args.plan_id)
-        _print_json([d.to_dict() for d in rows]) if args.json else print(dropped_text(rows))
+        print_json([d.to_dict() for d in rows]) if args.json else print(dropped_text(rows))
         return 0
     clauses = library.clauses(args.plan_id, args.item_path)
     if args.json:
-        _print_json([c.to_dict() for c in clauses])
+        print_json([c.to_dict() for c in clauses])
     elif args.item_path:
         print("\n\n".join(clause_block(c) for c in clauses))
     else:
         print(outline(library.meta(args.plan_id), clauses))
     return 0
-
-
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _top_k(value: str) -> int:
@@ -86,10 +79,10 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from .indexing.build import build_index
     from .indexing.embedding import Embedder
 
-    embedder = Embedder.from_settings(settings, _progress)
-    manifest = build_index(settings, embedder, _progress, full=args.full)
+    embedder = Embedder.from_settings(settings, progress)
+    manifest = build_index(settings, embedder, progress, full=args.full)
     if not calibration_is_fresh(settings, manifest):  # refit for the library as it is now
-        open_answerer(settings, _progress, embedder=embedder)
+        open_answerer(settings, progress, embedder=embedder)
     counts, build = manifest["counts"], manifest["build"]
     print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
           f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "
@@ -111,7 +104,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from .search.retriever import open_retriever
 
     rows = _input_rows(args.query, args.batch, "QUERY")
-    retriever = open_retriever(settings, _progress, args.plan or ())
+    retriever = open_retriever(settings, progress, args.plan or ())
     for row in rows:
         hits = retriever.search(row["question"], k=args.top_k, plans=args.plan or None, mode=args.mode)
         result = {"id": row.get("id"), "query": row["question"], "hits": [h.to_dict() for h in hits]}
@@ -127,7 +120,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .render import answer_text
 
     rows = _input_rows(args.question, args.batch, "QUESTION")
-    answerer = open_answerer(settings, _progress, args.plan or ())
+    answerer = open_answerer(settings, progress, args.plan or ())
     for row in rows:
         result = answerer.answer(row["question"], top_k=args.top_k, plans=args.plan or None, qid=row.get("id"))
         if args.json:
@@ -146,7 +139,7 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
 
     check_tuning_file(Path(args.file))
     questions = read_batch(args.file)
-    retriever = open_retriever(settings, _progress)
+    retriever = open_retriever(settings, progress)
     answerer = Answerer(retriever, CorpusView(retriever.index), None)
     calibration = fit(answerer, questions, shown_path(Path(args.file).resolve()))  # found again from any folder
     write(calibration, settings.calibration)
@@ -162,7 +155,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from .assemble import open_or_build
 
-    answerer = open_or_build(settings, _progress)
+    answerer = open_or_build(settings, progress)
     if answerer.bridge is not None:  # read the English dictionary while the server starts, not on a user's question
         threading.Thread(target=answerer.bridge.prepare, name="bridge", daemon=True).start()
     app = serving_app(answerer, settings)
@@ -193,7 +186,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     questions = read_batch(str(path))
     if args.corpus:
         settings = settings.for_corpus(Path(args.corpus))
-    answerer = open_for_corpus(settings, _progress) if args.corpus else open_answerer(settings, _progress)
+    answerer = open_for_corpus(settings, progress) if args.corpus else open_answerer(settings, progress)
     result = score(answerer, questions)
     report = contract_report(result, str(args.file))
     ablation = ablations(settings, answerer, questions) if args.ablate else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from rag.itempath import ZONES
+from rag.match.report import MARK, money_line
 from rag.match.result import Applicability, MatchResult, Measure, Status
 from rag.render import node_chain, region_label
 from rag.types import Answer, Clause, ClauseKind, PlanMeta
@@ -119,7 +120,6 @@ mark.pqa-amount {background: #bfdbfe;}
 
 
 STATUS_CLASS = {Status.MET: "met", Status.UNKNOWN: "unknown", Status.NOT_MET: "notmet"}
-STATUS_MARK = {Status.MET: "✓", Status.UNKNOWN: "?", Status.NOT_MET: "✗"}
 
 
 def _quote_with_spans(m: Measure) -> str:
@@ -144,12 +144,11 @@ def measure_html(m: Measure, open_: bool = True) -> str:
     tags = ('<span class="pqa-tag">国家级</span>' if m.national else "") + \
         ('<span class="pqa-tag pqa-money">资金</span>' if m.money else "")
     items = "".join(f'<li class="pqa-check pqa-{STATUS_CLASS[c.status]}" data-status="{c.status}" '
-                    f'data-kind="{escape(c.kind)}"><b>{STATUS_MARK[c.status]}</b> {escape(c.reason)}</li>'
+                    f'data-kind="{escape(c.kind)}"><b>{MARK[c.status]}</b> {escape(c.reason)}</li>'
                     for c in m.checks)
     facts = []
     if m.amount:
-        facts.append(f"金额(原文):{escape(m.amount)}" + (f";上限 {escape(m.cap)}" if m.cap else "")
-                     + (f";比例 {escape(m.rate)}" if m.rate else ""))
+        facts.append(escape(money_line(m)))
     if m.unit:
         facts.append(f"责任单位:{escape(m.unit)}")
     v = m.validity

@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from ..console import print_json, progress
 from ..errors import BadInputError
 from ..limits import read_batch
 from ..settings import Settings
-
-
-def print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _match_settings(args: argparse.Namespace, settings: Settings) -> Settings:

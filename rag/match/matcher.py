@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -101,13 +101,12 @@ class Matcher:
         line = {p.code for p in gaz.lineage(place)}
         query = self.encode(profile.industry) if (self.encode and profile.industry) else None
         words = self._telling_words(profile.industry)
-        fits = {m.measure_id: self._fit(m, query) for m in self.corpus.measures}
         out = []
         for m in self.corpus.measures:
             clause = self.corpus.clause(m.chunk_id)
             assert clause is not None, m.chunk_id  # measures come from the same index
             meta = self.corpus.plans[m.plan_id]
-            fit = fits[m.measure_id]
+            fit = self._fit(m, query)
             checks = [self._region(m, place, line)] + self._recipient(m) + self._conditions(m, profile, on, place)
             checks.append(self._domain(m, clause, meta, profile, words, fit))
             statuses = verdict_statuses(checks)
@@ -115,7 +114,6 @@ class Matcher:
             out.append(self._measure(m, clause, meta, verdict, checks, fit, on))
         out.sort(key=lambda x: (ORDER[x.applicability], not x.money, -(x.fit if x.fit is not None else -1.0),
                                 x.plan_id, self._order(x.chunk_id), x.quote_start))
-        counts = {k: sum(x.applicability == k for x in out) for k in ORDER}
         notes = [HONESTY]
         if profile.industry and self.encode is None:
             notes.append("未加载向量模型:行业只按共有词判断,其余记为需确认。")
@@ -123,9 +121,11 @@ class Matcher:
         if expired:
             notes.append(f"已到期(按 {on.isoformat()}):{'、'.join(f'《{t}》' for t in expired)}——其措施仅供参考,"
                          f"请向发布单位确认是否延续。")
-        notes.append(f"共 {counts[APPLIES]} 条适用、{counts[CONFIRM]} 条需确认、{counts[NOT]} 条不适用。")
         resolved = profile.to_dict() | {"location": gaz.full_name(place), "on": on.isoformat()}
-        return MatchResult(resolved, out, notes)
+        result = MatchResult(resolved, out, notes)
+        counts = result.counts()
+        notes.append(f"共 {counts[APPLIES]} 条适用、{counts[CONFIRM]} 条需确认、{counts[NOT]} 条不适用。")
+        return result
 
     def _order(self, chunk_id: str) -> int:
         clause = self.corpus.clause(chunk_id)
@@ -225,7 +225,7 @@ class Matcher:
 
         if not profile.industry:
             return check(UNKNOWN, f"领域:是否属于“{field_name}”(行业未填写),请确认")
-        scope = f"{clause.item_title} {m.sentence} {clause.text}"
+        scope = f"{clause.item_title} {clause.text}"  # the sentence is in the clause
         shared = [w for w in words if w in scope]
         if shared:
             return check(MET, f"领域:行业“{'”“'.join(shared)}”见于条款")
@@ -259,22 +259,25 @@ def open_matcher(settings: Settings, with_model: bool = True, build: bool = Fals
                  progress: Callable[[str], None] = lambda _: None) -> Matcher:
     """The matcher over the live index, with the embedding model unless `with_model` is False; `build`: bring the
     index up to date first (another library, `--corpus DIR`)."""
+    from ..indexing.embedding import Embedder
     from ..indexing.folder import open_index
+
+    loaded: list[Embedder] = []
+
+    def model() -> Embedder:
+        """Loaded once, when first needed: by the build, else by the first business to embed (a bad profile
+        fails before it)."""
+        if not loaded:
+            loaded.append(Embedder.from_settings(settings, progress=progress))
+        return loaded[0]
 
     if build:
         from ..indexing.build import build_index
-        from ..indexing.embedding import Embedder
 
-        build_index(settings, Embedder.from_settings(settings, progress=progress), progress)
-    loaded: list[Any] = []
+        build_index(settings, model(), progress)
 
     def encode(text: str) -> np.ndarray:
-        """The model is loaded on the first business to embed (a bad profile fails before it)."""
-        if not loaded:
-            from ..indexing.embedding import Embedder
-
-            loaded.append(Embedder.from_settings(settings, progress=progress))
-        return np.asarray(loaded[0].queries([text])[0])
+        return np.asarray(model().queries([text])[0])
 
     corpus = CorpusView(open_index(settings))
     return Matcher(corpus, Jurisdictions(corpus.plans.values()), encode if with_model else None,

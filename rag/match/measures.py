@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
-from ..text.patterns import OWNER_LINE
+from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
 from ..types import Clause, ClauseKind, PlanMeta
 from .terms import Span, Terms
@@ -101,7 +101,7 @@ class SupportMeasure:
         return cls(**d)
 
 
-def _merged(text: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _merged(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     if not spans:
         return None
     return min(a for a, _ in spans), max(b for _, b in spans)
@@ -111,7 +111,7 @@ def read_amount(sentence: str) -> tuple[Span | None, str, str, str]:
     """The comma parts that hold an amount, as one span; and the cap, the rate and the period as written."""
     parts = [(m.start(), m.end()) for m in re.finditer(r"[^,，;；。:：]+", sentence)]
     with_amount = [(a, b) for a, b in parts if _AMOUNT.search(sentence[a:b])]
-    where = _merged(sentence, with_amount)
+    where = _merged(with_amount)
     if where is None:
         return None, "", "", ""
     a, b = where
@@ -204,16 +204,12 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     """The support measures of one clause. `places`: for a news paragraph, sentence start -> the places its
     sentences are about."""
     text = clause.text
-    owner = OWNER_LINE.search(text)
-    unit = None
-    if owner:
-        inner = re.sub(r"^[((](?:责任单位|牵头单位|牵头部门|责任部门|主责部门|责任主体)?[::]?|[))]$", "", owner.group(0))
-        at = text.index(inner, owner.start())
-        unit = Span("unit", inner, at, at + len(inner))
+    owner = owner_names(text)
+    unit = Span("unit", text[owner[0]:owner[1]], *owner) if owner else None
     out = []
     for a, b in sentence_spans(text):
         sentence = text[a:b]
-        if OWNER_LINE.fullmatch(sentence.strip()) or len(sentence) < 6:
+        if is_owner_line(sentence) or len(sentence) < 6:
             continue
         instruments = terms.spans("instrument", sentence)
         if not instruments:

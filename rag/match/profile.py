@@ -3,7 +3,7 @@ and not held, founding year — every field but the region optional, and a blank
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any, Iterable
@@ -51,7 +51,6 @@ class Profile:
     qualifications: tuple[str, ...] = ()
     not_qualifications: tuple[str, ...] = ()
     founded: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def parse(cls, region: str | None, industry: str | None = None, size: str | None = None,

@@ -33,6 +33,17 @@ OWNER_LINE = re.compile(rf"[((](?:{_OWNER_WORDS})[::][^))]*[))]|[((][\u4e00-\u9f
 _OWNER_START = re.compile(rf"^(?:{_OWNER_WORDS})[::]")
 
 
+def owner_names(text: str) -> tuple[int, int] | None:
+    """[start, end) of the names in the first responsibility note of `text` (`(责任单位:市财政局)` -> `市财政局`,
+    `(市发展改革委牵头)` -> `市发展改革委牵头`); None when there is none."""
+    m = OWNER_LINE.search(text)
+    if m is None:
+        return None
+    start, end = m.start() + 1, m.end() - 1  # inside the brackets
+    label = _OWNER_START.match(text[start:end])  # `^` holds only at a string's start
+    return start + (label.end() if label else 0), end
+
+
 def is_owner_line(sentence: str) -> bool:
     """`(责任单位:…)`, `(市发展改革委牵头)`: says who is responsible, never what is done."""
     s = sentence.strip()

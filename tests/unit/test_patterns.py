@@ -17,3 +17,15 @@ def test_every_form_of_a_responsibility_line_is_one(line):
                                       "各区负责组织实施本方案。"])
 def test_a_sentence_that_mentions_leading_is_not_a_responsibility_line(sentence):
     assert not is_owner_line(sentence)
+
+
+def test_owner_names_are_the_names_inside_the_note():
+    from rag.text.patterns import owner_names
+
+    text = "给予补助。(责任单位:市工业和信息化局、市财政局)"
+    a, b = owner_names(text)
+    assert text[a:b] == "市工业和信息化局、市财政局"
+    text = "建设平台。(市发展改革委牵头)"
+    a, b = owner_names(text)
+    assert text[a:b] == "市发展改革委牵头"
+    assert owner_names("没有责任单位的句子。") is None
