@@ -14,6 +14,9 @@ MAX_CHOICE_CHARS = 20  # a profile's size or stage
 MAX_PLANS = 50  # plan ids in one request's filter
 MAX_HISTORY_TURNS = 20
 MAX_BODY_BYTES = 64 * 1024  # an HTTP request body
+# One document to ingest (a text file as read; the text of a PDF or .docx). The largest real plan is ~0.1 MB;
+# 20 MB is 200 times that, and a document this size parses in seconds (ingest is linear in its size).
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 def check_question(text: object) -> str:

@@ -6,9 +6,11 @@ Path labels follow the contract: part `一、`, section `(一)`, item `1.`, sub-
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..itempath import CN_NUM, path_within, split_path
+from ..itempath import CN_NUM, split_path
 from ..text.sentences import ENDS
 from ..types import ClauseKind
 
@@ -37,14 +39,20 @@ def split_title(content: str) -> tuple[str, str]:
     return "", content
 
 
-def join_continuation(prev: str, new: str) -> str:
-    """A line that continues a clause (a PDF page break, a paragraph split by the page) joins it directly.
+def join_lines(text: str, lines: Iterable[str]) -> str:
+    """Lines that continue a clause (a PDF page break, a paragraph split by the page) join it directly.
 
-    Only two Latin letters or digits meeting at the join get a space between them (`4K` + `UHD`).
+    Only two Latin letters or digits meeting at a join get a space between them (`4K` + `UHD`). All the lines
+    are joined in one pass: a clause of many lines is not copied again for every line.
     """
-    if prev and prev[-1].isascii() and prev[-1].isalnum() and new[:1].isascii() and new[:1].isalnum():
-        return prev + " " + new
-    return prev + new
+    parts = [text]
+    end = text[-1:]
+    for new in lines:
+        if end.isascii() and end.isalnum() and new[:1].isascii() and new[:1].isalnum():
+            parts.append(" ")
+        parts.append(new)
+        end = new[-1:] or end
+    return "".join(parts)
 
 
 @dataclass
@@ -59,7 +67,11 @@ class Draft:
 
 
 class BodyParser:
-    """Walks the body lines keeping the stack of open headings (part, section, item|column, sub-item)."""
+    """Walks the body lines keeping the stack of open headings (part, section, item|column, sub-item).
+
+    Linear in the body's length: the drafts a closing paragraph compares with are counted as they are made
+    (`_siblings`), not searched for, and `finish` counts the paths under each heading in one pass.
+    """
 
     def __init__(self, paragraphs: bool = True) -> None:
         """`paragraphs`: the source's line breaks are paragraph breaks (not a PDF's, cut at the page width)."""
@@ -68,11 +80,32 @@ class BodyParser:
         self.in_column = False
         self.drafts: list[Draft] = []
         self.open: Draft | None = None
+        self._pending: list[str] = []  # lines continuing the open draft, joined onto its text by `_settle`
         self.headings: list[Draft] = []  # every heading, to give text-less leaves a clause
         self.order = 0
         self.warnings: list[str] = []
         self._last_item: int | None = None
         self._last_section: int | None = None
+        # (kind, depth in labels, a proper prefix of the path) -> [drafts with it, of them with `extra`]
+        self._siblings: dict[tuple[ClauseKind, int, str], list[int]] = {}
+
+    def _add(self, draft: Draft) -> None:
+        self.drafts.append(draft)
+        self._count(draft, drafts=1, with_extra=0)
+
+    def _count(self, draft: Draft, drafts: int, with_extra: int) -> None:
+        """Count `draft` under every proper prefix of its path: once when it is made, and in `with_extra` (+1, -1)
+        when its paragraphs after the first start or are taken away."""
+        depth = len(split_path(draft.path))
+        for end in range(len(draft.path)):
+            counts = self._siblings.setdefault((draft.kind, depth, draft.path[:end]), [0, 0])
+            counts[0] += drafts
+            counts[1] += with_extra
+
+    def _settle(self) -> None:
+        if self.open is not None and self._pending:
+            self.open.text = join_lines(self.open.text, self._pending)
+        self._pending = []
 
     def path(self) -> str:
         return "".join(level[0] for level in self.levels if level)
@@ -82,6 +115,7 @@ class BodyParser:
         return tuple(titles[:-1])
 
     def _set(self, depth: int, label: str, title: str) -> None:
+        self._settle()
         self.levels[depth] = (label, title)
         for d in range(depth + 1, len(self.levels)):
             self.levels[d] = None
@@ -91,11 +125,12 @@ class BodyParser:
         self.headings.append(Draft(self.path(), title, kind, self.parents(), title, self.order))
 
     def _new(self, title: str, kind: ClauseKind, text: str) -> None:
+        self._settle()
         self.order += 1
         enclosing = self.parents() if kind in (ClauseKind.ITEM, ClauseKind.HEADING) else \
             tuple(level[1] for level in self.levels if level)
         draft = Draft(self.path(), title, kind, enclosing, text, self.order)
-        self.drafts.append(draft)
+        self._add(draft)
         self.open = draft
 
     def _heading(self, depth: int, label: str, content: str, kind: ClauseKind) -> None:
@@ -130,8 +165,10 @@ class BodyParser:
         elif self.in_column and (m := COLUMN_ENTRY.match(text)):
             self._new(m.group(1).strip(), ClauseKind.COLUMN_ENTRY, m.group(2).strip())
         elif self.open is not None and self.open.path == self.path():
-            self.open.text = join_continuation(self.open.text, text)
+            self._pending.append(text)
             self.open.extra.append(text)
+            if len(self.open.extra) == 1:
+                self._count(self.open, drafts=0, with_extra=1)
         else:
             here = [level for level in self.levels if level]
             if not here:
@@ -152,31 +189,47 @@ class BodyParser:
 
     def _closing_paragraph(self) -> None:
         """`(一)…。` … `(六)…。` each one paragraph, then `成绩来之不易…`: a paragraph after the last of a run of
-        one-paragraph units closes their heading, so it takes the heading's path, not the last unit's."""
+        one-paragraph units closes their heading, so it takes the heading's path, not the last unit's.
+
+        The units are the drafts of the last one's kind and depth whose path starts with its heading's path; the
+        last draft is always the latest of them, so `_siblings` holds how many there are and how many have more
+        than one paragraph."""
+        self._settle()
         if not self.drafts or not self.paragraphs:
             return
         last = self.drafts[-1]
-        parent = last.path[: -len(split_path(last.path)[-1])] if last.path else ""
-        siblings = [d for d in self.drafts if d.kind == last.kind and d.path != parent
-                    and d.path[: len(parent)] == parent and len(split_path(d.path)) == len(split_path(last.path))]
-        if (not last.extra or not parent or not last.parents or last.kind not in (ClauseKind.ITEM, ClauseKind.HEADING)
-                or len(siblings) < 3 or any(d.extra for d in siblings[:-1])):
+        if (not last.extra or not last.path or not last.parents
+                or last.kind not in (ClauseKind.ITEM, ClauseKind.HEADING)):
+            return
+        labels = split_path(last.path)
+        parent = last.path[: -len(labels[-1])]
+        siblings, with_extra = self._siblings.get((last.kind, len(labels), parent), [0, 0])
+        if not parent or siblings < 3 or with_extra > 1:  # (the last one has `extra`: it is one of them)
             return
         first = last.text[: len(last.text) - len("".join(last.extra))]
         closing = "".join(last.extra)
         if not first or first[-1] not in ENDS or not last.text.endswith(closing):
             return  # (a line broken inside a sentence, by a PDF page, is a continuation)
         last.text, last.extra = first, []
+        self._count(last, drafts=0, with_extra=-1)
         self.order += 1
-        self.drafts.append(Draft(parent, last.parents[-1], ClauseKind.HEADING, last.parents[:-1], closing, self.order))
+        self._add(Draft(parent, last.parents[-1], ClauseKind.HEADING, last.parents[:-1], closing, self.order))
 
     def finish(self) -> list[Draft]:
-        """Headings with no text anywhere below them become title-only clauses, so no item is lost."""
+        """Headings with no text anywhere below them become title-only clauses, so no item is lost.
+
+        A heading has nothing below it when its path is the only one, among the drafts' and headings' paths,
+        that lies within it (label by label): each path counts once for every label prefix it has."""
+        self._settle()
         self._closing_paragraph()
-        paths = [d.path for d in self.drafts] + [h.path for h in self.headings]
+        labels: dict[str, tuple[str, ...]] = {}
+        within: Counter[tuple[str, ...]] = Counter()
+        for path in [d.path for d in self.drafts] + [h.path for h in self.headings]:
+            split = labels.get(path)
+            if split is None:
+                split = labels[path] = tuple(split_path(path))
+            within.update(split[:n] for n in range(len(split) + 1))
         for heading in self.headings:
-            if heading.title and sum(path_within(p, heading.path) for p in paths) == 1:
+            if heading.title and within[labels[heading.path]] == 1:
                 self.drafts.append(heading)
         return sorted(self.drafts, key=lambda d: d.order)
-
-

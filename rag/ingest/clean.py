@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..text.normalize import normalize_line
 from ..text.sentences import ENDS
-from .body import PART, is_heading, join_continuation
+from .body import PART, is_heading, join_lines
 from .noise import Dropped, is_end_of_article, noise_reason, source_attribution
 
 _SENTENCE_END = ENDS + ":”’)》」』"  # a line ending so is not cut by the page width
@@ -65,13 +65,17 @@ def reflow(lines: list[Line]) -> list[Line]:
     lengths = sorted(len(line.text) for line in lines)
     width = lengths[int(len(lengths) * 0.9)]
     out: list[Line] = []
+    joined: list[list[str]] = []  # the lines rejoined onto each of `out`, joined once at the end
+    end = ""  # the last character of out[-1] with what was joined onto it
     for line in lines:
-        prev = out[-1] if out else None
-        if (prev is not None and len(prev.text) >= 0.8 * width and prev.text[-1] not in _SENTENCE_END
+        # (a line that had one joined onto it was already at the full width, and is longer now)
+        if (out and (joined[-1] or len(out[-1].text) >= 0.8 * width) and end not in _SENTENCE_END
                 and not is_heading(line.text)):
-            out[-1] = Line(prev.no, join_continuation(prev.text, line.text))
+            joined[-1].append(line.text)
         else:
             out.append(line)
-    return out
+            joined.append([])
+        end = line.text[-1:] or end
+    return [Line(first.no, join_lines(first.text, more)) if more else first for first, more in zip(out, joined)]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,12 @@ def _documents_in(path: Path) -> list[Path]:
 
 
 class Library:
-    """Reads and writes the parsed library for one Settings."""
+    """Reads and writes the parsed library for one Settings. `progress`, when given, is told how a long
+    document's parsing goes (`rag.console.progress` prints it on standard error)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, progress: Callable[[str], None] | None = None):
         self.settings = settings
+        self.progress = progress
 
     # ----- corpus -----------------------------------------------------------------------------------
     def manifests(self) -> list[dict[str, Any]]:
@@ -74,7 +77,7 @@ class Library:
     def parse(self, path: Path, plan_id: str, manifest: dict[str, Any]) -> IngestResult:
         read = read_document(path)
         doc = parse_document(read.text, plan_id, str(path), wrapped=path.suffix.lower() == ".pdf",
-                             set_aside=read.set_aside)
+                             set_aside=read.set_aside, progress=self.progress)
         meta = build_meta(plan_id, manifest.get("file", path.name), doc, manifest, read.read_as, file_sha256(path),
                           read.header)
         return IngestResult(meta, doc)

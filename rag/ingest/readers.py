@@ -2,18 +2,30 @@
 
 `.txt` (UTF-8, GBK/GB18030 or whatever charset-normalizer recognises), `.md`, `.html`/`.htm`, `.pdf`
 (text layer) and `.docx`. A `.txt` that is a crawler's Markdown export is read as Markdown. Each reader uses a
-maintained library; none parses a format by hand. Problems become :class:`IngestError` naming the file.
+maintained library; none parses a format by hand. Problems become :class:`IngestError` naming the file; a
+document over MAX_DOCUMENT_BYTES is refused before it is decoded or parsed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IngestError
+from ..limits import MAX_DOCUMENT_BYTES
 from .markdown import PageHeader, looks_like_markdown, read_markdown
 from .noise import Dropped
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
+_MB = 1024 * 1024
+
+
+def check_size(path: str, size: int, what: str = "") -> None:
+    """IngestError when a document (`what`: which part of it was measured) is over MAX_DOCUMENT_BYTES."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise IngestError(path, f"{what}{size / _MB:.1f} MB, over the limit of {MAX_DOCUMENT_BYTES // _MB} MB; "
+                                "split the document into smaller files and ingest each of them")
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
@@ -25,7 +37,7 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     text, encoding = _decode(data)
     if text is None:
         raise IngestError(path, "not readable as text in any known encoding")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
         raise IngestError(path, "binary data, not text (too many control characters)")
     return text, encoding
@@ -103,12 +115,14 @@ def read_document(path: Path) -> ReadDocument:
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(name, f"unsupported file type {suffix or '(none)'}; "
                                 f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise IngestError(name, "the file is empty")
-    if suffix == ".pdf":
-        return ReadDocument(_read_pdf(path), "pdf text layer")
-    if suffix == ".docx":
-        return ReadDocument(_read_docx(path), "docx")
+    if suffix in (".pdf", ".docx"):  # (the file holds images and compressed parts too: its text is measured)
+        text = _read_pdf(path) if suffix == ".pdf" else _read_docx(path)
+        check_size(name, len(text.encode("utf-8", "replace")), "its text is ")
+        return ReadDocument(text, "pdf text layer" if suffix == ".pdf" else "docx")
+    check_size(name, size)
     text, encoding = decode_bytes(path.read_bytes(), name)
     if suffix in (".html", ".htm"):
         return ReadDocument(html_to_text(text), f"html ({encoding})")

@@ -5,12 +5,13 @@ body with no numbering at all (a statement, a speech, a news page). Every shape'
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..text.sentences import ENDS
 from ..types import ClauseKind
-from .body import MAX_TITLE_CHARS, PART, BodyParser, Draft, join_continuation
+from .body import MAX_TITLE_CHARS, PART, BodyParser, Draft, join_lines
 
 CN_COUNT = "一二三四五六七八九十百零〇"
 CHAPTER = re.compile(rf"^第([{CN_COUNT}]{{1,4}})章(.*)$")
@@ -65,6 +66,13 @@ class ArticleParser:
         self.drafts: list[Draft] = []
         self.order = 0
         self.warnings: list[str] = []
+        self._pending: list[str] = []  # lines continuing the last draft, joined onto its text by `_settle`
+
+    def _settle(self) -> None:
+        if self.drafts and self._pending:
+            last = self.drafts[-1]
+            last.text = join_lines(last.text, self._pending)
+        self._pending = []
 
     def _path(self) -> str:
         return "".join(level[0] for level in (self.chapter, self.section) if level)
@@ -73,6 +81,7 @@ class ArticleParser:
         return tuple(level[1] for level in (self.chapter, self.section) if level)
 
     def _open(self, path: str, title: str, kind: ClauseKind, text: str, parents: tuple[str, ...]) -> None:
+        self._settle()
         self.order += 1
         self.drafts.append(Draft(path, title, kind, parents, text, self.order))
 
@@ -86,17 +95,21 @@ class ArticleParser:
         elif m := ARTICLE.match(text):
             self._open(self._path() + f"第{m.group(1)}条", "", ClauseKind.ITEM, m.group(2).strip(), self._titles())
         elif self.drafts:
-            last = self.drafts[-1]
-            last.text = join_continuation(last.text, text) if last.text else text
+            self._pending.append(text)
         else:
             self._open(self._path(), "", ClauseKind.HEADING, text, ())
 
     def finish(self) -> list[Draft]:
         """Chapter headings are carried by their articles' parents; one with nothing under it becomes a
         title-only clause, so no heading is lost."""
+        self._settle()
+        bare = {d.path for d in self.drafts if not d.text}
+        starting: Counter[str] = Counter()  # a bare draft's path -> how many drafts' paths start with it
+        for d in self.drafts:
+            starting.update(d.path[:end] for end in range(len(d.path) + 1) if d.path[:end] in bare)
         out = []
         for d in self.drafts:
-            if not d.text and not any(o is not d and o.path.startswith(d.path) for o in self.drafts):
+            if not d.text and starting[d.path] == 1:  # only its own
                 d.text = d.title
             if d.text:
                 out.append(d)
@@ -109,17 +122,25 @@ class QAParser:
     def __init__(self) -> None:
         self.drafts: list[Draft] = []
         self.warnings: list[str] = []
+        self._answers: list[str] = []  # lines after the last question, joined onto it by `_settle`
+
+    def _settle(self) -> None:
+        if self.drafts and self._answers:
+            self.drafts[-1].text += "\n" + "\n".join(self._answers)
+        self._answers = []
 
     def feed(self, text: str) -> None:
         if QUESTION.match(text) or not self.drafts:
+            self._settle()
             asked = text.split(":", 1)[1] if ":" in text else text
             title = asked if len(asked) <= MAX_TITLE_CHARS else asked[:MAX_TITLE_CHARS] + "…"
             n = len(self.drafts) + 1
             self.drafts.append(Draft(f"问答{n}", title, ClauseKind.ITEM, (), text, n))
         else:
-            self.drafts[-1].text += "\n" + text
+            self._answers.append(text)
 
     def finish(self) -> list[Draft]:
+        self._settle()
         return self.drafts
 
 

@@ -6,6 +6,7 @@ before it, and assembles the document's clauses.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import IngestError
@@ -30,6 +31,7 @@ _NEWS_MARK = re.compile(r"^据|近日印发|日前印发|联合印发|正式印�
 # (A question mark between two Chinese characters is punctuation, not damage.)
 _DAMAGED = re.compile(r"[\u4e00-\u9fff](?:\?[^\u4e00-\u9fff\s]{1,3}|\ufffd[^\u4e00-\u9fff\s]{0,3})[\u4e00-\u9fff]")
 _MIN_DEDUPE_CHARS = 20  # shorter repeats (a signature, a heading) are different roles, not copies
+PROGRESS_FROM_BYTES = 1024 * 1024  # a document this long tells `progress` how far its parsing got
 
 
 @dataclass
@@ -79,12 +81,18 @@ def _is_front(text: str) -> bool:
 
 
 def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
-                   set_aside: list[Dropped] | None = None) -> ParsedDocument:
+                   set_aside: list[Dropped] | None = None,
+                   progress: Callable[[str], None] | None = None) -> ParsedDocument:
     """Parse a whole document's text into clauses. `name` is used in error messages.
 
     `wrapped`: the text comes from a PDF text layer, whose lines are cut at the page width.
     `set_aside`: lines the reader already set aside (a page header or footer), kept with the dropped ones.
+    `progress`: for a document over PROGRESS_FROM_BYTES, told its size, then each tenth of its body parsed.
     """
+    if progress is not None and (size := len(raw.encode("utf-8", "replace"))) > PROGRESS_FROM_BYTES:
+        progress(f"parsing {name}: {size / 1024 / 1024:.1f} MB")
+    else:
+        progress = None  # a short document is parsed in silence
     kept, dropped, sources = clean_lines(raw)
     dropped += set_aside or []
     if wrapped:
@@ -132,8 +140,11 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
     news = [line for line in news if line.no not in removed]
     notice = [line for line in notice if line.no not in removed]
     parser = parser_for(shape.name, wrapped)
-    for line in body:
+    tenths = {len(body) * k // 10: k * 10 for k in range(1, 11)} if progress is not None else {}
+    for n, line in enumerate(body, start=1):
         parser.feed(line.text)
+        if progress is not None and n in tenths:
+            progress(f"parsing {name}: {tenths[n]}% ({n} of {len(body)} lines)")
     drafts = parser.finish()
     if not drafts:
         raise IngestError(name, "no text left in the body after cleaning")

@@ -47,21 +47,16 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII forms and the ideographic space to their ASCII twins (`（1）` -> `(1)`).
 
     Chinese punctuation with no ASCII twin (`。`, `、`, `“”`, `〔〕`) is kept: the plans cite `〔2022〕`.
     """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH) if _FULLWIDTH.search(text) else text
 
 
 def _fix_spacing(line: str) -> str:
