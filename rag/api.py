@@ -1,200 +1,153 @@
 """HTTP API: thin FastAPI routes over the same Answerer the CLI uses.
 
 One index and one model per process, shared by every request; a lock serialises the CPU-bound work, so
-concurrent requests are safe. Errors are JSON (`{"error": ..., "detail": ...}`) with a 4xx status for bad
-input; no traceback and no file path ever reaches a client.
+concurrent requests are safe. Every input is validated by its model (rag/apimodels.py) before a route runs;
+errors are one JSON body (`{"error": ..., "detail": ...}`) with the status the OpenAPI document declares for
+them; no traceback and no file path ever reaches a client. Middleware (rag/guards.py) bounds what a request may
+cost: body size, rate per client, requests waiting for the CPU. A newly built index is picked up while serving
+(rag/served.py).
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 import threading
-from datetime import date
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
-from starlette.datastructures import Headers
+from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .answer.answerer import Answerer
+from .apimodels import AskRequest, ErrorBody, HistoryTurn, MatchRequest, SearchRequest, SearchResponse
 from .errors import BadInputError, NotFoundError, PolicyQAError
-from .limits import (
-    DEFAULT_TOP_K,
-    MAX_BODY_BYTES,
-    MAX_CHOICE_CHARS,
-    MAX_FIELD_CHARS,
-    MAX_HISTORY_TURNS,
-    MAX_PLANS,
-    MAX_QUESTION_CHARS,
-    MAX_TOP_K,
-    MIN_TOP_K,
-)
+from .guards import Admission, BodyLimit, MethodGuard, error_response
+from .limits import MAX_BODY_BYTES, analysed_part
 from .match.profile import Profile
 from .match.report import render_docx, render_markdown
-from .types import Answer, Hit, PlanMeta, Turn
+from .search.corpus import CorpusView
+from .served import Served
+from .settings import Settings
+from .types import Answer, Citation, PlanMeta, Turn
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 log = logging.getLogger("policyqa.api")
 
-
-class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    question: StrictStr = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    top_k: StrictInt = Field(default=DEFAULT_TOP_K, ge=MIN_TOP_K, le=MAX_TOP_K)
-    plans: list[StrictStr] | None = Field(default=None, max_length=MAX_PLANS)
-    history: list["HistoryTurn"] | None = Field(default=None, max_length=MAX_HISTORY_TURNS)
-
-
-class HistoryTurn(BaseModel):
-    """An earlier turn: its question and the result object the API returned for it."""
-
-    question: StrictStr = Field(max_length=MAX_QUESTION_CHARS)
-    answer: dict[str, Any]
+_RETRY = {"Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "string"}}}
+_COMMON: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "unusable input the schema cannot express (e.g. an unknown region)"},
+    413: {"model": ErrorBody, "description": f"request body over {MAX_BODY_BYTES} bytes"},
+    422: {"model": ErrorBody, "description": "a field is missing, of the wrong type or out of range"},
+    429: {"model": ErrorBody, "description": "too many requests from this client", "headers": _RETRY},
+    500: {"model": ErrorBody, "description": "the server could not answer (the reason is in its log)"},
+    503: {"model": ErrorBody, "description": "too many requests waiting for the CPU", "headers": _RETRY},
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such plan or clause"}}
+_LOOPBACK = "the reload is for the machine the server runs on"
 
 
-class SearchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    question: StrictStr = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    top_k: StrictInt = Field(default=DEFAULT_TOP_K, ge=MIN_TOP_K, le=MAX_TOP_K)
-    plans: list[StrictStr] | None = Field(default=None, max_length=MAX_PLANS)
-
-
-class MatchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    region: StrictStr = Field(min_length=1, max_length=MAX_FIELD_CHARS)
-    industry: StrictStr = Field(default="", max_length=MAX_FIELD_CHARS)
-    size: StrictStr = Field(default="", max_length=MAX_CHOICE_CHARS)
-    stage: StrictStr = Field(default="", max_length=MAX_CHOICE_CHARS)
-    qualifications: list[Annotated[StrictStr, Field(max_length=MAX_CHOICE_CHARS)]] = Field(default=[], max_length=20)
-    not_qualifications: list[Annotated[StrictStr, Field(max_length=MAX_CHOICE_CHARS)]] = Field(default=[],
-                                                                                               max_length=20)
-    founded: StrictInt | None = None
-    on: date | None = None  # judge validity as of this date (default today)
-    format: Literal["json", "markdown", "docx"] = "json"
-
-
-class SearchResponse(BaseModel):
-    id: Any = None
-    query: str
-    hits: list[Hit]
-
-
-def _error(status: int, message: str, detail: Any = None) -> JSONResponse:
-    body: dict[str, Any] = {"error": message}
-    if detail is not None:
-        body["detail"] = detail
-    return JSONResponse(status_code=status, content=body)
-
-
-# what follow-up resolution reads of an earlier result: its text, the clauses it cited, its rewritten question
-_HISTORY_FIELDS = ("citations", "resolved_question")
-
-
-def turns_from(history: list[HistoryTurn] | None) -> list[Turn]:
-    """API history -> answer turns (only what follow-up resolution reads: question, plans and clauses cited)."""
+def turns_from(history: list[HistoryTurn] | None, corpus: CorpusView) -> list[Turn]:
+    """API history -> answer turns. Only the clauses an earlier answer cited are read from it, and each is looked
+    up in the library again (its plan, path and text come from there); a chunk id the library does not have is
+    refused (422) — a client's history is never trusted."""
     turns = []
-    for turn in history or []:
-        a = turn.answer
-        kept = {k: a[k] for k in _HISTORY_FIELDS if k in a}
-        try:
-            answer = Answer.from_dict({**kept, "question": turn.question, "answer": str(a.get("answer", "")),
-                                       "no_answer": bool(a.get("no_answer"))})
-        except (KeyError, TypeError) as exc:
-            raise BadInputError(f"history: a citation is missing a field ({exc})") from exc
+    errors = []
+    for i, turn in enumerate(history or []):
+        citations = []
+        for j, cited in enumerate(turn.answer.citations):
+            clause = corpus.clause(cited.chunk_id)
+            if clause is None or (cited.plan_id is not None and cited.plan_id != clause.plan_id):
+                errors.append({"type": "value_error", "loc": ("body", "history", i, "answer", "citations", j, "chunk_id"),
+                               "msg": "not a clause of this library (from an answer of another index?)",
+                               "input": cited.chunk_id})
+                continue
+            citations.append(Citation(n=j + 1, plan_id=clause.plan_id, item_path=clause.item_path,
+                                      item_title=clause.item_title, chunk_id=clause.chunk_id,
+                                      plan_title=corpus.title(clause.plan_id), quote="", context=clause.text,
+                                      score=cited.score))
+        answer = Answer(question=turn.question, answer=turn.answer.answer, no_answer=turn.answer.no_answer,
+                        citations=tuple(citations), resolved_question=turn.answer.resolved_question)
         turns.append(Turn(turn.question, answer))
+    if errors:
+        raise RequestValidationError(errors)
     return turns
 
 
-class BodyLimit:
-    """ASGI middleware: a body over `limit` bytes gets 413 before anything parses it — by its Content-Length,
-    or, when there is none, by counting the streamed chunks (then replayed to the app)."""
-
-    def __init__(self, app: ASGIApp, limit: int):
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length")
-        too_big = _error(413, f"request body over {self.limit} bytes")
-        if length is not None:
-            if not length.isdigit():
-                await _error(400, "invalid Content-Length header")(scope, receive, send)
-            elif int(length) > self.limit:
-                await too_big(scope, receive, send)
-            else:
-                await self.app(scope, receive, send)
-            return
-        if scope["method"] not in ("POST", "PUT", "PATCH"):
-            await self.app(scope, receive, send)
-            return
-        messages: list[Message] = []
-        size = 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            size += len(message.get("body", b""))
-            if size > self.limit:
-                await too_big(scope, receive, send)
-                return
-            if message["type"] != "http.request" or not message.get("more_body"):
-                break
-
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, send)
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
-def create_app(answerer: Answerer, lock: threading.Lock | None = None) -> FastAPI:
-    app = FastAPI(title="PolicyQA", version="1", description="Cited, extractive answers from Chinese policy plans.")
+def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
+               settings: Settings | None = None) -> FastAPI:
+    """The API over `served` (an Answerer is wrapped as one that never reloads). `settings` bring the serving
+    limits (rate per client, wait queue, API keys); without them nothing is limited but the body size."""
+    served = served if isinstance(served, Served) else Served(served)
+    # (no ReDoc page: its script loads its logo from a CDN)
+    app = FastAPIOffline(title="PolicyQA", version="1", redoc_url=None,
+                         description="Cited, extractive answers from Chinese policy plans. Every error is an "
+                                     "`ErrorBody`; 429 and 503 say when to retry in `Retry-After`.")
     lock = lock or threading.Lock()
-    corpus = answerer.corpus
 
+    def api_routes() -> Iterable[tuple[re.Pattern[str], set[str]]]:
+        return [(r.path_regex, set(r.methods or ())) for r in app.router.routes if isinstance(r, APIRoute)]
+
+    app.add_middleware(MethodGuard, routes=api_routes)
+    if settings is not None:
+        app.add_middleware(Admission, prefixes=("/api/",), rate=settings.rate_limit, queue=settings.queue_limit,
+                           keys=settings.api_keys)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
-        return _error(422, "invalid request", detail)
+        return error_response(422, "invalid request", detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, str(exc.detail))
 
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return _error(404, str(exc))
+        return error_response(404, str(exc))
 
     @app.exception_handler(BadInputError)
     async def bad_input(_: Request, exc: BadInputError) -> JSONResponse:
-        return _error(400, str(exc))
+        return error_response(400, str(exc))
 
     @app.exception_handler(PolicyQAError)
     async def failed(_: Request, exc: PolicyQAError) -> JSONResponse:
         log.error("request failed: %s", exc)
-        return _error(500, "the server could not answer; see its log")
+        return error_response(500, "the server could not answer; see its log")
 
     @app.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return _error(500, "internal error")
+        return error_response(500, "internal error")
 
     # the response models are the library's own dataclasses: the JSON contract is their serialisation
-    @app.post("/api/ask", response_model=Answer)
+    @app.post("/api/ask", response_model=Answer, responses={**_COMMON, **_NOT_FOUND})
     def ask(body: AskRequest) -> dict[str, Any]:
+        answerer = served.answerer
+        turns = turns_from(body.history, answerer.corpus)
         with lock:
-            result = answerer.answer(body.question, turns_from(body.history), top_k=body.top_k, plans=body.plans)
+            result = answerer.answer(body.question, turns, top_k=body.top_k, plans=body.plans)
         return result.to_dict()
 
-    @app.post("/api/match", response_model=None)
+    @app.post("/api/match", response_model=None, responses={
+        **_COMMON, 200: {"description": "the measures, as JSON, Markdown or DOCX (`format`)", "content": {
+            "application/json": {}, "text/markdown": {"schema": {"type": "string"}},
+            DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
     def match(body: MatchRequest) -> dict[str, Any] | Response:
+        answerer = served.answerer
         profile = Profile.parse(body.region, body.industry, body.size, body.stage, body.qualifications,
                                 body.not_qualifications, body.founded)
         with lock:
@@ -207,18 +160,20 @@ def create_app(answerer: Answerer, lock: threading.Lock | None = None) -> FastAP
                             headers={"Content-Disposition": "attachment; filename=match.docx"})
         return result.to_dict()
 
-    @app.post("/api/search", response_model=SearchResponse)
+    @app.post("/api/search", response_model=SearchResponse, responses={**_COMMON, **_NOT_FOUND})
     def search(body: SearchRequest) -> dict[str, Any]:
+        answerer = served.answerer
         with lock:
             hits = answerer.retriever.search(body.question, k=body.top_k, plans=body.plans)
-        return {"id": None, "query": body.question, "hits": [h.to_dict() for h in hits]}
+        return {"id": None, "query": analysed_part(body.question), "hits": [h.to_dict() for h in hits]}
 
-    @app.get("/api/plans")
+    @app.get("/api/plans", responses=_COMMON)
     def plans() -> list[dict[str, Any]]:
-        return [_plan_summary(m) for m in corpus.plans.values()]
+        return [_plan_summary(m) for m in served.answerer.corpus.plans.values()]
 
-    @app.get("/api/plans/{plan_id}")
+    @app.get("/api/plans/{plan_id}", responses={**_COMMON, **_NOT_FOUND})
     def plan(plan_id: str) -> dict[str, Any]:
+        corpus = served.answerer.corpus
         meta = corpus.plans.get(plan_id)
         if meta is None:
             raise NotFoundError(f"unknown plan id {plan_id!r}; known plans: {', '.join(sorted(corpus.plans))}")
@@ -226,19 +181,32 @@ def create_app(answerer: Answerer, lock: threading.Lock | None = None) -> FastAP
                     "parents": list(c.parents), "chunk_id": c.chunk_id} for c in corpus.clauses if c.plan_id == plan_id]
         return {**_plan_summary(meta), "outline": outline}
 
-    @app.get("/api/clauses/{chunk_id}")
+    @app.get("/api/clauses/{chunk_id}", responses={**_COMMON, **_NOT_FOUND})
     def clause(chunk_id: str) -> dict[str, Any]:
+        corpus = served.answerer.corpus
         c = corpus.clause(chunk_id)
         if c is None:
             raise NotFoundError(f"no clause with chunk_id {chunk_id!r}")
         return {**c.to_dict(), "plan_title": corpus.title(c.plan_id)}
 
-    @app.get("/health")
+    @app.post("/api/admin/reload", response_model=None,
+              responses={**_COMMON, 403: {"model": ErrorBody, "description": _LOOPBACK}})
+    def reload(request: Request) -> dict[str, Any] | JSONResponse:
+        """Serve the index on disk now if it is newer than the one served (the server also checks by itself
+        every few seconds). Only from the server's own machine."""
+        if not _is_loopback(request.client.host if request.client else ""):
+            return error_response(403, f"{_LOOPBACK}; call it from there")
+        swapped = served.reload()
+        return {"reloaded": swapped, **served.status()}
+
+    @app.get("/health", responses={500: _COMMON[500]})
     def health() -> dict[str, Any]:
+        """What is served: the index's build, counts and plans, and whether a newer index waits on disk."""
+        corpus = served.answerer.corpus
         m = corpus.manifest
         return {"status": "ok", "built_at": m["built_at"], "counts": m["counts"], "plans": sorted(corpus.plans),
                 "embedding": {k: m["embedding"][k] for k in ("name", "dimension", "fingerprint")},
-                "dense": m["dense"]["kind"]}
+                "dense": m["dense"]["kind"], "index": served.status()}
 
     return app
 
@@ -248,5 +216,3 @@ def _plan_summary(meta: PlanMeta) -> dict[str, Any]:
     return {k: d[k] for k in ("plan_id", "title", "region", "issuer", "issuing_bodies", "doc_number", "issued_on",
                               "period", "source", "provenance")}
 
-
-AskRequest.model_rebuild()

@@ -17,6 +17,7 @@ from .limits import read_batch
 from .search.corpus import CorpusView
 from .search.retriever import Retriever, open_retriever
 from .settings import PROJECT_ROOT, Settings
+from .writer import one_writer
 
 
 def open_answerer(settings: Settings, progress: Callable[[str], None] = print,
@@ -50,10 +51,13 @@ def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView
                  "missing; using it as it is")
         return current
     check_tuning_file(source)
-    progress(f"fitting the out-of-scope calibration for this library on {source.name} "
-             f"({'none yet' if current is None else 'the last one was fitted on another library'}) …")
-    fitted = fit(Answerer(retriever, corpus, None), read_batch(str(source)), shown_path(source))
-    write(fitted, path)
+    with one_writer(settings.home, "fitting the calibration", settings.wait_for_writer, progress):
+        if calibration_is_fresh(settings, corpus.manifest):  # fitted by another process while this one waited
+            return Calibration.load(path)
+        progress(f"fitting the out-of-scope calibration for this library on {source.name} "
+                 f"({'none yet' if current is None else 'the last one was fitted on another library'}) …")
+        fitted = fit(Answerer(retriever, corpus, None), read_batch(str(source)), shown_path(source))
+        write(fitted, path)
     return Calibration.load(path)
 
 

@@ -13,19 +13,21 @@ from typing import Any, Sequence
 
 from .console import print_json, progress
 from .errors import BadInputError, PolicyQAError
-from .limits import DEFAULT_TOP_K, MAX_TOP_K, MIN_TOP_K, check_question, read_batch
+from .limits import DEFAULT_TOP_K, MAX_TOP_K, MIN_TOP_K, analysed_part, check_question, read_batch
 from .match.commands import add_match_commands
 from .settings import MODES, Settings
+from .writer import one_writer
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .ingest.library import Library
 
-    library = Library(settings)
-    if not args.paths:
-        results, errors = library.ingest_corpus()
-    else:
-        results, errors = library.ingest_paths([Path(p) for p in args.paths], args.plan_id, args.region)
+    library = Library(settings, progress)
+    with one_writer(settings.home, "policyqa ingest", settings.wait_for_writer, progress):
+        if not args.paths:
+            results, errors = library.ingest_corpus()
+        else:
+            results, errors = library.ingest_paths([Path(p) for p in args.paths], args.plan_id, args.region)
     for result in results:
         print(result.summary())
         for warning in result.doc.warnings:
@@ -79,10 +81,11 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from .indexing.build import build_index
     from .indexing.embedding import Embedder
 
-    embedder = Embedder.from_settings(settings, progress)
-    manifest = build_index(settings, embedder, progress, full=args.full)
-    if not calibration_is_fresh(settings, manifest):  # refit for the library as it is now
-        open_answerer(settings, progress, embedder=embedder)
+    with one_writer(settings.home, "policyqa index", settings.wait_for_writer, progress):  # before the model loads
+        embedder = Embedder.from_settings(settings, progress)
+        manifest = build_index(settings, embedder, progress, full=args.full)
+        if not calibration_is_fresh(settings, manifest):  # refit for the library as it is now
+            open_answerer(settings, progress, embedder=embedder)
     counts, build = manifest["counts"], manifest["build"]
     print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
           f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "
@@ -107,7 +110,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     retriever = open_retriever(settings, progress, args.plan or ())
     for row in rows:
         hits = retriever.search(row["question"], k=args.top_k, plans=args.plan or None, mode=args.mode)
-        result = {"id": row.get("id"), "query": row["question"], "hits": [h.to_dict() for h in hits]}
+        result = {"id": row.get("id"), "query": analysed_part(row["question"]), "hits": [h.to_dict() for h in hits]}
         if args.json:
             print(json.dumps(result, ensure_ascii=False), flush=True)
         else:
@@ -141,8 +144,9 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     questions = read_batch(args.file)
     retriever = open_retriever(settings, progress)
     answerer = Answerer(retriever, CorpusView(retriever.index), None)
-    calibration = fit(answerer, questions, shown_path(Path(args.file).resolve()))  # found again from any folder
-    write(calibration, settings.calibration)
+    with one_writer(settings.home, "policyqa calibrate", settings.wait_for_writer, progress):
+        calibration = fit(answerer, questions, shown_path(Path(args.file).resolve()))  # found again from any folder
+        write(calibration, settings.calibration)
     print(json.dumps(calibration, ensure_ascii=False, indent=2))
     return 0
 
@@ -154,11 +158,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import serving_app
 
     from .assemble import open_or_build
+    from .served import Served
 
     answerer = open_or_build(settings, progress)
     if answerer.bridge is not None:  # read the English dictionary while the server starts, not on a user's question
         threading.Thread(target=answerer.bridge.prepare, name="bridge", daemon=True).start()
-    app = serving_app(answerer, settings)
+    served = Served(answerer, settings)
+    served.watch(settings.reload_seconds)  # a newly built index (`policyqa index` elsewhere) is served
+    app = serving_app(served, settings)
     print(f"PolicyQA chat on http://{args.host}:{args.port}/  (API under /api, OpenAPI at /docs)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
@@ -203,6 +210,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _no_wait(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-wait", action="store_true",
+                   help="when another ingest/index/calibrate is writing the data directory, stop (exit 1) naming it "
+                        "instead of waiting for it")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese industrial policy plans.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="documents to add; none = re-parse the whole corpus")
     p.add_argument("--plan-id", help="id for the new plan (<region-in-pinyin>-<first year>); derived from the title if omitted")
     p.add_argument("--region", help="the jurisdiction the plan covers, if the title does not start with it")
+    _no_wait(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("show", help="a plan's outline, or one item's clauses, to check the parser")
@@ -222,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build or update the search index (parses the corpus first)")
     p.add_argument("--full", action="store_true", help="re-embed every passage instead of reusing unchanged ones")
+    _no_wait(p)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="ranked clauses for a query, with their BM25 and dense ranks")
@@ -251,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")
+    _no_wait(p)
     p.set_defaults(func=cmd_calibrate)
     return parser
 
@@ -260,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        if getattr(args, "no_wait", False):
+            settings = settings.with_(wait_for_writer=False)
         return args.func(args, settings)
     except PolicyQAError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -57,16 +58,32 @@ def recover(final: Path) -> Path:
     return final
 
 
+def is_stale(folder: Path, name: str) -> bool:
+    """A temporary folder `.<name>-<pid>-*` whose writer is no longer running (provably abandoned)."""
+    pid = folder.name.removeprefix(f".{name}-").split("-", 1)[0]
+    if not pid.isdigit():
+        return False  # not named by this version: not provably anyone's
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # running, as another user
+        return False
+    return False
+
+
 @contextmanager
 def atomic_dir(final: Path, verify: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """Yield an empty folder beside `final`; when the block succeeds (and `verify(folder)` passes), it
-    replaces `final`. On any error the folder is removed and `final` is untouched. Folders left by a killed
-    writer (`.<name>-*`) are removed first."""
+    replaces `final`. On any error the folder is removed and `final` is untouched. The folder's name carries
+    its writer's pid (`.<name>-<pid>-*`): folders left by a writer that is no longer running are removed first,
+    never another running writer's."""
     final.parent.mkdir(parents=True, exist_ok=True)
     recover(final)
     for stale in final.parent.glob(f".{final.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+        if is_stale(stale, final.name):
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-{os.getpid()}-", dir=final.parent))
     try:
         yield tmp
         if verify is not None:

@@ -8,6 +8,9 @@ from typing import Any
 from .errors import BadInputError
 
 MAX_QUESTION_CHARS = 2000
+# what one question may cost: only its first MAX_ANALYSED_CHARS characters are analysed, searched and embedded
+# (the longest of 671 gold questions has 242); a longer question is answered from that part and says so
+MAX_ANALYSED_CHARS = 300
 MIN_TOP_K, MAX_TOP_K, DEFAULT_TOP_K = 1, 20, 5
 MAX_FIELD_CHARS = 300  # a company profile's free-text fields (region, industry)
 MAX_CHOICE_CHARS = 20  # a profile's size or stage
@@ -26,6 +29,11 @@ def check_question(text: object) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise BadInputError(f"the question has {len(text)} characters; at most {MAX_QUESTION_CHARS}")
     return text
+
+
+def analysed_part(text: str) -> str:
+    """The part of a question that is analysed: its first MAX_ANALYSED_CHARS characters."""
+    return text[:MAX_ANALYSED_CHARS]
 
 
 def check_top_k(k: int) -> int:

@@ -41,6 +41,11 @@ def _number(env: Mapping[str, str], key: str, default: float, cast: Callable[[An
         raise BadInputError(f"{key}={env[key]!r} is not a number") from exc
 
 
+def _words(env: Mapping[str, str], key: str) -> frozenset[str]:
+    """A comma-separated list (API keys, origins)."""
+    return frozenset(w.strip() for w in env.get(key, "").split(",") if w.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things live and how retrieval behaves.
@@ -73,6 +78,21 @@ class Settings:
     # above `met` inside it (cosine, e5 query vs passage); fitted on the development profiles (README)
     match_fit_floor: float = 0.78
     match_fit_met: float = 0.84
+    # a writer (ingest, index, calibrate) that finds another one at work waits for it; off: stops (`--no-wait`)
+    wait_for_writer: bool = True
+    # serving (README "Configuration"): requests per minute per client (API key, else address; 0 = no limit),
+    # requests waiting for or holding the CPU before 503 (0 = no bound), known API keys, origins allowed to
+    # call from a browser page of another site, and how often the server looks for a newly built index
+    rate_limit: float = 120.0
+    queue_limit: int = 16
+    api_keys: frozenset[str] = frozenset()
+    cors_origins: frozenset[str] = frozenset()
+    reload_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("rate_limit", "queue_limit", "reload_seconds"):
+            if getattr(self, name) < 0:
+                raise BadInputError(f"{name} must not be negative (0 turns it off)")
 
     @property
     def library_dir(self) -> Path:
@@ -119,4 +139,9 @@ class Settings:
             use_dictionary=env.get("POLICYQA_DICTIONARY", "1") not in ("0", "false", "no"),
             threads=_number(env, "POLICYQA_THREADS", cls.threads, int),
             calibration=_calibration_path(env, corpus.expanduser().resolve(), home.expanduser().resolve()),
+            rate_limit=_number(env, "POLICYQA_RATE_LIMIT", cls.rate_limit),
+            queue_limit=_number(env, "POLICYQA_QUEUE", cls.queue_limit, int),
+            api_keys=_words(env, "POLICYQA_API_KEYS"),
+            cors_origins=_words(env, "POLICYQA_CORS_ORIGINS"),
+            reload_seconds=_number(env, "POLICYQA_RELOAD_SECONDS", cls.reload_seconds),
         )

@@ -214,6 +214,7 @@ class Answer:
     # the plans a question may mean, named alike (`乡村振兴意见`: of 2021, 2023 or 2024?); the answer quotes the
     # closest of them, and the asker may pick one (the chat shows them as buttons, `plans=[id]` asks again)
     candidates: tuple[str, ...] = ()
+    analysed_chars: int | None = None  # a long question: only its first this many characters were read
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "citations", tuple(self.citations))
@@ -232,6 +233,8 @@ class Answer:
             d["match"] = self.match
         if self.candidates:
             d["candidates"] = list(self.candidates)
+        if self.analysed_chars is not None:
+            d["analysed_chars"] = self.analysed_chars
         return d
 
     @classmethod

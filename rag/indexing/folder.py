@@ -2,7 +2,8 @@
 
 <home>/search/
   manifest.json      model + fingerprint, dimension, dictionary checksum, corpus checksums, parameters,
-                     versions, build time, and the sha256 of every other file here
+                     versions, build time, the sha256 of every other file here, and (`self_sha256`) of
+                     its own content: an edit anywhere in it is refused naming the manifest
   clauses.jsonl      the clauses this index answers with (a snapshot of the library)
   plans.json         the plans' metadata
   passages.jsonl     retrieval units: a clause, or a part of a long one, with its heading context
@@ -21,6 +22,8 @@ file's name and the command that rebuilds it.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,10 +37,11 @@ from ..match.terms import Terms
 from ..settings import Settings
 from ..text.lexicon import Lexicon
 from ..types import Clause, PlanMeta
+from ..writer import is_held
 from .bm25 import BM25
 from .passages import Passage
 
-FORMAT = 3
+FORMAT = 4  # 4: the manifest carries its own checksum
 MANIFEST = "manifest.json"
 REBUILD = "run `policyqa index` to rebuild it"
 
@@ -131,6 +135,8 @@ def _verified_manifest(folder: Path, settings: Settings) -> dict[str, Any]:
     if manifest.get("format") != FORMAT:
         raise IndexInvalidError(f"{manifest_path}: index format {manifest.get('format')}, this PolicyQA "
                                 f"reads format {FORMAT}; {REBUILD}")
+    if manifest.get("self_sha256") != manifest_digest(manifest):
+        raise IndexInvalidError(f"{manifest_path} does not match its own checksum (edited or damaged); {REBUILD}")
     for name, info in files.items():
         path = folder / name
         if not path.is_file():
@@ -145,6 +151,12 @@ def _verified_manifest(folder: Path, settings: Settings) -> dict[str, Any]:
         raise IndexInvalidError(f"{manifest_path}: built with {manifest['embedding']['name']}, settings ask for "
                                 f"{settings.embedding_model}; {REBUILD}")
     return manifest
+
+
+def manifest_digest(manifest: dict[str, Any]) -> str:
+    """sha256 of the manifest's content without its `self_sha256` (canonical JSON: sorted keys)."""
+    content = {k: v for k, v in manifest.items() if k != "self_sha256"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def corpus_drift(settings: Settings, manifest: dict[str, Any]) -> str | None:
@@ -177,7 +189,10 @@ def corpus_drift(settings: Settings, manifest: dict[str, Any]) -> str | None:
 
 
 def live_index_dir(settings: Settings) -> Path:
-    """The live index folder, after undoing a swap that a crash interrupted."""
+    """The live index folder, after undoing a swap that a crash interrupted — only when no writer is at work
+    (a running build's swap looks the same for a moment, and is its own to finish)."""
+    if settings.index_dir.exists() or is_held(settings.home):
+        return settings.index_dir
     return recover(settings.index_dir)
 
 

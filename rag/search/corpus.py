@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BadInputError
+from ..errors import NotFoundError
 from ..indexing.folder import SearchIndex, Span
 from ..match.measures import SupportMeasure
 from ..types import Clause, PlanMeta
@@ -137,4 +137,4 @@ def check_plans(index: SearchIndex, plans: Sequence[str]) -> None:
     """Unknown plan ids are bad input, named with the ones the index has."""
     unknown = sorted(set(plans) - set(index.plans))
     if unknown:
-        raise BadInputError(f"unknown plan id {', '.join(unknown)}; known plans: {', '.join(sorted(index.plans))}")
+        raise NotFoundError(f"unknown plan id {', '.join(unknown)}; known plans: {', '.join(sorted(index.plans))}")

@@ -15,6 +15,7 @@ import numpy as np
 from ..errors import BadInputError, IndexInvalidError
 from ..indexing.embedding import TextEncoder
 from ..indexing.folder import REBUILD, SearchIndex
+from ..limits import analysed_part
 from ..settings import Settings
 from ..text.normalize import normalize_text
 from ..types import Hit
@@ -42,6 +43,9 @@ class Retriever(Protocol):
                  vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
+
+    @property
+    def embedder(self) -> TextEncoder: ...
 
 
 class LexicalRanker:
@@ -112,11 +116,17 @@ class HybridRetriever:
     def embed_query(self, text: str) -> np.ndarray:
         return self.dense.embedder.queries([text])
 
+    @property
+    def embedder(self) -> TextEncoder:
+        """The model this retriever embeds with (lent to an index opened later in the same process)."""
+        return self.dense.embedder
+
     def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
                  mode: str | None = None, vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult:
         """`vector`: the query's embedding when the caller already has it (one query, several searches);
-        `lexical`: other words for BM25 than the query's (an English question's Chinese words)."""
-        query = normalize_text(query)
+        `lexical`: other words for BM25 than the query's (an English question's Chinese words). A query is
+        searched by its first MAX_ANALYSED_CHARS characters: what one search costs does not grow with its length."""
+        query = normalize_text(analysed_part(query))
         if not query:
             raise BadInputError("the query is empty")
         mode = mode or self.settings.mode

@@ -187,7 +187,7 @@ def test_api_match_and_its_exports(answerer):
     assert doc.status_code == 200 and Document(io.BytesIO(doc.content)).paragraphs
     assert client.post("/api/match", json={"industry": "VR"}).status_code == 422
     assert client.post("/api/match", json={"region": "南京", "on": "someday"}).status_code == 422
-    assert client.post("/api/match", json={"region": "南京", "qualifications": ["宇宙第一"]}).status_code == 400
+    assert client.post("/api/match", json={"region": "南京", "qualifications": ["宇宙第一"]}).status_code == 422
     r = client.post("/api/match", json={"region": "火星"})
     assert r.status_code == 400 and "Traceback" not in r.text
 

@@ -4,63 +4,22 @@ Screenshots go to test-artifacts/ in the project.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from support import CALIBRATION, PROJECT_ROOT
+from support import CALIBRATION, PROJECT_ROOT, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _serving(settings):
-    """`policyqa serve` on a free port over these settings, until the block ends."""
-    port = _free_port()
-    env = dict(os.environ, POLICYQA_HOME=str(settings.home), POLICYQA_CORPUS=str(settings.corpus),
-               POLICYQA_CALIBRATION=str(settings.calibration))
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/health", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("policyqa serve did not start:\n" + (proc.stdout.read() or ""))
-            time.sleep(0.5)
-    try:
-        yield url
-    finally:
-        proc.terminate()  # a graceful stop waits for open connections (a browser still on the page) …
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # … for at most this long
-            proc.kill()
-            proc.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def server(built):
-    with _serving(built.with_(calibration=CALIBRATION)) as url:
+    with serving(built.with_(calibration=CALIBRATION)) as url:
         yield url
 
 
@@ -84,6 +43,44 @@ def _status(url: str) -> int:
 def test_file_routes_expose_nothing_of_the_server(server, built, route):
     route = route.format(root=PROJECT_ROOT, home=built.home)
     assert _status(server + route) in (403, 404)
+
+
+def test_upload_routes_are_closed_and_a_foreign_origin_gets_no_cors_headers(server):
+    """No component takes a file, so nothing a visitor uploads is stored; and a page on another site may not
+    read the API's answers, whatever Host header it sends."""
+    boundary = "pqa"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.html\"\r\n"
+            f"Content-Type: text/html\r\n\r\n<script>alert(1)</script>\r\n--{boundary}--\r\n").encode()
+    for route in ("/gradio_api/upload", "/gradio_api/upload?upload_id=x"):
+        request = urllib.request.Request(server + route, data=body, method="POST", headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            status = 200
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status == 404, route
+    assert _status(server + "/gradio_api/upload_progress?upload_id=x") == 404
+    for path in ("/", "/gradio_api/info", "/api/plans", "/config"):
+        request = urllib.request.Request(server + path, headers={"Origin": "http://evil.example",
+                                                                 "Host": "policy.example.org"})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            assert not [k for k in r.headers if k.lower().startswith("access-control-")], path
+
+
+def test_no_page_loads_anything_from_another_host(server):
+    """The chat and /docs in a real browser: every request they make goes to the server itself (no CDN,
+    no web font, no analytics): they work offline and tell no third party of a visit."""
+    with _browser_page() as page:
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(server + "/", wait_until="load")  # (the chat keeps a connection open: never network-idle)
+        page.wait_for_selector("#question textarea")
+        page.wait_for_timeout(3000)  # late loads: fonts, icons, lazy chunks
+        page.goto(server + "/docs", wait_until="networkidle")
+        page.wait_for_selector("#swagger-ui .opblock")  # the operations rendered: the script and spec loaded
+    foreign = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
+    assert requested and not foreign, foreign
 
 
 @contextmanager
@@ -224,7 +221,7 @@ def test_plans_named_alike_are_offered_as_buttons_and_a_pick_asks_that_plan(page
     """A library of 27 documents where three national opinions are all `乡村振兴意见` (a second server; the same
     browser)."""
     settings, _ = unseen
-    with _serving(settings) as url:
+    with serving(settings) as url:
         page.goto(url + "/", wait_until="load")
         page.wait_for_selector("#question textarea")
         assert not page.locator("#candidates").is_visible()

@@ -80,7 +80,28 @@ def test_api_history_round_trips_the_result_object(client):
     assert r.status_code == 200 and r.json()["citations"][0]["chunk_id"] == first["citations"][0]["chunk_id"]
     bad = {"question": "这一条呢?", "history": [{"question": "q", "answer": {"citations": [{"n": 1}]}}]}
     r = client.post("/api/ask", json=bad)
-    assert r.status_code == 400 and "history" in r.json()["error"]
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "history", 0, "answer", "citations", 0,
+                                                                     "chunk_id"]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("chunk_id", ["a"]), ("chunk_id", {"a": 1}), ("chunk_id", 7), ("plan_id", ["jinan-2022"]), ("plan_id", {"x": 1}),
+    ("plan_id", 3), ("chunk_id", "0123456789abcdef"), ("score", "high"),
+    ("resolved_question", ["a"]), ("resolved_question", 5), ("no_answer", "yes"), ("citations", "x"),
+])
+def test_a_history_that_is_not_a_real_earlier_answer_is_refused_with_422(client, field, value):
+    """The six shapes that once answered 500 (a citation's chunk_id/plan_id a list, dict or number; a non-string
+    resolved_question) and their kin: each is 422 naming the field, never trusted, never 500."""
+    first = client.post("/api/ask", json={"question": "济南对入选新型智慧城市试点示范的项目补助多少?"}).json()
+    answer = dict(first)
+    if field in ("resolved_question", "no_answer", "citations"):
+        answer[field] = value
+    else:
+        answer["citations"] = [dict(first["citations"][0], **{field: value})]
+    r = client.post("/api/ask", json={"question": "这一条的责任单位是谁?",
+                                      "history": [{"question": first["question"], "answer": answer}]})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "invalid request" and r.json()["detail"][0]["loc"][:4] == ["body", "history", 0, "answer"]
 
 
 def test_api_body_limit_with_and_without_content_length(client):

@@ -1,0 +1,196 @@
+"""ASGI middleware between the network and the routes: what a request costs and may reach is decided here.
+
+- `BodyLimit`      a body over the limit gets 413 before anything parses it.
+- `MethodGuard`    a method an API route does not declare gets 405 with `Allow` (not the chat's 404).
+- `Admission`      per-client rate limit (429) and a bounded wait for the one CPU (503), both with Retry-After.
+- `ClosedRoutes`   the chat framework's upload routes answer 404: nothing a visitor uploads is stored or served.
+- `PinnedOrigins`  cross-origin headers only for the configured origins, whatever the Host header says.
+
+Every refusal is the API's one error body, `{"error": ...}`.
+"""
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def error_response(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": message}
+    if detail is not None:
+        body["detail"] = detail
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+class BodyLimit:
+    """A body over `limit` bytes gets 413 before anything parses it — by its Content-Length, or, when there is
+    none, by counting the streamed chunks (then replayed to the app)."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        too_big = error_response(413, f"request body over {self.limit} bytes")
+        if length is not None:
+            if not length.isdigit():
+                await error_response(400, "invalid Content-Length header")(scope, receive, send)
+            elif int(length) > self.limit:
+                await too_big(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                await too_big(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+class MethodGuard:
+    """405 with `Allow` for a method the API route at this path does not declare. `routes()` gives (path regex,
+    methods) of the API's own routes; other paths (the chat) are passed through."""
+
+    def __init__(self, app: ASGIApp, routes: Callable[[], Iterable[tuple[re.Pattern[str], set[str]]]]):
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            allowed: set[str] = set()
+            for pattern, methods in self.routes():
+                if pattern.match(scope["path"]):
+                    allowed |= methods | ({"HEAD"} if "GET" in methods else set())
+            if allowed and scope["method"] not in allowed:
+                response = error_response(405, f"method {scope['method']} not allowed here; allowed: "
+                                               f"{', '.join(sorted(allowed))}", headers={"Allow": ", ".join(sorted(allowed))})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class Admission:
+    """For paths under `prefixes`: at most `rate` requests per minute per client (a configured API key in
+    `X-API-Key`, else the client's address; a burst of `rate/6`), answered 429; and at most `queue` requests
+    waiting for or holding the CPU at once, answered 503. Both say when to retry."""
+
+    MAX_CLIENTS = 10_000  # buckets kept (least recently seen dropped first)
+
+    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...], rate: float, queue: int, keys: frozenset[str]):
+        self.app = app
+        self.prefixes = prefixes
+        self.rate = rate  # per minute; 0 = no limit
+        self.burst = max(1.0, rate / 6)
+        self.queue = queue  # 0 = no bound
+        self.keys = keys
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, last seen)
+        self.inside = 0
+        self.mutex = threading.Lock()
+
+    def client(self, scope: Scope) -> str:
+        key = Headers(scope=scope).get("x-api-key", "")
+        if key and key in self.keys:
+            return f"key:{key}"
+        host = (scope.get("client") or ("?", 0))[0]
+        return f"addr:{host}"
+
+    def take(self, client: str, now: float) -> float:
+        """0 when the client may go on (one token taken), else the seconds until it may."""
+        tokens, last = self.buckets.pop(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate / 60)
+        wait = 0.0 if tokens >= 1 else (1 - tokens) * 60 / self.rate
+        self.buckets[client] = (tokens - 1 if not wait else tokens, now)
+        while len(self.buckets) > self.MAX_CLIENTS:
+            self.buckets.popitem(last=False)
+        return wait
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        with self.mutex:
+            wait = self.take(self.client(scope), time.monotonic()) if self.rate else 0.0
+            full = not wait and self.queue and self.inside >= self.queue
+            if not wait and not full:
+                self.inside += 1
+        if wait:
+            seconds = str(math.ceil(wait))
+            await error_response(429, f"too many requests from this client; retry in {seconds} s",
+                                 headers={"Retry-After": seconds})(scope, receive, send)
+            return
+        if full:
+            await error_response(503, f"the server is busy ({self.queue} requests waiting); retry in 1 s",
+                                 headers={"Retry-After": "1"})(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            with self.mutex:
+                self.inside -= 1
+
+
+class ClosedRoutes:
+    """404 for the chat framework's routes that would store what a visitor sends (uploads, recordings) or
+    fetch URLs for them: no component of the chat takes a file."""
+
+    def __init__(self, app: ASGIApp, closed: re.Pattern[str]):
+        self.app = app
+        self.closed = closed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and self.closed.search(scope["path"]):
+            if scope["type"] == "http":
+                await error_response(404, "not found")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class PinnedOrigins:
+    """Cross-origin response headers only when the request's Origin is one of `origins` (none by default:
+    the chat and the API are served to their own origin). The chat framework echoes any Origin when the Host
+    header is not local; this takes those headers off again."""
+
+    def __init__(self, app: ASGIApp, origins: frozenset[str]):
+        self.app = app
+        self.origins = origins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        allowed = Headers(scope=scope).get("origin") in self.origins
+
+        async def pinned(message: Message) -> None:
+            if message["type"] == "http.response.start" and not allowed:
+                headers = MutableHeaders(scope=message)
+                for name in [k for k in headers.keys() if k.startswith("access-control-")]:
+                    del headers[name]
+            await send(message)
+
+        await self.app(scope, receive, pinned)

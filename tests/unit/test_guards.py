@@ -1,0 +1,111 @@
+"""What a request may cost and reach (rag/guards.py, rag/limits.py): per-client rate limit, a bounded wait
+queue, 405 for undeclared methods, closed upload routes, pinned cross-origin headers, long questions cut."""
+from __future__ import annotations
+
+import asyncio
+import re
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from starlette.responses import JSONResponse
+
+from rag.api import create_app
+from rag.guards import Admission, ClosedRoutes, PinnedOrigins
+from rag.limits import MAX_ANALYSED_CHARS
+from rag.settings import Settings
+
+
+def _settings(tmp_path, **changes) -> Settings:
+    return Settings(home=tmp_path, corpus=tmp_path).with_(**changes)
+
+
+def test_a_client_over_its_rate_gets_429_with_retry_after_and_others_do_not(fake_answerer, tmp_path):
+    client = TestClient(create_app(fake_answerer, settings=_settings(tmp_path, rate_limit=60, api_keys=frozenset({"k1"}))))
+    statuses = [client.get("/api/plans").status_code for _ in range(12)]
+    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]  # a burst of rate/6, then refused
+    refused = client.get("/api/plans")
+    assert refused.json()["error"].startswith("too many requests") and int(refused.headers["retry-after"]) >= 1
+    assert client.get("/api/plans", headers={"X-API-Key": "k1"}).status_code == 200  # a known key is its own client
+    assert client.get("/api/plans", headers={"X-API-Key": "made-up"}).status_code == 429  # an unknown key is not
+    assert client.get("/health").status_code == 200  # health is never limited
+
+
+def test_the_wait_queue_is_bounded_with_503():
+    async def slow(scope, receive, send):
+        await asyncio.sleep(0.3)
+        await JSONResponse({"ok": True})(scope, receive, send)
+
+    app = Admission(slow, prefixes=("/api/",), rate=0, queue=3, keys=frozenset())
+
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            return await asyncio.gather(*(client.get("/api/x") for _ in range(8)))
+
+    responses = asyncio.run(burst())
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200] * 3 + [503] * 5
+    busy = next(r for r in responses if r.status_code == 503)
+    assert busy.headers["retry-after"] == "1" and "busy" in busy.json()["error"]
+    assert app.inside == 0  # every slot given back
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("TRACE", "/api/ask", "POST"), ("DELETE", "/api/ask", "POST"), ("PUT", "/api/plans", "GET, HEAD"),
+    ("POST", "/health", "GET, HEAD"), ("PATCH", "/api/plans/jinan-2022", "GET, HEAD"),
+])
+def test_an_undeclared_method_is_405_with_allow(fake_answerer, method, path, allow):
+    r = TestClient(create_app(fake_answerer)).request(method, path)
+    assert r.status_code == 405 and r.headers["allow"] == allow and r.json()["error"].startswith("method")
+
+
+def test_top_k_as_a_json_integer_with_a_fraction_part_of_zero_is_accepted(fake_answerer):
+    client = TestClient(create_app(fake_answerer))
+    assert client.post("/api/search", json={"question": "人才", "top_k": 3.0}).status_code == 200
+    for bad in (3.5, "3", True):
+        assert client.post("/api/search", json={"question": "人才", "top_k": bad}).status_code == 422
+
+
+def test_the_openapi_document_declares_one_error_model_and_the_allowed_values(fake_answerer):
+    doc = TestClient(create_app(fake_answerer)).get("/openapi.json").json()
+    ask = doc["paths"]["/api/ask"]["post"]["responses"]
+    for status in ("400", "404", "413", "422", "429", "500", "503"):
+        assert ask[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "Retry-After" in ask["429"]["headers"] and "HTTPValidationError" not in doc["components"]["schemas"]
+    match = doc["components"]["schemas"]["MatchRequest"]["properties"]
+    assert {"中小", "小型", "微型"} <= set(match["size"]["enum"]) and "初创" in match["stage"]["enum"]
+    assert "专精特新" in " ".join(match["qualifications"]["items"]["enum"])
+    docs = TestClient(create_app(fake_answerer)).get("/docs").text
+    assert not re.search(r"""(src|href)=["']https?://""", docs)  # scripts and styles from the server itself
+
+
+def test_upload_routes_are_closed_and_cross_origin_headers_pinned():
+    async def app(scope, receive, send):
+        await JSONResponse({"ok": True}, headers={"Access-Control-Allow-Origin": "http://evil.example",
+                                                  "Access-Control-Allow-Credentials": "true"})(scope, receive, send)
+
+    guarded = PinnedOrigins(ClosedRoutes(app, re.compile(r"^/gradio_api/upload")), frozenset({"https://ok.example"}))
+    client = TestClient(guarded)
+    assert client.post("/gradio_api/upload", files={"files": ("a.txt", b"x")}).status_code == 404
+    evil = client.get("/", headers={"Origin": "http://evil.example", "Host": "evil.example"})
+    assert evil.status_code == 200 and not any(k.startswith("access-control-") for k in evil.headers)
+    ok = client.get("/", headers={"Origin": "https://ok.example"})
+    assert ok.headers["access-control-allow-origin"] == "http://evil.example"  # passed through for a pinned origin
+
+
+def test_a_long_question_is_answered_from_its_first_part_and_says_so(fake_answerer):
+    long = "济南对入选新型智慧城市试点示范的项目补助多少?" + "请详细说明。" * 300
+    result = fake_answerer.answer(long)
+    assert result.question == long and result.analysed_chars == MAX_ANALYSED_CHARS
+    assert f"只按前{MAX_ANALYSED_CHARS}个字作答" in result.answer and result.citations
+    short = fake_answerer.answer("济南对入选新型智慧城市试点示范的项目补助多少?")
+    assert short.analysed_chars is None and "作答。)" not in short.answer
+    assert short.citations[0].chunk_id == result.citations[0].chunk_id
+
+
+def test_serving_limits_come_from_the_environment_and_are_checked(tmp_path):
+    s = Settings.from_env({"POLICYQA_HOME": str(tmp_path), "POLICYQA_RATE_LIMIT": "30", "POLICYQA_QUEUE": "4",
+                           "POLICYQA_API_KEYS": "a, b", "POLICYQA_CORS_ORIGINS": "https://x.example"})
+    assert (s.rate_limit, s.queue_limit, s.api_keys, s.cors_origins) == (30, 4, {"a", "b"}, {"https://x.example"})
+    with pytest.raises(Exception, match="must not be negative"):
+        Settings.from_env({"POLICYQA_HOME": str(tmp_path), "POLICYQA_QUEUE": "-1"})
