@@ -1,7 +1,7 @@
 """Load benchmark: `policyqa serve` on 127.0.0.1 under many clients (loopback only; bounded in time).
 
     .venv/bin/python eval/load.py                  # 50 clients x 60 s, again with 10% 2,000-character questions,
-                                                   # then a 10-minute soak; report in eval/reports/load/
+                                                   # then a 10-minute soak; eval/reports/latest/load.json
     .venv/bin/python eval/load.py --seconds 20 --soak 60 --clients 20   # a quick run
 
 Each client is a thread with its own keep-alive connection and API key (the per-client rate limit applies to each
@@ -137,7 +137,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--soak", type=float, default=600, help="seconds of the soak phase (0: none)")
-    parser.add_argument("--out", default=str(ROOT / "eval" / "reports" / "load"))
+    parser.add_argument("--out", default=str(ROOT / "eval" / "reports" / "latest" / "load.json"))
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 3600 or not 0 <= args.soak <= 7200:
         parser.error("bounded: 1-200 clients, phases up to an hour, a soak up to two hours")
@@ -150,19 +150,23 @@ def main() -> int:
     try:
         deadline = time.monotonic() + 300
         while True:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/health")
+                probe.request("GET", "/health")
+                probe.getresponse().read()
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     print("the server did not start", file=sys.stderr)
                     return 1
                 time.sleep(0.5)
+            finally:
+                probe.close()
         time.sleep(3)
         work = workload(0)
         report: dict[str, Any] = {"started": datetime.now().isoformat(timespec="seconds"), "clients": args.clients,
                                   "rss_idle_mb": round(rss_mb(server.pid), 1), "phases": []}
-        report["phases"].append(run_phase("warm-up", port, server.pid, 4, 15, 0.0, work))
+        report["phases"].append(run_phase("warm-up", port, server.pid, 16, 15, 0.0, work))
         report["rss_after_warmup_mb"] = round(rss_mb(server.pid), 1)
         for name, share in (("mixed", 0.0), ("mixed+10% long", 0.10)):
             phase = run_phase(name, port, server.pid, args.clients, args.seconds, share, work)
@@ -175,7 +179,11 @@ def main() -> int:
         report["rss_end_mb"] = round(rss_mb(server.pid), 1)
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=60)
     phases = {p["phase"]: p for p in report["phases"]}
     normal = phases["mixed"]["by_kind"]["ask"].get("p95_ms")
     spoiled = phases["mixed+10% long"]["by_kind"]["ask"].get("p95_ms")
@@ -186,8 +194,8 @@ def main() -> int:
         report["soak_rss_growth"] = round(max(warm) / report["rss_after_warmup_mb"] - 1, 3)
         report["rss_max_mb"] = max(max(p["rss_mb"]) for p in report["phases"])
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps({k: v for k, v in report.items() if k != "phases"}, ensure_ascii=False, indent=2))
     return 0
 

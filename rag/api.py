@@ -1,7 +1,7 @@
 """HTTP API: thin FastAPI routes over the same Answerer the CLI uses.
 
-One index and one model per process, shared by every request; a lock serialises the CPU-bound work, so
-concurrent requests are safe. Every input is validated by its model (rag/apimodels.py) before a route runs;
+One index and one model per process, shared by every request; the CPU-bound work runs on one thread in turn
+(`CpuThread`), so concurrent requests are safe. Every input is validated by its model (rag/apimodels.py) before a route runs;
 errors are one JSON body (`{"error": ..., "detail": ...}`) with the status the OpenAPI document declares for
 them; no traceback and no file path ever reaches a client. Middleware (rag/guards.py) bounds what a request may
 cost: body size, rate per client, requests waiting for the CPU. A newly built index is picked up while serving
@@ -12,16 +12,16 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from .answer.answerer import Answerer
 from .apimodels import AskRequest, ErrorBody, HistoryTurn, MatchRequest, SearchRequest, SearchResponse
@@ -31,7 +31,7 @@ from .limits import MAX_BODY_BYTES, analysed_part
 from .match.profile import Profile
 from .match.report import render_docx, render_markdown
 from .search.corpus import CorpusView
-from .served import Served
+from .served import CpuThread, Served
 from .settings import Settings
 from .types import Answer, Citation, PlanMeta, Turn
 
@@ -86,7 +86,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
+def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
                settings: Settings | None = None) -> FastAPI:
     """The API over `served` (an Answerer is wrapped as one that never reloads). `settings` bring the serving
     limits (rate per client, wait queue, API keys); without them nothing is limited but the body size."""
@@ -95,16 +95,20 @@ def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
     app = FastAPIOffline(title="PolicyQA", version="1", redoc_url=None,
                          description="Cited, extractive answers from Chinese policy plans. Every error is an "
                                      "`ErrorBody`; 429 and 503 say when to retry in `Retry-After`.")
-    lock = lock or threading.Lock()
+    cpu = cpu or CpuThread()
 
     def api_routes() -> Iterable[tuple[re.Pattern[str], set[str]]]:
-        return [(r.path_regex, set(r.methods or ())) for r in app.router.routes if isinstance(r, APIRoute)]
+        """The app's own routes (API, /openapi.json, /docs) and their methods; the chat's mount is not one."""
+        return [(r.path_regex, set(r.methods or ())) for r in app.router.routes if isinstance(r, Route)]
 
     app.add_middleware(MethodGuard, routes=api_routes)
     if settings is not None:
         app.add_middleware(Admission, prefixes=("/api/",), rate=settings.rate_limit, queue=settings.queue_limit,
                            keys=settings.api_keys)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    if settings is not None and settings.cors_origins:  # outermost: a browser's preflight is answered here
+        app.add_middleware(CORSMiddleware, allow_origins=sorted(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["content-type", "x-api-key"], max_age=600)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -113,7 +117,7 @@ def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
 
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
@@ -138,8 +142,7 @@ def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
     def ask(body: AskRequest) -> dict[str, Any]:
         answerer = served.answerer
         turns = turns_from(body.history, answerer.corpus)
-        with lock:
-            result = answerer.answer(body.question, turns, top_k=body.top_k, plans=body.plans)
+        result = cpu.run(answerer.answer, body.question, turns, top_k=body.top_k, plans=body.plans)
         return result.to_dict()
 
     @app.post("/api/match", response_model=None, responses={
@@ -150,8 +153,7 @@ def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
         answerer = served.answerer
         profile = Profile.parse(body.region, body.industry, body.size, body.stage, body.qualifications,
                                 body.not_qualifications, body.founded)
-        with lock:
-            result = answerer.matcher.match(profile, on=body.on)
+        result = cpu.run(answerer.matcher.match, profile, on=body.on)
         if body.format == "markdown":
             return Response(render_markdown(result), media_type="text/markdown; charset=utf-8",
                             headers={"Content-Disposition": "attachment; filename=match.md"})
@@ -163,8 +165,7 @@ def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
     @app.post("/api/search", response_model=SearchResponse, responses={**_COMMON, **_NOT_FOUND})
     def search(body: SearchRequest) -> dict[str, Any]:
         answerer = served.answerer
-        with lock:
-            hits = answerer.retriever.search(body.question, k=body.top_k, plans=body.plans)
+        hits = cpu.run(answerer.retriever.search, body.question, k=body.top_k, plans=body.plans)
         return {"id": None, "query": analysed_part(body.question), "hits": [h.to_dict() for h in hits]}
 
     @app.get("/api/plans", responses=_COMMON)
@@ -196,7 +197,7 @@ def create_app(served: Served | Answerer, lock: threading.Lock | None = None,
         every few seconds). Only from the server's own machine."""
         if not _is_loopback(request.client.host if request.client else ""):
             return error_response(403, f"{_LOOPBACK}; call it from there")
-        swapped = served.reload()
+        swapped = served.reload()  # (False while a writer is at work: call again when it is done)
         return {"reloaded": swapped, **served.status()}
 
     @app.get("/health", responses={500: _COMMON[500]})

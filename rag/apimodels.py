@@ -37,15 +37,27 @@ def _whole(value: Any) -> Any:
     return value
 
 
+def _encodable(value: str) -> str:
+    """Text that is UTF-8: JSON may carry a lone surrogate (`"\\ud800"`), which no answer could echo back."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode text (a lone surrogate)") from None
+    return value
+
+
+Text = Annotated[StrictStr, AfterValidator(_encodable)]
+
+
 TopK = Annotated[int, Field(ge=MIN_TOP_K, le=MAX_TOP_K), BeforeValidator(_whole)]
-Question = Annotated[StrictStr, Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=SOME_TEXT)]
+Question = Annotated[Text, Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=SOME_TEXT)]
 PlanId = Annotated[StrictStr, Field(max_length=80, pattern=PLAN_ID)]
 
 
 def _in(choices: list[str]) -> AfterValidator:
     """A string that must be one of `choices` (listed as the field's `enum` in the OpenAPI document)."""
     def check(value: str) -> str:
-        if value.strip() not in choices:
+        if value not in choices:
             raise ValueError(f"must be one of {', '.join(c for c in choices if c)}")
         return value
     return AfterValidator(check)
@@ -89,10 +101,10 @@ class HistoryAnswer(BaseModel):
     """The result object the API returned for an earlier turn; only these fields are read, the rest ignored."""
 
     model_config = ConfigDict(extra="ignore")
-    answer: StrictStr = Field(default="", max_length=20 * MAX_QUESTION_CHARS)
+    answer: Text = Field(default="", max_length=20 * MAX_QUESTION_CHARS)
     no_answer: StrictBool = False
     citations: list[HistoryCitation] = Field(default=[], max_length=MAX_TOP_K)
-    resolved_question: Annotated[StrictStr, Field(max_length=2 * MAX_QUESTION_CHARS)] | None = None
+    resolved_question: Annotated[Text, Field(max_length=2 * MAX_QUESTION_CHARS)] | None = None
 
 
 class HistoryTurn(BaseModel):
@@ -120,9 +132,9 @@ class SearchRequest(BaseModel):
 
 class MatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    region: Annotated[StrictStr, Field(min_length=1, max_length=MAX_FIELD_CHARS, pattern=SOME_TEXT,
+    region: Annotated[Text, Field(min_length=1, max_length=MAX_FIELD_CHARS, pattern=SOME_TEXT,
                                        description="where the company is registered: a province, city or county")]
-    industry: StrictStr = Field(default="", max_length=MAX_FIELD_CHARS)
+    industry: Text = Field(default="", max_length=MAX_FIELD_CHARS)
     size: Size = ""
     stage: Stage = ""
     qualifications: list[Qualification] = Field(default=[], max_length=MAX_QUALIFICATIONS)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -152,22 +151,10 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Build what is missing (library, model, index), then serve the API on one process."""
-    import uvicorn
+    """Build what is missing (library, model, index), then serve the chat and the API on one process."""
+    from .serving import serve
 
-    from ui.app import serving_app
-
-    from .assemble import open_or_build
-    from .served import Served
-
-    answerer = open_or_build(settings, progress)
-    if answerer.bridge is not None:  # read the English dictionary while the server starts, not on a user's question
-        threading.Thread(target=answerer.bridge.prepare, name="bridge", daemon=True).start()
-    served = Served(answerer, settings)
-    served.watch(settings.reload_seconds)  # a newly built index (`policyqa index` elsewhere) is served
-    app = serving_app(served, settings)
-    print(f"PolicyQA chat on http://{args.host}:{args.port}/  (API under /api, OpenAPI at /docs)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serve(settings, args.host, args.port)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 - `BodyLimit`      a body over the limit gets 413 before anything parses it.
 - `MethodGuard`    a method an API route does not declare gets 405 with `Allow` (not the chat's 404).
-- `Admission`      per-client rate limit (429) and a bounded wait for the one CPU (503), both with Retry-After.
+- `Admission`      per-client rate limit and requests in flight (429), and a bounded wait for the one CPU (503),
+                   both with Retry-After.
 - `ClosedRoutes`   the chat framework's upload routes answer 404: nothing a visitor uploads is stored or served.
 - `PinnedOrigins`  cross-origin headers only for the configured origins, whatever the Host header says.
 
@@ -86,7 +87,7 @@ class MethodGuard:
             allowed: set[str] = set()
             for pattern, methods in self.routes():
                 if pattern.match(scope["path"]):
-                    allowed |= methods | ({"HEAD"} if "GET" in methods else set())
+                    allowed |= methods
             if allowed and scope["method"] not in allowed:
                 response = error_response(405, f"method {scope['method']} not allowed here; allowed: "
                                                f"{', '.join(sorted(allowed))}", headers={"Allow": ", ".join(sorted(allowed))})
@@ -97,8 +98,9 @@ class MethodGuard:
 
 class Admission:
     """For paths under `prefixes`: at most `rate` requests per minute per client (a configured API key in
-    `X-API-Key`, else the client's address; a burst of `rate/6`), answered 429; and at most `queue` requests
-    waiting for or holding the CPU at once, answered 503. Both say when to retry."""
+    `X-API-Key`, else the client's address; a burst of `rate/6`) and at most a quarter of the queue in flight
+    per client, answered 429; and at most `queue` requests waiting for or holding the CPU at once, answered 503
+    — one client cannot take every place. Both say when to retry."""
 
     MAX_CLIENTS = 10_000  # buckets kept (least recently seen dropped first)
 
@@ -111,6 +113,8 @@ class Admission:
         self.keys = keys
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, last seen)
         self.inside = 0
+        self.per_client = max(1, queue // 4) if queue else 0  # requests one client may have in flight
+        self.in_flight: dict[str, int] = {}
         self.mutex = threading.Lock()
 
     def client(self, scope: Scope) -> str:
@@ -134,14 +138,19 @@ class Admission:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
+        client = self.client(scope)
         with self.mutex:
-            wait = self.take(self.client(scope), time.monotonic()) if self.rate else 0.0
-            full = not wait and self.queue and self.inside >= self.queue
-            if not wait and not full:
+            crowding = bool(self.per_client) and self.in_flight.get(client, 0) >= self.per_client
+            wait = 0.0 if crowding or not self.rate else self.take(client, time.monotonic())
+            full = not wait and not crowding and self.queue and self.inside >= self.queue
+            if not (wait or crowding or full):
                 self.inside += 1
-        if wait:
-            seconds = str(math.ceil(wait))
-            await error_response(429, f"too many requests from this client; retry in {seconds} s",
+                self.in_flight[client] = self.in_flight.get(client, 0) + 1
+        if wait or crowding:
+            seconds = str(max(1, math.ceil(wait)))
+            why = (f"{self.per_client} requests of this client are already in progress" if crowding
+                   else "too many requests from this client")
+            await error_response(429, f"{why}; retry in {seconds} s",
                                  headers={"Retry-After": seconds})(scope, receive, send)
             return
         if full:
@@ -153,6 +162,9 @@ class Admission:
         finally:
             with self.mutex:
                 self.inside -= 1
+                self.in_flight[client] -= 1
+                if not self.in_flight[client]:
+                    del self.in_flight[client]
 
 
 class ClosedRoutes:
@@ -188,6 +200,7 @@ class PinnedOrigins:
 
         async def pinned(message: Message) -> None:
             if message["type"] == "http.response.start" and not allowed:
+                message.setdefault("headers", [])
                 headers = MutableHeaders(scope=message)
                 for name in [k for k in headers.keys() if k.startswith("access-control-")]:
                     del headers[name]

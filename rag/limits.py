@@ -13,7 +13,6 @@ MAX_QUESTION_CHARS = 2000
 MAX_ANALYSED_CHARS = 300
 MIN_TOP_K, MAX_TOP_K, DEFAULT_TOP_K = 1, 20, 5
 MAX_FIELD_CHARS = 300  # a company profile's free-text fields (region, industry)
-MAX_CHOICE_CHARS = 20  # a profile's size or stage
 MAX_PLANS = 50  # plan ids in one request's filter
 MAX_HISTORY_TURNS = 20
 MAX_BODY_BYTES = 64 * 1024  # an HTTP request body

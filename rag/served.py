@@ -10,18 +10,35 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .answer.answerer import Answerer
-from .errors import PolicyQAError
+from .errors import NotBuiltError, PolicyQAError
 from .indexing.folder import MANIFEST, SearchIndex
 from .settings import Settings
+from .writer import is_held
 
 log = logging.getLogger("policyqa.served")
 
 Signature = tuple[int, int, int]  # (inode, size, mtime_ns) of the live manifest file
+T = TypeVar("T")
+
+
+class CpuThread:
+    """All of a server's CPU-bound work (answers, searches, matches, from the API and the chat alike) on one
+    thread, in turn: requests cannot slow each other down by sharing two cores, and the model's per-thread
+    scratch memory exists once — run from many threads it grew by ~250 MB under load."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policyqa-cpu")
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` on the CPU thread; the caller waits (exceptions are raised here)."""
+        return self.pool.submit(fn, *args, **kwargs).result()
 
 
 def _now() -> str:
@@ -38,6 +55,7 @@ class Served:
         self.loaded_at = _now()
         self.checked_at: str | None = None
         self.last_error: str | None = None
+        self.refused: Signature | None = None  # a manifest whose index did not open: not tried again
         self.reloads = 0
         self.mutex = threading.Lock()  # one reload at a time
 
@@ -53,27 +71,34 @@ class Served:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns) if st is not None else None
 
-    def reload(self, force: bool = False) -> bool:
-        """Open the index on disk when its manifest changed (or `force`); True when a new one now serves."""
+    def reload(self) -> bool:
+        """Open the index on disk when its manifest changed; True when a new one now serves. Not while a writer
+        is at work (its index and calibration are not finished): the next check takes them."""
         if self.settings is None:
             return False
+        settings = self.settings
         with self.mutex:
             signature = self.on_disk()
             self.checked_at = _now()
-            if signature is None or (signature == self.signature and not force):
+            if signature is None or signature in (self.signature, self.refused) or is_held(settings.home):
                 return False
-            from .assemble import open_answerer
+            from .assemble import calibration_is_fresh, open_answerer
 
             old = self.answerer
             try:
-                index = SearchIndex.open(self.settings.index_dir, self.settings)  # verified, or refused
-                fresh = open_answerer(self.settings, log.info, embedder=old.retriever.embedder, index=index)
+                index = SearchIndex.open(settings.index_dir, settings)  # verified, or refused
+                if not calibration_is_fresh(settings, index.manifest):  # fitting it is a writer's job
+                    raise NotBuiltError(f"the out-of-scope calibration {settings.calibration} was not fitted for "
+                                        "the new index; run `policyqa index` (or `policyqa calibrate`)")
+                fresh = open_answerer(settings, log.info, embedder=old.retriever.embedder, index=index)
             except PolicyQAError as exc:
-                self.last_error = str(exc)
+                self.last_error, self.refused = str(exc), signature
                 log.warning("a new index on disk is not served: %s", exc)
                 return False
             if self.on_disk() != signature:  # swapped again while it loaded: the next check takes that one
                 return False
+            if fresh.bridge is not None:  # the English dictionary read here, not on a user's question
+                fresh.bridge.prepare()
             self.answerer, self.signature = fresh, signature
             self.loaded_at, self.last_error = _now(), None
             self.reloads += 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,9 +37,12 @@ def _choice(env: Mapping[str, str], key: str, default: str, choices: tuple[str, 
 
 def _number(env: Mapping[str, str], key: str, default: float, cast: Callable[[Any], Any] = float) -> Any:
     try:
-        return cast(env.get(key, default))
+        value = cast(env.get(key, default))
     except ValueError as exc:
         raise BadInputError(f"{key}={env[key]!r} is not a number") from exc
+    if not math.isfinite(value):
+        raise BadInputError(f"{key}={env[key]!r} is not a finite number")
+    return value
 
 
 def _words(env: Mapping[str, str], key: str) -> frozenset[str]:

@@ -63,6 +63,8 @@ def one_writer(home: Path, what: str, wait: bool = True,
                                                    "since": datetime.now().strftime("%H:%M:%S")}), encoding="utf-8")
         yield
     finally:
+        if outermost:
+            (home / HOLDER).unlink(missing_ok=True)  # no finished writer is ever named as the holder
         lock.release()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-import threading
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -21,7 +20,7 @@ from rag.answer.answerer import Answerer
 from rag.errors import BadInputError, PolicyQAError
 from rag.match.profile import SIZES, STAGES, Profile, qualification_choices
 from rag.match.report import render_docx, render_markdown
-from rag.served import Served
+from rag.served import CpuThread, Served
 from rag.settings import PROJECT_ROOT, Settings
 from rag.types import Turn
 
@@ -35,6 +34,7 @@ log = logging.getLogger("policyqa.chat")
 CLOSED_ROUTES = re.compile(r"^/gradio_api/(upload|upload_progress|process_recording|proxy=|vibe-|undo-vibe|"
                            r"run-history|dev/)|^/(upload|proxy=)")
 CHAT_QUEUE = 64
+CHAT_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")  # what runs a callback
 # system fonts only: the default theme loads Google Fonts, which would tell a third party of every visit
 THEME = gr.themes.Default(font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
                                 "system-ui", "sans-serif"],
@@ -51,10 +51,10 @@ EXAMPLES = [
 ]
 
 
-def build_ui(served: Served | Answerer, lock: threading.Lock | None = None) -> gr.Blocks:
+def build_ui(served: Served | Answerer, cpu: CpuThread | None = None) -> gr.Blocks:
     """The chat over `served`: every callback reads the answerer being served when it runs, so an index swapped
     in while serving (rag/served.py) is what the next question sees."""
-    lock = lock or threading.Lock()
+    cpu = cpu or CpuThread()
     served = served if isinstance(served, Served) else Served(served)
 
     def plan_choices() -> list[tuple[str, str]]:
@@ -75,7 +75,7 @@ def build_ui(served: Served | Answerer, lock: threading.Lock | None = None) -> g
         if not message:
             return chat, turns, "", gr.Radio(visible=False)
         answerer = served.answerer
-        result = safe_answer(answerer, lock, message, [Turn(q, a) for q, a in turns], selected)
+        result = safe_answer(answerer, cpu, message, [Turn(q, a) for q, a in turns], selected)
         # the chat shows HTML (our own, escaped); the user's words are escaped too
         chat = chat + [{"role": "user", "content": escape(message)},
                        {"role": "assistant", "content": answer_html(result, answerer.places.covered_regions())}]
@@ -88,7 +88,7 @@ def build_ui(served: Served | Answerer, lock: threading.Lock | None = None) -> g
         if not plan_id or not turns or plan_id not in corpus.plans:
             return chat, turns, gr.Radio(visible=False)
         message = turns[-1][0]
-        result = safe_answer(answerer, lock, message, [Turn(q, a) for q, a in turns[:-1]], [plan_id])
+        result = safe_answer(answerer, cpu, message, [Turn(q, a) for q, a in turns[:-1]], [plan_id])
         chat = chat + [{"role": "user", "content": f"{escape(message)}(只问《{escape(corpus.title(plan_id))}》)"},
                        {"role": "assistant", "content": answer_html(result, answerer.places.covered_regions())}]
         return chat, turns + [(message, result)], gr.Radio(visible=False)
@@ -104,8 +104,7 @@ def build_ui(served: Served | Answerer, lock: threading.Lock | None = None) -> g
             return f'<div class="pqa-noanswer">日期格式应为 YYYY-MM-DD,收到 {escape(on)}</div>', *hidden
         try:
             profile = Profile.parse(region, industry, size, stage, quals or [], lacks or [], founded or None)
-            with lock:
-                result = served.answerer.matcher.match(profile, on=when)
+            result = cpu.run(served.answerer.matcher.match, profile, on=when)
         except BadInputError as exc:
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', *hidden
         except PolicyQAError:
@@ -205,16 +204,17 @@ def serving_app(served: Served, settings: Settings) -> Any:
     """The one ASGI app `policyqa serve` runs: the chat at /, the API at /api and /health, sharing one model and
     index (followed on disk: `served`). Gradio serves no file of the server (no allowed_paths; the project,
     corpus and data directory are explicitly blocked), takes no upload, and sends cross-origin headers only for
-    `POLICYQA_CORS_ORIGINS`."""
+    `POLICYQA_CORS_ORIGINS`. The chat's events are rate-limited per client as the API's requests are."""
     from rag.api import create_app
-    from rag.guards import ClosedRoutes, PinnedOrigins
+    from rag.guards import Admission, ClosedRoutes, PinnedOrigins
 
-    lock = threading.Lock()
-    app = create_app(served, lock, settings)
-    app = gr.mount_gradio_app(app, build_ui(served, lock), path="/", css=CSS, allowed_paths=[], theme=THEME,
+    cpu = CpuThread()
+    app = create_app(served, cpu, settings)
+    app = gr.mount_gradio_app(app, build_ui(served, cpu), path="/", css=CSS, allowed_paths=[], theme=THEME,
                               blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
                                              str(PROJECT_ROOT)])
-    return PinnedOrigins(ClosedRoutes(app, CLOSED_ROUTES), settings.cors_origins)
+    chat_events = Admission(app, prefixes=CHAT_EVENTS, rate=settings.rate_limit, queue=0, keys=settings.api_keys)
+    return PinnedOrigins(ClosedRoutes(chat_events, CLOSED_ROUTES), settings.cors_origins)
 
 
 __all__ = ["build_ui", "serving_app", "CSS"]

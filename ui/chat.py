@@ -3,25 +3,24 @@ input is explained; anything else gets a friendly line, with the details in the 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 
 from rag.answer.answerer import Answerer
 from rag.errors import BadInputError
+from rag.served import CpuThread
 from rag.types import Answer, NoAnswer, Turn
 
 log = logging.getLogger("policyqa.chat")
 SORRY = "抱歉,系统暂时无法回答这个问题,请稍后再试或联系管理员。"
 
 
-def safe_answer(answerer: Answerer, lock: threading.Lock, message: str, history: Sequence[Turn],
+def safe_answer(answerer: Answerer, cpu: CpuThread, message: str, history: Sequence[Turn],
                 plans: Sequence[str] | None) -> Answer:
-    with lock:
-        try:
-            return answerer.answer(message, history, plans=plans or None)
-        except BadInputError as exc:  # the person's own input: say what is wrong with it
-            return Answer(question=message, answer=f"无法处理这个问题:{exc}", no_answer=True,
-                          reason=NoAnswer.BAD_INPUT)
-        except Exception:
-            log.exception("chat answer failed for %r", message)
-            return Answer(question=message, answer=SORRY, no_answer=True, reason=NoAnswer.BAD_INPUT)
+    try:
+        return cpu.run(answerer.answer, message, history, plans=plans or None)
+    except BadInputError as exc:  # the person's own input: say what is wrong with it
+        return Answer(question=message, answer=f"无法处理这个问题:{exc}", no_answer=True,
+                      reason=NoAnswer.BAD_INPUT)
+    except Exception:
+        log.exception("chat answer failed for %r", message)
+        return Answer(question=message, answer=SORRY, no_answer=True, reason=NoAnswer.BAD_INPUT)

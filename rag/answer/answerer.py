@@ -101,7 +101,8 @@ class Answerer:
             return match_company(self.matcher, self.places, question, text, places)
         resolved = None
         if previous and self.places.is_follow_up(text, places):
-            topic = self.places.strip_places(normalize_text(previous.answer.resolved_question or previous.question))
+            earlier = analysed_part(previous.answer.resolved_question or previous.question)  # bounded as well
+            topic = self.places.strip_places(normalize_text(earlier))
             resolved = f"{topic} {' '.join(p.name for p in places)}".strip() if places else f"{topic} {text}"
             text = normalize_text(resolved)
             places = places or self.places.places_in(text)

@@ -22,6 +22,7 @@ from ..itempath import path_within
 from ..regions import load_gazetteer
 from ..settings import Settings
 from ..types import Clause, PlanMeta, Region
+from ..writer import is_held, one_writer
 from .identity import derive_plan_id, find_region, region_of
 from .metadata import build_meta
 from .noise import Dropped
@@ -191,8 +192,9 @@ class Library:
         root = self.settings.library_dir
         if not root.is_dir():
             return []
-        for old in root.glob(".*.old"):  # an interrupted swap: put the previous version back
-            recover(root / old.name[1:-4])
+        if not is_held(self.settings.home):  # an interrupted swap (no writer at work): put the previous one back
+            for old in root.glob(".*.old"):
+                recover(root / old.name[1:-4])
         return sorted(p.name for p in root.iterdir()
                       if p.is_dir() and not p.name.startswith(".") and (p / "meta.json").is_file())
 
@@ -228,7 +230,11 @@ class Library:
     def ensure_built(self) -> None:
         """Parse the corpus when the library has never been built (first start)."""
         if not self.plan_ids():
-            _, errors = self.ingest_corpus()
+            with one_writer(self.settings.home, "parsing the corpus", self.settings.wait_for_writer,
+                            self.progress or print):
+                if self.plan_ids():  # built by another process while this one waited
+                    return
+                _, errors = self.ingest_corpus()
             if errors and not self.plan_ids():
                 raise NotBuiltError("; ".join(str(e) for e in errors))
 

@@ -36,11 +36,12 @@ def test_the_wait_queue_is_bounded_with_503():
         await asyncio.sleep(0.3)
         await JSONResponse({"ok": True})(scope, receive, send)
 
-    app = Admission(slow, prefixes=("/api/",), rate=0, queue=3, keys=frozenset())
+    keys = frozenset(f"k{i}" for i in range(8))  # eight clients, one request each
+    app = Admission(slow, prefixes=("/api/",), rate=0, queue=3, keys=keys)
 
     async def burst() -> list[httpx.Response]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-            return await asyncio.gather(*(client.get("/api/x") for _ in range(8)))
+            return await asyncio.gather(*(client.get("/api/x", headers={"X-API-Key": k}) for k in sorted(keys)))
 
     responses = asyncio.run(burst())
     codes = sorted(r.status_code for r in responses)
@@ -51,12 +52,14 @@ def test_the_wait_queue_is_bounded_with_503():
 
 
 @pytest.mark.parametrize("method, path, allow", [
-    ("TRACE", "/api/ask", "POST"), ("DELETE", "/api/ask", "POST"), ("PUT", "/api/plans", "GET, HEAD"),
-    ("POST", "/health", "GET, HEAD"), ("PATCH", "/api/plans/jinan-2022", "GET, HEAD"),
+    ("TRACE", "/api/ask", "POST"), ("DELETE", "/api/ask", "POST"), ("PUT", "/api/plans", "GET"),
+    ("POST", "/health", "GET"), ("PATCH", "/api/plans/jinan-2022", "GET"), ("HEAD", "/api/plans", "GET"),
+    ("POST", "/openapi.json", "GET, HEAD"), ("OPTIONS", "/api/ask", "POST"),
 ])
 def test_an_undeclared_method_is_405_with_allow(fake_answerer, method, path, allow):
     r = TestClient(create_app(fake_answerer)).request(method, path)
-    assert r.status_code == 405 and r.headers["allow"] == allow and r.json()["error"].startswith("method")
+    assert r.status_code == 405 and r.headers["allow"] == allow
+    assert method == "HEAD" or r.json()["error"].startswith("method")  # (a HEAD answer has no body)
 
 
 def test_top_k_as_a_json_integer_with_a_fraction_part_of_zero_is_accepted(fake_answerer):
@@ -80,17 +83,58 @@ def test_the_openapi_document_declares_one_error_model_and_the_allowed_values(fa
 
 
 def test_upload_routes_are_closed_and_cross_origin_headers_pinned():
-    async def app(scope, receive, send):
-        await JSONResponse({"ok": True}, headers={"Access-Control-Allow-Origin": "http://evil.example",
+    async def echoing(scope, receive, send):  # as Gradio does for a non-local Host: any Origin echoed
+        origin = dict(scope["headers"]).get(b"origin", b"").decode()
+        await JSONResponse({"ok": True}, headers={"Access-Control-Allow-Origin": origin,
                                                   "Access-Control-Allow-Credentials": "true"})(scope, receive, send)
 
-    guarded = PinnedOrigins(ClosedRoutes(app, re.compile(r"^/gradio_api/upload")), frozenset({"https://ok.example"}))
+    guarded = PinnedOrigins(ClosedRoutes(echoing, re.compile(r"^/gradio_api/upload")), frozenset({"https://ok.example"}))
     client = TestClient(guarded)
     assert client.post("/gradio_api/upload", files={"files": ("a.txt", b"x")}).status_code == 404
     evil = client.get("/", headers={"Origin": "http://evil.example", "Host": "evil.example"})
     assert evil.status_code == 200 and not any(k.startswith("access-control-") for k in evil.headers)
     ok = client.get("/", headers={"Origin": "https://ok.example"})
-    assert ok.headers["access-control-allow-origin"] == "http://evil.example"  # passed through for a pinned origin
+    assert ok.headers["access-control-allow-origin"] == "https://ok.example"
+
+
+def test_a_configured_origin_may_call_the_api_from_a_browser_and_no_other(fake_answerer, tmp_path):
+    app = create_app(fake_answerer, settings=_settings(tmp_path, rate_limit=0, cors_origins=frozenset({"https://ok.example"})))
+    client = TestClient(PinnedOrigins(app, frozenset({"https://ok.example"})))
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    ok = client.options("/api/ask", headers={"Origin": "https://ok.example", **preflight})
+    assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "https://ok.example"
+    asked = client.post("/api/search", json={"question": "人才"}, headers={"Origin": "https://ok.example"})
+    assert asked.status_code == 200 and asked.headers["access-control-allow-origin"] == "https://ok.example"
+    other = client.options("/api/ask", headers={"Origin": "http://evil.example", **preflight})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_one_client_cannot_take_every_place_in_the_queue():
+    async def slow(scope, receive, send):
+        await asyncio.sleep(0.3)
+        await JSONResponse({"ok": True})(scope, receive, send)
+
+    app = Admission(slow, prefixes=("/api/",), rate=0, queue=8, keys=frozenset({"other"}))
+
+    async def burst() -> tuple[list[httpx.Response], httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            many = asyncio.gather(*(client.get("/api/x") for _ in range(6)))
+            await asyncio.sleep(0.05)
+            another = client.get("/api/x", headers={"X-API-Key": "other"})
+            return await many, await another
+
+    many, another = asyncio.run(burst())
+    assert sorted(r.status_code for r in many) == [200, 200, 429, 429, 429, 429]  # a quarter of 8 in flight
+    assert "already in progress" in next(r for r in many if r.status_code == 429).json()["error"]
+    assert another.status_code == 200 and app.inside == 0 and not app.in_flight
+
+
+def test_text_that_is_not_unicode_is_refused_not_echoed_into_a_500(fake_answerer):
+    client = TestClient(create_app(fake_answerer), raise_server_exceptions=False)
+    for path, body in (("/api/ask", b'{"question": "x\\ud800"}'), ("/api/search", b'{"question": "\\udfff"}'),
+                       ("/api/match", b'{"region": "\\ud800"}')):
+        r = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422, (path, r.text)
 
 
 def test_a_long_question_is_answered_from_its_first_part_and_says_so(fake_answerer):
