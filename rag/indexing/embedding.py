@@ -11,7 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from ..errors import NotBuiltError
 from ..files import atomic_dir, file_sha256, read_json, write_json
 from ..settings import Settings
 from ..writer import one_writer
+from .lean import LeanSentenceModel
 
 BUILTIN = "intfloat/multilingual-e5-small"
 # Prefixes the model cards ask for; used when the settings give none.
@@ -124,6 +125,11 @@ class Embedder:
         if spec.name == BUILTIN:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.model: Any
+        if spec.name == BUILTIN and LeanSentenceModel.is_mean_pooled(self.path):
+            self.model = LeanSentenceModel(self.path)  # the same vectors without importing sentence-transformers
+            self.dim = self.model.dim
+            return
         from sentence_transformers import SentenceTransformer
 
         self.model = SentenceTransformer(self.path, device="cpu")

