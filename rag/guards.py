@@ -80,12 +80,15 @@ class MethodGuard:
 
     def __init__(self, app: ASGIApp, routes: Callable[[], Iterable[tuple[re.Pattern[str], set[str]]]]):
         self.app = app
-        self.routes = routes
+        self.routes = routes  # read at the first request, when every route is declared
+        self.table: list[tuple[re.Pattern[str], set[str]]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            if self.table is None:
+                self.table = list(self.routes())
             allowed: set[str] = set()
-            for pattern, methods in self.routes():
+            for pattern, methods in self.table:
                 if pattern.match(scope["path"]):
                     allowed |= methods
             if allowed and scope["method"] not in allowed:

@@ -6,6 +6,7 @@ passage: tests/integration/test_embedding.py).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,16 +24,12 @@ class LeanSentenceModel:
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.model = AutoModel.from_pretrained(folder).eval()
         config = Path(folder) / "sentence_bert_config.json"
-        import json
-
         self.max_length = int(json.loads(config.read_text(encoding="utf-8")).get("max_seq_length", 512))
         self.dim = int(self.model.config.hidden_size)
 
     @staticmethod
     def is_mean_pooled(folder: str) -> bool:
         """The folder is a Transformer + mean Pooling (+ Normalize) sentence-transformers model."""
-        import json
-
         try:
             modules = [m["type"] for m in json.loads((Path(folder) / "modules.json").read_text(encoding="utf-8"))]
             pooling = json.loads((Path(folder) / "1_Pooling" / "config.json").read_text(encoding="utf-8"))

@@ -192,8 +192,9 @@ class Library:
         root = self.settings.library_dir
         if not root.is_dir():
             return []
-        if not is_held(self.settings.home):  # an interrupted swap (no writer at work): put the previous one back
-            for old in root.glob(".*.old"):
+        interrupted = list(root.glob(".*.old"))
+        if interrupted and not is_held(self.settings.home):  # no writer at work: put the previous versions back
+            for old in interrupted:
                 recover(root / old.name[1:-4])
         return sorted(p.name for p in root.iterdir()
                       if p.is_dir() and not p.name.startswith(".") and (p / "meta.json").is_file())
