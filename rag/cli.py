@@ -14,7 +14,8 @@ from .console import print_json, progress
 from .errors import BadInputError, PolicyQAError
 from .limits import DEFAULT_TOP_K, MAX_TOP_K, MIN_TOP_K, analysed_part, check_question, read_batch
 from .match.commands import add_match_commands
-from .settings import MODES, Settings
+from .settings import MODES, STORES, Settings
+from .store.commands import add_store_commands
 from .writer import one_writer
 
 
@@ -88,7 +89,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     counts, build = manifest["counts"], manifest["build"]
     print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
           f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "
-          f"in {build['seconds']} s; dense index {manifest['dense']['kind']}")
+          f"in {build['seconds']} s; dense index {manifest['dense']['kind']}"
+          + (f"; Milvus at {settings.milvus_target}" if settings.store == "milvus" else ""))
     return 0
 
 
@@ -223,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build or update the search index (parses the corpus first)")
     p.add_argument("--full", action="store_true", help="re-embed every passage instead of reusing unchanged ones")
+    p.add_argument("--store", choices=STORES, help="also fill this store (milvus: POLICYQA_MILVUS_URI); default "
+                   "POLICYQA_STORE or local")
     _no_wait(p)
     p.set_defaults(func=cmd_index)
 
@@ -250,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     add_match_commands(sub)
+    add_store_commands(sub)
 
     p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")
@@ -265,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         if getattr(args, "no_wait", False):
             settings = settings.with_(wait_for_writer=False)
+        if getattr(args, "store", None):
+            settings = settings.with_(store=args.store)
         return args.func(args, settings)
     except PolicyQAError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FUSIONS = ("rrf", "weighted")
 MODES = ("hybrid", "bm25", "dense")
 ANN_KINDS = ("auto", "flat", "hnsw")
+STORES = ("local", "milvus")
 
 
 def _calibration_path(env: Mapping[str, str], corpus: Path, home: Path) -> Path:
@@ -92,6 +93,11 @@ class Settings:
     api_keys: frozenset[str] = frozenset()
     cors_origins: frozenset[str] = frozenset()
     reload_seconds: float = 5.0
+    # where passages are searched (rag/store): the index folder's files, or Milvus at `milvus_uri` (a file path:
+    # Milvus Lite in this process; http(s)://host:19530: a Milvus server; None: <home>/milvus.db)
+    store: str = "local"
+    milvus_uri: str | None = None
+    milvus_token: str = ""
 
     def __post_init__(self) -> None:
         for name in ("rate_limit", "queue_limit", "reload_seconds"):
@@ -105,6 +111,10 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.home / "search"
+
+    @property
+    def milvus_target(self) -> str:
+        return self.milvus_uri or str(self.home / "milvus.db")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -148,4 +158,7 @@ class Settings:
             api_keys=_words(env, "POLICYQA_API_KEYS"),
             cors_origins=_words(env, "POLICYQA_CORS_ORIGINS"),
             reload_seconds=_number(env, "POLICYQA_RELOAD_SECONDS", cls.reload_seconds),
+            store=_choice(env, "POLICYQA_STORE", cls.store, STORES),
+            milvus_uri=env.get("POLICYQA_MILVUS_URI") or None,
+            milvus_token=env.get("POLICYQA_MILVUS_TOKEN", ""),
         )

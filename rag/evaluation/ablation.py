@@ -29,14 +29,14 @@ def ablations(settings: Settings, answerer: Answerer, questions: list[dict[str, 
     retriever = answerer.retriever
     if not isinstance(retriever, HybridRetriever):
         raise PolicyQAError("ablations rebuild the local hybrid index; this answerer searches another store")
-    embedder = retriever.dense.embedder
+    embedder = retriever.embedder
     calibration = answerer.scope.calibration
     variants = [("bm25 only", settings.with_(mode="bm25")), ("dense only", settings.with_(mode="dense")),
                 ("hybrid rrf", settings.with_(mode="hybrid", fusion="rrf")),
                 ("hybrid weighted", settings.with_(mode="hybrid", fusion="weighted"))]
     out = []
     for name, variant in variants:
-        other = HybridRetriever(retriever.index, embedder, variant)
+        other = HybridRetriever(retriever.index, embedder, variant, retriever.store)
         out.append({"variant": name, **headline(score(Answerer(other, answerer.corpus, calibration), questions))})
     unresolved = Answerer(retriever, answerer.corpus, calibration, resolve_plans=False)
     out.append({"variant": "hybrid rrf, no plan resolution", **headline(score(unresolved, questions))})
@@ -46,7 +46,7 @@ def ablations(settings: Settings, answerer: Answerer, questions: list[dict[str, 
         home = Path(tmp)
         (home / "models").symlink_to(settings.home / "models", target_is_directory=True)
         shutil.copytree(settings.index_dir, home / "search")  # every vector is reused; only BM25 changes
-        plain = settings.with_(home=home, use_dictionary=False)
+        plain = settings.with_(home=home, use_dictionary=False, store="local")
         build_index(plain, embedder, progress=lambda _: None)
         index = SearchIndex.open(plain.index_dir, plain)
         other = HybridRetriever(index, embedder, plain)

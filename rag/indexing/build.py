@@ -180,11 +180,28 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
         dense=_faiss_index(vectors, kind), kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused)
 
     def verify(folder: Path) -> None:
-        SearchIndex.open(folder, settings)  # verified before it serves
+        index = SearchIndex.open(folder, settings)  # verified before it serves
+        if settings.store == "milvus":  # filled before the swap: a build killed now leaves the old pair serving
+            from ..store.milvus import write_collection
 
+            write_collection(settings, index, progress)
+
+    previous = _live_manifest(settings)
     with atomic_dir(settings.index_dir, verify) as tmp:
         manifest = _write_folder(tmp, settings, embedder, contents, started)
+    if settings.store == "milvus":
+        from ..store.milvus import collection_name, prune
+
+        prune(settings, [collection_name(m) for m in (manifest, previous) if m], progress)
     return manifest
+
+
+def _live_manifest(settings: Settings) -> dict[str, Any] | None:
+    try:
+        manifest = read_json(live_index_dir(settings) / MANIFEST)
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and "self_sha256" in manifest else None
 
 
 def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _Contents,

@@ -1,9 +1,9 @@
 """Retrieval behind one small interface: `search(query, k, plans) -> list[Hit]`, and `retrieve` for the raw
 scores and the query vector the answer stage judges them by.
 
-Lexical (BM25 over jieba tokens) and dense (FAISS over sentence embeddings) rankers rank passages; the
-hybrid retriever fuses their rankings (`fusion.py`) and returns clauses. Answer code sees only `Retriever`,
-`SearchResult` and `Hit`, so another backend (Milvus Lite, a Milvus cluster) slots in by implementing them.
+A store (`rag/store`: the index folder's BM25 + FAISS, or a Milvus collection) ranks passages lexically (BM25
+over jieba tokens) and by meaning (e5 vectors), and fuses the two rankings; the retriever folds passages into
+clauses. Answer code sees only `Retriever`, `SearchResult` and `Hit`, never which store ranked.
 """
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from ..indexing.embedding import TextEncoder
 from ..indexing.folder import REBUILD, SearchIndex
 from ..limits import analysed_part
 from ..settings import Settings
+from ..store import Store, open_store
 from ..text.normalize import normalize_text
 from ..types import Hit
 from .corpus import check_plans
-from .fusion import rrf, weighted
+from .fusion import weighted
 
 
 @dataclass(frozen=True)
@@ -48,78 +49,29 @@ class Retriever(Protocol):
     def embedder(self) -> TextEncoder: ...
 
 
-class LexicalRanker:
-    """BM25 over passages; the plan filter masks other plans before ranking."""
-
-    def __init__(self, index: SearchIndex):
-        self.index = index
-
-    def rank(self, query: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        scores = self.index.bm25.scores(query)
-        if allowed is not None:
-            scores = np.where(allowed, scores, -np.inf)
-        top = np.argsort(-scores, kind="stable")[:n]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
-
-
-class DenseRanker:
-    """Inner product of normalised vectors in FAISS; the plan filter is a FAISS id selector."""
-
-    def __init__(self, index: SearchIndex, embedder: TextEncoder):
-        self.index = index
-        self.embedder = embedder
-
-    def rank(self, query: str, n: int, allowed: np.ndarray | None,
-             vector: np.ndarray | None = None) -> list[tuple[int, float]]:
-        import faiss
-
-        hnsw: Any = faiss.SearchParametersHNSW  # type: ignore[attr-defined]  # faiss's stubs lack the class
-        flat: Any = faiss.SearchParameters
-        vector = self.embedder.queries([query]) if vector is None else vector
-        params = None
-        if allowed is not None:
-            ids = np.flatnonzero(allowed).astype(np.int64)
-            selector = faiss.IDSelectorBatch(ids)
-            params = hnsw(sel=selector, efSearch=max(64, n)) \
-                if isinstance(self.index.dense, faiss.IndexHNSWFlat) else flat(sel=selector)
-            n = min(n, len(ids))
-        elif isinstance(self.index.dense, faiss.IndexHNSWFlat):
-            params = hnsw(efSearch=max(64, n))
-        if n == 0:
-            return []
-        scores, ids = self.index.dense.search(vector, n, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-
-
 class HybridRetriever:
     """Both rankers, fused; passages folded into clauses; a news paragraph never outranks its plan clause."""
 
-    def __init__(self, index: SearchIndex, embedder: TextEncoder, settings: Settings):
+    def __init__(self, index: SearchIndex, embedder: TextEncoder, settings: Settings, store: Store | None = None):
         if index.manifest["embedding"]["fingerprint"] != embedder.fingerprint:
             raise IndexInvalidError(f"{index.folder / 'manifest.json'}: built with another version of "
                                     f"{index.manifest['embedding']['name']}; {REBUILD}")
         self.index = index
         self.settings = settings
-        self.lexical = LexicalRanker(index)
-        self.dense = DenseRanker(index, embedder)
-
-    def _allowed(self, plans: Sequence[str] | None) -> np.ndarray | None:
-        if not plans:
-            return None
-        check_plans(self.index, plans)
-        return np.isin(self.index.plan_of_passage, list(plans))
+        self._embedder = embedder
+        self.store = store if store is not None else open_store(settings, index)
 
     def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
                mode: str | None = None) -> list[Hit]:
         return self.retrieve(query, k, plans, mode).hits
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.dense.embedder.queries([text])
+        return self._embedder.queries([text])
 
     @property
     def embedder(self) -> TextEncoder:
         """The model this retriever embeds with (lent to an index opened later in the same process)."""
-        return self.dense.embedder
+        return self._embedder
 
     def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
                  mode: str | None = None, vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult:
@@ -130,21 +82,25 @@ class HybridRetriever:
         if not query:
             raise BadInputError("the query is empty")
         mode = mode or self.settings.mode
-        allowed = self._allowed(plans)
+        if plans:
+            check_plans(self.index, plans)
         n = max(self.settings.candidates, k)
         if vector is None and mode in ("hybrid", "dense"):
             vector = self.embed_query(query)
+        qv = vector if vector is not None else np.zeros(0, np.float32)  # unused by bm25 mode
         words = normalize_text(lexical) if lexical is not None else query
-        ranked = self.lexical.rank(words, n, allowed) if mode in ("hybrid", "bm25") and words else []
-        dense = self.dense.rank(query, n, allowed, vector) if mode in ("hybrid", "dense") else []
         fused: list[tuple[Any, float]]
+        ranked: list[tuple[int, float]] = []
+        dense: list[tuple[int, float]] = []
         if mode == "bm25":
-            fused = ranked
+            fused = ranked = self.store.lexical(words, n, plans) if words else []
         elif mode == "dense":
-            fused = dense
+            fused = dense = self.store.dense(qv, n, plans)
         elif self.settings.fusion == "rrf":
-            fused = rrf([[p for p, _ in ranked], [p for p, _ in dense]], k=self.settings.rrf_k)
+            fused, ranked, dense = self.store.hybrid(words, qv, n, plans, self.settings.rrf_k)
         else:
+            ranked = self.store.lexical(words, n, plans) if words else []
+            dense = self.store.dense(qv, n, plans)
             w = self.settings.dense_weight
             fused = weighted([dict(ranked), dict(dense)], [1 - w, w])
         return SearchResult(self._to_hits(fused, ranked, dense, k), dense[0][1] if dense else 0.0,
@@ -211,4 +167,5 @@ def open_retriever(settings: Settings, progress: Callable[[str], None] = print,
         if drift:  # answers still come from the index as built (a document that fails to parse must not stop them)
             progress(f"warning: {drift}")
     check_plans(index, plans)
-    return HybridRetriever(index, embedder or Embedder.from_settings(settings, progress), settings)
+    store = open_store(settings, index)  # an unreachable store is reported before the model loads
+    return HybridRetriever(index, embedder or Embedder.from_settings(settings, progress), settings, store)

@@ -37,7 +37,7 @@ def test_hybrid_recall_at_5(retriever):
 def test_weighted_fusion_also_retrieves(retriever, built):
     from rag.search.retriever import HybridRetriever
 
-    weighted = HybridRetriever(retriever.index, retriever.dense.embedder, built.with_(fusion="weighted"))
+    weighted = HybridRetriever(retriever.index, retriever.embedder, built.with_(fusion="weighted"))
     recall, misses = recall_at_k(weighted, CASES, k=5)
     assert recall >= 0.90, misses
 

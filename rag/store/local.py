@@ -1,0 +1,80 @@
+"""The default store: the index folder's own files, in this process — BM25 as a sparse matrix, FAISS for
+vectors (exact inner product, or HNSW above `exact_limit` passages)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from ..search.fusion import rrf
+from .base import Ranked
+
+if TYPE_CHECKING:
+    from ..indexing.folder import SearchIndex
+
+
+def top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows of the `n` best scores, best first, ties in row order — without sorting every row."""
+    if n <= 0 or len(scores) == 0:
+        return np.zeros(0, np.int64)
+    if n < len(scores):
+        cut = np.argpartition(-scores, n - 1)[:n]
+        threshold = scores[cut].min()
+        cut = np.flatnonzero(scores >= threshold)  # every tie at the threshold, so the order is stable
+        return cut[np.argsort(-scores[cut], kind="stable")][:n]
+    return np.argsort(-scores, kind="stable")[:n]
+
+
+class LocalStore:
+    kind = "local"
+
+    def __init__(self, index: SearchIndex):
+        self.index = index
+        self._plan_rows: dict[str, np.ndarray] = {}
+
+    def size(self) -> int:
+        return len(self.index.passages)
+
+    def _rows(self, plans: Sequence[str]) -> np.ndarray:
+        """Passage rows of these plans (cached per plan: the filter costs nothing after the first query)."""
+        if not self._plan_rows:
+            order = np.argsort(self.index.plan_of_passage, kind="stable")
+            ids, starts = np.unique(self.index.plan_of_passage[order], return_index=True)
+            bounds = list(starts) + [len(order)]
+            self._plan_rows = {str(p): np.sort(order[bounds[i]:bounds[i + 1]]) for i, p in enumerate(ids)}
+        empty = np.zeros(0, np.int64)
+        return np.unique(np.concatenate([self._plan_rows.get(p, empty) for p in plans] or [empty]))
+
+    def lexical(self, text: str, n: int, plans: Sequence[str] | None = None) -> Ranked:
+        scores = self.index.bm25.scores(text)
+        rows = np.flatnonzero(scores > 0)  # ascending, so ties keep row order
+        if plans:
+            rows = np.intersect1d(rows, self._rows(plans), assume_unique=True)
+        best = rows[top(scores[rows], n)]
+        return [(int(i), float(scores[i])) for i in best]
+
+    def dense(self, vector: np.ndarray, n: int, plans: Sequence[str] | None = None) -> Ranked:
+        import faiss
+
+        hnsw: Any = faiss.SearchParametersHNSW  # type: ignore[attr-defined]  # faiss's stubs lack the class
+        flat: Any = faiss.SearchParameters
+        is_hnsw = isinstance(self.index.dense, faiss.IndexHNSWFlat)
+        params = None
+        if plans:
+            ids = self._rows(plans).astype(np.int64)
+            selector = faiss.IDSelectorBatch(ids)
+            params = hnsw(sel=selector, efSearch=max(64, n)) if is_hnsw else flat(sel=selector)
+            n = min(n, len(ids))
+        elif is_hnsw:
+            params = hnsw(efSearch=max(64, n))
+        if n == 0:
+            return []
+        scores, ids = self.index.dense.search(np.asarray(vector, np.float32).reshape(1, -1), n, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def hybrid(self, text: str, vector: np.ndarray, n: int, plans: Sequence[str] | None = None,
+               rrf_k: float = 60.0) -> tuple[Ranked, Ranked, Ranked]:
+        lexical = self.lexical(text, n, plans) if text else []
+        dense = self.dense(vector, n, plans)
+        fused = rrf([[p for p, _ in lexical], [p for p, _ in dense]], k=rrf_k)
+        return [(int(p), s) for p, s in fused], lexical, dense  # type: ignore[call-overload]
