@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -37,25 +36,26 @@ class BM25:
     @classmethod
     def from_tokens(cls, tokenized: Sequence[Sequence[str]], tokenizer: Callable[[str], list[str]],
                     k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> "BM25":
+        """Counted with numpy over (term, document) pairs: linear in the tokens, no Python loop per posting."""
         n_docs = len(tokenized)
         lengths = np.array([len(t) for t in tokenized], dtype=np.float64)
         avgdl = lengths.mean() if n_docs else 0.0
-        counts = [Counter(t) for t in tokenized]
-        df: Counter[str] = Counter()
-        for c in counts:
-            df.update(c.keys())
-        vocab = {term: i for i, term in enumerate(sorted(df))}
-        # rank-bm25: idf = ln(N - n + 0.5) - ln(n + 0.5); negative idf -> epsilon * mean idf
-        idf = {t: math.log(n_docs - n + 0.5) - math.log(n + 0.5) for t, n in df.items()}
-        floor = epsilon * (sum(idf.values()) / len(idf)) if idf else 0.0
-        idf = {t: (v if v >= 0 else floor) for t, v in idf.items()}
-        rows, cols, vals = [], [], []
-        for d, c in enumerate(counts):
-            norm = k1 * (1 - b + b * lengths[d] / avgdl) if avgdl else k1
-            for term, tf in c.items():
-                rows.append(vocab[term])
-                cols.append(d)
-                vals.append(idf[term] * tf * (k1 + 1) / (tf + norm))
+        terms = sorted({t for doc in tokenized for t in doc})
+        vocab = {term: i for i, term in enumerate(terms)}
+        flat = np.fromiter((vocab[t] for doc in tokenized for t in doc), dtype=np.int64, count=int(lengths.sum()))
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths.astype(np.int64))
+        pairs, tf = np.unique(flat * max(n_docs, 1) + docs, return_counts=True)  # sorted by term, then document
+        rows, cols = pairs // max(n_docs, 1), pairs % max(n_docs, 1)
+        df = np.bincount(rows, minlength=len(vocab))
+        # rank-bm25: idf = ln(N - n + 0.5) - ln(n + 0.5); negative idf -> epsilon * mean idf. Per term in Python
+        # (math.log, summed in order of first appearance) so that the weights equal rank-bm25's to the last bit
+        first_seen = dict.fromkeys(t for doc in tokenized for t in doc)
+        by_term = {t: math.log(n_docs - int(df[vocab[t]]) + 0.5) - math.log(int(df[vocab[t]]) + 0.5) for t in first_seen}
+        floor = epsilon * (sum(by_term.values()) / len(by_term)) if by_term else 0.0
+        idf = np.array([by_term[t] if by_term[t] >= 0 else floor for t in terms], dtype=np.float64)
+        norm = k1 * (1 - b + b * lengths / avgdl) if avgdl else np.full(n_docs, k1)
+        tf = tf.astype(np.float64)
+        vals = idf[rows] * tf * (k1 + 1) / (tf + norm[cols])
         weights = sparse.csr_matrix((vals, (rows, cols)), shape=(len(vocab), n_docs), dtype=np.float64)
         return cls(weights, vocab, tokenizer, {"k1": k1, "b": b, "epsilon": epsilon})
 

@@ -47,9 +47,10 @@ def ann_kind(settings: Settings, n_passages: int) -> str:
     return "flat" if n_passages <= settings.exact_limit else "hnsw"
 
 
-def _faiss_index(vectors: np.ndarray, kind: str) -> Any:
+def _faiss_index(vectors: np.ndarray, kind: str, threads: int = 2) -> Any:
     import faiss
 
+    faiss.omp_set_num_threads(max(1, threads))  # searching sets 1 (rag/store/local.py)
     dim = vectors.shape[1]
     index: Any
     if kind == "hnsw":
@@ -177,7 +178,7 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
         vectors=vectors, sentences=sentences,
         sentence_vectors=_stack([cache[text_key(t)] for t in sentence_texts], embedder.dim),
         bm25=BM25.from_tokens([lexicon.tokenize(p.text) for p in passages], lexicon.tokenize),
-        dense=_faiss_index(vectors, kind), kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused)
+        dense=_faiss_index(vectors, kind, settings.threads), kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused)
 
     def verify(folder: Path) -> None:
         index = SearchIndex.open(folder, settings)  # verified before it serves
