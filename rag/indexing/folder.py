@@ -98,13 +98,13 @@ class SearchIndex:
                 clauses=[Clause.from_dict(d) for d in read_jsonl(folder / "clauses.jsonl")],
                 plans={k: PlanMeta.from_dict(v) for k, v in read_json(folder / "plans.json").items()},
                 passages=[Passage(**d) for d in read_jsonl(folder / "passages.jsonl")],
-                vectors=np.load(folder / "vectors.npy"),
+                vectors=np.load(folder / "vectors.npy", mmap_mode="r"),  # mapped: pages read when used
                 bm25=BM25.load(folder, lexicon.tokenize),
                 dense=faiss.read_index(str(folder / "dense.faiss")),
                 twins=read_json(folder / "twins.json"),
                 lexicon=lexicon,
                 sentences=read_jsonl(folder / "sentences.jsonl"),
-                sentence_vectors=np.load(folder / "sentence_vectors.npy"),
+                sentence_vectors=np.load(folder / "sentence_vectors.npy", mmap_mode="r"),
                 measures=[SupportMeasure.from_dict(d) for d in read_jsonl(folder / "measures.jsonl")],
                 terms=terms,
             )

@@ -38,7 +38,7 @@ def open_store(settings: Settings, index: SearchIndex) -> Store:
     if settings.store == "local":
         from .local import LocalStore
 
-        return LocalStore(index)
+        return LocalStore(index, settings.hnsw_ef)
     if settings.store == "milvus":
         from .milvus import MilvusStore
 

@@ -28,10 +28,11 @@ def top(scores: np.ndarray, n: int) -> np.ndarray:
 class LocalStore:
     kind = "local"
 
-    def __init__(self, index: SearchIndex):
+    def __init__(self, index: SearchIndex, ef: int = 1024):
         import faiss
 
         self.index = index
+        self.ef = ef  # HNSW only: candidates examined per search
         self._plan_rows: dict[str, np.ndarray] = {}
         # one query at a time: FAISS's OpenMP threads only wait on each other (a flat search of 10,000 vectors took
         # 40 ms with two threads on a busy 2-core machine, 0.4 ms with one); builds set their own count
@@ -68,10 +69,10 @@ class LocalStore:
         if plans:
             ids = self._rows(plans).astype(np.int64)
             selector = faiss.IDSelectorBatch(ids)
-            params = hnsw(sel=selector, efSearch=max(64, n)) if is_hnsw else flat(sel=selector)
+            params = hnsw(sel=selector, efSearch=max(self.ef, n)) if is_hnsw else flat(sel=selector)
             n = min(n, len(ids))
         elif is_hnsw:
-            params = hnsw(efSearch=max(64, n))
+            params = hnsw(efSearch=max(self.ef, n))
         if n == 0:
             return []
         scores, ids = self.index.dense.search(np.asarray(vector, np.float32).reshape(1, -1), n, params=params)

@@ -157,10 +157,11 @@ def prune(settings: Settings, keep: Sequence[str], progress: Callable[[str], Non
 class MilvusStore:
     kind = "milvus"
 
-    def __init__(self, client: Any, name: str, passages: int):
+    def __init__(self, client: Any, name: str, passages: int, ef: int = 1024):
         self.client = client
         self.name = name
         self.passages = passages
+        self.ef = ef
 
     @classmethod
     def open(cls, settings: Settings, index: SearchIndex) -> MilvusStore:
@@ -174,7 +175,7 @@ class MilvusStore:
         if rows != len(index.passages):
             raise IndexInvalidError(f"Milvus at {settings.milvus_target}: {name} holds {rows} of "
                                     f"{len(index.passages)} passages; run `policyqa migrate` to copy it again")
-        return cls(client, name, rows)
+        return cls(client, name, rows, settings.hnsw_ef)
 
     def size(self) -> int:
         return self.passages
@@ -191,7 +192,7 @@ class MilvusStore:
 
     def _dense_request(self, vector: np.ndarray, n: int) -> tuple[list[list[float]], dict[str, Any]]:
         data = [np.asarray(vector, np.float32).ravel().tolist()]
-        return data, {"metric_type": "IP", "params": {"ef": max(64, n)}}
+        return data, {"metric_type": "IP", "params": {"ef": max(self.ef, n)}}
 
     def dense(self, vector: np.ndarray, n: int, plans: Sequence[str] | None = None) -> Ranked:
         data, params = self._dense_request(vector, n)
