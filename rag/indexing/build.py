@@ -38,7 +38,8 @@ def versions() -> dict[str, str]:
     from importlib.metadata import version
 
     return {"policyqa": __version__, "faiss": version("faiss-cpu"), "jieba": version("jieba"),
-            "sentence_transformers": version("sentence-transformers"), "torch": version("torch")}
+            "sentence_transformers": version("sentence-transformers"), "torch": version("torch"),
+            "onnxruntime": version("onnxruntime")}
 
 
 def ann_kind(settings: Settings, n_passages: int) -> str:

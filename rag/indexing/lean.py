@@ -2,7 +2,8 @@
 folder (`modules.json`: Transformer → mean pooling over the attention mask → L2 normalisation), without
 importing sentence-transformers — which costs a serving process ~2.6 s of start-up and ~200 MB of memory for
 one query vector. Its vectors equal sentence-transformers' (cosine ≥ 0.9999 on every evaluation question and
-passage: tests/integration/test_embedding.py).
+passage: tests/integration/test_embedding.py). The built-in model now runs on onnxruntime (`ortmodel.py`); this
+is the fallback where there is no ONNX export, and what an export is checked against before it is kept.
 """
 from __future__ import annotations
 
