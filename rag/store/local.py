@@ -9,6 +9,9 @@ import numpy as np
 from ..search.fusion import rrf
 from .base import Ranked
 
+RERANK = 200  # HNSW candidates re-ranked exactly per search
+EXACT_ROWS = 20_000  # a plan filter over at most this many passages is searched exactly (HNSW misses filtered rows)
+
 if TYPE_CHECKING:
     from ..indexing.folder import SearchIndex
 
@@ -60,14 +63,22 @@ class LocalStore:
         return [(int(i), float(scores[i])) for i in best]
 
     def dense(self, vector: np.ndarray, n: int, plans: Sequence[str] | None = None) -> Ranked:
+        """Exact inner product (flat), or HNSW candidates re-ranked by their exact inner product with the index's
+        memory-mapped vectors: an HNSW over 8-bit codes holds a quarter of the vectors' memory, and its scores
+        and order among the candidates are the exact ones."""
         import faiss
 
         hnsw: Any = faiss.SearchParametersHNSW  # type: ignore[attr-defined]  # faiss's stubs lack the class
         flat: Any = faiss.SearchParameters
-        is_hnsw = isinstance(self.index.dense, faiss.IndexHNSWFlat)
+        is_hnsw = isinstance(self.index.dense, faiss.IndexHNSW)
+        query = np.asarray(vector, np.float32).reshape(1, -1)
         params = None
         if plans:
             ids = self._rows(plans).astype(np.int64)
+            if is_hnsw and len(ids) <= EXACT_ROWS:  # a few plans: every one of their vectors, exactly
+                exact = np.asarray(self.index.vectors[ids] @ query[0], np.float32)
+                order = np.argsort(-exact, kind="stable")[:n]
+                return [(int(ids[j]), float(exact[j])) for j in order]
             selector = faiss.IDSelectorBatch(ids)
             params = hnsw(sel=selector, efSearch=max(self.ef, n)) if is_hnsw else flat(sel=selector)
             n = min(n, len(ids))
@@ -75,8 +86,15 @@ class LocalStore:
             params = hnsw(efSearch=max(self.ef, n))
         if n == 0:
             return []
-        scores, ids = self.index.dense.search(np.asarray(vector, np.float32).reshape(1, -1), n, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        wanted = max(n, RERANK) if is_hnsw else n
+        scores, ids = self.index.dense.search(query, wanted, params=params)
+        found = ids[0][ids[0] >= 0]
+        if not is_hnsw:
+            return [(int(i), float(s)) for i, s in zip(found, scores[0])]
+        exact = np.asarray(self.index.vectors[np.sort(found)] @ query[0], np.float32)
+        order = np.argsort(-exact, kind="stable")[:n]
+        rows = np.sort(found)
+        return [(int(rows[j]), float(exact[j])) for j in order]
 
     def hybrid(self, text: str, vector: np.ndarray, n: int, plans: Sequence[str] | None = None,
                rrf_k: float = 60.0) -> tuple[Ranked, Ranked, Ranked]:

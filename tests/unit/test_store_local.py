@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rag.store.local import top
 
@@ -18,3 +19,30 @@ def test_top_n_equals_a_full_stable_sort_ties_included():
 def test_top_n_of_distinct_scores():
     scores = np.array([0.1, 0.9, 0.5, 0.7, 0.3])
     assert top(scores, 3).tolist() == [1, 3, 2]
+
+
+def test_hnsw_candidates_come_back_with_exact_scores_and_plan_filters_miss_nothing():
+    from types import SimpleNamespace
+
+    from rag.indexing.build import _faiss_index
+    from rag.store.local import LocalStore
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(3000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    plans = np.array([f"p{i // 50}" for i in range(len(vectors))])
+    index = SimpleNamespace(dense=_faiss_index(vectors, "hnsw"), vectors=vectors, plan_of_passage=plans,
+                            passages=[None] * len(vectors))
+    store = LocalStore(index, ef=256)
+    found = 0
+    for row in range(0, 3000, 100):
+        query = vectors[row] + 0.1 * rng.normal(size=64).astype(np.float32)
+        query /= np.linalg.norm(query)
+        ranked = store.dense(query, 10)
+        assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+        for i, s in ranked:
+            assert s == pytest.approx(float(vectors[i] @ query), abs=1e-5)  # exact, not the 8-bit codes' score
+        found += len(set(np.argsort(-(vectors @ query))[:10].tolist()) & {i for i, _ in ranked})
+    assert found / (10 * 30) >= 0.95
+    ranked = store.dense(vectors[0], 500, ["p3", "p7"])
+    assert len(ranked) == 100 and {plans[i] for i, _ in ranked} == {"p3", "p7"}
