@@ -50,7 +50,11 @@ def connect(settings: Settings) -> Any:
     try:
         from pymilvus import MilvusClient
 
-        client = MilvusClient(uri=uri, token=settings.milvus_token, timeout=10)
+        # Milvus Lite serves in this process over loopback: no keepalive pings (its gRPC server counts pings on an
+        # idle connection as abuse and sends GOAWAY "too_many_pings", after which the client could not reconnect)
+        lite = {} if "://" in uri else {"grpc_options": {"grpc.keepalive_time_ms": 2**31 - 1,
+                                                         "grpc.keepalive_permit_without_calls": False}}
+        client = MilvusClient(uri=uri, token=settings.milvus_token, timeout=10, **lite)
         client.list_collections()
     except Exception as exc:  # pymilvus raises many kinds: refused, timeout, Lite's lock held by another process
         reason = str(getattr(exc, "message", "") or exc).strip().splitlines()[0][:200] if str(exc).strip() \
@@ -63,17 +67,17 @@ def connect(settings: Settings) -> Any:
 
 
 def _locked_elsewhere(path: str) -> bool:
-    """Milvus Lite holds an advisory lock on `<path>/LOCK` while a process has the file open."""
-    import fcntl
-
+    """Another process holds Milvus Lite's advisory lock on `<path>/LOCK` (it does while it has the file open).
+    Read from /proc/locks, which names the holder's pid: a lock this process holds is not another's."""
     try:
-        with open(os.path.join(path, "LOCK"), "rb") as f:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(f, fcntl.LOCK_UN)
-    except BlockingIOError:
-        return True
+        inode = os.stat(os.path.join(path, "LOCK")).st_ino
+        lines = open("/proc/locks", encoding="ascii").read().splitlines()
     except OSError:
         return False
+    for line in lines:
+        parts = line.split()
+        if len(parts) > 5 and parts[1] == "FLOCK" and parts[5].rsplit(":", 1)[-1] == str(inode):
+            return parts[4] != str(os.getpid())
     return False
 
 
