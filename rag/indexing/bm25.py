@@ -40,7 +40,9 @@ class BM25:
         n_docs = len(tokenized)
         lengths = np.array([len(t) for t in tokenized], dtype=np.float64)
         avgdl = lengths.mean() if n_docs else 0.0
-        terms = sorted({t for doc in tokenized for t in doc})
+        # terms in order of first appearance: rank-bm25 sums idf in that order (below)
+        first_seen = dict.fromkeys(t for doc in tokenized for t in doc)
+        terms = sorted(first_seen)
         vocab = {term: i for i, term in enumerate(terms)}
         flat = np.fromiter((vocab[t] for doc in tokenized for t in doc), dtype=np.int64, count=int(lengths.sum()))
         docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths.astype(np.int64))
@@ -49,7 +51,6 @@ class BM25:
         df = np.bincount(rows, minlength=len(vocab))
         # rank-bm25: idf = ln(N - n + 0.5) - ln(n + 0.5); negative idf -> epsilon * mean idf. Per term in Python
         # (math.log, summed in order of first appearance) so that the weights equal rank-bm25's to the last bit
-        first_seen = dict.fromkeys(t for doc in tokenized for t in doc)
         by_term = {t: math.log(n_docs - int(df[vocab[t]]) + 0.5) - math.log(int(df[vocab[t]]) + 0.5) for t in first_seen}
         floor = epsilon * (sum(by_term.values()) / len(by_term)) if by_term else 0.0
         idf = np.array([by_term[t] if by_term[t] >= 0 else floor for t in terms], dtype=np.float64)

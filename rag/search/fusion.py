@@ -1,9 +1,9 @@
 """Rank fusion as pure functions: lists of ranked ids in, one fused list of (id, score) out."""
 from __future__ import annotations
 
-from typing import Hashable, Mapping, Sequence
+from typing import Hashable, Mapping, Sequence, TypeVar
 
-Id = Hashable
+Id = TypeVar("Id", bound=Hashable)  # what is ranked (a passage row, a clause id): returned as given
 
 
 def rrf(rankings: Sequence[Sequence[Id]], k: float = 60.0) -> list[tuple[Id, float]]:

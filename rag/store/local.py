@@ -76,9 +76,7 @@ class LocalStore:
         if plans:
             ids = self._rows(plans).astype(np.int64)
             if is_hnsw and len(ids) <= EXACT_ROWS:  # a few plans: every one of their vectors, exactly
-                exact = np.asarray(self.index.vectors[ids] @ query[0], np.float32)
-                order = np.argsort(-exact, kind="stable")[:n]
-                return [(int(ids[j]), float(exact[j])) for j in order]
+                return self._exact(ids, query[0], n)
             selector = faiss.IDSelectorBatch(ids)
             params = hnsw(sel=selector, efSearch=max(self.ef, n)) if is_hnsw else flat(sel=selector)
             n = min(n, len(ids))
@@ -91,14 +89,15 @@ class LocalStore:
         found = ids[0][ids[0] >= 0]
         if not is_hnsw:
             return [(int(i), float(s)) for i, s in zip(found, scores[0])]
-        exact = np.asarray(self.index.vectors[np.sort(found)] @ query[0], np.float32)
-        order = np.argsort(-exact, kind="stable")[:n]
-        rows = np.sort(found)
-        return [(int(rows[j]), float(exact[j])) for j in order]
+        return self._exact(np.sort(found), query[0], n)
+
+    def _exact(self, rows: np.ndarray, query: np.ndarray, n: int) -> Ranked:
+        """The `n` of these (ascending) rows whose mapped vectors have the highest inner product, ties in row order."""
+        exact = np.asarray(self.index.vectors[rows] @ query, np.float32)
+        return [(int(rows[j]), float(exact[j])) for j in np.argsort(-exact, kind="stable")[:n]]
 
     def hybrid(self, text: str, vector: np.ndarray, n: int, plans: Sequence[str] | None = None,
                rrf_k: float = 60.0) -> tuple[Ranked, Ranked, Ranked]:
         lexical = self.lexical(text, n, plans) if text else []
         dense = self.dense(vector, n, plans)
-        fused = rrf([[p for p, _ in lexical], [p for p, _ in dense]], k=rrf_k)
-        return [(int(p), s) for p, s in fused], lexical, dense  # type: ignore[call-overload]
+        return rrf([[p for p, _ in lexical], [p for p, _ in dense]], k=rrf_k), lexical, dense

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
 from ..errors import IndexInvalidError, PolicyQAError
+from ..search.fusion import rrf
+from ..text.lexicon import WORDLIKE
 from ..text.normalize import normalize_text
 from .base import Ranked
 
@@ -30,7 +31,6 @@ PREFIX = "policyqa_"
 BATCH = 2_000
 MAX_TEXT = 60_000  # characters of a passage given to BM25 (a VARCHAR field holds at most 65,535 bytes)
 HNSW = {"M": 32, "efConstruction": 200}
-_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 class StoreUnavailableError(PolicyQAError):
@@ -84,7 +84,7 @@ def _locked_elsewhere(path: str) -> bool:
 def analyzer(index: SearchIndex) -> dict[str, Any]:
     """Milvus's jieba analyzer told the index's dictionary and stopwords, and the library's punctuation as stopwords
     (the local BM25 keeps only word-like tokens), so both stores' BM25 see nearly the same terms."""
-    marks = {ch for p in index.passages for ch in normalize_text(p.text) if not ch.isspace() and not _WORDLIKE.match(ch)}
+    marks = {ch for p in index.passages for ch in normalize_text(p.text) if not ch.isspace() and not WORDLIKE.match(ch)}
     stop = sorted(set(index.lexicon.stopwords) | marks)
     return {"tokenizer": {"type": "jieba", "mode": "search", "dict": ["_default_", *index.lexicon.terms]},
             "filter": [{"type": "stop", "stop_words": stop}]}
@@ -139,8 +139,9 @@ def write_collection(settings: Settings, index: SearchIndex, progress: Callable[
         if total > 10 * BATCH:
             progress(f"Milvus: {min(start + BATCH, total)}/{total} passages")
     client.flush(building)
-    if _rows(client, building) != total:
-        raise IndexInvalidError(f"Milvus at {settings.milvus_target}: {building} holds {_rows(client, building)} "
+    held = _rows(client, building)
+    if held != total:
+        raise IndexInvalidError(f"Milvus at {settings.milvus_target}: {building} holds {held} "
                                 f"of {total} passages; the previous collection still serves")
     client.rename_collection(building, name)
     progress(f"Milvus at {settings.milvus_target}: {name} holds {total} passages")
@@ -218,9 +219,8 @@ class MilvusStore:
 
         lexical = self.lexical(text, n, plans)
         dense = self.dense(vector, n, plans)
-        if not lexical:
-            fused = [(pid, 1.0 / (rrf_k + rank)) for rank, (pid, _) in enumerate(dense, start=1)]
-            return fused, lexical, dense
+        if not lexical:  # nothing for Milvus to fuse: the dense ranking, scored as RRF scores it
+            return rrf([[p for p, _ in dense]], k=rrf_k), lexical, dense
         data, params = self._dense_request(vector, n)
         expr = self._filter(plans)
         requests = [AnnSearchRequest(data=[text], anns_field="sparse", param={"metric_type": "BM25"}, limit=n,

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from .normalize import normalize_text
 
 _QUOTED = re.compile(r"[“\"‘']([\u4e00-\u9fffA-Za-z0-9+]{2,8})[”\"’']")
-_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # a token BM25 keeps has one of these
 
 
 def _data_lines(name: str) -> list[str]:
@@ -66,7 +66,7 @@ class Lexicon:
         tokens = []
         for token in self._jieba.cut_for_search(normalize_text(text)):
             token = token.strip().lower()
-            if token and _WORDLIKE.search(token) and token not in self.stopwords:
+            if token and WORDLIKE.search(token) and token not in self.stopwords:
                 tokens.append(token)
         return tokens
 
