@@ -179,7 +179,7 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
         if meta is None:
             raise NotFoundError(f"unknown plan id {plan_id!r}; known plans: {', '.join(sorted(corpus.plans))}")
         outline = [{"item_path": c.item_path, "item_title": c.item_title, "kind": str(c.kind),
-                    "parents": list(c.parents), "chunk_id": c.chunk_id} for c in corpus.clauses if c.plan_id == plan_id]
+                    "parents": list(c.parents), "chunk_id": c.chunk_id} for c in corpus.clauses_of([plan_id])]
         return {**_plan_summary(meta), "outline": outline}
 
     @app.get("/api/clauses/{chunk_id}", responses={**_COMMON, **_NOT_FOUND})

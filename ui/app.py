@@ -126,7 +126,7 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None) -> gr.Bloc
         if plan_id not in corpus.plans:  # a plan the library no longer has (the index was rebuilt)
             return "", ""
         meta = corpus.plans[plan_id]
-        clauses = [c for c in corpus.clauses if c.plan_id == plan_id]
+        clauses = corpus.clauses_of([plan_id])
         return meta_markdown(meta), outline_html(clauses)
 
     def open_linked(request: gr.Request) -> tuple[Any, ...]:

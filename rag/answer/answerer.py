@@ -26,7 +26,7 @@ from ..text.patterns import EFFECTIVE
 from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
-from .compose import compose, no_answer, where_in, which_one
+from .compose import compose, no_answer, some_of, where_in, which_one
 from .facts import document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
@@ -35,6 +35,7 @@ from .scope import Calibration, ScopeJudge, Signals
 
 WIDE_K = 30  # a comparison's one wide search …
 PER_PLAN = 3  # … of which each plan's first hits compete on how well their best sentence fits
+MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search finds are compared or asked of
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
 
@@ -146,12 +147,17 @@ class Answerer:
         # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
         # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
         phrases = [q for q in intent.QUOTED.findall(text) if self.corpus.contains(q)]
-        quotes_library = any(len(self._clauses_holding([q], [])) <= top_k for q in phrases)  # a rare phrase only
+        quotes_library = any(len(self.corpus.holding([q], top_k + 1)) <= top_k for q in phrases)  # a rare one only
         phrases = [q for q in phrases if not any(q in m.display_title for m in self.corpus.plans.values())]
         if not quotes_library and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
         every_plan = scope or sorted(self.corpus.plans)
+        in_scope = len(every_plan)
+        if in_scope > MAX_COMPARED and (about_document or compare):  # not each of thousands of plans, one by one
+            wide = self.retriever.retrieve(query, k=WIDE_K, plans=scope or None, vector=probe.query_vector,
+                                           mode=mode, lexical=lexical).hits
+            every_plan = list(dict.fromkeys([*named_order, *(h.plan_id for h in wide)]))[:MAX_COMPARED]
         dated = self._dated(text, every_plan)  # (none for more than a few plans)
         if about_document:
             hits = document_clauses(self.corpus, self.quotes, every_plan, text, probe.query_vector, top_k)
@@ -181,6 +187,8 @@ class Answerer:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         citations = self.quotes.cite(hits, worded, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
+        if compare and len(every_plan) < in_scope:
+            answer_text = some_of(len({c.plan_id for c in citations}), in_scope, english) + answer_text
         if candidates:
             answer_text = which_one([self.corpus.title(p) for p in candidates], english) + answer_text
         if intent.STRUCTURE.search(text) and citations:
@@ -198,21 +206,24 @@ class Answerer:
         """`什么时候开始施行?`: the clauses (of a few named plans) with a sentence saying when they take effect."""
         if not intent.ASKS_EFFECTIVE.search(text) or len(scope) > MAX_STATED_SCOPE:
             return []
-        return [c for c in self._clauses_of(scope) if EFFECTIVE.search(c.text)
+        return [c for c in self.corpus.clauses_of(scope) if EFFECTIVE.search(c.text)
                 and c.kind != ClauseKind.NEWS]  # a notice may say it (`印发给你们,自…起施行`); a news report not
 
     def _defining(self, term: str, scope: list[str]) -> list[Clause]:
         """The clauses (of the scope) with a sentence that defines `term` (`本规定所称X,是指…`)."""
-        return [c for c in self._clauses_of(scope) if term in c.text
-                and any(term in (x := c.text[a:b]) and intent.DEFINITION.search(x)
+        return [c for c in self._clauses_holding([term], scope)
+                if any(term in (x := c.text[a:b]) and intent.DEFINITION.search(x)
                         for _, a, b in self.corpus.sentences(c.chunk_id))]
 
-    def _clauses_holding(self, phrases: list[str], scope: list[str]) -> list[Clause]:
-        return [c for c in self._clauses_of(scope) if any(p in c.text for p in phrases)]
-
-    def _clauses_of(self, scope: list[str]) -> list[Clause]:
-        """The library's clauses in these plans (all of them for no plans)."""
-        return [c for c in self.corpus.clauses if c.plan_id in scope] if scope else list(self.corpus.clauses)
+    def _clauses_holding(self, phrases: list[str], scope: list[str], limit: int | None = None) -> list[Clause]:
+        """The clauses (of these plans; of the library for none) holding one of the phrases verbatim (the first
+        `limit`): a few plans' clauses are read, more plans' are found in the clause file."""
+        if scope and len(scope) <= MAX_STATED_SCOPE:
+            return [c for c in self.corpus.clauses_of(scope) if any(p in c.text for p in phrases)][:limit]
+        if not scope:
+            return self.corpus.holding(phrases, limit)
+        wanted = set(scope)
+        return [c for c in self.corpus.holding(phrases) if c.plan_id in wanted][:limit]
 
     def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int,
                  holding: list[Clause] | None = None) -> list[Hit]:
@@ -220,7 +231,7 @@ class Answerer:
         when the phrase singles them out (at most `top_k` hold it; `“十四五”` is everywhere)."""
         ranked = {h.chunk_id: h for h in hits}
         if holding is None:
-            holding = self._clauses_holding(phrases, scope)
+            holding = self._clauses_holding(phrases, scope, top_k + 1)
         if len(holding) > top_k:
             return hits
         holding.sort(key=lambda c: (ranked[c.chunk_id].rank if c.chunk_id in ranked else len(hits) + 1, c.order))

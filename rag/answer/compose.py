@@ -61,6 +61,12 @@ def which_one(titles: Sequence[str], english: bool) -> str:
             f"这个问题可能指以下几份文件:{names}。以下引自其中最相关的条款;可选定其中一份再问。\n")
 
 
+def some_of(shown: int, total: int, english: bool) -> str:
+    """The lead of an answer that compares only the plans one wide search found, of more in its scope."""
+    return (f"{total} documents are in scope; quoted below: the {shown} that answer the question best.\n" if english
+            else f"范围内共有{total}份文件,以下引自其中与问题最相关的{shown}份。\n")
+
+
 def no_answer(question: str, reason: NoAnswer, english: bool, covered: Sequence[str], regions: Sequence[str],
               uncovered: Sequence[str], resolved: str | None) -> Answer:
     where_covered = "、".join(covered)

@@ -32,7 +32,7 @@ _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], text: str,
                      vector: np.ndarray | None, top_k: int) -> list[Hit]:
     """The plans' notices and issuance reports, ranked by how well their best sentence states the fact."""
-    candidates = [c for c in corpus.clauses if c.plan_id in plans and
+    candidates = [c for c in corpus.clauses_of(plans) if
                   (c.kind == ClauseKind.NOTICE or (c.kind == ClauseKind.NEWS and ISSUANCE.search(c.text)))]
     if not candidates:
         return []
@@ -164,7 +164,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     need = sum(corpus.terms.weight(t) for t in thing)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word
-    scoped = [c for c in corpus.clauses if c.plan_id in plans]
+    scoped = corpus.clauses_of(plans)
     used = [t for t in thing if any(t in c.text for c in scoped)] if asked.unit in (WHEN, HOW_LONG) else []
     key = max(used, key=corpus.terms.weight) if used else None
     tokens, total = quotes.terms(question)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +39,11 @@ from ..text.lexicon import Lexicon
 from ..types import Clause, PlanMeta
 from ..writer import is_held
 from .bm25 import BM25
-from .passages import Passage
+from .tables import Clauses, Passages, Sentences, Span
 
 FORMAT = 4  # 4: the manifest carries its own checksum
 MANIFEST = "manifest.json"
 REBUILD = "run `policyqa index` to rebuild it"
-
-Span = tuple[int, int, int]  # (row in sentence_vectors, start, end) of one sentence of a clause
-
 
 @dataclass
 class SearchIndex:
@@ -54,28 +51,29 @@ class SearchIndex:
 
     folder: Path
     manifest: dict[str, Any]
-    clauses: list[Clause]
+    clauses: Clauses  # read in place (rag/indexing/tables.py): rows decoded when asked for
     plans: dict[str, PlanMeta]
-    passages: list[Passage]
+    passages: Passages
     vectors: np.ndarray
     bm25: BM25
     dense: Any  # a faiss.Index
     twins: dict[str, str]
     lexicon: Lexicon
-    sentences: list[dict[str, Any]]
+    sentences: Sentences
     sentence_vectors: np.ndarray
     measures: list[SupportMeasure]
     terms: Terms  # the measure vocabulary the measures were read with (checksum verified)
-    by_id: dict[str, Clause] = field(init=False)
-    plan_of_passage: np.ndarray = field(init=False)
-    sentences_of: dict[str, list[Span]] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.by_id = {c.chunk_id: c for c in self.clauses}
-        self.plan_of_passage = np.array([p.plan_id for p in self.passages])
-        self.sentences_of = {}
-        for row, s in enumerate(self.sentences):
-            self.sentences_of.setdefault(s["chunk_id"], []).append((row, s["start"], s["end"]))
+    @property
+    def plan_of_passage(self) -> np.ndarray:
+        return self.passages.plan_of
+
+    def clause(self, chunk_id: str) -> Clause | None:
+        return self.clauses.get(chunk_id)
+
+    def sentences_of(self, chunk_id: str) -> list[Span]:
+        """(row in sentence_vectors, start, end) of each sentence of a clause."""
+        return self.sentences.of(chunk_id)
 
     @classmethod
     def open(cls, folder: Path, settings: Settings) -> SearchIndex:
@@ -93,17 +91,17 @@ class SearchIndex:
                                         f"index was built; {REBUILD}")
             import faiss
 
+            clauses = Clauses(folder / "clauses.jsonl")
             index = cls(
-                folder=folder, manifest=manifest,
-                clauses=[Clause.from_dict(d) for d in read_jsonl(folder / "clauses.jsonl")],
+                folder=folder, manifest=manifest, clauses=clauses,
                 plans={k: PlanMeta.from_dict(v) for k, v in read_json(folder / "plans.json").items()},
-                passages=[Passage(**d) for d in read_jsonl(folder / "passages.jsonl")],
+                passages=Passages(folder / "passages.jsonl", clauses),
                 vectors=np.load(folder / "vectors.npy", mmap_mode="r"),  # mapped: pages read when used
                 bm25=BM25.load(folder, lexicon.tokenize),
                 dense=faiss.read_index(str(folder / "dense.faiss")),
                 twins=read_json(folder / "twins.json"),
                 lexicon=lexicon,
-                sentences=read_jsonl(folder / "sentences.jsonl"),
+                sentences=Sentences(folder / "sentences.jsonl", clauses),
                 sentence_vectors=np.load(folder / "sentence_vectors.npy", mmap_mode="r"),
                 measures=[SupportMeasure.from_dict(d) for d in read_jsonl(folder / "measures.jsonl")],
                 terms=terms,

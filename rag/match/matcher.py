@@ -192,15 +192,12 @@ class Matcher:
     def _measure_vectors(self) -> dict[str, np.ndarray]:
         """measure_id -> the vectors that stand for its field: its sentence's and its clause's passages'."""
         if self._vectors is None:
-            by_clause: dict[str, list[int]] = {}
-            for row, p in enumerate(self.corpus.passages):
-                by_clause.setdefault(p.chunk_id, []).append(row)
             vectors: dict[str, np.ndarray] = {}
             for m in self.corpus.measures:
                 rows = [r for r, a, b in self.corpus.sentences(m.chunk_id) if a == m.start and b == m.end]
                 parts = [self.corpus.sentence_vectors(rows)] if rows else []
-                if m.chunk_id in by_clause:
-                    parts.append(self.corpus.passage_vectors(by_clause[m.chunk_id]))
+                if passages := self.corpus.passage_rows(m.chunk_id):
+                    parts.append(self.corpus.passage_vectors(passages))
                 if parts:
                     vectors[m.measure_id] = np.concatenate(parts)
             self._vectors = vectors

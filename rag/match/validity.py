@@ -30,9 +30,7 @@ class Validity:
 
     def _period(self, plan_id: str) -> dict[str, str]:
         meta = self.corpus.plans[plan_id]
-        for clause in self.corpus.clauses:
-            if clause.plan_id != plan_id:
-                continue
+        for clause in self.corpus.clauses_of([plan_id]):
             m = _VALID_UNTIL.search(clause.text)
             if m:
                 month, day = int(m.group(2) or 12), int(m.group(3) or 31)

@@ -2,7 +2,7 @@
 clauses, plans, each clause's sentences and their vectors, and term statistics. Nothing here ranks."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +51,6 @@ class CorpusView:
         self.terms = TermStats.of(index)
         self._plan_counts: dict[str, int] = {}
         self._title_terms: dict[str, frozenset[str]] = {}
-        self._fulltext: str | None = None
 
     @property
     def plans(self) -> Mapping[str, PlanMeta]:
@@ -74,11 +73,24 @@ class CorpusView:
     def passages(self) -> Sequence[Any]:
         return self._index.passages
 
+    def passage_rows(self, chunk_id: str) -> list[int]:
+        """The rows (in `passage_vectors`) of a clause's passages."""
+        return self._index.passages.of_clause(chunk_id)
+
     def passage_vectors(self, rows: Sequence[int]) -> np.ndarray:
         return self._index.vectors[list(rows)]
 
     def clause(self, chunk_id: str) -> Clause | None:
-        return self._index.by_id.get(chunk_id)
+        return self._index.clause(chunk_id)
+
+    def clauses_of(self, plans: Iterable[str]) -> list[Clause]:
+        """The clauses of these plans, in library order (a plan's rows are looked up, not searched for)."""
+        return self._index.clauses.of_plans(plans)
+
+    def holding(self, phrases: Sequence[str], limit: int | None = None) -> list[Clause]:
+        """The clauses whose text holds one of `phrases` verbatim, in library order, the first `limit` of them
+        (found in the mapped clause file, not by decoding every clause)."""
+        return self._index.clauses.holding(phrases, limit) if phrases else []
 
     def title(self, plan_id: str) -> str:
         meta = self._index.plans.get(plan_id)
@@ -86,7 +98,7 @@ class CorpusView:
 
     def sentences(self, chunk_id: str) -> list[Span]:
         """(row, start, end) of each sentence of a clause; `row` indexes `sentence_vectors`."""
-        return self._index.sentences_of.get(chunk_id, [])
+        return self._index.sentences_of(chunk_id)
 
     def sentence_vectors(self, rows: Sequence[int]) -> np.ndarray:
         return self._index.sentence_vectors[list(rows)]
@@ -112,9 +124,7 @@ class CorpusView:
 
     def contains(self, phrase: str) -> bool:
         """Does some clause of the library hold `phrase` verbatim (cleaned text)?"""
-        if self._fulltext is None:
-            self._fulltext = "\n".join(c.text for c in self._index.clauses)
-        return phrase in self._fulltext
+        return bool(phrase) and bool(self.holding([phrase], 1))
 
     def in_library(self, term: str) -> bool:
         """Is `term` one of the library's words (a BM25 token of some passage)?"""

@@ -121,7 +121,8 @@ class HybridRetriever:
         order = self._plan_before_news(order)
         hits = []
         for rank, (cid, score) in enumerate(order[:k], start=1):
-            c = self.index.by_id[cid]
+            c = self.index.clause(cid)
+            assert c is not None, cid
             hits.append(Hit.of(c, rank=rank, score=round(score, 6), lexical_rank=lex_rank.get(cid),
                                dense_rank=den_rank.get(cid)))
         return hits

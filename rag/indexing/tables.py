@@ -1,0 +1,190 @@
+"""An index folder's JSON-lines files read in place: what a library of 10⁶ clauses can hold in memory.
+
+A row is decoded from the memory-mapped file when it is asked for (the last few thousand are kept); what the
+answer stages look rows up by — a clause's chunk id and plan, a passage's clause, a clause's sentence spans —
+is kept as numpy columns, read once when the index opens.
+"""
+from __future__ import annotations
+
+import json
+import mmap
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Generic, TypeVar, overload
+
+import numpy as np
+
+from ..types import Clause
+from .passages import Passage
+
+T = TypeVar("T")
+CACHED = 8192  # decoded rows kept (an answer reads tens; a per-plan pass reads one plan's)
+_STEP = 1 << 26  # bytes scanned at a time for line ends
+
+
+class JsonLines(Sequence[T], Generic[T]):
+    """A JSON-lines file as a read-only sequence of decoded rows (one line, one row)."""
+
+    def __init__(self, path: Path, decode: Callable[[dict[str, Any]], T]):
+        self.path = path
+        self._decode = decode
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            self._map: mmap.mmap | bytes = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        ends = [np.flatnonzero(np.frombuffer(self._map, np.uint8, min(_STEP, size - at), at) == 10) + at
+                for at in range(0, size, _STEP)]
+        self._ends = np.concatenate(ends) if ends else np.zeros(0, np.int64)
+        if size and (not len(self._ends) or self._ends[-1] != size - 1):
+            raise ValueError(f"{path.name} does not end with a newline")
+        self._starts = np.concatenate(([0], self._ends[:-1] + 1)) if len(self._ends) else self._ends
+        self._row = lru_cache(maxsize=CACHED)(self._read)
+
+    def _line(self, i: int) -> bytes:
+        return self._map[int(self._starts[i]):int(self._ends[i])]
+
+    def _read(self, i: int) -> T:
+        return self._decode(json.loads(self._line(i)))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._row(j) for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._row(i)
+
+    def __iter__(self) -> Iterator[T]:  # a pass over every row does not flush the cache of recent ones
+        for i in range(len(self)):
+            yield self._read(i)
+
+    def rows(self, rows: Iterable[int]) -> list[T]:
+        return [self._row(int(i)) for i in rows]
+
+    def dicts(self) -> Iterator[dict[str, Any]]:
+        """Every line parsed, not decoded (to read a few fields of every row once)."""
+        for i in range(len(self)):
+            yield json.loads(self._line(i))
+
+    def lines_holding(self, text: str) -> Iterator[int]:
+        """Rows whose line holds `text` as a JSON string writes it, in order (a superset of the rows whose fields
+        hold it: the caller checks the field it means). Searched in the mapped file, nothing decoded."""
+        needle = json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
+        if not needle:
+            yield from range(len(self))
+            return
+        at = self._map.find(needle)
+        while at >= 0:
+            row = int(np.searchsorted(self._ends, at))
+            yield row
+            at = self._map.find(needle, int(self._ends[row]) + 1)
+
+
+class Clauses(JsonLines[Clause]):
+    """clauses.jsonl: clauses by row, by chunk id and by plan."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, Clause.from_dict)
+        ids, plans = [], []
+        for d in self.dicts():
+            ids.append(d["chunk_id"])
+            plans.append(d["plan_id"])
+        self.plan_ids = sorted(set(plans))
+        code = {p: i for i, p in enumerate(self.plan_ids)}
+        self.plan_code = np.fromiter((code[p] for p in plans), np.int32, len(plans))
+        order = np.argsort(self.plan_code, kind="stable")
+        bounds = np.searchsorted(self.plan_code[order], np.arange(len(self.plan_ids) + 1))
+        self._of_plan = {p: order[bounds[i]:bounds[i + 1]] for i, p in enumerate(self.plan_ids)}
+        self.ids = np.array([i.encode("utf-8") for i in ids], dtype="S") if ids else np.zeros(0, "S1")
+        self._by_id = np.argsort(self.ids, kind="stable")
+        self._sorted_ids = self.ids[self._by_id]
+
+    def row_of(self, chunk_id: str) -> int | None:
+        key = chunk_id.encode("utf-8")
+        at = int(np.searchsorted(self._sorted_ids, key))
+        if at < len(self._sorted_ids) and self._sorted_ids[at] == key:
+            return int(self._by_id[at])
+        return None
+
+    def get(self, chunk_id: str) -> Clause | None:
+        row = self.row_of(chunk_id)
+        return None if row is None else self._row(row)
+
+    def of_plans(self, plan_ids: Iterable[str]) -> list[Clause]:
+        """The clauses of these plans, in library order."""
+        rows = [self._of_plan[p] for p in plan_ids if p in self._of_plan]
+        return self.rows(np.sort(np.concatenate(rows))) if rows else []
+
+    def holding(self, texts: Sequence[str], limit: int | None = None) -> list[Clause]:
+        """The clauses whose text holds one of `texts` verbatim, in library order (the first `limit` of them)."""
+        rows = self.lines_holding(texts[0]) if len(texts) == 1 else \
+            iter(sorted(set().union(*(self.lines_holding(t) for t in texts))))
+        found: list[Clause] = []
+        for row in rows:
+            if limit is not None and len(found) >= limit:
+                break
+            clause = self._row(row)
+            if any(t in clause.text for t in texts):
+                found.append(clause)
+        return found
+
+
+class Passages(JsonLines[Passage]):
+    """passages.jsonl, with each passage's plan as a column (plan filters, term statistics)."""
+
+    def __init__(self, path: Path, clauses: Clauses):
+        super().__init__(path, lambda d: Passage(**d))
+        rows = [clauses.row_of(d["chunk_id"]) for d in self.dicts()]
+        if any(r is None for r in rows):
+            raise ValueError(f"{path.name} names a clause that clauses.jsonl does not hold")
+        self.clause_row = np.asarray(rows, np.int64)
+        plans = np.array(clauses.plan_ids + [""])  # (an empty library: no rows, a one-element table)
+        self.plan_of = plans[clauses.plan_code[self.clause_row]] if len(rows) else np.zeros(0, plans.dtype)
+        self._order = np.argsort(self.clause_row, kind="stable")
+        self._sorted = self.clause_row[self._order]
+        self._clauses = clauses
+
+    def of_clause(self, chunk_id: str) -> list[int]:
+        """The rows of a clause's passages (a long clause has several)."""
+        row = self._clauses.row_of(chunk_id)
+        if row is None:
+            return []
+        a, b = np.searchsorted(self._sorted, [row, row + 1])
+        return [int(i) for i in self._order[a:b]]
+
+
+Span = tuple[int, int, int]  # (row in sentence_vectors, start, end) of one sentence of a clause
+
+
+class Sentences:
+    """sentences.jsonl as columns: each clause's sentence spans, and their rows in sentence_vectors."""
+
+    def __init__(self, path: Path, clauses: Clauses):
+        rows = [(clauses.row_of(d["chunk_id"]), d["start"], d["end"]) for d in JsonLines(path, dict).dicts()]
+        if any(r is None for r, _, _ in rows):
+            raise ValueError(f"{path.name} names a clause that clauses.jsonl does not hold")
+        table = np.asarray(rows, np.int64).reshape(-1, 3)
+        self._order = np.argsort(table[:, 0], kind="stable")
+        self._clause = table[self._order, 0]
+        self._start, self._end = table[self._order, 1], table[self._order, 2]
+        self._clauses = clauses
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def of(self, chunk_id: str) -> list[Span]:
+        row = self._clauses.row_of(chunk_id)
+        if row is None:
+            return []
+        a, b = np.searchsorted(self._clause, [row, row + 1])
+        return [(int(self._order[i]), int(self._start[i]), int(self._end[i])) for i in range(a, b)]

@@ -1,0 +1,84 @@
+"""The index's JSON-lines files read in place (rag/indexing/tables.py) give what reading every row gives."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from rag.files import read_jsonl, write_jsonl
+from rag.indexing.passages import Passage
+from rag.indexing.tables import Clauses, JsonLines, Passages, Sentences
+from rag.types import Clause, ClauseKind
+
+TEXTS = ["加快建设“元宇宙”产业园区,给予最高100万元奖励。", '路径含反斜杠\\与"引号"', "多行\n文本\t制表",
+         "第一条 为了规范管理,制定本办法。", "支持元宇宙企业上市。", "ℹ️ emoji 与 U+2028\u2028分隔"]
+
+
+def _library(tmp_path, n=300):
+    rng = random.Random(3)
+    clauses = [Clause(plan_id=f"p{rng.randrange(7)}", item_path=f"{i}.", item_title=f"标题{i % 5}",
+                      text=f"{rng.choice(TEXTS)}{i}", kind=ClauseKind.ITEM, parents=("一、总体要求",), order=i)
+               for i in range(n)]  # plans interleaved: a plan's rows are not contiguous
+    write_jsonl(tmp_path / "clauses.jsonl", (c.to_dict() for c in clauses))
+    parts = [(c, part) for c in clauses  # every third clause long enough for two passages
+             for part in ([c.text] if c.order % 3 else [c.text[:3], c.text[3:]])]
+    passages = [Passage(i, c.chunk_id, c.plan_id, f"《标题》\n{part}") for i, (c, part) in enumerate(parts)]
+    write_jsonl(tmp_path / "passages.jsonl", (p.to_dict() for p in passages))
+    spans = [{"chunk_id": c.chunk_id, "start": a, "end": a + 2} for c in reversed(clauses) for a in (0, 2)]
+    write_jsonl(tmp_path / "sentences.jsonl", spans)
+    return clauses, passages, spans
+
+
+def test_rows_come_back_as_reading_every_line_gives_them(tmp_path):
+    clauses, passages, _ = _library(tmp_path)
+    table = Clauses(tmp_path / "clauses.jsonl")
+    assert len(table) == len(clauses) and list(table) == clauses
+    assert table[0] == clauses[0] and table[-1] == clauses[-1] and table[10:14] == clauses[10:14]
+    with pytest.raises(IndexError):
+        table[len(clauses)]
+    assert [table.get(c.chunk_id) for c in clauses] == clauses
+    assert table.get("0000000000000000") is None and table.get("不是编号") is None
+    by_plan = {p: [c for c in clauses if c.plan_id == p] for p in {c.plan_id for c in clauses}}
+    for plan, expected in by_plan.items():
+        assert table.of_plans([plan]) == expected
+    assert table.of_plans(["p1", "p4"]) == [c for c in clauses if c.plan_id in ("p1", "p4")]
+    assert table.of_plans(["none"]) == []
+    rows = Passages(tmp_path / "passages.jsonl", table)
+    assert list(rows) == passages and rows.plan_of.tolist() == [p.plan_id for p in passages]
+    for c in clauses[:50]:
+        assert rows.of_clause(c.chunk_id) == [p.pid for p in passages if p.chunk_id == c.chunk_id]
+
+
+def test_clauses_holding_a_phrase_are_those_whose_text_holds_it(tmp_path):
+    clauses, _, _ = _library(tmp_path)
+    table = Clauses(tmp_path / "clauses.jsonl")
+    for phrase in ("“元宇宙”", '"引号"', "反斜杠\\与", "多行\n文本", "\u2028分隔", "emoji", "1", "标题1", "总体要求", "无此词"):
+        expected = [c for c in clauses if phrase in c.text]  # 标题1 / 总体要求: other fields only
+        assert table.holding([phrase]) == expected, phrase
+        assert table.holding([phrase], 3) == expected[:3], phrase
+    both = table.holding(["多行\n文本", "上市"])
+    assert both == [c for c in clauses if "多行\n文本" in c.text or "上市" in c.text]
+
+
+def test_sentences_of_a_clause_in_file_order_with_their_vector_rows(tmp_path):
+    clauses, _, spans = _library(tmp_path)
+    table = Clauses(tmp_path / "clauses.jsonl")
+    sentences = Sentences(tmp_path / "sentences.jsonl", table)
+    assert len(sentences) == len(spans)
+    for c in clauses[::17]:
+        assert sentences.of(c.chunk_id) == [(row, s["start"], s["end"]) for row, s in enumerate(spans)
+                                            if s["chunk_id"] == c.chunk_id]
+    assert sentences.of("0000000000000000") == []
+
+
+def test_empty_files_and_a_cut_last_line(tmp_path):
+    for name in ("clauses.jsonl", "passages.jsonl", "sentences.jsonl"):
+        (tmp_path / name).write_bytes(b"")
+    table = Clauses(tmp_path / "clauses.jsonl")
+    assert len(table) == 0 and table.of_plans(["p"]) == [] and table.holding(["x"]) == []
+    assert len(Passages(tmp_path / "passages.jsonl", table)) == 0
+    assert len(Sentences(tmp_path / "sentences.jsonl", table)) == 0
+    (tmp_path / "cut.jsonl").write_text('{"a": 1}\n{"a": 2}', encoding="utf-8")
+    with pytest.raises(ValueError, match="newline"):
+        JsonLines(tmp_path / "cut.jsonl", dict)
+    assert list(JsonLines(tmp_path / "clauses.jsonl", dict)) == read_jsonl(tmp_path / "clauses.jsonl")
