@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from rag.files import read_json, read_jsonl  # noqa: E402
 from rag.indexing.bm25 import BM25  # noqa: E402
 from rag.indexing.build import _faiss_index  # noqa: E402
 from rag.indexing.passages import Passage  # noqa: E402
+from rag.indexing.tables import JsonLines, rows_mapped  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 from rag.text.lexicon import Lexicon  # noqa: E402
 
@@ -46,9 +47,10 @@ PER_PLAN = 50
 REGIONS = 300
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory (`VmRSS`), or its anonymous (`RssAnon`) or mapped-file (`RssFile`) part."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -104,13 +106,15 @@ def synthesize(n: int, sentences: list[str], vectors: np.ndarray, tokens: list[l
     return passages, out, toks
 
 
-def fake_index(passages: list[Passage], vectors: np.ndarray, lexicon: Lexicon, bm25: BM25, dense: Any) -> Any:
+def fake_index(passages: Sequence[Passage], vectors: np.ndarray, lexicon: Lexicon, bm25: BM25, dense: Any) -> Any:
     """What the stores read of a SearchIndex."""
-    plans = {p.plan_id for p in passages}
+    plan_of = np.array([d["plan_id"] for d in passages.dicts()] if isinstance(passages, JsonLines)
+                       else [p.plan_id for p in passages])
+    plans = set(plan_of.tolist())
     regions = {pid: SimpleNamespace(region=SimpleNamespace(name=f"地区{int(pid[4:]) % REGIONS:03d}")) for pid in plans}
     digest = f"{len(passages):016d}"
     return SimpleNamespace(passages=passages, vectors=vectors, lexicon=lexicon, bm25=bm25, dense=dense, plans=regions,
-                           plan_of_passage=np.array([p.plan_id for p in passages]),
+                           plan_of_passage=plan_of,
                            manifest={"self_sha256": digest, "embedding": {"dimension": vectors.shape[1]},
                                      "bm25": bm25.params, "built_at": "synthetic"})
 
@@ -144,13 +148,13 @@ def build(n: int, pool: tuple[list[str], np.ndarray, list[list[str]], Lexicon], 
 
 
 def load(folder: Path, lexicon: Lexicon) -> Any:
-    """The files as a serving process holds them: vectors memory-mapped (FAISS keeps its own copy)."""
+    """The files as a serving process holds them: vectors and the FAISS index memory-mapped."""
     import faiss
 
-    passages = [Passage(**d) for d in read_jsonl(folder / "passages.jsonl")]
-    vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+    passages = JsonLines(folder / "passages.jsonl", lambda d: Passage(**d))  # read in place, as an index is
+    vectors = rows_mapped(folder / "vectors.npy")
     return fake_index(passages, vectors, lexicon, BM25.load(folder, lexicon.tokenize),
-                      faiss.read_index(str(folder / "dense.faiss")))
+                      faiss.read_index(str(folder / "dense.faiss"), faiss.IO_FLAG_MMAP_IFC))
 
 
 def serve(folder: Path, store_kind: str, uri: str | None) -> None:
@@ -198,6 +202,7 @@ def serve(folder: Path, store_kind: str, uri: str | None) -> None:
         store.lexical(text, 50)
         single["lexical"].append((time.perf_counter() - t) * 1000)
     print(json.dumps({"load_s": round(load_s, 1), "serving_rss_mb": round(rss), "process_base_mb": round(base),
+                      "rss_anon_mb": round(rss_mb("RssAnon")), "rss_file_mb": round(rss_mb("RssFile")),
                       "search_p50_ms": round(statistics.median(times), 2), "search_p95_ms": round(pct(times, 0.95), 2),
                       "plan_search_p50_ms": round(statistics.median(filtered), 2),
                       "dense_p50_ms": round(statistics.median(single["dense"]), 2),
@@ -232,7 +237,8 @@ def ask(folder: Path, questions: int) -> None:
     print(json.dumps({"open_s": round(open_s, 1), "first_ask_ms": round(first_ms),
                       "ask_p50_ms": round(statistics.median(latencies), 1),
                       "ask_p95_ms": round(pct(latencies, 0.95), 1), "asked": len(latencies) + 1,
-                      "serving_rss_mb": round(rss_mb())}), flush=True)
+                      "serving_rss_mb": round(rss_mb()), "rss_anon_mb": round(rss_mb("RssAnon")),
+                      "rss_file_mb": round(rss_mb("RssFile"))}), flush=True)
 
 
 def child(*args: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ class PlaceResolver:
     def region_plans(self, places: list[Place]) -> tuple[list[str], list[str]]:
         """(plans whose jurisdiction covers or lies inside the places, full names of places no local plan covers
         — a national plan covers them, but is not theirs)."""
-        plans: list[str] = []
+        plans: dict[str, None] = {}  # (ordered, and a membership test that does not read the list)
         uncovered: list[str] = []
         national = self.jurisdictions.national
         for place in places:
@@ -31,8 +31,8 @@ class PlaceResolver:
             found = cover.covering + cover.inside
             if not set(found) - national:
                 uncovered.append(self.full_name(place))
-            plans.extend(p for p in found if p not in plans)
-        return plans, uncovered
+            plans.update(dict.fromkeys(found))
+        return list(plans), uncovered
 
     def strip_places(self, text: str) -> str:
         """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`."""

@@ -39,7 +39,7 @@ from ..text.lexicon import Lexicon
 from ..types import Clause, PlanMeta
 from ..writer import is_held
 from .bm25 import BM25
-from .tables import Clauses, Passages, Sentences, Span
+from .tables import Clauses, Passages, Sentences, Span, rows_mapped
 
 FORMAT = 4  # 4: the manifest carries its own checksum
 MANIFEST = "manifest.json"
@@ -96,13 +96,14 @@ class SearchIndex:
                 folder=folder, manifest=manifest, clauses=clauses,
                 plans={k: PlanMeta.from_dict(v) for k, v in read_json(folder / "plans.json").items()},
                 passages=Passages(folder / "passages.jsonl", clauses),
-                vectors=np.load(folder / "vectors.npy", mmap_mode="r"),  # mapped: pages read when used
+                vectors=rows_mapped(folder / "vectors.npy"),  # mapped: pages read when used
                 bm25=BM25.load(folder, lexicon.tokenize),
-                dense=faiss.read_index(str(folder / "dense.faiss")),
+                # mapped in place: the vectors (flat) or the codes and graph (HNSW) are pages of the file, not a copy
+                dense=faiss.read_index(str(folder / "dense.faiss"), faiss.IO_FLAG_MMAP_IFC),
                 twins=read_json(folder / "twins.json"),
                 lexicon=lexicon,
                 sentences=Sentences(folder / "sentences.jsonl", clauses),
-                sentence_vectors=np.load(folder / "sentence_vectors.npy", mmap_mode="r"),
+                sentence_vectors=rows_mapped(folder / "sentence_vectors.npy"),
                 measures=[SupportMeasure.from_dict(d) for d in read_jsonl(folder / "measures.jsonl")],
                 terms=terms,
             )

@@ -23,6 +23,20 @@ CACHED = 8192  # decoded rows kept (an answer reads tens; a per-plan pass reads 
 _STEP = 1 << 26  # bytes scanned at a time for line ends
 
 
+def rows_mapped(path: Path) -> np.ndarray:
+    """A .npy file memory-mapped for reading rows here and there (a few vectors per question): the kernel reads
+    the pages asked for, not the next hundred kilobytes after each (which would bring most of the file into memory
+    after a few hundred questions)."""
+    array = np.load(path, mmap_mode="r")
+    _random_access(getattr(array, "_mmap", None))
+    return array
+
+
+def _random_access(mapped: mmap.mmap | bytes | None) -> None:
+    if isinstance(mapped, mmap.mmap) and hasattr(mmap, "MADV_RANDOM"):
+        mapped.madvise(mmap.MADV_RANDOM)
+
+
 class JsonLines(Sequence[T], Generic[T]):
     """A JSON-lines file as a read-only sequence of decoded rows (one line, one row)."""
 
@@ -30,10 +44,13 @@ class JsonLines(Sequence[T], Generic[T]):
         self.path = path
         self._decode = decode
         size = path.stat().st_size
-        with path.open("rb") as f:
+        ends, at = [], 0
+        with path.open("rb") as f:  # read, not through the mapping: a whole pass would make every page resident
             self._map: mmap.mmap | bytes = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        ends = [np.flatnonzero(np.frombuffer(self._map, np.uint8, min(_STEP, size - at), at) == 10) + at
-                for at in range(0, size, _STEP)]
+            _random_access(self._map)
+            while chunk := f.read(_STEP):
+                ends.append(np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10) + at)
+                at += len(chunk)
         self._ends = np.concatenate(ends) if ends else np.zeros(0, np.int64)
         if size and (not len(self._ends) or self._ends[-1] != size - 1):
             raise ValueError(f"{path.name} does not end with a newline")
@@ -64,30 +81,40 @@ class JsonLines(Sequence[T], Generic[T]):
             raise IndexError(i)
         return self._row(i)
 
-    def __iter__(self) -> Iterator[T]:  # a pass over every row does not flush the cache of recent ones
-        for i in range(len(self)):
-            yield self._read(i)
+    def __iter__(self) -> Iterator[T]:  # a pass over every row: read, not cached, not through the mapping
+        for d in self.dicts():
+            yield self._decode(d)
 
     def rows(self, rows: Iterable[int]) -> list[T]:
         return [self._row(int(i)) for i in rows]
 
     def dicts(self) -> Iterator[dict[str, Any]]:
-        """Every line parsed, not decoded (to read a few fields of every row once)."""
-        for i in range(len(self)):
-            yield json.loads(self._line(i))
+        """Every line parsed, not decoded (to read a few fields of every row once; read, not mapped)."""
+        with self.path.open("rb") as f:
+            for line in f:
+                yield json.loads(line)
 
     def lines_holding(self, text: str) -> Iterator[int]:
         """Rows whose line holds `text` as a JSON string writes it, in order (a superset of the rows whose fields
-        hold it: the caller checks the field it means). Searched in the mapped file, nothing decoded."""
+        hold it: the caller checks the field it means). The file is read in blocks (a search through the mapping
+        would make every page of it resident), nothing decoded."""
         needle = json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
         if not needle:
             yield from range(len(self))
             return
-        at = self._map.find(needle)
-        while at >= 0:
-            row = int(np.searchsorted(self._ends, at))
-            yield row
-            at = self._map.find(needle, int(self._ends[row]) + 1)
+        with self.path.open("rb") as f:
+            block, base, resume = b"", 0, 0  # `block` starts at file offset `base`; rows before `resume` are given
+            while chunk := f.read(_STEP):
+                block += chunk
+                at = block.find(needle, max(0, resume - base))
+                while at >= 0:
+                    row = int(np.searchsorted(self._ends, base + at))
+                    yield row
+                    resume = int(self._ends[row]) + 1
+                    at = block.find(needle, resume - base)
+                keep = min(len(block), len(needle) - 1)  # a match may straddle two blocks
+                base += len(block) - keep
+                block = block[len(block) - keep:] if keep else b""
 
 
 class Clauses(JsonLines[Clause]):
@@ -153,6 +180,10 @@ class Passages(JsonLines[Passage]):
         self._order = np.argsort(self.clause_row, kind="stable")
         self._sorted = self.clause_row[self._order]
         self._clauses = clauses
+
+    def chunk_of(self, row: int) -> str:
+        """The chunk id of a passage's clause (from the columns: the passage itself is not read)."""
+        return self._clauses.ids[self.clause_row[row]].decode("utf-8")
 
     def of_clause(self, chunk_id: str) -> list[int]:
         """The rows of a clause's passages (a long clause has several)."""

@@ -114,7 +114,7 @@ class HybridRetriever:
         order: list[tuple[str, float]] = []
         seen: set[str] = set()
         for pid, score in fused:
-            cid = passages[pid].chunk_id
+            cid = passages.chunk_of(pid)
             if cid not in seen:
                 seen.add(cid)
                 order.append((cid, score))
@@ -130,7 +130,7 @@ class HybridRetriever:
     def _clause_ranks(self, ranked: list[tuple[int, float]]) -> dict[str, int]:
         ranks: dict[str, int] = {}
         for pid, _ in ranked:
-            cid = self.index.passages[pid].chunk_id
+            cid = self.index.passages.chunk_of(pid)
             if cid not in ranks:
                 ranks[cid] = len(ranks) + 1
         return ranks

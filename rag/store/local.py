@@ -52,7 +52,8 @@ class LocalStore:
             bounds = list(starts) + [len(order)]
             self._plan_rows = {str(p): np.sort(order[bounds[i]:bounds[i + 1]]) for i, p in enumerate(ids)}
         empty = np.zeros(0, np.int64)
-        return np.unique(np.concatenate([self._plan_rows.get(p, empty) for p in plans] or [empty]))
+        rows = [self._plan_rows.get(p, empty) for p in dict.fromkeys(plans)]  # distinct plans: disjoint rows
+        return rows[0] if len(rows) == 1 else np.sort(np.concatenate(rows or [empty]))
 
     def lexical(self, text: str, n: int, plans: Sequence[str] | None = None) -> Ranked:
         scores = self.index.bm25.scores(text)
@@ -77,7 +78,10 @@ class LocalStore:
             ids = self._rows(plans).astype(np.int64)
             if is_hnsw and len(ids) <= EXACT_ROWS:  # a few plans: every one of their vectors, exactly
                 return self._exact(ids, query[0], n)
-            selector = faiss.IDSelectorBatch(ids)
+            mask = np.zeros(len(self.index.vectors), bool)
+            mask[ids] = True
+            bitmap = np.packbits(mask, bitorder="little")  # kept alive until the search returns
+            selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap))
             params = hnsw(sel=selector, efSearch=max(self.ef, n)) if is_hnsw else flat(sel=selector)
             n = min(n, len(ids))
         elif is_hnsw:

@@ -46,3 +46,26 @@ def test_hnsw_candidates_come_back_with_exact_scores_and_plan_filters_miss_nothi
     assert found / (10 * 30) >= 0.95
     ranked = store.dense(vectors[0], 500, ["p3", "p7"])
     assert len(ranked) == 100 and {plans[i] for i, _ in ranked} == {"p3", "p7"}
+
+
+def test_a_plan_filter_too_wide_to_search_exactly_keeps_hnsw_to_those_plans(monkeypatch):
+    from types import SimpleNamespace
+
+    from rag.indexing.build import _faiss_index
+    from rag.store import local
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(3000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    plans = np.array([f"p{i // 50}" for i in range(len(vectors))])
+    index = SimpleNamespace(dense=_faiss_index(vectors, "hnsw"), vectors=vectors, plan_of_passage=plans,
+                            passages=[None] * len(vectors))
+    monkeypatch.setattr(local, "EXACT_ROWS", 0)  # every filter goes through the graph with a selector
+    store = local.LocalStore(index, ef=256)
+    wanted = [f"p{i}" for i in range(0, 60, 3)]  # 20 plans, 1,000 rows spread over the index
+    allowed = np.flatnonzero(np.isin(plans, wanted))
+    for row in range(1, 3000, 150):
+        ranked = store.dense(vectors[row], 10, wanted + wanted[:2])  # a plan named twice counts once
+        assert len(ranked) == 10 and {plans[i] for i, _ in ranked} <= set(wanted)
+        best = allowed[np.argsort(-(vectors[allowed] @ vectors[row]))[:10]]
+        assert len(set(best.tolist()) & {i for i, _ in ranked}) >= 8

@@ -82,3 +82,19 @@ def test_empty_files_and_a_cut_last_line(tmp_path):
     with pytest.raises(ValueError, match="newline"):
         JsonLines(tmp_path / "cut.jsonl", dict)
     assert list(JsonLines(tmp_path / "clauses.jsonl", dict)) == read_jsonl(tmp_path / "clauses.jsonl")
+
+
+def test_blocks_of_any_size_find_and_count_each_row_once(tmp_path, monkeypatch):
+    from rag.indexing import tables
+
+    clauses, _, _ = _library(tmp_path, n=60)
+    whole = Clauses(tmp_path / "clauses.jsonl")
+    expected = {p: whole.holding([p]) for p in ("“元宇宙”", "多行\n文本", "1", "元")}
+    for step in (1, 2, 5, 64, 997):  # matches straddling blocks, rows spanning many blocks
+        monkeypatch.setattr(tables, "_STEP", step)
+        table = Clauses(tmp_path / "clauses.jsonl")
+        assert list(table) == clauses
+        for phrase, found in expected.items():
+            rows = list(table.lines_holding(phrase))
+            assert rows == sorted(set(rows)), (step, phrase)
+            assert table.holding([phrase]) == found == [c for c in clauses if phrase in c.text], (step, phrase)
