@@ -70,6 +70,12 @@ class PlanResolver:
             for t in words:
                 df[t] = df.get(t, 0) + 1
         self.weight = {t: math.log(n / d) for t, d in df.items()}
+        # the plans each word names (a word every plan's name has weighs nothing: it names none of them)
+        self.plans_of: dict[str, list[str]] = {}
+        for pid, words in self.terms.items():
+            for t in words:
+                if self.weight[t] > 0:
+                    self.plans_of.setdefault(t, []).append(pid)
         year_df: dict[str, int] = {}
         for ys in self.years.values():
             for y in ys:
@@ -110,8 +116,9 @@ class PlanResolver:
         scored = []
         words: dict[str, set[str]] = {}  # a plan's name words the question holds …
         years: dict[str, set[str]] = {}  # … and the years that name it
-        for pid, terms in self.terms.items():
-            words[pid] = terms & tokens
+        # only plans sharing a word of some weight with the question can reach `enough`
+        for pid in dict.fromkeys(pid for t in sorted(tokens) for pid in self.plans_of.get(t, ())):
+            words[pid] = self.terms[pid] & tokens
             weight = sum(self.weight[t] for t in words[pid])
             if weight < self.enough or all(self.common(t) for t in words[pid]):
                 continue

@@ -129,11 +129,11 @@ class Clauses(JsonLines[Clause]):
         self.plan_ids = sorted(set(plans))
         code = {p: i for i, p in enumerate(self.plan_ids)}
         self.plan_code = np.fromiter((code[p] for p in plans), np.int32, len(plans))
-        order = np.argsort(self.plan_code, kind="stable")
+        order = np.argsort(self.plan_code, kind="stable").astype(np.int32)
         bounds = np.searchsorted(self.plan_code[order], np.arange(len(self.plan_ids) + 1))
         self._of_plan = {p: order[bounds[i]:bounds[i + 1]] for i, p in enumerate(self.plan_ids)}
         self.ids = np.array([i.encode("utf-8") for i in ids], dtype="S") if ids else np.zeros(0, "S1")
-        self._by_id = np.argsort(self.ids, kind="stable")
+        self._by_id = np.argsort(self.ids, kind="stable").astype(np.int32)  # (columns of 10⁶ rows: 4 bytes each)
         self._sorted_ids = self.ids[self._by_id]
 
     def row_of(self, chunk_id: str) -> int | None:
@@ -174,10 +174,10 @@ class Passages(JsonLines[Passage]):
         rows = [clauses.row_of(d["chunk_id"]) for d in self.dicts()]
         if any(r is None for r in rows):
             raise ValueError(f"{path.name} names a clause that clauses.jsonl does not hold")
-        self.clause_row = np.asarray(rows, np.int64)
+        self.clause_row = np.asarray(rows, np.int32)
         plans = np.array(clauses.plan_ids + [""])  # (an empty library: no rows, a one-element table)
         self.plan_of = plans[clauses.plan_code[self.clause_row]] if len(rows) else np.zeros(0, plans.dtype)
-        self._order = np.argsort(self.clause_row, kind="stable")
+        self._order = np.argsort(self.clause_row, kind="stable").astype(np.int32)
         self._sorted = self.clause_row[self._order]
         self._clauses = clauses
 
@@ -190,7 +190,7 @@ class Passages(JsonLines[Passage]):
         row = self._clauses.row_of(chunk_id)
         if row is None:
             return []
-        a, b = np.searchsorted(self._sorted, [row, row + 1])
+        a, b = np.searchsorted(self._sorted, np.array([row, row + 1], self._sorted.dtype))  # (same type: no copy)
         return [int(i) for i in self._order[a:b]]
 
 
@@ -204,8 +204,8 @@ class Sentences:
         rows = [(clauses.row_of(d["chunk_id"]), d["start"], d["end"]) for d in JsonLines(path, dict).dicts()]
         if any(r is None for r, _, _ in rows):
             raise ValueError(f"{path.name} names a clause that clauses.jsonl does not hold")
-        table = np.asarray(rows, np.int64).reshape(-1, 3)
-        self._order = np.argsort(table[:, 0], kind="stable")
+        table = np.asarray(rows, np.int32).reshape(-1, 3)
+        self._order = np.argsort(table[:, 0], kind="stable").astype(np.int32)
         self._clause = table[self._order, 0]
         self._start, self._end = table[self._order, 1], table[self._order, 2]
         self._clauses = clauses
@@ -217,5 +217,5 @@ class Sentences:
         row = self._clauses.row_of(chunk_id)
         if row is None:
             return []
-        a, b = np.searchsorted(self._clause, [row, row + 1])
+        a, b = np.searchsorted(self._clause, np.array([row, row + 1], self._clause.dtype))
         return [(int(self._order[i]), int(self._start[i]), int(self._end[i])) for i in range(a, b)]

@@ -9,7 +9,7 @@ import numpy as np
 from ..search.fusion import rrf
 from .base import Ranked
 
-RERANK = 200  # HNSW candidates re-ranked exactly per search
+RERANK = 100  # HNSW candidates re-ranked exactly per search
 EXACT_ROWS = 20_000  # a plan filter over at most this many passages is searched exactly (HNSW misses filtered rows)
 
 if TYPE_CHECKING:
