@@ -187,7 +187,7 @@ class Answerer:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         citations = self.quotes.cite(hits, worded, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
-        if compare and len(every_plan) < in_scope:
+        if (compare or about_document) and len(every_plan) < in_scope:
             answer_text = some_of(len({c.plan_id for c in citations}), in_scope, english) + answer_text
         if candidates:
             answer_text = which_one([self.corpus.title(p) for p in candidates], english) + answer_text
@@ -222,8 +222,7 @@ class Answerer:
             return [c for c in self.corpus.clauses_of(scope) if any(p in c.text for p in phrases)][:limit]
         if not scope:
             return self.corpus.holding(phrases, limit)
-        wanted = set(scope)
-        return [c for c in self.corpus.holding(phrases) if c.plan_id in wanted][:limit]
+        return self.corpus.holding(phrases, limit, scope)
 
     def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int,
                  holding: list[Clause] | None = None) -> list[Hit]:

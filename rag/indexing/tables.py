@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
@@ -37,31 +39,53 @@ def _random_access(mapped: mmap.mmap | bytes | None) -> None:
         mapped.madvise(mmap.MADV_RANDOM)
 
 
+def _blocks(fd: int) -> Iterator[bytes]:
+    """The file open as `fd`, from its start, `_STEP` bytes at a time (read: a whole pass through a mapping would
+    leave every page of it resident)."""
+    at = 0
+    while block := os.pread(fd, _STEP, at):
+        yield block
+        at += len(block)
+
+
+def _lines(fd: int) -> Iterator[bytes]:
+    rest = b""
+    for block in _blocks(fd):
+        *lines, rest = (rest + block).split(b"\n")
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _decoded(source: mmap.mmap | bytes, starts: np.ndarray, ends: np.ndarray,
+             decode: Callable[[dict[str, Any]], T], i: int) -> T:
+    return decode(json.loads(source[int(starts[i]):int(ends[i])]))
+
+
 class JsonLines(Sequence[T], Generic[T]):
-    """A JSON-lines file as a read-only sequence of decoded rows (one line, one row)."""
+    """A JSON-lines file as a read-only sequence of decoded rows (one line, one row).
+
+    The file is opened once: every later read (a row, a pass, a search) is of that file, even after an index
+    swap renames another into its place; the descriptor and the mapping close with the object."""
 
     def __init__(self, path: Path, decode: Callable[[dict[str, Any]], T]):
         self.path = path
         self._decode = decode
-        size = path.stat().st_size
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+        size = os.fstat(self._fd).st_size
+        self._map: mmap.mmap | bytes = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) if size else b""
+        _random_access(self._map)
         ends, at = [], 0
-        with path.open("rb") as f:  # read, not through the mapping: a whole pass would make every page resident
-            self._map: mmap.mmap | bytes = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-            _random_access(self._map)
-            while chunk := f.read(_STEP):
-                ends.append(np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10) + at)
-                at += len(chunk)
+        for block in _blocks(self._fd):
+            ends.append(np.flatnonzero(np.frombuffer(block, np.uint8) == 10) + at)
+            at += len(block)
         self._ends = np.concatenate(ends) if ends else np.zeros(0, np.int64)
         if size and (not len(self._ends) or self._ends[-1] != size - 1):
             raise ValueError(f"{path.name} does not end with a newline")
         self._starts = np.concatenate(([0], self._ends[:-1] + 1)) if len(self._ends) else self._ends
-        self._row = lru_cache(maxsize=CACHED)(self._read)
-
-    def _line(self, i: int) -> bytes:
-        return self._map[int(self._starts[i]):int(self._ends[i])]
-
-    def _read(self, i: int) -> T:
-        return self._decode(json.loads(self._line(i)))
+        # (the cached function holds the mapping and offsets, not this object: no cycle keeps a dropped index open)
+        self._row = lru_cache(maxsize=CACHED)(partial(_decoded, self._map, self._starts, self._ends, decode))
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -90,31 +114,30 @@ class JsonLines(Sequence[T], Generic[T]):
 
     def dicts(self) -> Iterator[dict[str, Any]]:
         """Every line parsed, not decoded (to read a few fields of every row once; read, not mapped)."""
-        with self.path.open("rb") as f:
-            for line in f:
-                yield json.loads(line)
+        for line in _lines(self._fd):
+            yield json.loads(line)
 
     def lines_holding(self, text: str) -> Iterator[int]:
         """Rows whose line holds `text` as a JSON string writes it, in order (a superset of the rows whose fields
         hold it: the caller checks the field it means). The file is read in blocks (a search through the mapping
         would make every page of it resident), nothing decoded."""
-        needle = json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
+        # (a lone surrogate, which no UTF-8 file holds, finds nothing rather than failing)
+        needle = json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass")
         if not needle:
             yield from range(len(self))
             return
-        with self.path.open("rb") as f:
-            block, base, resume = b"", 0, 0  # `block` starts at file offset `base`; rows before `resume` are given
-            while chunk := f.read(_STEP):
-                block += chunk
-                at = block.find(needle, max(0, resume - base))
-                while at >= 0:
-                    row = int(np.searchsorted(self._ends, base + at))
-                    yield row
-                    resume = int(self._ends[row]) + 1
-                    at = block.find(needle, resume - base)
-                keep = min(len(block), len(needle) - 1)  # a match may straddle two blocks
-                base += len(block) - keep
-                block = block[len(block) - keep:] if keep else b""
+        block, base, resume = b"", 0, 0  # `block` starts at file offset `base`; rows before `resume` are given
+        for chunk in _blocks(self._fd):
+            block += chunk
+            at = block.find(needle, max(0, resume - base))
+            while at >= 0:
+                row = int(np.searchsorted(self._ends, base + at))
+                yield row
+                resume = int(self._ends[row]) + 1
+                at = block.find(needle, resume - base)
+            keep = min(len(block), len(needle) - 1)  # a match may straddle two blocks
+            base += len(block) - keep
+            block = block[len(block) - keep:] if keep else b""
 
 
 class Clauses(JsonLines[Clause]):
@@ -127,7 +150,7 @@ class Clauses(JsonLines[Clause]):
             ids.append(d["chunk_id"])
             plans.append(d["plan_id"])
         self.plan_ids = sorted(set(plans))
-        code = {p: i for i, p in enumerate(self.plan_ids)}
+        self._code = code = {p: i for i, p in enumerate(self.plan_ids)}
         self.plan_code = np.fromiter((code[p] for p in plans), np.int32, len(plans))
         order = np.argsort(self.plan_code, kind="stable").astype(np.int32)
         bounds = np.searchsorted(self.plan_code[order], np.arange(len(self.plan_ids) + 1))
@@ -148,18 +171,23 @@ class Clauses(JsonLines[Clause]):
         return None if row is None else self._row(row)
 
     def of_plans(self, plan_ids: Iterable[str]) -> list[Clause]:
-        """The clauses of these plans, in library order."""
-        rows = [self._of_plan[p] for p in plan_ids if p in self._of_plan]
+        """The clauses of these plans (each named once or more), in library order."""
+        rows = [self._of_plan[p] for p in dict.fromkeys(plan_ids) if p in self._of_plan]
         return self.rows(np.sort(np.concatenate(rows))) if rows else []
 
-    def holding(self, texts: Sequence[str], limit: int | None = None) -> list[Clause]:
-        """The clauses whose text holds one of `texts` verbatim, in library order (the first `limit` of them)."""
+    def holding(self, texts: Sequence[str], limit: int | None = None,
+                plans: Iterable[str] | None = None) -> list[Clause]:
+        """The clauses (of these plans, if given) whose text holds one of `texts` verbatim, in library order (the
+        first `limit` of them). A row of another plan is not decoded."""
         rows = self.lines_holding(texts[0]) if len(texts) == 1 else \
             iter(sorted(set().union(*(self.lines_holding(t) for t in texts))))
+        wanted = None if plans is None else {self._code[p] for p in plans if p in self._code}
         found: list[Clause] = []
         for row in rows:
             if limit is not None and len(found) >= limit:
                 break
+            if wanted is not None and int(self.plan_code[row]) not in wanted:
+                continue
             clause = self._row(row)
             if any(t in clause.text for t in texts):
                 found.append(clause)
@@ -201,7 +229,11 @@ class Sentences:
     """sentences.jsonl as columns: each clause's sentence spans, and their rows in sentence_vectors."""
 
     def __init__(self, path: Path, clauses: Clauses):
-        rows = [(clauses.row_of(d["chunk_id"]), d["start"], d["end"]) for d in JsonLines(path, dict).dicts()]
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            rows = [(clauses.row_of((d := json.loads(line))["chunk_id"]), d["start"], d["end"]) for line in _lines(fd)]
+        finally:
+            os.close(fd)
         if any(r is None for r, _, _ in rows):
             raise ValueError(f"{path.name} names a clause that clauses.jsonl does not hold")
         table = np.asarray(rows, np.int32).reshape(-1, 3)

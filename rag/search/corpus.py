@@ -87,10 +87,11 @@ class CorpusView:
         """The clauses of these plans, in library order (a plan's rows are looked up, not searched for)."""
         return self._index.clauses.of_plans(plans)
 
-    def holding(self, phrases: Sequence[str], limit: int | None = None) -> list[Clause]:
-        """The clauses whose text holds one of `phrases` verbatim, in library order, the first `limit` of them
-        (found in the mapped clause file, not by decoding every clause)."""
-        return self._index.clauses.holding(phrases, limit) if phrases else []
+    def holding(self, phrases: Sequence[str], limit: int | None = None,
+                plans: Iterable[str] | None = None) -> list[Clause]:
+        """The clauses (of these plans, if given) whose text holds one of `phrases` verbatim, in library order, the
+        first `limit` of them (found by reading the clause file, not by decoding every clause)."""
+        return self._index.clauses.holding(phrases, limit, plans) if phrases else []
 
     def title(self, plan_id: str) -> str:
         meta = self._index.plans.get(plan_id)

@@ -80,8 +80,9 @@ class LocalStore:
                 return self._exact(ids, query[0], n)
             mask = np.zeros(len(self.index.vectors), bool)
             mask[ids] = True
-            bitmap = np.packbits(mask, bitorder="little")  # kept alive until the search returns
-            selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap))
+            bitmap = np.packbits(mask, bitorder="little")
+            # faiss's Python wrapper takes the array (its size in bytes, a reference kept); its stubs know only C++'s
+            selector = faiss.IDSelectorBitmap(bitmap)  # type: ignore[call-arg, arg-type]
             params = hnsw(sel=selector, efSearch=max(self.ef, n)) if is_hnsw else flat(sel=selector)
             n = min(n, len(ids))
         elif is_hnsw:

@@ -65,5 +65,5 @@ def test_a_document_fact_asked_of_no_plan_in_particular_stays_bounded(many_plans
     answerer, calls = many_plans
     calls.clear()
     answer = answerer.answer("行动计划的发文字号是什么?")
-    assert len(calls) <= 3
-    assert answer.citations or answer.no_answer
+    assert len(calls) <= 3  # the probe and one wide search: not one per plan
+    assert answer.answer.startswith(f"范围内共有{PLANS}份文件") or answer.answer.startswith("本库收录的文本未载明")

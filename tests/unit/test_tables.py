@@ -98,3 +98,28 @@ def test_blocks_of_any_size_find_and_count_each_row_once(tmp_path, monkeypatch):
             rows = list(table.lines_holding(phrase))
             assert rows == sorted(set(rows)), (step, phrase)
             assert table.holding([phrase]) == found == [c for c in clauses if phrase in c.text], (step, phrase)
+
+
+def test_plans_named_twice_phrases_with_a_limit_and_a_plan_filter(tmp_path):
+    clauses, _, _ = _library(tmp_path)
+    table = Clauses(tmp_path / "clauses.jsonl")
+    assert table.of_plans(["p1", "p1", "p2"]) == table.of_plans(["p2", "p1"]) == \
+        [c for c in clauses if c.plan_id in ("p1", "p2")]
+    phrases = ["上市", "“元宇宙”"]
+    every = [c for c in clauses if any(p in c.text for p in phrases)]
+    assert table.holding(phrases) == every and table.holding(phrases, 4) == every[:4]
+    assert table.holding(phrases, 3, ["p2", "p5"]) == [c for c in every if c.plan_id in ("p2", "p5")][:3]
+    assert table.holding(phrases, None, ["unknown"]) == [] and table.holding(["\ud800x"]) == []
+
+
+def test_a_table_keeps_reading_the_file_it_opened_when_another_is_renamed_into_its_place(tmp_path):
+    import os
+
+    clauses, _, _ = _library(tmp_path, n=40)
+    table = Clauses(tmp_path / "clauses.jsonl")
+    other = [Clause(plan_id="q", item_path=f"{i}.", item_title="", text="上市" * i, kind=ClauseKind.ITEM, order=i)
+             for i in range(1, 200)]
+    write_jsonl(tmp_path / "new.jsonl", (c.to_dict() for c in other))
+    os.replace(tmp_path / "new.jsonl", tmp_path / "clauses.jsonl")  # what an index swap does to the folder
+    assert list(table) == clauses and table[5] == clauses[5]
+    assert table.holding(["上市"]) == [c for c in clauses if "上市" in c.text]
