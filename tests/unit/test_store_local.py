@@ -21,18 +21,25 @@ def test_top_n_of_distinct_scores():
     assert top(scores, 3).tolist() == [1, 3, 2]
 
 
-def test_hnsw_candidates_come_back_with_exact_scores_and_plan_filters_miss_nothing():
+def _hnsw(seed: int):
+    """3,000 random unit vectors in plans of 50 (p0, p1, …), indexed by HNSW as a large library is."""
     from types import SimpleNamespace
 
     from rag.indexing.build import _faiss_index
-    from rag.store.local import LocalStore
 
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     vectors = rng.normal(size=(3000, 64)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     plans = np.array([f"p{i // 50}" for i in range(len(vectors))])
     index = SimpleNamespace(dense=_faiss_index(vectors, "hnsw"), vectors=vectors, plan_of_passage=plans,
                             passages=[None] * len(vectors))
+    return rng, vectors, plans, index
+
+
+def test_hnsw_candidates_come_back_with_exact_scores_and_plan_filters_miss_nothing():
+    from rag.store.local import LocalStore
+
+    rng, vectors, plans, index = _hnsw(0)
     store = LocalStore(index, ef=256)
     found = 0
     for row in range(0, 3000, 100):
@@ -49,17 +56,9 @@ def test_hnsw_candidates_come_back_with_exact_scores_and_plan_filters_miss_nothi
 
 
 def test_a_plan_filter_too_wide_to_search_exactly_keeps_hnsw_to_those_plans(monkeypatch):
-    from types import SimpleNamespace
-
-    from rag.indexing.build import _faiss_index
     from rag.store import local
 
-    rng = np.random.default_rng(1)
-    vectors = rng.normal(size=(3000, 64)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    plans = np.array([f"p{i // 50}" for i in range(len(vectors))])
-    index = SimpleNamespace(dense=_faiss_index(vectors, "hnsw"), vectors=vectors, plan_of_passage=plans,
-                            passages=[None] * len(vectors))
+    _, vectors, plans, index = _hnsw(1)
     monkeypatch.setattr(local, "EXACT_ROWS", 0)  # every filter goes through the graph with a selector
     store = local.LocalStore(index, ef=256)
     wanted = [f"p{i}" for i in range(0, 60, 3)]  # 20 plans, 1,000 rows spread over the index
