@@ -146,8 +146,9 @@ class Answerer:
         probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode, lexical=lexical)
         # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
         # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
-        phrases = [q for q in intent.QUOTED.findall(text) if self.corpus.contains(q)]
-        quotes_library = any(len(self.corpus.holding([q], top_k + 1)) <= top_k for q in phrases)  # a rare one only
+        held = {q: self.corpus.holding([q], top_k + 1) for q in intent.QUOTED.findall(text)}  # (one read each)
+        phrases = [q for q, clauses in held.items() if clauses]
+        quotes_library = any(len(held[q]) <= top_k for q in phrases)  # a rare one only
         phrases = [q for q in phrases if not any(q in m.display_title for m in self.corpus.plans.values())]
         if not quotes_library and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
@@ -220,9 +221,7 @@ class Answerer:
         `limit`): a few plans' clauses are read, more plans' are found in the clause file."""
         if scope and len(scope) <= MAX_STATED_SCOPE:
             return [c for c in self.corpus.clauses_of(scope) if any(p in c.text for p in phrases)][:limit]
-        if not scope:
-            return self.corpus.holding(phrases, limit)
-        return self.corpus.holding(phrases, limit, scope)
+        return self.corpus.holding(phrases, limit, scope or None)
 
     def _holding(self, phrases: list[str], scope: list[str], hits: list[Hit], top_k: int,
                  holding: list[Clause] | None = None) -> list[Hit]:

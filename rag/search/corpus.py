@@ -123,10 +123,6 @@ class CorpusView:
             self._title_terms[plan_id] = frozenset(self.tokenize(self.title(plan_id)))
         return self._title_terms[plan_id]
 
-    def contains(self, phrase: str) -> bool:
-        """Does some clause of the library hold `phrase` verbatim (cleaned text)?"""
-        return bool(phrase) and bool(self.holding([phrase], 1))
-
     def in_library(self, term: str) -> bool:
         """Is `term` one of the library's words (a BM25 token of some passage)?"""
         return term in self._index.bm25.vocab
