@@ -39,7 +39,8 @@ from rag.files import read_json, read_jsonl  # noqa: E402
 from rag.indexing.bm25 import BM25  # noqa: E402
 from rag.indexing.build import _faiss_index  # noqa: E402
 from rag.indexing.passages import Passage  # noqa: E402
-from rag.indexing.tables import JsonLines, rows_mapped  # noqa: E402
+from rag.indexing.reads import NpyRows  # noqa: E402
+from rag.indexing.tables import JsonLines  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 from rag.text.lexicon import Lexicon  # noqa: E402
 
@@ -152,7 +153,7 @@ def load(folder: Path, lexicon: Lexicon) -> Any:
     import faiss
 
     passages = JsonLines(folder / "passages.jsonl", lambda d: Passage(**d))  # read in place, as an index is
-    vectors = rows_mapped(folder / "vectors.npy")
+    vectors = NpyRows(folder / "vectors.npy")
     return fake_index(passages, vectors, lexicon, BM25.load(folder, lexicon.tokenize),
                       faiss.read_index(str(folder / "dense.faiss"), faiss.IO_FLAG_MMAP_IFC))
 

@@ -9,23 +9,40 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, Union
 
 import numpy as np
 from scipy import sparse
 
 from ..files import read_json
+from .reads import NpyRows
+
+Postings = Union[np.ndarray, NpyRows]
 
 FILES = ("bm25_data.npy", "bm25_indices.npy", "bm25_indptr.npy", "bm25_vocab.json")
 
 
 class BM25:
-    def __init__(self, weights: sparse.csr_matrix, vocab: dict[str, int], tokenizer: Callable[[str], list[str]],
-                 params: dict[str, float]):
-        self.weights = weights  # terms x documents
+    """Term-by-document weights in CSR form: `indptr` (held), `indices` and `data` (in memory after a build,
+    read from their files a term at a time after a load — `NpyRows`)."""
+
+    def __init__(self, indptr: np.ndarray, indices: Postings, data: Postings, n_docs: int, vocab: dict[str, int],
+                 tokenizer: Callable[[str], list[str]], params: dict[str, float]):
+        self.indptr = indptr
+        self.indices = indices
+        self.data = data
+        self.n_docs = n_docs
         self.vocab = vocab
         self.tokenizer = tokenizer
         self.params = params
+
+    def df(self) -> np.ndarray:
+        """How many documents hold each term (by term row)."""
+        return np.diff(self.indptr)
+
+    def docs_of(self, row: int) -> np.ndarray:
+        """The documents holding the term of this row, ascending."""
+        return np.asarray(self.indices[int(self.indptr[row]):int(self.indptr[row + 1])])
 
     @classmethod
     def build(cls, docs: Sequence[str], tokenizer: Callable[[str], list[str]], k1: float = 1.5,
@@ -58,20 +75,23 @@ class BM25:
         tf = tf.astype(np.float64)
         vals = idf[rows] * tf * (k1 + 1) / (tf + norm[cols])
         weights = sparse.csr_matrix((vals, (rows, cols)), shape=(len(vocab), n_docs), dtype=np.float64)
-        return cls(weights, vocab, tokenizer, {"k1": k1, "b": b, "epsilon": epsilon})
+        return cls(weights.indptr, weights.indices, weights.data, n_docs, vocab, tokenizer,
+                   {"k1": k1, "b": b, "epsilon": epsilon})
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every document (a term repeated in the query counts again, as in rank-bm25)."""
-        ids = [self.vocab[t] for t in self.tokenizer(query) if t in self.vocab]
-        if not ids:
-            return np.zeros(self.weights.shape[1])
-        return np.asarray(self.weights[ids].sum(axis=0)).ravel()
+        """BM25 score of every document (a term repeated in the query counts again, as in rank-bm25, and the
+        terms are added in the query's order, as rank-bm25 adds them)."""
+        scores = np.zeros(self.n_docs)
+        for row in (self.vocab[t] for t in self.tokenizer(query) if t in self.vocab):
+            a, b = int(self.indptr[row]), int(self.indptr[row + 1])
+            scores[np.asarray(self.indices[a:b])] += np.asarray(self.data[a:b])  # a document once per term
+        return scores
 
     def save(self, folder: Path) -> list[str]:
-        np.save(folder / FILES[0], self.weights.data)
-        np.save(folder / FILES[1], self.weights.indices)
-        np.save(folder / FILES[2], self.weights.indptr)
-        (folder / FILES[3]).write_text(json.dumps({"vocab": self.vocab, "shape": list(self.weights.shape),
+        np.save(folder / FILES[0], np.asarray(self.data[:]))
+        np.save(folder / FILES[1], np.asarray(self.indices[:]))
+        np.save(folder / FILES[2], self.indptr)
+        (folder / FILES[3]).write_text(json.dumps({"vocab": self.vocab, "shape": [len(self.indptr) - 1, self.n_docs],
                                                    "params": self.params}, ensure_ascii=False),
                                        encoding="utf-8")
         return list(FILES)
@@ -79,7 +99,10 @@ class BM25:
     @classmethod
     def load(cls, folder: Path, tokenizer: Callable[[str], list[str]]) -> "BM25":
         meta = read_json(folder / FILES[3])
-        # memory-mapped, not read: a query touches only its terms' rows (at 10^6 passages the arrays are ~0.7 GB)
-        arrays = [np.load(folder / name, mmap_mode="r") for name in FILES[:3]]
-        weights = sparse.csr_matrix((arrays[0], arrays[1], arrays[2]), shape=tuple(meta["shape"]), copy=False)
-        return cls(weights, meta["vocab"], tokenizer, meta["params"])
+        # read a term's postings when a query has it (at 10^6 passages the arrays are ~0.75 GB); the term offsets held
+        data, indices = NpyRows(folder / FILES[0]), NpyRows(folder / FILES[1])
+        indptr = np.load(folder / FILES[2])
+        terms, n_docs = meta["shape"]
+        if len(indptr) != terms + 1 or len(data) != len(indices) or (len(indptr) and indptr[-1] != len(data)):
+            raise ValueError(f"{folder / FILES[2]}: term offsets do not fit {len(data)} postings of {terms} terms")
+        return cls(indptr, indices, data, n_docs, meta["vocab"], tokenizer, meta["params"])

@@ -39,7 +39,8 @@ from ..text.lexicon import Lexicon
 from ..types import Clause, PlanMeta
 from ..writer import is_held
 from .bm25 import BM25
-from .tables import Clauses, Passages, Sentences, Span, rows_mapped
+from .reads import NpyRows
+from .tables import Clauses, Passages, Sentences, Span
 
 FORMAT = 4  # 4: the manifest carries its own checksum
 MANIFEST = "manifest.json"
@@ -54,13 +55,13 @@ class SearchIndex:
     clauses: Clauses  # read in place (rag/indexing/tables.py): rows decoded when asked for
     plans: dict[str, PlanMeta]
     passages: Passages
-    vectors: np.ndarray
+    vectors: NpyRows
     bm25: BM25
     dense: Any  # a faiss.Index
     twins: dict[str, str]
     lexicon: Lexicon
     sentences: Sentences
-    sentence_vectors: np.ndarray
+    sentence_vectors: NpyRows
     measures: list[SupportMeasure]
     terms: Terms  # the measure vocabulary the measures were read with (checksum verified)
 
@@ -96,14 +97,14 @@ class SearchIndex:
                 folder=folder, manifest=manifest, clauses=clauses,
                 plans={k: PlanMeta.from_dict(v) for k, v in read_json(folder / "plans.json").items()},
                 passages=Passages(folder / "passages.jsonl", clauses),
-                vectors=rows_mapped(folder / "vectors.npy"),  # mapped: pages read when used
+                vectors=NpyRows(folder / "vectors.npy"),  # rows read when used
                 bm25=BM25.load(folder, lexicon.tokenize),
                 # mapped in place: the vectors (flat) or the codes and graph (HNSW) are pages of the file, not a copy
                 dense=faiss.read_index(str(folder / "dense.faiss"), faiss.IO_FLAG_MMAP_IFC),
                 twins=read_json(folder / "twins.json"),
                 lexicon=lexicon,
                 sentences=Sentences(folder / "sentences.jsonl", clauses),
-                sentence_vectors=rows_mapped(folder / "sentence_vectors.npy"),
+                sentence_vectors=NpyRows(folder / "sentence_vectors.npy"),
                 measures=[SupportMeasure.from_dict(d) for d in read_jsonl(folder / "measures.jsonl")],
                 terms=terms,
             )

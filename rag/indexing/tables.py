@@ -1,17 +1,17 @@
 """An index folder's JSON-lines files read in place: what a library of 10⁶ clauses can hold in memory.
 
-A row is decoded from the memory-mapped file when it is asked for (the last few thousand are kept); what the
-answer stages look rows up by — a clause's chunk id and plan, a passage's clause, a clause's sentence spans —
-is kept as numpy columns, read once when the index opens.
+A row is read from its file when it is asked for (`os.pread`, rag/indexing/reads.py: the process does not keep
+the pages its questions have touched) and decoded; the last few thousand decoded rows are kept. What the answer
+stages look rows up by — a clause's chunk id and plan, a passage's clause, a clause's sentence spans — is kept as
+numpy columns, read once when the index opens.
 """
 from __future__ import annotations
 
 import json
-import mmap
 import os
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
+from io import FileIO
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
@@ -19,24 +19,11 @@ import numpy as np
 
 from ..types import Clause
 from .passages import Passage
+from .reads import read_at
 
 T = TypeVar("T")
 CACHED = 8192  # decoded rows kept (an answer reads tens; a per-plan pass reads one plan's)
 _STEP = 1 << 26  # bytes scanned at a time for line ends
-
-
-def rows_mapped(path: Path) -> np.ndarray:
-    """A .npy file memory-mapped for reading rows here and there (a few vectors per question): the kernel reads
-    the pages asked for, not the next hundred kilobytes after each (which would bring most of the file into memory
-    after a few hundred questions)."""
-    array = np.load(path, mmap_mode="r")
-    _random_access(getattr(array, "_mmap", None))
-    return array
-
-
-def _random_access(mapped: mmap.mmap | bytes | None) -> None:
-    if isinstance(mapped, mmap.mmap) and hasattr(mmap, "MADV_RANDOM"):
-        mapped.madvise(mmap.MADV_RANDOM)
 
 
 def _blocks(fd: int) -> Iterator[bytes]:
@@ -57,25 +44,23 @@ def _lines(fd: int) -> Iterator[bytes]:
         yield rest
 
 
-def _decoded(source: mmap.mmap | bytes, starts: np.ndarray, ends: np.ndarray,
-             decode: Callable[[dict[str, Any]], T], i: int) -> T:
-    return decode(json.loads(source[int(starts[i]):int(ends[i])]))
+def _decoded(file: FileIO, starts: np.ndarray, ends: np.ndarray, decode: Callable[[dict[str, Any]], T], i: int) -> T:
+    start = int(starts[i])
+    return decode(json.loads(read_at(file, int(ends[i]) - start, start)))
 
 
 class JsonLines(Sequence[T], Generic[T]):
     """A JSON-lines file as a read-only sequence of decoded rows (one line, one row).
 
     The file is opened once: every later read (a row, a pass, a search) is of that file, even after an index
-    swap renames another into its place; the descriptor and the mapping close with the object."""
+    swap renames another into its place; the file closes when the object and its row cache are gone."""
 
     def __init__(self, path: Path, decode: Callable[[dict[str, Any]], T]):
         self.path = path
         self._decode = decode
-        self._fd = os.open(path, os.O_RDONLY)
-        weakref.finalize(self, os.close, self._fd)
+        self._file = FileIO(path, "r")
+        self._fd = self._file.fileno()
         size = os.fstat(self._fd).st_size
-        self._map: mmap.mmap | bytes = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) if size else b""
-        _random_access(self._map)
         ends, at = [], 0
         for block in _blocks(self._fd):
             ends.append(np.flatnonzero(np.frombuffer(block, np.uint8) == 10) + at)
@@ -84,8 +69,8 @@ class JsonLines(Sequence[T], Generic[T]):
         if size and (not len(self._ends) or self._ends[-1] != size - 1):
             raise ValueError(f"{path.name} does not end with a newline")
         self._starts = np.concatenate(([0], self._ends[:-1] + 1)) if len(self._ends) else self._ends
-        # (the cached function holds the mapping and offsets, not this object: no cycle keeps a dropped index open)
-        self._row = lru_cache(maxsize=CACHED)(partial(_decoded, self._map, self._starts, self._ends, decode))
+        # (the cached function holds the file and offsets, not this object: no cycle keeps a dropped index open)
+        self._row = lru_cache(maxsize=CACHED)(partial(_decoded, self._file, self._starts, self._ends, decode))
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -105,7 +90,7 @@ class JsonLines(Sequence[T], Generic[T]):
             raise IndexError(i)
         return self._row(i)
 
-    def __iter__(self) -> Iterator[T]:  # a pass over every row: read, not cached, not through the mapping
+    def __iter__(self) -> Iterator[T]:  # a pass over every row: read in blocks, not cached
         for d in self.dicts():
             yield self._decode(d)
 
@@ -113,14 +98,13 @@ class JsonLines(Sequence[T], Generic[T]):
         return [self._row(int(i)) for i in rows]
 
     def dicts(self) -> Iterator[dict[str, Any]]:
-        """Every line parsed, not decoded (to read a few fields of every row once; read, not mapped)."""
+        """Every line parsed, not decoded (to read a few fields of every row once)."""
         for line in _lines(self._fd):
             yield json.loads(line)
 
     def lines_holding(self, text: str) -> Iterator[int]:
         """Rows whose line holds `text` as a JSON string writes it, in order (a superset of the rows whose fields
-        hold it: the caller checks the field it means). The file is read in blocks (a search through the mapping
-        would make every page of it resident), nothing decoded."""
+        hold it: the caller checks the field it means). The file is read in blocks, nothing decoded."""
         # (a lone surrogate, which no UTF-8 file holds, finds nothing rather than failing)
         needle = json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass")
         if not needle:

@@ -25,8 +25,8 @@ class TermStats:
 
     @classmethod
     def of(cls, index: SearchIndex) -> TermStats:
-        n_docs = index.bm25.weights.shape[1]
-        df = np.diff(index.bm25.weights.indptr)
+        n_docs = index.bm25.n_docs
+        df = index.bm25.df()
         vocab = index.bm25.vocab
         return cls(n_docs, {t: float(np.log(1 + n_docs / max(1, df[i]))) for t, i in vocab.items()},
                    {t: (df[i] + 0.01) / n_docs for t, i in vocab.items()})
@@ -134,8 +134,7 @@ class CorpusView:
             if row is None:
                 self._plan_counts[term] = 0
             else:
-                m = self._index.bm25.weights
-                passages = m.indices[m.indptr[row]:m.indptr[row + 1]]
+                passages = self._index.bm25.docs_of(row)
                 self._plan_counts[term] = len(set(self._index.plan_of_passage[passages].tolist()))
         return self._plan_counts[term]
 

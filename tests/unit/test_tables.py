@@ -123,3 +123,54 @@ def test_a_table_keeps_reading_the_file_it_opened_when_another_is_renamed_into_i
     os.replace(tmp_path / "new.jsonl", tmp_path / "clauses.jsonl")  # what an index swap does to the folder
     assert list(table) == clauses and table[5] == clauses[5]
     assert table.holding(["上市"]) == [c for c in clauses if "上市" in c.text]
+
+
+def _maps_of(path) -> bool:
+    """Does this process map `path` into its memory (/proc/self/maps)?"""
+    with open("/proc/self/maps", encoding="utf-8") as f:
+        return any(line.rstrip().endswith(str(path)) for line in f)
+
+
+def test_npy_rows_give_what_the_loaded_array_gives_and_nothing_stays_mapped(tmp_path):
+    import numpy as np
+
+    from rag.indexing.reads import NpyRows
+
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((500, 7)).astype(np.float32)
+    np.save(tmp_path / "v.npy", vectors)
+    np.save(tmp_path / "d.npy", vectors[:, 0].astype(np.float64))
+    rows, flat = NpyRows(tmp_path / "v.npy"), NpyRows(tmp_path / "d.npy")
+    assert rows.shape == (500, 7) and len(rows) == 500 and rows.dtype == np.float32 and flat.shape == (500,)
+    for key in (0, 499, -1, slice(None), slice(10, 20), slice(480, 900), slice(30, 10), slice(5, 60, 7),
+                [3, 4, 5, 9, 10, 2, 2, 499], np.array([7, 6, 5, -2]), [], np.arange(100, 200, dtype=np.int32)):
+        want = vectors[key] if not isinstance(key, list) else vectors[np.array(key, dtype=np.int64)]
+        got = rows[key]
+        assert got.shape == want.shape and np.array_equal(got, want), key
+        assert np.array_equal(flat[key], vectors[:, 0].astype(np.float64)[key] if not isinstance(key, list)
+                              else vectors[np.array(key, dtype=np.int64), 0].astype(np.float64)), key
+    got = rows[[1, 2]]
+    got[0] = 0  # a row handed out is the caller's own array
+    assert np.array_equal(rows[1], vectors[1])
+    for bad in (500, -501, [0, 500]):
+        with pytest.raises(IndexError):
+            rows[bad]
+    for bad in (np.ones(500, bool), [0.5], np.zeros((2, 2), np.int64)):
+        with pytest.raises(TypeError):
+            rows[bad]
+    assert not _maps_of(tmp_path / "v.npy")
+    data = (tmp_path / "v.npy").read_bytes()
+    (tmp_path / "cut.npy").write_bytes(data[:-3])  # a file cut short (a copy interrupted)
+    with pytest.raises(ValueError, match="cut.npy"):
+        NpyRows(tmp_path / "cut.npy")
+    np.save(tmp_path / "o.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="o.npy"):
+        NpyRows(tmp_path / "o.npy")
+
+
+def test_tables_do_not_map_their_files(tmp_path):
+    clauses, _, _ = _library(tmp_path, n=50)
+    table = Clauses(tmp_path / "clauses.jsonl")
+    passages = Passages(tmp_path / "passages.jsonl", table)
+    assert table.rows(range(0, 50, 7)) == clauses[0:50:7] and passages[3].chunk_id
+    assert not _maps_of(tmp_path / "clauses.jsonl") and not _maps_of(tmp_path / "passages.jsonl")
