@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test unit check ingest clean browser
+.PHONY: install serve test unit check ingest clean browser postgres
 
 install: $(STAMP)
 
@@ -31,6 +31,14 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
 	  else echo "install chromium, chromium-driver and a CJK font (fonts-wqy-microhei) for the browser test" >&2; fi; }
 
+# The staff database's tests run on SQLite and on a real PostgreSQL server, which they start in a temporary
+# directory (as the `postgres` user when run as root): Debian's package, installed when missing and we are root.
+postgres:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "install PostgreSQL (Debian: apt-get install postgresql) for the database tests" >&2; fi; }
+
 # Lint and types: ruff (pyflakes, pycodestyle, import order, bugbear, private-member access) and mypy (typed rag/, ui/).
 check: install
 	$(VENV)/bin/ruff check rag ui tests eval
@@ -41,7 +49,7 @@ unit: install
 	$(PY) -m pytest -q tests/unit
 
 # Everything: the checks, then both tiers (the integration tier uses the real model, servers and chromium).
-test: install browser check
+test: install browser postgres check
 	$(PY) -m pytest -q
 
 clean:

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from .answer.answerer import Answerer
-from .apimodels import AskRequest, ErrorBody, HistoryTurn, MatchRequest, SearchRequest, SearchResponse
+from .apimodels import COMMON_ERRORS, AskRequest, ErrorBody, HistoryTurn, MatchRequest, SearchRequest, SearchResponse
 from .errors import BadInputError, NotFoundError, PolicyQAError
 from .guards import Admission, BodyLimit, MethodGuard, error_response
 from .limits import MAX_BODY_BYTES, analysed_part
@@ -33,21 +33,16 @@ from .match.report import render_docx, render_markdown
 from .search.corpus import CorpusView
 from .served import CpuThread, Served
 from .settings import Settings
+from .staff.db import Database
+from .staff.records import log_query
+from .staff.routes import Authenticate, account_of, install
 from .types import Answer, Citation, PlanMeta, Turn
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 log = logging.getLogger("policyqa.api")
 
-_RETRY = {"Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "string"}}}
-_COMMON: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "unusable input the schema cannot express (e.g. an unknown region)"},
-    413: {"model": ErrorBody, "description": f"request body over {MAX_BODY_BYTES} bytes"},
-    422: {"model": ErrorBody, "description": "a field is missing, of the wrong type or out of range"},
-    429: {"model": ErrorBody, "description": "too many requests from this client", "headers": _RETRY},
-    500: {"model": ErrorBody, "description": "the server could not answer (the reason is in its log)"},
-    503: {"model": ErrorBody, "description": "too many requests waiting for the CPU", "headers": _RETRY},
-}
+_COMMON = COMMON_ERRORS
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such plan or clause"}}
 _LOOPBACK = "the reload is for the machine the server runs on"
 
@@ -87,9 +82,11 @@ def _is_loopback(host: str) -> bool:
 
 
 def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
-               settings: Settings | None = None) -> FastAPI:
+               settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """The API over `served` (an Answerer is wrapped as one that never reloads). `settings` bring the serving
-    limits (rate per client, wait queue, API keys); without them nothing is limited but the body size."""
+    limits (rate per client, wait queue, API keys); without them nothing is limited but the body size. `db`: the
+    staff database (rag/staff) — accounts, keys, conversations, feedback, the query log; without it the API is
+    open and keeps nothing."""
     served = served if isinstance(served, Served) else Served(served)
     # (no ReDoc page: its script loads its logo from a CDN)
     app = FastAPIOffline(title="PolicyQA", version="1", redoc_url=None,
@@ -105,10 +102,12 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
     if settings is not None:
         app.add_middleware(Admission, prefixes=("/api/",), rate=settings.rate_limit, queue=settings.queue_limit,
                            keys=settings.api_keys)
+    if db is not None:
+        app.add_middleware(Authenticate, db=db)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     if settings is not None and settings.cors_origins:  # outermost: a browser's preflight is answered here
         app.add_middleware(CORSMiddleware, allow_origins=sorted(settings.cors_origins), allow_methods=["GET", "POST"],
-                           allow_headers=["content-type", "x-api-key"], max_age=600)
+                           allow_headers=["content-type", "x-api-key", "authorization"], max_age=600)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -139,10 +138,12 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
 
     # the response models are the library's own dataclasses: the JSON contract is their serialisation
     @app.post("/api/ask", response_model=Answer, responses={**_COMMON, **_NOT_FOUND})
-    def ask(body: AskRequest) -> dict[str, Any]:
+    def ask(body: AskRequest, request: Request) -> dict[str, Any]:
         answerer = served.answerer
         turns = turns_from(body.history, answerer.corpus)
         result = cpu.run(answerer.answer, body.question, turns, top_k=body.top_k, plans=body.plans)
+        if db is not None:
+            log_query(db, account_of(request), "ask", body.question, result.no_answer, result.latency_ms or 0.0)
         return result.to_dict()
 
     @app.post("/api/match", response_model=None, responses={
@@ -209,7 +210,7 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
                 "embedding": {k: m["embedding"][k] for k in ("name", "dimension", "fingerprint")},
                 "dense": m["dense"]["kind"], "index": served.status()}
 
-    return app
+    return install(app, served, cpu, db) if db is not None else app
 
 
 def _plan_summary(meta: PlanMeta) -> dict[str, Any]:

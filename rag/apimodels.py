@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .limits import (
     DEFAULT_TOP_K,
+    MAX_BODY_BYTES,
     MAX_FIELD_CHARS,
     MAX_HISTORY_TURNS,
     MAX_PLANS,
@@ -85,6 +86,19 @@ class ErrorBody(BaseModel):
 
     error: str = Field(description="one line saying what was wrong")
     detail: list[ErrorItem] | None = Field(default=None, description="for 422: one entry per invalid field")
+
+
+_RETRY = {"Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "string"}}}
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {  # what any /api route may answer
+    400: {"model": ErrorBody, "description": "unusable input the schema cannot express (e.g. an unknown region)"},
+    401: {"model": ErrorBody, "description": "once accounts exist: no API key, or not a valid one "
+                                             "(`Authorization: Bearer <key>`)"},
+    413: {"model": ErrorBody, "description": f"request body over {MAX_BODY_BYTES} bytes"},
+    422: {"model": ErrorBody, "description": "a field is missing, of the wrong type or out of range"},
+    429: {"model": ErrorBody, "description": "too many requests from this client", "headers": _RETRY},
+    500: {"model": ErrorBody, "description": "the server could not answer (the reason is in its log)"},
+    503: {"model": ErrorBody, "description": "too many requests waiting for the CPU", "headers": _RETRY},
+}
 
 
 class HistoryCitation(BaseModel):

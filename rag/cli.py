@@ -15,6 +15,7 @@ from .errors import BadInputError, PolicyQAError
 from .limits import DEFAULT_TOP_K, MAX_TOP_K, MIN_TOP_K, analysed_part, check_question, read_batch
 from .match.commands import add_match_commands
 from .settings import MODES, STORES, Settings
+from .staff.commands import add_staff_commands
 from .store.commands import add_store_commands
 from .writer import one_writer
 
@@ -180,6 +181,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     path = Path(args.file)
     questions = read_batch(str(path))
+    if args.feedback:  # every 👎 that says what was right is measured until it is fixed
+        from .staff.db import Database
+        from .staff.records import feedback_cases
+
+        questions += feedback_cases(Database.open(settings))
     if args.corpus:
         settings = settings.for_corpus(Path(args.corpus))
     answerer = open_for_corpus(settings, progress) if args.corpus else open_answerer(settings, progress)
@@ -253,8 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "its index is built or updated under the data directory)")
     p.set_defaults(func=cmd_eval)
 
+    p.add_argument("--feedback", action="store_true", help="also score the staff feedback cases (group feedback)")
     add_match_commands(sub)
     add_store_commands(sub)
+    add_staff_commands(sub)
 
     p = sub.add_parser("calibrate", help="fit the out-of-scope thresholds on evaluation questions")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", metavar="FILE")

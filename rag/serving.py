@@ -7,9 +7,14 @@ import ctypes
 import ctypes.util
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from .console import progress
+from .errors import BadInputError
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .staff.db import Database
 
 
 def bound_memory_arenas(arenas: int = 2) -> None:
@@ -25,6 +30,28 @@ def bound_memory_arenas(arenas: int = 2) -> None:
         pass
 
 
+def open_staff_db(settings: Settings, host: str) -> Database:
+    """The staff database; serving beyond this machine (a host that is not loopback) needs an admin account."""
+    from .staff.db import Database
+
+    db = Database.open(settings)
+    if not _loopback(host) and not db.has_admin():
+        raise BadInputError(f"--host {host}: serving beyond this machine needs accounts — add an admin first with "
+                            "`policyqa users add NAME --role admin` (then keys with `policyqa keys create --user NAME`)")
+    return db
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -34,12 +61,13 @@ def serve(settings: Settings, host: str, port: int) -> None:
     from .served import Served
 
     bound_memory_arenas()
+    db = open_staff_db(settings, host)  # before the model loads: a refused host fails at once
     answerer = open_or_build(settings, progress)
     if answerer.bridge is not None:  # read the English dictionary while the server starts, not on a user's question
         threading.Thread(target=answerer.bridge.prepare, name="bridge", daemon=True).start()
     served = Served(answerer, settings)
     served.watch(settings.reload_seconds)  # a newly built index (`policyqa index` elsewhere) is served
-    server = uvicorn.Server(uvicorn.Config(serving_app(served, settings), host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(serving_app(served, settings, db), host=host, port=port, log_level="warning"))
 
     async def run() -> None:
         import anyio.to_thread
@@ -49,4 +77,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         await server.serve()
 
     print(f"PolicyQA chat on http://{host}:{port}/  (API under /api, OpenAPI at /docs)", flush=True)
+    if not db.has_users():
+        print("OPEN: no accounts configured — anyone who can reach this address can use the chat and the API. "
+              "Add one with `policyqa users add NAME --role admin`.", flush=True)
     asyncio.run(run())

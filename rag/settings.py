@@ -99,6 +99,8 @@ class Settings:
     store: str = "local"
     milvus_uri: str | None = None
     milvus_token: str = ""
+    # what users create (rag/staff): None = the SQLite file <home>/policyqa.db; else a sqlite:/// or postgresql:// URL
+    db_url: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("rate_limit", "queue_limit", "reload_seconds"):
@@ -163,4 +165,5 @@ class Settings:
             store=_choice(env, "POLICYQA_STORE", cls.store, STORES),
             milvus_uri=env.get("POLICYQA_MILVUS_URI") or None,
             milvus_token=env.get("POLICYQA_MILVUS_TOKEN", ""),
+            db_url=env.get("POLICYQA_DB") or None,
         )

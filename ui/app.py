@@ -22,6 +22,8 @@ from rag.match.profile import SIZES, STAGES, Profile, qualification_choices
 from rag.match.report import render_docx, render_markdown
 from rag.served import CpuThread, Served
 from rag.settings import PROJECT_ROOT, Settings
+from rag.staff.accounts import login
+from rag.staff.db import Database
 from rag.types import Turn
 
 from .chat import safe_answer
@@ -200,17 +202,23 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None) -> gr.Bloc
     return demo
 
 
-def serving_app(served: Served, settings: Settings) -> Any:
+def serving_app(served: Served, settings: Settings, db: Database | None = None) -> Any:
     """The one ASGI app `policyqa serve` runs: the chat at /, the API at /api and /health, sharing one model and
     index (followed on disk: `served`). Gradio serves no file of the server (no allowed_paths; the project,
     corpus and data directory are explicitly blocked), takes no upload, and sends cross-origin headers only for
-    `POLICYQA_CORS_ORIGINS`. The chat's events are rate-limited per client as the API's requests are."""
+    `POLICYQA_CORS_ORIGINS`. The chat's events are rate-limited per client as the API's requests are. With
+    accounts in `db` when the server starts, the chat asks for a user name and password (Gradio's login)."""
     from rag.api import create_app
     from rag.guards import Admission, ClosedRoutes, PinnedOrigins
 
     cpu = CpuThread()
-    app = create_app(served, cpu, settings)
+    app = create_app(served, cpu, settings, db)
+    auth = None
+    if db is not None and db.has_users():
+        def auth(name: str, password: str) -> bool:
+            return login(db, name, password) is not None
     app = gr.mount_gradio_app(app, build_ui(served, cpu), path="/", css=CSS, allowed_paths=[], theme=THEME,
+                              auth=auth, auth_message="PolicyQA:请用您的账号登录",
                               blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
                                              str(PROJECT_ROOT)])
     chat_events = Admission(app, prefixes=CHAT_EVENTS, rate=settings.rate_limit, queue=0, keys=settings.api_keys)

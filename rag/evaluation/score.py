@@ -31,7 +31,8 @@ def score(answerer: Answerer, questions: list[dict[str, Any]]) -> dict[str, Any]
         plans_cited = {c.plan_id for c in a.citations if matches_gold(c.plan_id, c.item_path, gold)}
         rows.append({"id": q.get("id"), "type": q.get("type"), "question": q["question"],
                      "plan": gold[0]["plan_id"] if gold else None,
-                     "group": plans[gold[0]["plan_id"]].group if gold and gold[0]["plan_id"] in plans else None,
+                     "group": q.get("group") or (plans[gold[0]["plan_id"]].group if gold and gold[0]["plan_id"] in plans
+                                                 else None),  # (feedback cases: their own group)
                      "expect_no_answer": bool(q.get("no_answer")),
                      "no_answer": a.no_answer, "first_gold": min(ranks) if ranks else None,
                      "keys_found": found, "keys_total": total,

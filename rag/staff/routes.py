@@ -1,0 +1,223 @@
+"""The staff API: who is asking (an API key, once any account exists), their conversations, feedback, the
+statistics and the log. Mounted by rag/api.py next to the answer routes, sharing their answerer and CPU thread.
+
+Authentication is middleware (`Authenticate`): with no account configured the server is open (it is then only
+served on a loopback address: `policyqa serve` refuses another host without an admin); with accounts, every /api
+request needs `Authorization: Bearer <key>` (401 without a valid one). Admin routes answer 403 to staff; a
+conversation or turn of another user is 404.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import time
+from typing import Annotated, Any, Literal
+
+import anyio.to_thread
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..apimodels import COMMON_ERRORS, ErrorBody, PlanId, Question, TopK
+from ..errors import BadInputError
+from ..guards import error_response
+from ..limits import DEFAULT_TOP_K, MAX_PLANS
+from ..served import CpuThread, Served
+from ..types import Answer, Turn
+from . import records
+from .accounts import Account, account_for_key
+from .db import Database
+from .export import conversation_docx, conversation_markdown
+from .models import REASONS
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_AUTH: dict[int | str, dict[str, Any]] = {
+    **COMMON_ERRORS, 404: {"model": ErrorBody, "description": "no such conversation or turn of yours"}}
+_ADMIN = {**_AUTH, 403: {"model": ErrorBody, "description": "for admins only"}}
+
+
+class Authenticate:
+    """Who a request to /api is from: `scope["state"]["account"]` (None while no account exists)."""
+
+    def __init__(self, app: ASGIApp, db: Database, prefixes: tuple[str, ...] = ("/api/",)):
+        self.app = app
+        self.db = db
+        self.prefixes = prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        header = Headers(scope=scope).get("authorization", "")
+        key = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        account = await anyio.to_thread.run_sync(self._account, key)
+        if account is False:
+            reply = error_response(401, "an API key is needed: `Authorization: Bearer <key>` "
+                                        "(`policyqa keys create --user NAME`)", headers={"WWW-Authenticate": "Bearer"})
+            await reply(scope, receive, send)
+            return
+        scope.setdefault("state", {})["account"] = account
+        await self.app(scope, receive, send)
+
+    def _account(self, key: str) -> Account | None | bool:
+        if not self.db.has_users():
+            return None  # open: no accounts configured
+        return (account_for_key(self.db, key) if key else None) or False
+
+
+def account_of(request: Request) -> Account | None:
+    return getattr(request.state, "account", None)
+
+
+def admin_of(request: Request) -> Account | None:
+    account = account_of(request)
+    if account is not None and not account.admin:
+        raise Forbidden()
+    return account
+
+
+class Forbidden(Exception):
+    """A staff key on an admin route."""
+
+
+Admin = Annotated[Account | None, Depends(admin_of)]
+
+
+class NewConversation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(default="", max_length=200)
+
+
+class ConversationAsk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: Question
+    top_k: TopK = DEFAULT_TOP_K
+    plans: list[PlanId] | None = Field(default=None, max_length=MAX_PLANS)
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    turn_id: int = Field(ge=1)
+    rating: Literal["up", "down"]
+    reason: Literal[REASONS] | None = None  # type: ignore[valid-type]  # (the tuple's values)
+    chunk_id: str | None = Field(default=None, max_length=32, description="the clause that should have answered")
+    comment: str = Field(default="", max_length=2000)
+
+
+def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) -> None:
+    """The routes, on the app itself (an included APIRouter would hide them from the 405 guard's route table)."""
+
+    def turns_of(saved: dict[str, Any]) -> list[Turn]:
+        return [Turn(t["question"], Answer.from_dict(t["result"])) for t in saved["turns"]]
+
+    @router.get("/api/me", responses=_AUTH)
+    def me(request: Request) -> dict[str, Any]:
+        """Who this key belongs to (`open`: no accounts configured, this server is open on its own machine)."""
+        account = account_of(request)
+        return {"open": True} if account is None else {"open": False, "name": account.name, "role": account.role}
+
+    @router.post("/api/conversations", status_code=201, responses=_AUTH)
+    def create(body: NewConversation, request: Request) -> dict[str, Any]:
+        return records.new_conversation(db, account_of(request), body.title)
+
+    @router.get("/api/conversations", responses=_AUTH)
+    def listed(request: Request) -> list[dict[str, Any]]:
+        """Your conversations, the most recent first (staff see only their own)."""
+        return records.conversations(db, account_of(request))
+
+    @router.get("/api/conversations/{conversation_id}", responses=_AUTH)
+    def read(conversation_id: str, request: Request) -> dict[str, Any]:
+        return records.conversation(db, account_of(request), conversation_id)
+
+    @router.post("/api/conversations/{conversation_id}/ask", responses=_AUTH)
+    def ask(conversation_id: str, body: ConversationAsk, request: Request) -> dict[str, Any]:
+        """Answer in this conversation, with its earlier turns as context (a follow-up question), and save it."""
+        account = account_of(request)
+        saved = records.conversation(db, account, conversation_id)
+        answerer = served.answerer
+        started = time.perf_counter()
+        result = cpu.run(answerer.answer, body.question, turns_of(saved), top_k=body.top_k, plans=body.plans)
+        latency = round((time.perf_counter() - started) * 1000, 1)
+        answer = result.to_dict()
+        turn_id = records.add_turn(db, account, conversation_id, body.question, answer, latency)
+        return {"turn_id": turn_id, "conversation_id": conversation_id, **answer}
+
+    @router.get("/api/conversations/{conversation_id}/export", response_model=None, responses={
+        **_AUTH, 200: {"description": "the conversation with every quote, plan, item path and chunk id",
+                       "content": {"text/markdown": {"schema": {"type": "string"}},
+                                   DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
+    def export(conversation_id: str, request: Request, format: Literal["markdown", "docx"] = "markdown") -> Response:
+        saved = records.conversation(db, account_of(request), conversation_id)
+        name = f"conversation-{conversation_id}"
+        if format == "docx":
+            return Response(conversation_docx(saved), media_type=DOCX,
+                            headers={"Content-Disposition": f"attachment; filename={name}.docx"})
+        return Response(conversation_markdown(saved), media_type="text/markdown; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={name}.md"})
+
+    @router.post("/api/feedback", status_code=201, responses=_AUTH)
+    def give_feedback(body: FeedbackIn, request: Request) -> dict[str, Any]:
+        """👍 or 👎 on one of your answers; a 👎 can say what was wrong and which clause should have answered."""
+        clause = None
+        if body.chunk_id:
+            clause = served.answerer.corpus.clause(body.chunk_id)
+            if clause is None:
+                raise BadInputError(f"no clause with chunk_id {body.chunk_id!r} in this library")
+        return records.add_feedback(db, account_of(request), body.turn_id, body.rating, body.reason, clause,
+                                    body.comment)
+
+    @router.get("/api/feedback", responses=_ADMIN)
+    def feedback_list(_: Admin) -> list[dict[str, Any]]:
+        return records.feedback(db)
+
+    @router.get("/api/stats", response_model=None, responses={**_ADMIN, 200: {
+        "description": "the statistics (JSON), or the log as CSV (`format=csv`)",
+        "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}})
+    def stats(_: Admin, format: Literal["json", "csv"] = "json") -> Any:
+        """Questions per day, no-answer share, latency p50/p95, the 👎 list, the most asked unanswered questions
+        and the latest 200 questions (who, when); `format=csv`: the log as CSV."""
+        result = records.stats(db)
+        if format == "csv":
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=["at", "user", "route", "question", "no_answer", "latency_ms"])
+            writer.writeheader()
+            writer.writerows(result["log"])
+            return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": "attachment; filename=policyqa-log.csv"})
+        return result
+
+
+def install(app: Any, served: Served, cpu: CpuThread, db: Database) -> Any:
+    """Mount the staff routes and their error handler on the API app. Its OpenAPI document says what the server
+    does now: once accounts exist, every /api operation requires the bearer key; while it is open, none does."""
+    add_staff_routes(app, served, cpu, db)
+    plain = app.openapi
+    secured: dict[str, Any] = {}
+
+    def openapi() -> dict[str, Any]:
+        schema: dict[str, Any] = plain()  # (FastAPI's own, made once)
+        if not db.has_users():
+            return schema
+        if not secured:
+            doc = copy.deepcopy(schema)
+            doc.setdefault("components", {})["securitySchemes"] = {"apiKey": {
+                "type": "http", "scheme": "bearer", "description": "`policyqa keys create --user NAME`"}}
+            for path, operations in doc["paths"].items():
+                for operation in operations.values() if path.startswith("/api/") else ():
+                    operation["security"] = [{"apiKey": []}]
+            secured.update(doc)
+        return secured
+
+    app.openapi = openapi
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_: Request, __: Forbidden) -> Any:
+        return error_response(403, "for admins only")
+
+    return app
+
+
+__all__ = ["Authenticate", "install"]
