@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
-from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -17,9 +15,6 @@ from typing import Any
 import gradio as gr
 
 from rag.answer.answerer import Answerer
-from rag.errors import BadInputError, PolicyQAError
-from rag.match.profile import SIZES, STAGES, Profile, qualification_choices
-from rag.match.report import render_docx, render_markdown
 from rag.served import CpuThread, Served
 from rag.settings import PROJECT_ROOT, Settings
 from rag.staff.accounts import login
@@ -27,7 +22,10 @@ from rag.staff.db import Database
 from rag.types import Turn
 
 from .chat import safe_answer
-from .render import CSS, answer_html, clause_html, match_html, meta_markdown, outline_html
+from .conversations import REASON_LABELS, ChatStore
+from .matchtab import match_tab
+from .render import CSS, answer_html, clause_html, meta_markdown, outline_html
+from .stafftabs import staff_tabs
 
 log = logging.getLogger("policyqa.chat")
 
@@ -53,11 +51,14 @@ EXAMPLES = [
 ]
 
 
-def build_ui(served: Served | Answerer, cpu: CpuThread | None = None) -> gr.Blocks:
+def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: ChatStore | None = None) -> gr.Blocks:
     """The chat over `served`: every callback reads the answerer being served when it runs, so an index swapped
-    in while serving (rag/served.py) is what the next question sees."""
+    in while serving (rag/served.py) is what the next question sees. `store`: where conversations and feedback
+    are saved (rag/staff; without one the chat keeps nothing and offers no 👍/👎 form)."""
     cpu = cpu or CpuThread()
     served = served if isinstance(served, Served) else Served(served)
+    store = store or ChatStore(None)
+    saving = store.db is not None
 
     def plan_choices() -> list[tuple[str, str]]:
         return [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
@@ -71,57 +72,76 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None) -> gr.Bloc
         choices = [(t if titles.count(t) == 1 else f"{t}({pid})", pid) for t, pid in zip(titles, result.candidates)]
         return gr.Radio(choices=choices, value=None, visible=bool(choices))
 
-    def ask(message: str, chat: list[Any], turns: list[Any],
-            selected: list[str]) -> tuple[list[Any], list[Any], str, Any]:
+    def user(request: gr.Request | None) -> str | None:
+        return getattr(request, "username", None) if request is not None else None
+
+    def shown(question: str, result: Any) -> list[dict[str, str]]:
+        # the chat shows HTML (our own, escaped); the user's words are escaped too
+        return [{"role": "user", "content": question},
+                {"role": "assistant", "content": answer_html(result, served.answerer.places.covered_regions())}]
+
+    def answered(question: str, result: Any, chat: list[Any], turns: list[Any], conv: str | None, ids: list[int],
+                 request: gr.Request | None) -> tuple[Any, ...]:
+        conv, turn_id = store.save(user(request), conv, result)
+        listed = gr.Radio(choices=store.choices(user(request)), value=conv)
+        return chat + shown(question, result), turns + [(result.question, result)], conv, ids + [turn_id], listed
+
+    def ask(message: str, chat: list[Any], turns: list[Any], selected: list[str], conv: str | None, ids: list[int],
+            request: gr.Request) -> tuple[Any, ...]:
         message = (message or "").strip()
         if not message:
-            return chat, turns, "", gr.Radio(visible=False)
-        answerer = served.answerer
-        result = safe_answer(answerer, cpu, message, [Turn(q, a) for q, a in turns], selected)
-        # the chat shows HTML (our own, escaped); the user's words are escaped too
-        chat = chat + [{"role": "user", "content": escape(message)},
-                       {"role": "assistant", "content": answer_html(result, answerer.places.covered_regions())}]
-        return chat, turns + [(message, result)], "", which(result)
+            return chat, turns, "", gr.Radio(visible=False), conv, ids, gr.Radio()
+        result = safe_answer(served.answerer, cpu, message, [Turn(q, a) for q, a in turns], selected)
+        chat, turns, conv, ids, listed = answered(escape(message), result, chat, turns, conv, ids, request)
+        return chat, turns, "", which(result), conv, ids, listed
 
-    def ask_of(plan_id: str, chat: list[Any], turns: list[Any]) -> tuple[list[Any], list[Any], Any]:
+    def ask_of(plan_id: str, chat: list[Any], turns: list[Any], conv: str | None, ids: list[int],
+               request: gr.Request) -> tuple[Any, ...]:
         """The last question again, of the one plan picked among its candidates."""
-        answerer = served.answerer
-        corpus = answerer.corpus
+        corpus = served.answerer.corpus
         if not plan_id or not turns or plan_id not in corpus.plans:
-            return chat, turns, gr.Radio(visible=False)
+            return chat, turns, gr.Radio(visible=False), conv, ids, gr.Radio()
         message = turns[-1][0]
-        result = safe_answer(answerer, cpu, message, [Turn(q, a) for q, a in turns[:-1]], [plan_id])
-        chat = chat + [{"role": "user", "content": f"{escape(message)}(只问《{escape(corpus.title(plan_id))}》)"},
-                       {"role": "assistant", "content": answer_html(result, answerer.places.covered_regions())}]
-        return chat, turns + [(message, result)], gr.Radio(visible=False)
+        result = safe_answer(served.answerer, cpu, message, [Turn(q, a) for q, a in turns[:-1]], [plan_id])
+        label = f"{escape(message)}(只问《{escape(corpus.title(plan_id))}》)"
+        chat, turns, conv, ids, listed = answered(label, result, chat, turns, conv, ids, request)
+        return chat, turns, gr.Radio(visible=False), conv, ids, listed
 
-    exports = Path(tempfile.mkdtemp(prefix="policyqa-exports-"))
+    def clear() -> tuple[Any, ...]:
+        return [], [], "", gr.Radio(choices=[], visible=False), None, [], gr.Radio(value=None)
 
-    def match(region: str, industry: str, size: str, stage: str, quals: list[str], lacks: list[str],
-              founded: str, on: str) -> tuple[str, Any, Any]:
-        hidden = (gr.DownloadButton(visible=False), gr.DownloadButton(visible=False))
-        try:
-            when = date.fromisoformat(on.strip()) if (on or "").strip() else date.today()
-        except ValueError:
-            return f'<div class="pqa-noanswer">日期格式应为 YYYY-MM-DD,收到 {escape(on)}</div>', *hidden
-        try:
-            profile = Profile.parse(region, industry, size, stage, quals or [], lacks or [], founded or None)
-            result = cpu.run(served.answerer.matcher.match, profile, on=when)
-        except BadInputError as exc:
-            return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', *hidden
-        except PolicyQAError:
-            log.exception("company match failed")
-            return '<div class="pqa-noanswer">抱歉,系统暂时无法完成匹配,请稍后再试或联系管理员。</div>', *hidden
-        # each result its own folder (file names are ours, never the user's words)
-        folder = Path(tempfile.mkdtemp(dir=exports))
-        md, docx = folder / "政策匹配结果.md", folder / "政策匹配结果.docx"
-        md.write_text(render_markdown(result), encoding="utf-8")
-        docx.write_bytes(render_docx(result))
-        return (match_html(result), gr.DownloadButton(value=str(md), visible=True),
-                gr.DownloadButton(value=str(docx), visible=True))
+    def resume(conv: str, request: gr.Request) -> tuple[Any, ...]:
+        """A saved conversation back in the chat, its turns the context of the next question."""
+        turns, ids = store.load(user(request), conv) if conv else ([], [])
+        chat = [m for t in turns for m in shown(escape(t.question), t.answer)]
+        return chat, [(t.question, t.answer) for t in turns], conv or None, ids, gr.Radio(visible=False)
 
-    def clear() -> tuple[list[Any], list[Any], str, Any]:
-        return [], [], "", gr.Radio(choices=[], visible=False)
+    def rated(ids: list[int], chat: list[Any], data: gr.LikeData, request: gr.Request) -> tuple[Any, ...]:
+        at = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = ids[at // 2] if 0 <= at // 2 < len(ids) else None
+        if turn is None:
+            return gr.Column(visible=False), None, "这条回答未保存,无法反馈。", ""
+        feedback = store.feedback(user(request), turn, "up" if data.liked is True else "down")
+        if data.liked is True:
+            return gr.Column(visible=False), None, "已记录 👍,谢谢。", ""
+        question = chat[(at // 2) * 2]["content"] if (at // 2) * 2 < len(chat) else ""
+        return gr.Column(visible=True), feedback, "已记录 👎。请说明哪里不对,并可选出应当引用的条款。", question
+
+    def find_clauses(query: str) -> Any:
+        query = (query or "").strip()
+        hits = cpu.run(served.answerer.retriever.search, query, k=8) if query else []
+        corpus = served.answerer.corpus
+        return gr.Radio(choices=[(f"《{corpus.title(h.plan_id)}》{h.item_path}:{h.text[:50]}", h.chunk_id) for h in hits],
+                        value=None)
+
+    def send_feedback(feedback: int | None, reason: str | None, chunk: str | None, comment: str,
+                      request: gr.Request) -> tuple[Any, ...]:
+        if feedback is None:
+            return gr.Column(visible=False), "", None
+        clause = served.answerer.corpus.clause(chunk) if chunk else None
+        done = store.complete(user(request), feedback, reason or None, clause, comment or "")
+        where = f"(应引用 {done['plan_id']} {done['item_path']})" if done["chunk_id"] else ""
+        return gr.Column(visible=False), f"反馈已保存{where},将作为评测用例持续检验。", None
 
     def show_plan(plan_id: str) -> tuple[str, str]:
         corpus = served.answerer.corpus
@@ -132,71 +152,72 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None) -> gr.Bloc
         return meta_markdown(meta), outline_html(clauses)
 
     def open_linked(request: gr.Request) -> tuple[Any, ...]:
-        """A citation link (`?clause=<chunk_id>`) opens the 计划 tab on that clause."""
+        """A citation link (`?clause=<chunk_id>`) opens the 计划 tab on that clause; the user's conversations and
+        (for an admin) the statistics tab appear."""
         corpus = served.answerer.corpus
         choices = plan_choices()  # the plans served now (new plans appear without a restart)
         chunk = request.query_params.get("clause") if request else None
         clause = corpus.clause(chunk or "")
-        filter_box = gr.Dropdown(choices=choices)
+        filters = (gr.Dropdown(choices=choices), gr.Dropdown(choices=choices))
+        staff = (gr.Radio(choices=store.choices(user(request))), gr.Tab(visible=store.is_admin(user(request))))
         if clause is None:
             first = choices[0][1]
-            return gr.Tabs(), "", gr.Dropdown(choices=choices, value=first), filter_box, *show_plan(first)
+            return gr.Tabs(), "", gr.Dropdown(choices=choices, value=first), *filters, *show_plan(first), *staff
         title = corpus.title(clause.plan_id)
-        return (gr.Tabs(selected="plans"), clause_html(clause, title),
-                gr.Dropdown(choices=choices, value=clause.plan_id), filter_box, *show_plan(clause.plan_id))
+        return (gr.Tabs(selected="plans"), clause_html(clause, title), gr.Dropdown(choices=choices, value=clause.plan_id),
+                *filters, *show_plan(clause.plan_id), *staff)
 
     with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False) as demo:
         gr.Markdown("## PolicyQA 政策问答\n答案只由计划原文引用组成,每条引用注明计划与条款编号。")
-        turns = gr.State([])
+        turns, conv, ids, feedback = gr.State([]), gr.State(None), gr.State([]), gr.State(None)
         with gr.Tabs() as tabs:
-            with gr.Tab("问答", id="chat"):
-                selected = gr.Dropdown(choices=plans, value=[], multiselect=True, label="限定计划(可多选,不选则全部)",
-                                       elem_id="plan-filter")
-                chat = gr.Chatbot(label="对话", height=520, buttons=["copy", "copy_all"], elem_id="chat",
-                                  sanitize_html=False)
-                candidates = gr.Radio(choices=[], visible=False, label="问题可能指以下文件,点选一份只问这一份",
-                                      elem_id="candidates")
-                with gr.Row():
-                    box = gr.Textbox(placeholder="输入问题,例如:济南对入选新型智慧城市试点示范的项目补助多少?",
-                                     show_label=False, scale=8, elem_id="question")
-                    send = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
-                    reset = gr.Button("清空", scale=1)
-                gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-            with gr.Tab("政策匹配", id="match"):
-                gr.Markdown("填写企业情况(除所在地外都可留空;留空的条件记为“? 需确认”,不会被当作不满足)。每条措施列出原文、"
-                            "逐项条件(✓ 已满足 / ✗ 不满足 / ? 需确认)、金额、责任单位和期限;资金类措施在前。")
-                with gr.Row():
-                    m_region = gr.Textbox(label="所在地(必填)", placeholder="如 杭州市、历下区、永川", elem_id="m-region")
-                    m_industry = gr.Textbox(label="行业/业务", placeholder="如 VR头显、服务器整机研发制造",
-                                            elem_id="m-industry")
-                    m_size = gr.Dropdown(choices=[""] + list(SIZES), value="", label="规模", elem_id="m-size")
-                    m_stage = gr.Dropdown(choices=[""] + list(STAGES), value="", label="阶段", elem_id="m-stage")
-                with gr.Row():
-                    m_quals = gr.CheckboxGroup(choices=qualification_choices(), label="已具备的资质",
-                                               elem_id="m-quals")
-                    m_lacks = gr.CheckboxGroup(choices=qualification_choices(), label="确认不具备的资质",
-                                               elem_id="m-lacks")
-                with gr.Row():
-                    m_founded = gr.Textbox(label="成立年份", placeholder="如 2019", elem_id="m-founded")
-                    m_on = gr.Textbox(label="按哪天判断是否到期", value=date.today().isoformat(), elem_id="m-on")
-                m_go = gr.Button("匹配", variant="primary", elem_id="m-go")
-                with gr.Row():
-                    m_md = gr.DownloadButton("导出 Markdown", visible=False, elem_id="m-export-md")
-                    m_docx = gr.DownloadButton("导出 Word(DOCX)", visible=False, elem_id="m-export-docx")
-                m_out = gr.HTML(elem_id="m-result")
+            with gr.Tab("问答", id="chat"), gr.Row():
+                with gr.Column(scale=1, min_width=200, visible=saving):
+                    new_conv = gr.Button("新对话", elem_id="new-conversation")
+                    convs = gr.Radio(choices=[], label="我的对话", elem_id="conversations")
+                with gr.Column(scale=4):
+                    selected = gr.Dropdown(choices=plans, value=[], multiselect=True,
+                                           label="限定计划(可多选,不选则全部)", elem_id="plan-filter")
+                    chat = gr.Chatbot(label="对话", height=520, buttons=["copy", "copy_all"], elem_id="chat",
+                                      sanitize_html=False, feedback_options=("Like", "Dislike") if saving else ())
+                    candidates = gr.Radio(choices=[], visible=False, label="问题可能指以下文件,点选一份只问这一份",
+                                          elem_id="candidates")
+                    fb_note = gr.Markdown(elem_id="fb-note")
+                    with gr.Column(visible=False, elem_id="feedback-panel") as fb_panel:
+                        fb_reason = gr.Radio(choices=[(v, k) for k, v in REASON_LABELS.items()], label="哪里不对",
+                                             elem_id="fb-reason")
+                        with gr.Row():
+                            fb_query = gr.Textbox(label="搜索应当引用的条款", scale=5, elem_id="fb-query")
+                            fb_search = gr.Button("搜索条款", scale=1, elem_id="fb-search")
+                        fb_clause = gr.Radio(choices=[], label="选出应当引用的条款(可不选)", elem_id="fb-clause")
+                        fb_comment = gr.Textbox(label="补充说明(可选)", elem_id="fb-comment")
+                        fb_send = gr.Button("提交反馈", variant="primary", elem_id="fb-send")
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="输入问题,例如:济南对入选新型智慧城市试点示范的项目补助多少?",
+                                         show_label=False, scale=8, elem_id="question")
+                        send = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
+                        reset = gr.Button("清空", scale=1)
+                    gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+            match_tab(served, cpu)
             with gr.Tab("计划", id="plans"):
                 linked = gr.HTML(elem_id="linked-clause")
                 pick = gr.Dropdown(choices=plans, value=plans[0][1], label="计划", elem_id="plan-pick")
                 meta = gr.Markdown(elem_id="plan-meta")
                 outline = gr.HTML(elem_id="plan-outline")
-        send.click(ask, [box, chat, turns, selected], [chat, turns, box, candidates])
-        box.submit(ask, [box, chat, turns, selected], [chat, turns, box, candidates])
-        candidates.input(ask_of, [candidates, chat, turns], [chat, turns, candidates])
-        reset.click(clear, None, [chat, turns, box, candidates])
-        m_go.click(match, [m_region, m_industry, m_size, m_stage, m_quals, m_lacks, m_founded, m_on],
-                   [m_out, m_md, m_docx])
+            stats_tab, r_plans = staff_tabs(served, cpu, store, plans)
+        asked = [chat, turns, box, candidates, conv, ids, convs]
+        send.click(ask, [box, chat, turns, selected, conv, ids], asked)
+        box.submit(ask, [box, chat, turns, selected, conv, ids], asked)
+        candidates.input(ask_of, [candidates, chat, turns, conv, ids], [chat, turns, candidates, conv, ids, convs])
+        reset.click(clear, None, asked)
+        new_conv.click(clear, None, asked)
+        convs.input(resume, convs, [chat, turns, conv, ids, candidates])
+        chat.like(rated, [ids, chat], [fb_panel, feedback, fb_note, fb_query])
+        fb_search.click(find_clauses, fb_query, fb_clause)
+        fb_query.submit(find_clauses, fb_query, fb_clause)
+        fb_send.click(send_feedback, [feedback, fb_reason, fb_clause, fb_comment], [fb_panel, fb_note, feedback])
         pick.change(show_plan, pick, [meta, outline])
-        demo.load(open_linked, None, [tabs, linked, pick, selected, meta, outline])
+        demo.load(open_linked, None, [tabs, linked, pick, selected, r_plans, meta, outline, convs, stats_tab])
     # the chat's own wait is bounded too: past CHAT_QUEUE waiting events a visitor is told the queue is full
     demo.queue(max_size=CHAT_QUEUE, api_open=False)
     return demo
@@ -217,7 +238,7 @@ def serving_app(served: Served, settings: Settings, db: Database | None = None) 
     if db is not None and db.has_users():
         def auth(name: str, password: str) -> bool:
             return login(db, name, password) is not None
-    app = gr.mount_gradio_app(app, build_ui(served, cpu), path="/", css=CSS, allowed_paths=[], theme=THEME,
+    app = gr.mount_gradio_app(app, build_ui(served, cpu, ChatStore(db)), path="/", css=CSS, allowed_paths=[], theme=THEME,
                               auth=auth, auth_message="PolicyQA:请用您的账号登录",
                               blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
                                              str(PROJECT_ROOT)])

@@ -82,6 +82,12 @@ def users(db: Database) -> list[Account]:
         return [Account(u.id, u.name, u.role) for u in s.scalars(select(User).order_by(User.name))]
 
 
+def account_named(db: Database, name: str) -> Account | None:
+    with db.session() as s:
+        user = s.scalar(select(User).where(User.name == name))
+        return None if user is None else Account(user.id, user.name, user.role)
+
+
 def login(db: Database, name: str, password: str) -> Account | None:
     with db.session() as s:
         user = s.scalar(select(User).where(User.name == name))

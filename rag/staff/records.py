@@ -7,8 +7,9 @@ import secrets
 import statistics
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
+import numpy as np
 from sqlalchemy import select
 
 from ..errors import BadInputError, NotFoundError
@@ -107,6 +108,23 @@ def add_feedback(db: Database, account: Account | None, turn_id: int, rating: st
         return _feedback_dict(row, turn)
 
 
+def complete_feedback(db: Database, account: Account | None, feedback_id: int, reason: str | None, clause: Any = None,
+                      comment: str = "") -> dict[str, Any]:
+    """Say what was wrong with a 👎 given earlier (the chat records the 👎 at once, the details when sent)."""
+    if reason is not None and reason not in REASONS:
+        raise BadInputError(f"reason {reason!r}: one of {', '.join(REASONS)}")
+    with db.session() as s:
+        row = s.get(Feedback, feedback_id)
+        turn = s.get(TurnRow, row.turn_id) if row is not None else None
+        if row is None or turn is None or row.user_id != _owner(account):
+            raise NotFoundError(f"no feedback {feedback_id}")
+        row.reason = reason
+        if clause is not None:
+            row.chunk_id, row.plan_id, row.item_path = clause.chunk_id, clause.plan_id, clause.item_path
+        row.comment = comment.strip()
+        return _feedback_dict(row, turn)
+
+
 def _feedback_dict(f: Feedback, turn: TurnRow) -> dict[str, Any]:
     return {"id": f.id, "turn_id": f.turn_id, "rating": f.rating, "reason": f.reason, "chunk_id": f.chunk_id,
             "plan_id": f.plan_id, "item_path": f.item_path, "comment": f.comment, "question": turn.question,
@@ -144,8 +162,30 @@ def _percentile(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-def stats(db: Database) -> dict[str, Any]:
-    """Questions per day, the no-answer share, latency p50/p95, the 👎 list and the questions left unanswered."""
+SIMILAR = 0.93  # query-vector cosine at which two unanswered questions count as one (e5: paraphrases ~0.95)
+
+
+def similar_groups(counts: Counter[str], encode: Callable[[str], Any] | None,
+                   limit: int = 20) -> list[dict[str, Any]]:
+    """Unanswered questions grouped by meaning (greedy: each joins the first, most asked, group whose question is
+    within `SIMILAR`), the most asked groups first; without `encode`, identical questions only."""
+    groups: list[dict[str, Any]] = []
+    heads: list[Any] = []
+    for question, n in counts.most_common(200):
+        vector = None if encode is None else np.asarray(encode(question), np.float32).reshape(-1)
+        at = next((i for i, h in enumerate(heads) if vector is not None and float(h @ vector) >= SIMILAR), None)
+        if at is None:
+            groups.append({"question": question, "count": n, "variants": []})
+            heads.append(vector)
+        else:
+            groups[at]["count"] += n
+            groups[at]["variants"].append(question)
+    return sorted(groups, key=lambda g: -g["count"])[:limit]
+
+
+def stats(db: Database, encode: Callable[[str], Any] | None = None) -> dict[str, Any]:
+    """Questions per day, the no-answer share, latency p50/p95, the 👎 list and the questions left unanswered
+    (grouped by meaning when `encode` gives query vectors)."""
     with db.session() as s:
         log = s.execute(select(QueryLog, User.name).outerjoin(User, QueryLog.user_id == User.id)
                         .order_by(QueryLog.id)).all()
@@ -157,6 +197,6 @@ def stats(db: Database) -> dict[str, Any]:
             "latency_ms": {"p50": round(statistics.median(latencies), 1) if latencies else 0.0,
                            "p95": _percentile(latencies, 0.95)},
             "thumbs_down": [f for f in feedback(db) if f["rating"] == "down"],
-            "top_unanswered": [{"question": q, "count": n} for q, n in unanswered.most_common(20)],
+            "top_unanswered": similar_groups(unanswered, encode),
             "log": [{"user": name, "route": q.route, "question": q.question, "no_answer": q.no_answer,
                      "latency_ms": q.latency_ms, "at": _iso(q.created_at)} for q, name in log[-200:]]}

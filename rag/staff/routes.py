@@ -178,8 +178,8 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
         "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}})
     def stats(_: Admin, format: Literal["json", "csv"] = "json") -> Any:
         """Questions per day, no-answer share, latency p50/p95, the 👎 list, the most asked unanswered questions
-        and the latest 200 questions (who, when); `format=csv`: the log as CSV."""
-        result = records.stats(db)
+        (grouped by meaning) and the latest 200 questions (who, when); `format=csv`: the log as CSV."""
+        result = cpu.run(records.stats, db, served.answerer.retriever.embed_query)
         if format == "csv":
             out = io.StringIO()
             writer = csv.DictWriter(out, fieldnames=["at", "user", "route", "question", "no_answer", "latency_ms"])

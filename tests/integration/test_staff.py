@@ -155,7 +155,21 @@ def test_with_no_account_the_api_is_open_and_keeps_conversations(answerer, db):
     assert [(q["route"], q["user"], q["no_answer"]) for q in log["log"]] == [
         ("conversation", None, False), ("ask", None, False), ("ask", None, True)]
     assert log["no_answer_share"] == round(1 / 3, 4) and log["top_unanswered"] == [
-        {"question": "明天杭州天气怎么样?", "count": 1}]
+        {"question": "明天杭州天气怎么样?", "count": 1, "variants": []}]
+
+
+def test_unanswered_questions_are_grouped_by_meaning(answerer):
+    from collections import Counter
+
+    asked = Counter({"明天杭州天气怎么样?": 3, "杭州明天的天气如何?": 2, "明天杭州会下雨吗?": 1,
+                     "济南元宇宙产业园区有几个?": 2, "如何办理护照?": 1})
+    groups = records.similar_groups(asked, answerer.retriever.embed_query)
+    assert groups[0] == {"question": "明天杭州天气怎么样?", "count": 6,
+                         "variants": ["杭州明天的天气如何?", "明天杭州会下雨吗?"]}, groups
+    by_head = {g["question"]: g for g in groups}
+    assert "济南元宇宙产业园区有几个?" in by_head and "如何办理护照?" in by_head  # unrelated questions stay apart
+    assert sum(g["count"] for g in groups) == sum(asked.values())
+    assert records.similar_groups(asked, None)[0] == {"question": "明天杭州天气怎么样?", "count": 3, "variants": []}
 
 
 def test_keys_roles_and_owners(answerer, db):
