@@ -27,7 +27,7 @@ from .answer.answerer import Answerer
 from .apimodels import COMMON_ERRORS, AskRequest, ErrorBody, HistoryTurn, MatchRequest, SearchRequest, SearchResponse
 from .errors import BadInputError, NotFoundError, PolicyQAError
 from .guards import Admission, BodyLimit, MethodGuard, error_response
-from .limits import MAX_BODY_BYTES, analysed_part
+from .limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, analysed_part
 from .match.profile import Profile
 from .match.report import render_docx, render_markdown
 from .search.corpus import CorpusView
@@ -104,7 +104,8 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
                            keys=settings.api_keys)
     if db is not None:
         app.add_middleware(Authenticate, db=db)
-    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    uploads = {"/api/documents": MAX_UPLOAD_BYTES, "/gradio_api/upload": MAX_UPLOAD_BYTES} if db is not None else {}
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES, larger=uploads)
     if settings is not None and settings.cors_origins:  # outermost: a browser's preflight is answered here
         app.add_middleware(CORSMiddleware, allow_origins=sorted(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["content-type", "x-api-key", "authorization"], max_age=600)

@@ -68,6 +68,19 @@ def calibration_is_fresh(settings: Settings, manifest: Mapping[str, Any]) -> boo
     return settings.calibration.is_file() and Calibration.load(settings.calibration).library == library_key(manifest)
 
 
+def index_and_calibrate(settings: Settings, embedder: TextEncoder, progress: Callable[[str], None] = print,
+                        full: bool = False) -> dict[str, Any]:
+    """Bring the index up to date with the corpus (only new texts are embedded unless `full`) and refit the
+    out-of-scope calibration when the library changed; holds the writer lock throughout. The new manifest."""
+    from .indexing.build import build_index
+
+    with one_writer(settings.home, "policyqa index", settings.wait_for_writer, progress):
+        manifest = build_index(settings, embedder, progress, full=full)
+        if not calibration_is_fresh(settings, manifest):  # refit for the library as it is now
+            open_answerer(settings, progress, embedder=embedder)
+    return manifest
+
+
 def shown_path(path: Path) -> str:
     """A question file's name as a calibration records it: relative to the project when inside it."""
     try:

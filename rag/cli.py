@@ -78,15 +78,11 @@ def _top_k(value: str) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from .assemble import calibration_is_fresh, open_answerer
-    from .indexing.build import build_index
+    from .assemble import index_and_calibrate
     from .indexing.embedding import Embedder
 
     with one_writer(settings.home, "policyqa index", settings.wait_for_writer, progress):  # before the model loads
-        embedder = Embedder.from_settings(settings, progress)
-        manifest = build_index(settings, embedder, progress, full=args.full)
-        if not calibration_is_fresh(settings, manifest):  # refit for the library as it is now
-            open_answerer(settings, progress, embedder=embedder)
+        manifest = index_and_calibrate(settings, Embedder.from_settings(settings, progress), progress, args.full)
     counts, build = manifest["counts"], manifest["build"]
     print(f"index ready at {settings.index_dir}: {counts['plans']} plans, {counts['clauses']} clauses, "
           f"{counts['passages']} passages ({build['embedded']} embedded, {build['reused']} reused) "

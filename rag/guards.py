@@ -35,20 +35,22 @@ class BodyLimit:
     """A body over `limit` bytes gets 413 before anything parses it — by its Content-Length, or, when there is
     none, by counting the streamed chunks (then replayed to the app)."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, larger: dict[str, int] | None = None):
         self.app = app
         self.limit = limit
+        self.larger = larger or {}  # path prefix -> its own limit (document uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = next((n for prefix, n in self.larger.items() if scope["path"].startswith(prefix)), self.limit)
         length = Headers(scope=scope).get("content-length")
-        too_big = error_response(413, f"request body over {self.limit} bytes")
+        too_big = error_response(413, f"request body over {limit} bytes")
         if length is not None:
             if not length.isdigit():
                 await error_response(400, "invalid Content-Length header")(scope, receive, send)
-            elif int(length) > self.limit:
+            elif int(length) > limit:
                 await too_big(scope, receive, send)
             else:
                 await self.app(scope, receive, send)
@@ -62,7 +64,7 @@ class BodyLimit:
             message = await receive()
             messages.append(message)
             size += len(message.get("body", b""))
-            if size > self.limit:
+            if size > limit:
                 await too_big(scope, receive, send)
                 return
             if message["type"] != "http.request" or not message.get("more_body"):
@@ -87,10 +89,12 @@ class MethodGuard:
         if scope["type"] == "http":
             if self.table is None:
                 self.table = list(self.routes())
-            allowed: set[str] = set()
+            fixed: set[str] = set()  # routes of exactly this path (no parameter) ...
+            patterned: set[str] = set()  # ... take it before a pattern it also fits (/api/documents/preview)
             for pattern, methods in self.table:
                 if pattern.match(scope["path"]):
-                    allowed |= methods
+                    (patterned if "(?P<" in pattern.pattern else fixed).update(methods)
+            allowed = fixed or patterned
             if allowed and scope["method"] not in allowed:
                 response = error_response(405, f"method {scope['method']} not allowed here; allowed: "
                                                f"{', '.join(sorted(allowed))}", headers={"Allow": ", ".join(sorted(allowed))})

@@ -19,6 +19,7 @@ MAX_BODY_BYTES = 64 * 1024  # an HTTP request body
 # One document to ingest (a text file as read; the text of a PDF or .docx). The largest real plan is ~0.1 MB;
 # 20 MB is 200 times that, and a document this size parses in seconds (ingest is linear in its size).
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES + 64 * 1024  # a document uploaded with its form fields
 
 
 def check_question(text: object) -> str:

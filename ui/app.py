@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from rag.answer.answerer import Answerer
+from rag.limits import MAX_DOCUMENT_BYTES
 from rag.served import CpuThread, Served
 from rag.settings import PROJECT_ROOT, Settings
 from rag.staff.accounts import login
@@ -33,6 +34,10 @@ log = logging.getLogger("policyqa.chat")
 # takes a file, so they are closed (rag/guards.py ClosedRoutes). Downloads of our own exports stay open.
 CLOSED_ROUTES = re.compile(r"^/gradio_api/(upload|upload_progress|process_recording|proxy=|vibe-|undo-vibe|"
                            r"run-history|dev/)|^/(upload|proxy=)")
+# with accounts the chat needs a login, and Gradio requires it for its upload routes too: the 文档管理 tab (admins
+# only: the callback checks) takes a document through them; anything else stays closed
+CLOSED_WITH_LOGIN = re.compile(r"^/gradio_api/(process_recording|proxy=|vibe-|undo-vibe|run-history|dev/)|"
+                               r"^/(upload|proxy=)")
 CHAT_QUEUE = 64
 CHAT_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")  # what runs a callback
 # system fonts only: the default theme loads Google Fonts, which would tell a third party of every visit
@@ -159,7 +164,9 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         chunk = request.query_params.get("clause") if request else None
         clause = corpus.clause(chunk or "")
         filters = (gr.Dropdown(choices=choices), gr.Dropdown(choices=choices))
-        staff = (gr.Radio(choices=store.choices(user(request))), gr.Tab(visible=store.is_admin(user(request))))
+        account = store.account(user(request))
+        staff = (gr.Radio(choices=store.choices(user(request))), gr.Tab(visible=store.is_admin(user(request))),
+                 gr.Tab(visible=account is not None and account.admin))
         if clause is None:
             first = choices[0][1]
             return gr.Tabs(), "", gr.Dropdown(choices=choices, value=first), *filters, *show_plan(first), *staff
@@ -204,7 +211,7 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
                 pick = gr.Dropdown(choices=plans, value=plans[0][1], label="计划", elem_id="plan-pick")
                 meta = gr.Markdown(elem_id="plan-meta")
                 outline = gr.HTML(elem_id="plan-outline")
-            stats_tab, r_plans = staff_tabs(served, cpu, store, plans)
+            stats_tab, docs_tab, r_plans = staff_tabs(served, cpu, store, plans)
         asked = [chat, turns, box, candidates, conv, ids, convs]
         send.click(ask, [box, chat, turns, selected, conv, ids], asked)
         box.submit(ask, [box, chat, turns, selected, conv, ids], asked)
@@ -217,7 +224,7 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         fb_query.submit(find_clauses, fb_query, fb_clause)
         fb_send.click(send_feedback, [feedback, fb_reason, fb_clause, fb_comment], [fb_panel, fb_note, feedback])
         pick.change(show_plan, pick, [meta, outline])
-        demo.load(open_linked, None, [tabs, linked, pick, selected, r_plans, meta, outline, convs, stats_tab])
+        demo.load(open_linked, None, [tabs, linked, pick, selected, r_plans, meta, outline, convs, stats_tab, docs_tab])
     # the chat's own wait is bounded too: past CHAT_QUEUE waiting events a visitor is told the queue is full
     demo.queue(max_size=CHAT_QUEUE, api_open=False)
     return demo
@@ -239,11 +246,12 @@ def serving_app(served: Served, settings: Settings, db: Database | None = None) 
         def auth(name: str, password: str) -> bool:
             return login(db, name, password) is not None
     app = gr.mount_gradio_app(app, build_ui(served, cpu, ChatStore(db)), path="/", css=CSS, allowed_paths=[], theme=THEME,
-                              auth=auth, auth_message="PolicyQA:请用您的账号登录",
+                              auth=auth, auth_message="PolicyQA:请用您的账号登录", max_file_size=MAX_DOCUMENT_BYTES,
                               blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
                                              str(PROJECT_ROOT)])
     chat_events = Admission(app, prefixes=CHAT_EVENTS, rate=settings.rate_limit, queue=0, keys=settings.api_keys)
-    return PinnedOrigins(ClosedRoutes(chat_events, CLOSED_ROUTES), settings.cors_origins)
+    closed = CLOSED_WITH_LOGIN if auth is not None else CLOSED_ROUTES
+    return PinnedOrigins(ClosedRoutes(chat_events, closed), settings.cors_origins)
 
 
 __all__ = ["build_ui", "serving_app", "CSS"]

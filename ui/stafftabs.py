@@ -10,9 +10,11 @@ from typing import Any
 
 import gradio as gr
 
+from rag.errors import BadInputError, IngestError, NotFoundError
+from rag.ingest.readers import SUPPORTED_SUFFIXES
 from rag.served import CpuThread, Served
 from rag.settings import MODES
-from rag.staff import records
+from rag.staff import documents, records
 
 from .conversations import REASON_LABELS, ChatStore
 
@@ -57,9 +59,71 @@ def stats_html(result: dict[str, Any]) -> str:
             f'<h4>未作答的问题(按语义归并)</h4><ul id="stats-unanswered">{unanswered}</ul></div>')
 
 
+def outline_preview(found: dict[str, Any]) -> str:
+    rows = "".join(f'<li style="margin-left:{1.2 * o["depth"]}em"><span class="pqa-path">{escape(o["item_path"])}</span> '
+                   f'{escape(o["item_title"] or "")}</li>' for o in found["outline"])
+    warnings = "".join(f"<li>{escape(w)}</li>" for w in found["warnings"])
+    return (f'<div id="d-outline"><p>《{escape(found["title"] or "(无标题)")}》:{found["clauses"]} 个条款;'
+            f'建议编号 {escape(found["plan_id"])},地区 {escape(found["region"] or "未识别")}。</p>'
+            f'{"<ul>" + warnings + "</ul>" if warnings else ""}<ul>{rows}</ul></div>')
+
+
 def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tuple[str, str]]) -> tuple[Any, ...]:
-    """Lays out the two tabs (call inside `gr.Tabs`); returns the statistics tab, shown to admins only."""
+    """Lays out the tabs (call inside `gr.Tabs`); returns the admin tabs (statistics, documents: hidden until an
+    admin's page loads) and the retrieval tab's plan filter (refreshed on load)."""
     exports = Path(tempfile.mkdtemp(prefix="policyqa-stats-"))
+
+    def admin(request: gr.Request) -> Any:
+        account = store.account(getattr(request, "username", None))
+        if account is None or not account.admin or served.settings is None or store.db is None:
+            raise gr.Error("仅管理员账号可以增删文档。")
+        return account
+
+    def preview(upload: Any, plan_id: str, region: str, request: gr.Request) -> tuple[str, str, str]:
+        admin(request)
+        if upload is None:
+            return '<div class="pqa-noanswer">请先选择文件。</div>', plan_id, region
+        path = documents.staged(Path(upload).name, Path(upload).read_bytes())
+        try:
+            found = cpu.run(documents.preview, served.settings, path, plan_id.strip() or None, region.strip() or None)
+        except (BadInputError, IngestError) as exc:
+            return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', plan_id, region
+        finally:
+            documents.discard(path)
+        return outline_preview(found), found["plan_id"], found["region"]
+
+    def accept(upload: Any, plan_id: str, region: str, request: gr.Request,
+               progress: gr.Progress = gr.Progress()) -> tuple[str, Any]:  # noqa: B008  (Gradio's own idiom)
+        account = admin(request)
+        if upload is None or not plan_id.strip():
+            return '<div class="pqa-noanswer">请先上传并预览文档。</div>', gr.Dropdown()
+        assert served.settings is not None and store.db is not None  # (admin() checked both)
+        path = documents.staged(Path(upload).name, Path(upload).read_bytes())
+        steps = iter([0.1, 0.3, 0.6, 0.8, 0.9, 0.95, 0.97, 0.99])
+        try:
+            # (in this event's own thread, not the answer thread: Gradio's progress bar belongs to the event)
+            done = documents.accept(served.settings, served, store.db, account, path, Path(upload).name,
+                                    plan_id.strip(), region.strip() or None,
+                                    lambda msg: progress(next(steps, 0.99), desc=msg))
+        except (BadInputError, IngestError) as exc:
+            return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', gr.Dropdown()
+        finally:
+            documents.discard(path)
+        listed = [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
+        return (f'<div id="d-done">已入库:《{escape(done["title"])}》({escape(done["plan_id"])},{done["clauses"]} 个条款),'
+                f'现在即可提问。</div>', gr.Dropdown(choices=listed))
+
+    def remove(plan_id: str, confirm: str, request: gr.Request) -> tuple[str, Any]:
+        admin(request)
+        if not plan_id or confirm.strip() != plan_id:
+            return '<div class="pqa-noanswer">请在确认框中输入要删除的计划编号。</div>', gr.Dropdown()
+        try:
+            done = cpu.run(documents.remove, served.settings, served, store.db, plan_id)
+        except (BadInputError, NotFoundError) as exc:
+            return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', gr.Dropdown()
+        listed = [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
+        return (f'<div id="d-removed">已删除 {escape(plan_id)};原文件保存在 {escape(done["kept_in"])}。</div>',
+                gr.Dropdown(choices=listed, value=None))
 
     def search(query: str, k: float, selected: list[str], mode: str) -> str:
         query = (query or "").strip()
@@ -94,7 +158,27 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
         s_go = gr.Button("刷新统计", variant="primary", elem_id="s-go")
         s_csv = gr.DownloadButton("导出 CSV", visible=False, elem_id="s-csv")
         s_out = gr.HTML(elem_id="s-result")
+    with gr.Tab("文档管理", id="documents", visible=False) as docs_tab:
+        gr.Markdown("上传 PDF、DOCX、HTML、Markdown 或文本文件;先预览解析出的提纲和建议的编号、地区,确认后入库并更新索引"
+                    "(只为新文档计算向量),完成后即可提问,无需重启。")
+        d_file = gr.File(label="文档", file_types=list(SUPPORTED_SUFFIXES), elem_id="d-file")
+        with gr.Row():
+            d_plan = gr.Textbox(label="计划编号(预览后给出建议)", elem_id="d-plan")
+            d_region = gr.Textbox(label="地区(预览后给出建议)", elem_id="d-region")
+        with gr.Row():
+            d_preview = gr.Button("预览", elem_id="d-preview")
+            d_accept = gr.Button("确认入库", variant="primary", elem_id="d-accept")
+        d_out = gr.HTML(elem_id="d-result")
+        gr.Markdown("删除计划:选择计划并在确认框中再输入一次它的编号(原文件移到数据目录的 removed/ 下,不会丢失)。")
+        with gr.Row():
+            d_pick = gr.Dropdown(choices=plans, value=None, label="计划", elem_id="d-pick")
+            d_confirm = gr.Textbox(label="确认:输入计划编号", elem_id="d-confirm")
+            d_remove = gr.Button("删除", variant="stop", elem_id="d-remove")
+        d_removed = gr.HTML(elem_id="d-removed-out")
+    d_preview.click(preview, [d_file, d_plan, d_region], [d_out, d_plan, d_region])
+    d_accept.click(accept, [d_file, d_plan, d_region], [d_out, d_pick])
+    d_remove.click(remove, [d_pick, d_confirm], [d_removed, d_pick])
     r_go.click(search, [r_query, r_k, r_plans, r_mode], r_out)
     r_query.submit(search, [r_query, r_k, r_plans, r_mode], r_out)
     s_go.click(stats, None, [s_out, s_csv])
-    return stats_tab, r_plans
+    return stats_tab, docs_tab, r_plans

@@ -9,6 +9,7 @@ interrupted ingest leaves what was ingested before untouched.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -124,16 +125,8 @@ class Library:
                 result = self.parse(path, known["plan_id"], known)
                 self.store(result)
                 return result
-        if plan_id is not None and not PLAN_ID.match(plan_id):
-            raise BadInputError(f"plan id {plan_id!r} does not have the shape <region-in-pinyin>[-<topic>]-<year> "
-                                "(lowercase letters, digits, hyphens), e.g. shanghai-2022 or shanghai-5g-2025")
-        provisional = self.parse(path, plan_id or "new-0000", {"file": path.name})
+        provisional, plan_id, where = self.suggest(path, plan_id, region)
         meta = provisional.meta
-        where = self._region(meta, region, name)
-        if plan_id is None:
-            self._refuse_same_title(meta, name)
-            taken = {m["plan_id"] for m in self.manifests()}
-            plan_id = derive_plan_id(meta.title, where, (meta.period, meta.issued_on, meta.published), taken, name)
         existing = self.manifest(plan_id)
         target = self.settings.corpus / f"{plan_id}{path.suffix.lower()}"
         if existing and (self.settings.corpus / existing["file"]).exists() \
@@ -154,6 +147,42 @@ class Library:
         result = self.parse(self.settings.corpus / manifest["file"], plan_id, manifest)
         self.store(result)
         return result
+
+    def suggest(self, path: Path, plan_id: str | None = None,
+                region: str | None = None) -> tuple[IngestResult, str, Region | None]:
+        """A document parsed as it would be added, nothing stored: (the parse, its plan id — the one given, or
+        derived from its title, region and year —, its region — the one given, or found in the document)."""
+        name = str(path)
+        if plan_id is not None and not PLAN_ID.match(plan_id):
+            raise BadInputError(f"plan id {plan_id!r} does not have the shape <region-in-pinyin>[-<topic>]-<year> "
+                                "(lowercase letters, digits, hyphens), e.g. shanghai-2022 or shanghai-5g-2025")
+        provisional = self.parse(path, plan_id or "new-0000", {"file": path.name})
+        meta = provisional.meta
+        where = self._region(meta, region, name)
+        if plan_id is None:
+            self._refuse_same_title(meta, name)
+            taken = {m["plan_id"] for m in self.manifests()}
+            plan_id = derive_plan_id(meta.title, where, (meta.period, meta.issued_on, meta.published), taken, name)
+        return provisional, plan_id, where
+
+    def remove(self, plan_id: str, keep: Path) -> list[Path]:
+        """Take a plan out of the library: its document and manifest are moved into the folder `keep` (nothing a
+        user gave is deleted), its parsed folder is dropped. Returns the moved files."""
+        manifest = self.manifest(plan_id)
+        if manifest is None:
+            raise NotFoundError(f"no plan {plan_id!r} in {self.settings.corpus}")
+        keep.mkdir(parents=True, exist_ok=True)
+        moved = []
+        for path in (self.settings.corpus / manifest["file"], self.settings.corpus / f"{plan_id}.json"):
+            if path.exists():
+                shutil.move(str(path), keep / path.name)
+                moved.append(keep / path.name)
+        parsed = self.settings.library_dir / plan_id
+        if parsed.exists():
+            gone = parsed.with_name(f".{plan_id}.removed-{os.getpid()}")
+            parsed.rename(gone)
+            shutil.rmtree(gone, ignore_errors=True)
+        return moved
 
     @staticmethod
     def _region(meta: PlanMeta, given: str | None, name: str) -> Region | None:

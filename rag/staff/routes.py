@@ -34,9 +34,9 @@ from .export import conversation_docx, conversation_markdown
 from .models import REASONS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_AUTH: dict[int | str, dict[str, Any]] = {
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     **COMMON_ERRORS, 404: {"model": ErrorBody, "description": "no such conversation or turn of yours"}}
-_ADMIN = {**_AUTH, 403: {"model": ErrorBody, "description": "for admins only"}}
+_ADMIN = {**AUTH_ERRORS, 403: {"model": ErrorBody, "description": "for admins only"}}
 
 
 class Authenticate:
@@ -80,7 +80,10 @@ def admin_of(request: Request) -> Account | None:
 
 
 class Forbidden(Exception):
-    """A staff key on an admin route."""
+    """A staff key on an admin route (or no account where one is needed: the message says)."""
+
+    def __init__(self, message: str = "for admins only"):
+        super().__init__(message)
 
 
 Admin = Annotated[Account | None, Depends(admin_of)]
@@ -113,26 +116,26 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
     def turns_of(saved: dict[str, Any]) -> list[Turn]:
         return [Turn(t["question"], Answer.from_dict(t["result"])) for t in saved["turns"]]
 
-    @router.get("/api/me", responses=_AUTH)
+    @router.get("/api/me", responses=AUTH_ERRORS)
     def me(request: Request) -> dict[str, Any]:
         """Who this key belongs to (`open`: no accounts configured, this server is open on its own machine)."""
         account = account_of(request)
         return {"open": True} if account is None else {"open": False, "name": account.name, "role": account.role}
 
-    @router.post("/api/conversations", status_code=201, responses=_AUTH)
+    @router.post("/api/conversations", status_code=201, responses=AUTH_ERRORS)
     def create(body: NewConversation, request: Request) -> dict[str, Any]:
         return records.new_conversation(db, account_of(request), body.title)
 
-    @router.get("/api/conversations", responses=_AUTH)
+    @router.get("/api/conversations", responses=AUTH_ERRORS)
     def listed(request: Request) -> list[dict[str, Any]]:
         """Your conversations, the most recent first (staff see only their own)."""
         return records.conversations(db, account_of(request))
 
-    @router.get("/api/conversations/{conversation_id}", responses=_AUTH)
+    @router.get("/api/conversations/{conversation_id}", responses=AUTH_ERRORS)
     def read(conversation_id: str, request: Request) -> dict[str, Any]:
         return records.conversation(db, account_of(request), conversation_id)
 
-    @router.post("/api/conversations/{conversation_id}/ask", responses=_AUTH)
+    @router.post("/api/conversations/{conversation_id}/ask", responses=AUTH_ERRORS)
     def ask(conversation_id: str, body: ConversationAsk, request: Request) -> dict[str, Any]:
         """Answer in this conversation, with its earlier turns as context (a follow-up question), and save it."""
         account = account_of(request)
@@ -146,7 +149,7 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
         return {"turn_id": turn_id, "conversation_id": conversation_id, **answer}
 
     @router.get("/api/conversations/{conversation_id}/export", response_model=None, responses={
-        **_AUTH, 200: {"description": "the conversation with every quote, plan, item path and chunk id",
+        **AUTH_ERRORS, 200: {"description": "the conversation with every quote, plan, item path and chunk id",
                        "content": {"text/markdown": {"schema": {"type": "string"}},
                                    DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
     def export(conversation_id: str, request: Request, format: Literal["markdown", "docx"] = "markdown") -> Response:
@@ -158,7 +161,7 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
         return Response(conversation_markdown(saved), media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename={name}.md"})
 
-    @router.post("/api/feedback", status_code=201, responses=_AUTH)
+    @router.post("/api/feedback", status_code=201, responses=AUTH_ERRORS)
     def give_feedback(body: FeedbackIn, request: Request) -> dict[str, Any]:
         """👍 or 👎 on one of your answers; a 👎 can say what was wrong and which clause should have answered."""
         clause = None
@@ -193,7 +196,10 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
 def install(app: Any, served: Served, cpu: CpuThread, db: Database) -> Any:
     """Mount the staff routes and their error handler on the API app. Its OpenAPI document says what the server
     does now: once accounts exist, every /api operation requires the bearer key; while it is open, none does."""
+    from .docroutes import add_document_routes  # (it reads this module's names)
+
     add_staff_routes(app, served, cpu, db)
+    add_document_routes(app, served, cpu, db)
     plain = app.openapi
     secured: dict[str, Any] = {}
 
@@ -214,8 +220,8 @@ def install(app: Any, served: Served, cpu: CpuThread, db: Database) -> Any:
     app.openapi = openapi
 
     @app.exception_handler(Forbidden)
-    async def forbidden(_: Request, __: Forbidden) -> Any:
-        return error_response(403, "for admins only")
+    async def forbidden(_: Request, exc: Forbidden) -> Any:
+        return error_response(403, str(exc))
 
     return app
 

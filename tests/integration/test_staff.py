@@ -372,3 +372,71 @@ def _quietly(fn, *args) -> None:
     except OSError:
         pass  # the server was killed under this request: that is the test
 
+
+
+NEW_DOC = PROJECT_ROOT / "tests" / "data" / "corpus-more" / "china-satcom-2025.txt"
+SATCOM = "卫星通信"
+
+
+@pytest.fixture
+def private(built, embedder, tmp_path):
+    """A data directory, corpus and index of this test's own (copies; the model shared), served as a server
+    serves it."""
+    import shutil
+
+    from rag.assemble import open_answerer
+    from rag.served import Served
+
+    home, corpus = tmp_path / "home", tmp_path / "corpus"
+    home.mkdir()
+    (home / "models").symlink_to(built.home / "models", target_is_directory=True)
+    for name in ("search", "library"):
+        shutil.copytree(built.home / name, home / name)
+    shutil.copytree(built.corpus, corpus)
+    settings = built.with_(home=home, corpus=corpus, calibration=tmp_path / "calibration.json")
+    return Served(open_answerer(settings, lambda _: None, embedder=embedder), settings)
+
+
+def test_an_admin_adds_a_document_over_the_api_and_it_answers_at_once_then_removes_it(private):
+    db = Database.open(private.settings)
+    accounts.add_user(db, "root", "admin", "password-root")
+    accounts.add_user(db, "ann", "staff", "password-ann")
+    root, ann = _bearer(accounts.create_key(db, "root")), _bearer(accounts.create_key(db, "ann"))
+    client = TestClient(create_app(private, db=db))
+    upload = {"file": ("通知.txt", NEW_DOC.read_bytes(), "text/plain")}
+    assert client.post("/api/documents/preview", files=upload, headers=ann).status_code == 403
+    seen = client.post("/api/documents/preview", files=upload, headers=root).json()
+    assert seen["region"] == "全国" and SATCOM in seen["title"] and seen["clauses"] == len(seen["outline"]) > 10
+    assert {"二、(三)", "七、(十七)"} <= {o["item_path"] for o in seen["outline"]}
+    assert client.get("/api/plans", headers=root).json() and seen["plan_id"] not in {
+        p["plan_id"] for p in client.get("/api/plans", headers=root).json()}  # a preview stores nothing
+    bad = client.post("/api/documents", files={"file": ("a.exe", b"MZ", "application/octet-stream")}, headers=root)
+    assert bad.status_code == 400 and "a.exe" in bad.json()["error"]
+    added = client.post("/api/documents", files=upload, data={"plan_id": "china-satcom-2025"}, headers=root)
+    assert added.status_code == 201 and added.json()["served"] is True, added.json()
+    answer = client.post("/api/ask", json={"question": "国家对卫星通信领域重点企业有哪些资金支持?"}, headers=ann).json()
+    assert answer["citations"] and answer["citations"][0]["plan_id"] == "china-satcom-2025"  # no restart
+    listed = client.get("/api/documents", headers=root).json()
+    assert [(d["plan_id"], d["filename"], d["status"]) for d in listed] == [("china-satcom-2025", "通知.txt", "indexed")]
+
+    assert client.delete("/api/documents/china-satcom-2025?confirm=jinan-2022", headers=root).status_code == 400
+    assert client.delete("/api/documents/china-satcom-2025?confirm=china-satcom-2025", headers=ann).status_code == 403
+    assert client.delete("/api/documents/nope-2020?confirm=nope-2020", headers=root).status_code == 404
+    gone = client.delete("/api/documents/china-satcom-2025?confirm=china-satcom-2025", headers=root).json()
+    assert "china-satcom-2025" not in {p["plan_id"] for p in client.get("/api/plans", headers=root).json()}
+    kept = sorted(p.name for p in (private.settings.home / "removed").glob("*/*"))
+    assert kept == ["china-satcom-2025.json", "china-satcom-2025.txt"] and gone["files"] == ["china-satcom-2025.txt",
+                                                                                             "china-satcom-2025.json"]
+    assert client.get("/api/documents", headers=root).json()[0]["status"] == "removed"
+
+    key = client.post("/api/keys", json={"user": "ann"}, headers=root).json()["key"]
+    assert client.get("/api/me", headers=_bearer(key)).json()["name"] == "ann"
+    assert client.post("/api/keys", json={"user": "ann"}, headers=ann).status_code == 403
+    assert client.post("/api/keys", json={"user": "nobody"}, headers=root).status_code == 404
+
+
+def test_an_open_server_changes_no_document_over_http(private):
+    client = TestClient(create_app(private, db=Database.open(private.settings)))
+    r = client.post("/api/documents", files={"file": ("a.txt", NEW_DOC.read_bytes(), "text/plain")})
+    assert r.status_code == 403 and "admin account" in r.json()["error"]
+    assert client.delete("/api/documents/jinan-2022?confirm=jinan-2022").status_code == 403

@@ -21,13 +21,19 @@ PASSWORDS = {"root": "password-root", "ann": "password-ann"}
 
 @pytest.fixture(scope="module")
 def staffed(built, tmp_path_factory):
-    """A data directory of its own (the session's model, index and library linked in) with an admin and a staff
-    account, so the chat asks for a login."""
-    home = tmp_path_factory.mktemp("staff-ui") / "home"
+    """A data directory, corpus and index of its own (copies; the session's model linked in) with an admin and a
+    staff account, so the chat asks for a login (a document added here changes nothing of the session's)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("staff-ui")
+    home, corpus = root / "home", root / "corpus"
     home.mkdir()
-    for name in ("models", "search", "library"):
-        (home / name).symlink_to(built.home / name, target_is_directory=True)
-    settings = built.with_(home=home, calibration=CALIBRATION)
+    (home / "models").symlink_to(built.home / "models", target_is_directory=True)
+    for name in ("search", "library"):
+        shutil.copytree(built.home / name, home / name)
+    shutil.copytree(built.corpus, corpus)
+    shutil.copy(CALIBRATION, root / "calibration.json")
+    settings = built.with_(home=home, corpus=corpus, calibration=root / "calibration.json")
     db = Database.open(settings)
     accounts.add_user(db, "root", "admin", PASSWORDS["root"])
     accounts.add_user(db, "ann", "staff", PASSWORDS["ann"])
@@ -127,3 +133,28 @@ def test_the_stats_tab_is_for_admins_and_counts_the_questions(staffed):
         csv_text = open(download.value.path(), encoding="utf-8-sig").read()
         assert csv_text.startswith("at,user,route,question") and "明天杭州天气怎么样?" in csv_text and ",ann," in csv_text
         page.screenshot(path=str(ARTIFACTS / "staff-stats.png"), full_page=True)
+
+
+def test_an_admin_uploads_a_document_that_answers_without_a_restart(staffed):
+    """Last in this module: it adds a plan to the module's library."""
+    new_doc = PROJECT_ROOT / "tests" / "data" / "corpus-more" / "china-satcom-2025.txt"
+    with serving(staffed) as url, _browser_page() as page:
+        _login(page, url, "ann")
+        assert page.locator("button[role=tab]", has_text="文档管理").count() == 0  # staff: no document management
+        _login(page, url, "root")
+        _tab(page, "文档管理")
+        page.locator("#d-file input[type=file]").set_input_files(str(new_doc))
+        page.wait_for_timeout(1500)
+        page.click("#d-preview")
+        page.wait_for_selector("#d-outline")
+        outline = page.locator("#d-outline").inner_text()
+        assert "卫星通信" in outline and "全国" in outline and "七、(十七)" in outline
+        assert page.locator("#d-plan input, #d-plan textarea").first.input_value()  # a suggested plan id
+        page.locator("#d-plan input, #d-plan textarea").first.fill("china-satcom-2025")
+        page.click("#d-accept")
+        page.wait_for_selector("#d-done", timeout=300_000)
+        assert "china-satcom-2025" in page.locator("#d-done").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "staff-upload.png"), full_page=True)
+        _tab(page, "问答")
+        _ask(page, "国家对卫星通信领域重点企业有哪些资金支持?", 0)
+        assert "卫星通信" in page.locator("#chat .pqa-citation summary").first.inner_text()
