@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,14 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         where = f"(应引用 {done['plan_id']} {done['item_path']})" if done["chunk_id"] else ""
         return gr.Column(visible=False), f"反馈已保存{where},将作为评测用例持续检验。", None
 
+    exports = Path(tempfile.mkdtemp(prefix="policyqa-conversations-"))
+
+    def export(conv: str | None, request: gr.Request) -> tuple[Any, Any]:
+        files = store.export(user(request), conv, Path(tempfile.mkdtemp(dir=exports)))
+        if files is None:
+            return gr.DownloadButton(visible=False), gr.DownloadButton(visible=False)
+        return gr.DownloadButton(value=str(files[0]), visible=True), gr.DownloadButton(value=str(files[1]), visible=True)
+
     def show_plan(plan_id: str) -> tuple[str, str]:
         corpus = served.answerer.corpus
         if plan_id not in corpus.plans:  # a plan the library no longer has (the index was rebuilt)
@@ -182,6 +191,8 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
                 with gr.Column(scale=1, min_width=200, visible=saving):
                     new_conv = gr.Button("新对话", elem_id="new-conversation")
                     convs = gr.Radio(choices=[], label="我的对话", elem_id="conversations")
+                    exp_md = gr.DownloadButton("导出 Markdown", visible=False, elem_id="c-export-md")
+                    exp_docx = gr.DownloadButton("导出 Word(DOCX)", visible=False, elem_id="c-export-docx")
                 with gr.Column(scale=4):
                     selected = gr.Dropdown(choices=plans, value=[], multiselect=True,
                                            label="限定计划(可多选,不选则全部)", elem_id="plan-filter")
@@ -213,12 +224,14 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
                 outline = gr.HTML(elem_id="plan-outline")
             stats_tab, docs_tab, r_plans = staff_tabs(served, cpu, store, plans)
         asked = [chat, turns, box, candidates, conv, ids, convs]
-        send.click(ask, [box, chat, turns, selected, conv, ids], asked)
-        box.submit(ask, [box, chat, turns, selected, conv, ids], asked)
-        candidates.input(ask_of, [candidates, chat, turns, conv, ids], [chat, turns, candidates, conv, ids, convs])
-        reset.click(clear, None, asked)
-        new_conv.click(clear, None, asked)
-        convs.input(resume, convs, [chat, turns, conv, ids, candidates])
+        exported = [exp_md, exp_docx]
+        send.click(ask, [box, chat, turns, selected, conv, ids], asked).then(export, conv, exported)
+        box.submit(ask, [box, chat, turns, selected, conv, ids], asked).then(export, conv, exported)
+        candidates.input(ask_of, [candidates, chat, turns, conv, ids], [chat, turns, candidates, conv, ids, convs]
+                         ).then(export, conv, exported)
+        reset.click(clear, None, asked).then(export, conv, exported)
+        new_conv.click(clear, None, asked).then(export, conv, exported)
+        convs.input(resume, convs, [chat, turns, conv, ids, candidates]).then(export, conv, exported)
         chat.like(rated, [ids, chat], [fb_panel, feedback, fb_note, fb_query])
         fb_search.click(find_clauses, fb_query, fb_clause)
         fb_query.submit(find_clauses, fb_query, fb_clause)

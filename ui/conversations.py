@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from rag.errors import PolicyQAError
 from rag.staff import records
 from rag.staff.accounts import Account, account_named
 from rag.staff.db import Database
+from rag.staff.export import conversation_docx, conversation_markdown
 from rag.types import Answer, Turn
 
 log = logging.getLogger("policyqa.chat")
@@ -65,6 +67,16 @@ class ChatStore:
         saved = records.conversation(self.db, self.account(username), conversation_id)
         return ([Turn(t["question"], Answer.from_dict(t["result"])) for t in saved["turns"]],
                 [int(t["id"]) for t in saved["turns"]])
+
+    def export(self, username: str | None, conversation_id: str | None, folder: Path) -> tuple[Path, Path] | None:
+        """The conversation as Markdown and DOCX files in `folder` (file names of ours)."""
+        if self.db is None or not conversation_id:
+            return None
+        saved = records.conversation(self.db, self.account(username), conversation_id)
+        md, docx = folder / f"对话-{conversation_id}.md", folder / f"对话-{conversation_id}.docx"
+        md.write_text(conversation_markdown(saved), encoding="utf-8")
+        docx.write_bytes(conversation_docx(saved))
+        return md, docx
 
     def feedback(self, username: str | None, turn_id: int, rating: str) -> int:
         """Record 👍 or 👎 on a turn; returns the feedback's id (a 👎's details come with `complete`)."""

@@ -440,3 +440,27 @@ def test_an_open_server_changes_no_document_over_http(private):
     r = client.post("/api/documents", files={"file": ("a.txt", NEW_DOC.read_bytes(), "text/plain")})
     assert r.status_code == 403 and "admin account" in r.json()["error"]
     assert client.delete("/api/documents/jinan-2022?confirm=jinan-2022").status_code == 403
+
+
+def test_eval_with_feedback_scores_the_cases_as_their_own_group(answerer, cli, tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    db = Database(url)
+    who = accounts.add_user(db, "ann", "staff", "password-ann")
+    conv = records.new_conversation(db, who)["id"]
+    first = answerer.answer(QUESTION)
+    turn = records.add_turn(db, who, conv, QUESTION, first.to_dict(), 1.0)
+    right = answerer.corpus.clause(first.citations[0].chunk_id)
+    records.add_feedback(db, who, turn, "down", "missing_fact", right)
+    weather = answerer.answer("明天杭州天气怎么样?")
+    turn = records.add_turn(db, who, conv, weather.question, weather.to_dict(), 1.0)
+    records.add_feedback(db, who, turn, "down", "should_refuse")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "q-1", "type": "fact", "question": QUESTION, "gold": [
+        {"plan_id": "jinan-2022", "item_path": "二、(一)3.(1)"}], "keys": ["100万元"], "no_answer": False,
+        "min_plans": 1}, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.setenv("POLICYQA_DB", url)
+    assert cli(["eval", str(questions), "--feedback", "--json", "--out", str(tmp_path / "reports")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    group = report["by_group"]["feedback"]
+    assert group["questions"] == 2 and group["citation_at_1"] == 1.0 and group["no_answer_accuracy"] == 1.0, group
+    assert report["questions"] == 3

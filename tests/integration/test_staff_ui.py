@@ -93,6 +93,12 @@ def test_login_a_thumbs_down_with_its_clause_and_a_conversation_that_survives_a_
         assert "二、(一)3.(1)" in page.locator("#chat .pqa-citation summary").first.inner_text()
         _ask(page, "这一条的责任单位是谁?", 1)  # the resumed conversation is the context of a follow-up
         assert "二、(一)3.(1)" in page.locator("#chat .pqa-citation summary").last.inner_text()
+        page.wait_for_selector("#c-export-md", state="visible")
+        with page.expect_download() as download:
+            page.click("#c-export-md")
+        exported = open(download.value.path(), encoding="utf-8").read()
+        assert QUESTION in exported and "这一条的责任单位是谁?" in exported and "二、(一)3.(1)" in exported
+        assert "chunk " in exported
         page.screenshot(path=str(ARTIFACTS / "staff-resumed.png"), full_page=True)
         _login(page, url, "root")  # another user sees none of ann's conversations
         page.wait_for_timeout(1000)
