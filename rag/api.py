@@ -102,10 +102,10 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
     if settings is not None:
         app.add_middleware(Admission, prefixes=("/api/",), rate=settings.rate_limit, queue=settings.queue_limit,
                            keys=settings.api_keys)
-    if db is not None:
-        app.add_middleware(Authenticate, db=db)
     uploads = {"/api/documents": MAX_UPLOAD_BYTES, "/gradio_api/upload": MAX_UPLOAD_BYTES} if db is not None else {}
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES, larger=uploads)
+    if db is not None:  # outside the body limit and the rate limit: a request is known (or refused) first
+        app.add_middleware(Authenticate, db=db)
     if settings is not None and settings.cors_origins:  # outermost: a browser's preflight is answered here
         app.add_middleware(CORSMiddleware, allow_origins=sorted(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["content-type", "x-api-key", "authorization"], max_age=600)
@@ -144,7 +144,10 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
         turns = turns_from(body.history, answerer.corpus)
         result = cpu.run(answerer.answer, body.question, turns, top_k=body.top_k, plans=body.plans)
         if db is not None:
-            log_query(db, account_of(request), "ask", body.question, result.no_answer, result.latency_ms or 0.0)
+            try:  # the log is best effort: an answer is never lost to it
+                log_query(db, account_of(request), "ask", body.question, result.no_answer, result.latency_ms or 0.0)
+            except PolicyQAError as exc:
+                log.error("query not logged: %s", exc)
         return result.to_dict()
 
     @app.post("/api/match", response_model=None, responses={
@@ -199,6 +202,8 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
         every few seconds). Only from the server's own machine."""
         if not _is_loopback(request.client.host if request.client else ""):
             return error_response(403, f"{_LOOPBACK}; call it from there")
+        if (account := account_of(request)) is not None and not account.admin:
+            return error_response(403, "for admins only")
         swapped = served.reload()  # (False while a writer is at work: call again when it is done)
         return {"reloaded": swapped, **served.status()}
 

@@ -58,6 +58,17 @@ class BodyLimit:
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
+        if limit != self.limit:  # an upload of unknown length: counted as it streams, never held here; past the
+            size = 0  # limit the app is told the client went away
+
+            async def counted() -> Message:
+                nonlocal size
+                message = await receive()
+                size += len(message.get("body", b""))
+                return {"type": "http.disconnect"} if size > limit else message
+
+            await self.app(scope, counted, send)
+            return
         messages: list[Message] = []
         size = 0
         while True:
@@ -111,9 +122,11 @@ class Admission:
 
     MAX_CLIENTS = 10_000  # buckets kept (least recently seen dropped first)
 
-    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...], rate: float, queue: int, keys: frozenset[str]):
+    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...], rate: float, queue: int, keys: frozenset[str],
+                 methods: frozenset[str] | None = None):
         self.app = app
         self.prefixes = prefixes
+        self.methods = methods  # None: every method
         self.rate = rate  # per minute; 0 = no limit
         self.burst = max(1.0, rate / 6)
         self.queue = queue  # 0 = no bound
@@ -125,6 +138,9 @@ class Admission:
         self.mutex = threading.Lock()
 
     def client(self, scope: Scope) -> str:
+        account = (scope.get("state") or {}).get("account")  # (set by rag/staff's Authenticate, outside this)
+        if account is not None:
+            return f"user:{account.id}"
         key = Headers(scope=scope).get("x-api-key", "")
         if key and key in self.keys:
             return f"key:{key}"
@@ -142,7 +158,8 @@ class Admission:
         return wait
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes) or \
+                (self.methods is not None and scope["method"] not in self.methods):
             await self.app(scope, receive, send)
             return
         client = self.client(scope)

@@ -40,6 +40,7 @@ CLOSED_ROUTES = re.compile(r"^/gradio_api/(upload|upload_progress|process_record
 CLOSED_WITH_LOGIN = re.compile(r"^/gradio_api/(process_recording|proxy=|vibe-|undo-vibe|run-history|dev/)|"
                                r"^/(upload|proxy=)")
 CHAT_QUEUE = 64
+LOGINS_PER_MINUTE = 30.0  # (a burst of 5)
 CHAT_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")  # what runs a callback
 # system fonts only: the default theme loads Google Fonts, which would tell a third party of every visit
 THEME = gr.themes.Default(font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
@@ -152,7 +153,11 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
     exports = Path(tempfile.mkdtemp(prefix="policyqa-conversations-"))
 
     def export(conv: str | None, request: gr.Request) -> tuple[Any, Any]:
-        files = store.export(user(request), conv, Path(tempfile.mkdtemp(dir=exports)))
+        """The current conversation's files, rewritten in its own folder (one pair per conversation, not per
+        question; Gradio's copies are dropped from its cache after an hour: `delete_cache`)."""
+        folder = exports / (conv or "none")
+        folder.mkdir(exist_ok=True)
+        files = store.export(user(request), conv, folder)
         if files is None:
             return gr.DownloadButton(visible=False), gr.DownloadButton(visible=False)
         return gr.DownloadButton(value=str(files[0]), visible=True), gr.DownloadButton(value=str(files[1]), visible=True)
@@ -174,8 +179,10 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         clause = corpus.clause(chunk or "")
         filters = (gr.Dropdown(choices=choices), gr.Dropdown(choices=choices))
         account = store.account(user(request))
+        who = (f'<div id="whoami-{account.name}">当前用户:{escape(account.name)}({"管理员" if account.admin else "工作人员"})'
+               ' · <a href="logout">退出</a></div>') if account is not None else '<div id="whoami-open"></div>'
         staff = (gr.Radio(choices=store.choices(user(request))), gr.Tab(visible=store.is_admin(user(request))),
-                 gr.Tab(visible=account is not None and account.admin))
+                 gr.Tab(visible=account is not None and account.admin), who)
         if clause is None:
             first = choices[0][1]
             return gr.Tabs(), "", gr.Dropdown(choices=choices, value=first), *filters, *show_plan(first), *staff
@@ -183,8 +190,9 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         return (gr.Tabs(selected="plans"), clause_html(clause, title), gr.Dropdown(choices=choices, value=clause.plan_id),
                 *filters, *show_plan(clause.plan_id), *staff)
 
-    with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False) as demo:
+    with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown("## PolicyQA 政策问答\n答案只由计划原文引用组成,每条引用注明计划与条款编号。")
+        whoami = gr.HTML(elem_id="whoami")  # (filled when the page loads: the tests wait for it)
         turns, conv, ids, feedback = gr.State([]), gr.State(None), gr.State([]), gr.State(None)
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"), gr.Row():
@@ -237,7 +245,8 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         fb_query.submit(find_clauses, fb_query, fb_clause)
         fb_send.click(send_feedback, [feedback, fb_reason, fb_clause, fb_comment], [fb_panel, fb_note, feedback])
         pick.change(show_plan, pick, [meta, outline])
-        demo.load(open_linked, None, [tabs, linked, pick, selected, r_plans, meta, outline, convs, stats_tab, docs_tab])
+        demo.load(open_linked, None, [tabs, linked, pick, selected, r_plans, meta, outline, convs, stats_tab, docs_tab,
+                                      whoami])
     # the chat's own wait is bounded too: past CHAT_QUEUE waiting events a visitor is told the queue is full
     demo.queue(max_size=CHAT_QUEUE, api_open=False)
     return demo
@@ -256,13 +265,19 @@ def serving_app(served: Served, settings: Settings, db: Database | None = None) 
     app = create_app(served, cpu, settings, db)
     auth = None
     if db is not None and db.has_users():
-        def auth(name: str, password: str) -> bool:
-            return login(db, name, password) is not None
+        async def auth(name: str, password: str) -> bool:  # (scrypt and the database off the event loop)
+            import anyio.to_thread
+
+            return await anyio.to_thread.run_sync(lambda: login(db, name, password) is not None)
     app = gr.mount_gradio_app(app, build_ui(served, cpu, ChatStore(db)), path="/", css=CSS, allowed_paths=[], theme=THEME,
                               auth=auth, auth_message="PolicyQA:请用您的账号登录", max_file_size=MAX_DOCUMENT_BYTES,
                               blocked_paths=[str(settings.home), str(settings.corpus), str(Path.cwd()),
                                              str(PROJECT_ROOT)])
-    chat_events = Admission(app, prefixes=CHAT_EVENTS, rate=settings.rate_limit, queue=0, keys=settings.api_keys)
+    chat_events = Admission(app, prefixes=CHAT_EVENTS + ("/gradio_api/upload",), rate=settings.rate_limit, queue=0,
+                            keys=settings.api_keys)
+    # password guessing: a few logins a minute per address (each costs a scrypt hash)
+    chat_events = Admission(chat_events, prefixes=("/login",), rate=LOGINS_PER_MINUTE, queue=0, keys=frozenset(),
+                            methods=frozenset({"POST"}))
     closed = CLOSED_WITH_LOGIN if auth is not None else CLOSED_ROUTES
     return PinnedOrigins(ClosedRoutes(chat_events, closed), settings.cors_origins)
 

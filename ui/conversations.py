@@ -42,13 +42,13 @@ class ChatStore:
         to save is logged and the answer still shown."""
         if self.db is None:
             return conversation_id, None
-        account = self.account(username)
         try:
+            account = self.account(username)
             if not conversation_id:
                 conversation_id = records.new_conversation(self.db, account)["id"]
             turn = records.add_turn(self.db, account, conversation_id, result.question, result.to_dict(),
                                     float(result.latency_ms or 0.0))
-        except PolicyQAError:
+        except PolicyQAError:  # (a database failure is a DatabaseError, one of these)
             log.exception("could not save a chat turn")
             return conversation_id, None
         return conversation_id, turn
@@ -90,7 +90,8 @@ class ChatStore:
 
 
 def _when(iso: str) -> str:
+    """A saved time as staff read it (China time)."""
     try:
-        return datetime.fromisoformat(iso).strftime("%m-%d %H:%M")
+        return records.local(datetime.fromisoformat(iso)).strftime("%m-%d %H:%M")
     except ValueError:
         return iso

@@ -10,11 +10,13 @@ from typing import Any
 
 import gradio as gr
 
-from rag.errors import BadInputError, IngestError, NotFoundError
+from rag.errors import BadInputError
 from rag.ingest.readers import SUPPORTED_SUFFIXES
 from rag.served import CpuThread, Served
-from rag.settings import MODES
+from rag.settings import MODES, Settings
 from rag.staff import documents, records
+from rag.staff.db import Database
+from rag.writer import BusyError
 
 from .conversations import REASON_LABELS, ChatStore
 
@@ -73,20 +75,23 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
     admin's page loads) and the retrieval tab's plan filter (refreshed on load)."""
     exports = Path(tempfile.mkdtemp(prefix="policyqa-stats-"))
 
-    def admin(request: gr.Request) -> Any:
+    def admin(request: gr.Request) -> tuple[Any, Settings, Database]:
+        """(the admin's account, the data directory's settings, the database), or the event fails for anyone
+        else (checked here, on the server, whatever the page shows)."""
         account = store.account(getattr(request, "username", None))
         if account is None or not account.admin or served.settings is None or store.db is None:
             raise gr.Error("仅管理员账号可以增删文档。")
-        return account
+        return account, served.settings, store.db
 
     def preview(upload: Any, plan_id: str, region: str, request: gr.Request) -> tuple[str, str, str]:
-        admin(request)
+        _, settings, _ = admin(request)
         if upload is None:
             return '<div class="pqa-noanswer">请先选择文件。</div>', plan_id, region
         path = documents.staged(Path(upload).name, Path(upload).read_bytes())
         try:
-            found = cpu.run(documents.preview, served.settings, path, plan_id.strip() or None, region.strip() or None)
-        except (BadInputError, IngestError) as exc:
+            found = documents.preview(settings, path, plan_id.strip() or None, region.strip() or None,
+                                      Path(upload).name)
+        except BadInputError as exc:
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', plan_id, region
         finally:
             documents.discard(path)
@@ -94,18 +99,17 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
 
     def accept(upload: Any, plan_id: str, region: str, request: gr.Request,
                progress: gr.Progress = gr.Progress()) -> tuple[str, Any]:  # noqa: B008  (Gradio's own idiom)
-        account = admin(request)
+        account, settings, db = admin(request)
         if upload is None or not plan_id.strip():
             return '<div class="pqa-noanswer">请先上传并预览文档。</div>', gr.Dropdown()
-        assert served.settings is not None and store.db is not None  # (admin() checked both)
         path = documents.staged(Path(upload).name, Path(upload).read_bytes())
         steps = iter([0.1, 0.3, 0.6, 0.8, 0.9, 0.95, 0.97, 0.99])
         try:
             # (in this event's own thread, not the answer thread: Gradio's progress bar belongs to the event)
-            done = documents.accept(served.settings, served, store.db, account, path, Path(upload).name,
+            done = documents.accept(settings, served, db, account, path, Path(upload).name,
                                     plan_id.strip(), region.strip() or None,
                                     lambda msg: progress(next(steps, 0.99), desc=msg))
-        except (BadInputError, IngestError) as exc:
+        except (BadInputError, BusyError) as exc:
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', gr.Dropdown()
         finally:
             documents.discard(path)
@@ -114,12 +118,12 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
                 f'现在即可提问。</div>', gr.Dropdown(choices=listed))
 
     def remove(plan_id: str, confirm: str, request: gr.Request) -> tuple[str, Any]:
-        admin(request)
+        _, settings, db = admin(request)
         if not plan_id or confirm.strip() != plan_id:
             return '<div class="pqa-noanswer">请在确认框中输入要删除的计划编号。</div>', gr.Dropdown()
         try:
-            done = cpu.run(documents.remove, served.settings, served, store.db, plan_id)
-        except (BadInputError, NotFoundError) as exc:
+            done = documents.remove(settings, served, db, plan_id)  # (beside the answer thread)
+        except (BadInputError, BusyError) as exc:
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', gr.Dropdown()
         listed = [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
         return (f'<div id="d-removed">已删除 {escape(plan_id)};原文件保存在 {escape(done["kept_in"])}。</div>',
@@ -138,7 +142,7 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
         if store.db is None or not store.is_admin(getattr(request, "username", None)):
             return '<div class="pqa-noanswer">仅管理员可见。</div>', gr.DownloadButton(visible=False)
         result = cpu.run(records.stats, store.db, served.answerer.retriever.embed_query)
-        path = Path(tempfile.mkdtemp(dir=exports)) / "policyqa-log.csv"
+        path = exports / "policyqa-log.csv"  # (one file, rewritten: the same log for every admin)
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=["at", "user", "route", "question", "no_answer", "latency_ms"])
             writer.writeheader()

@@ -153,9 +153,9 @@ class Library:
         """A document parsed as it would be added, nothing stored: (the parse, its plan id — the one given, or
         derived from its title, region and year —, its region — the one given, or found in the document)."""
         name = str(path)
-        if plan_id is not None and not PLAN_ID.match(plan_id):
+        if plan_id is not None and (not PLAN_ID.match(plan_id) or len(plan_id) > 80):
             raise BadInputError(f"plan id {plan_id!r} does not have the shape <region-in-pinyin>[-<topic>]-<year> "
-                                "(lowercase letters, digits, hyphens), e.g. shanghai-2022 or shanghai-5g-2025")
+                                "(lowercase letters, digits, hyphens; at most 80), e.g. shanghai-2022 or shanghai-5g-2025")
         provisional = self.parse(path, plan_id or "new-0000", {"file": path.name})
         meta = provisional.meta
         where = self._region(meta, region, name)
@@ -170,7 +170,7 @@ class Library:
         user gave is deleted), its parsed folder is dropped. Returns the moved files."""
         manifest = self.manifest(plan_id)
         if manifest is None:
-            raise NotFoundError(f"no plan {plan_id!r} in {self.settings.corpus}")
+            raise NotFoundError(f"no plan {plan_id!r} in the library")
         keep.mkdir(parents=True, exist_ok=True)
         moved = []
         for path in (self.settings.corpus / manifest["file"], self.settings.corpus / f"{plan_id}.json"):

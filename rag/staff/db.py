@@ -6,6 +6,7 @@ through psycopg 3. A URL that cannot be opened is one line naming it (the passwo
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,7 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._users_seen = 0.0
         self.migrate()
 
     @classmethod
@@ -85,13 +87,23 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back if it raises."""
-        with self._sessions.begin() as session:
-            yield session
+        """A unit of work: committed when the block ends, rolled back if it raises. A failure of the database
+        itself (locked, gone, disk full) is a `DatabaseError` naming it."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+            raise DatabaseError(f"database {self.shown}: {reason}") from exc
 
     def has_users(self) -> bool:
+        """Whether any account exists (asked on every API request: remembered for a second once true)."""
+        if self._users_seen and time.monotonic() - self._users_seen < 1.0:
+            return True
         with self.session() as s:
-            return bool(s.scalar(select(func.count()).select_from(User)))
+            found = bool(s.scalar(select(func.count()).select_from(User)))
+        self._users_seen = time.monotonic() if found else 0.0
+        return found
 
     def has_admin(self) -> bool:
         with self.session() as s:

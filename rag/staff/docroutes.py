@@ -9,7 +9,7 @@ from fastapi import File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..apimodels import ErrorBody
-from ..errors import BadInputError, IngestError
+from ..errors import BadInputError
 from ..limits import MAX_DOCUMENT_BYTES
 from ..served import CpuThread, Served
 from . import documents
@@ -19,7 +19,8 @@ from .routes import AUTH_ERRORS, Forbidden, account_of
 
 NEEDS_ADMIN = ("changing the library or the accounts needs an admin account: "
                "`policyqa users add NAME --role admin`, then a key with `policyqa keys create --user NAME`")
-_ADMIN_ONLY = {**AUTH_ERRORS, 403: {"model": ErrorBody, "description": "not an admin account (or no account exists)"}}
+_ADMIN_ONLY = {**AUTH_ERRORS, 403: {"model": ErrorBody, "description": "not an admin account (or no account exists)"},
+               409: {"model": ErrorBody, "description": "another writer (an index build, an ingest) is at work"}}
 
 
 def admin_account(request: Request) -> Account:
@@ -59,10 +60,8 @@ def add_document_routes(router: Any, served: Served, cpu: CpuThread, db: Databas
         and outline — check them before adding it."""
         admin_account(request)
         path = read(file)
-        try:
-            return cpu.run(documents.preview, settings(), path, plan_id or None, region or None)
-        except IngestError as exc:
-            raise BadInputError(str(exc)) from None
+        try:  # (parsing only: no model, so not on the answer thread)
+            return documents.preview(settings(), path, plan_id or None, region or None, file.filename or "")
         finally:
             documents.discard(path)
 
@@ -72,11 +71,9 @@ def add_document_routes(router: Any, served: Served, cpu: CpuThread, db: Databas
         """Add the document to the library and the index; it answers as soon as this returns (no restart)."""
         account = admin_account(request)
         path = read(file)
-        try:
-            return cpu.run(documents.accept, settings(), served, db, account, path, file.filename or "", plan_id or None,
-                           region or None)
-        except IngestError as exc:
-            raise BadInputError(str(exc)) from None
+        try:  # (beside the answer thread: questions are answered while the index builds)
+            return documents.accept(settings(), served, db, account, path, file.filename or "", plan_id or None,
+                                    region or None)
         finally:
             documents.discard(path)
 
@@ -87,7 +84,7 @@ def add_document_routes(router: Any, served: Served, cpu: CpuThread, db: Databas
         admin_account(request)
         if confirm != plan_id:
             raise BadInputError(f"to remove {plan_id}, repeat its id: ?confirm={plan_id}")
-        return cpu.run(documents.remove, settings(), served, db, plan_id)
+        return documents.remove(settings(), served, db, plan_id)
 
     @router.post("/api/keys", status_code=201, responses=_ADMIN_ONLY)
     def new_key(body: NewKey, request: Request) -> dict[str, Any]:

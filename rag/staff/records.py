@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import statistics
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 import numpy as np
@@ -31,8 +31,16 @@ def _conversation(s: Any, account: Account | None, conversation_id: str) -> Conv
     return c
 
 
+CHINA = timezone(timedelta(hours=8), "北京时间")  # (no daylight saving: a fixed offset is exact)
+STATS_DAYS = 90
+
+
+def local(t: datetime) -> datetime:
+    return t.astimezone(CHINA)
+
+
 def _iso(t: datetime) -> str:
-    return t.isoformat(timespec="seconds")
+    return t.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def new_conversation(db: Database, account: Account | None, title: str = "") -> dict[str, Any]:
@@ -55,10 +63,14 @@ def conversations(db: Database, account: Account | None) -> list[dict[str, Any]]
                  "turns": counts.get(c.id, 0)} for c in rows]
 
 
-def conversation(db: Database, account: Account | None, conversation_id: str) -> dict[str, Any]:
+def conversation(db: Database, account: Account | None, conversation_id: str,
+                 last: int | None = None) -> dict[str, Any]:
+    """One of the user's conversations with its turns (only the `last` few when given: the context of a
+    follow-up question needs no more)."""
     with db.session() as s:
         c = _conversation(s, account, conversation_id)
-        turns = s.scalars(select(TurnRow).where(TurnRow.conversation_id == c.id).order_by(TurnRow.id)).all()
+        query = select(TurnRow).where(TurnRow.conversation_id == c.id).order_by(TurnRow.id.desc())
+        turns = list(reversed(s.scalars(query.limit(last) if last else query).all()))
         return {"id": c.id, "title": c.title, "created_at": _iso(c.created_at), "updated_at": _iso(c.updated_at),
                 "turns": [{"id": t.id, "question": t.question, "result": t.result, "latency_ms": t.latency_ms,
                            "created_at": _iso(t.created_at)} for t in turns]}
@@ -183,20 +195,24 @@ def similar_groups(counts: Counter[str], encode: Callable[[str], Any] | None,
     return sorted(groups, key=lambda g: -g["count"])[:limit]
 
 
-def stats(db: Database, encode: Callable[[str], Any] | None = None) -> dict[str, Any]:
-    """Questions per day, the no-answer share, latency p50/p95, the 👎 list and the questions left unanswered
-    (grouped by meaning when `encode` gives query vectors)."""
+def stats(db: Database, encode: Callable[[str], Any] | None = None, days: int = STATS_DAYS) -> dict[str, Any]:
+    """Over the last `days` days: questions per day (China time), the no-answer share, latency p50/p95, the 👎
+    list and the questions left unanswered (grouped by meaning when `encode` gives query vectors); and the latest
+    200 questions with who asked them."""
+    since = now() - timedelta(days=days)
     with db.session() as s:
-        log = s.execute(select(QueryLog, User.name).outerjoin(User, QueryLog.user_id == User.id)
-                        .order_by(QueryLog.id)).all()
-    per_day = Counter(q.created_at.date().isoformat() for q, _ in log)
-    latencies = [q.latency_ms for q, _ in log]
-    unanswered = Counter(q.question for q, _ in log if q.no_answer)
-    return {"questions": len(log), "per_day": dict(sorted(per_day.items())),
-            "no_answer_share": round(sum(q.no_answer for q, _ in log) / len(log), 4) if log else 0.0,
+        window = s.execute(select(QueryLog.created_at, QueryLog.no_answer, QueryLog.latency_ms, QueryLog.question)
+                           .where(QueryLog.created_at >= since)).all()
+        latest = s.execute(select(QueryLog, User.name).outerjoin(User, QueryLog.user_id == User.id)
+                           .order_by(QueryLog.id.desc()).limit(200)).all()
+    per_day = Counter(local(at).date().isoformat() for at, _, _, _ in window)
+    latencies = [ms for _, _, ms, _ in window]
+    unanswered = Counter(q for _, missed, _, q in window if missed)
+    return {"days": days, "questions": len(window), "per_day": dict(sorted(per_day.items())),
+            "no_answer_share": round(sum(bool(m) for _, m, _, _ in window) / len(window), 4) if window else 0.0,
             "latency_ms": {"p50": round(statistics.median(latencies), 1) if latencies else 0.0,
                            "p95": _percentile(latencies, 0.95)},
             "thumbs_down": [f for f in feedback(db) if f["rating"] == "down"],
             "top_unanswered": similar_groups(unanswered, encode),
             "log": [{"user": name, "route": q.route, "question": q.question, "no_answer": q.no_answer,
-                     "latency_ms": q.latency_ms, "at": _iso(q.created_at)} for q, name in log[-200:]]}
+                     "latency_ms": q.latency_ms, "at": _iso(q.created_at)} for q, name in reversed(latest)]}

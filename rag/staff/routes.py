@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import logging
 import time
 from typing import Annotated, Any, Literal
 
@@ -24,15 +25,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..apimodels import COMMON_ERRORS, ErrorBody, PlanId, Question, TopK
 from ..errors import BadInputError
 from ..guards import error_response
-from ..limits import DEFAULT_TOP_K, MAX_PLANS
+from ..limits import DEFAULT_TOP_K, MAX_HISTORY_TURNS, MAX_PLANS
 from ..served import CpuThread, Served
 from ..types import Answer, Turn
+from ..writer import BusyError
 from . import records
 from .accounts import Account, account_for_key
-from .db import Database
+from .db import Database, DatabaseError
 from .export import conversation_docx, conversation_markdown
 from .models import REASONS
 
+log = logging.getLogger("policyqa.staff")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     **COMMON_ERRORS, 404: {"model": ErrorBody, "description": "no such conversation or turn of yours"}}
@@ -53,7 +56,13 @@ class Authenticate:
             return
         header = Headers(scope=scope).get("authorization", "")
         key = header[7:].strip() if header[:7].lower() == "bearer " else ""
-        account = await anyio.to_thread.run_sync(self._account, key)
+        try:
+            account = await anyio.to_thread.run_sync(self._account, key)
+        except DatabaseError as exc:  # the accounts cannot be read: refuse, and say it is on our side
+            log.error("authentication: %s", exc)
+            await error_response(503, "the account database is unavailable; try again shortly",
+                                 headers={"Retry-After": "5"})(scope, receive, send)
+            return
         if account is False:
             reply = error_response(401, "an API key is needed: `Authorization: Bearer <key>` "
                                         "(`policyqa keys create --user NAME`)", headers={"WWW-Authenticate": "Bearer"})
@@ -139,7 +148,7 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
     def ask(conversation_id: str, body: ConversationAsk, request: Request) -> dict[str, Any]:
         """Answer in this conversation, with its earlier turns as context (a follow-up question), and save it."""
         account = account_of(request)
-        saved = records.conversation(db, account, conversation_id)
+        saved = records.conversation(db, account, conversation_id, last=MAX_HISTORY_TURNS)
         answerer = served.answerer
         started = time.perf_counter()
         result = cpu.run(answerer.answer, body.question, turns_of(saved), top_k=body.top_k, plans=body.plans)
@@ -222,6 +231,11 @@ def install(app: Any, served: Served, cpu: CpuThread, db: Database) -> Any:
     @app.exception_handler(Forbidden)
     async def forbidden(_: Request, exc: Forbidden) -> Any:
         return error_response(403, str(exc))
+
+    @app.exception_handler(BusyError)
+    async def busy(_: Request, __: BusyError) -> Any:
+        return error_response(409, "another writer (an index build or an ingest) is at work on the library; "
+                                   "try again when it finishes")
 
     return app
 

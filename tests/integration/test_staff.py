@@ -329,16 +329,18 @@ def test_nothing_committed_is_lost_when_the_writer_is_killed(db_url):
 
 
 def test_a_server_killed_mid_request_keeps_every_saved_conversation(built, tmp_path):
-    """A real `policyqa serve`, killed with kill -9 while it answers: the conversation saved before is whole
-    after a restart."""
+    """A real `policyqa serve`, killed with kill -9 just after another question was sent to it: the conversation
+    saved before is whole after a restart."""
+    import shutil
     import urllib.request
 
     from support import serving
 
     settings = built.with_(home=tmp_path / "home")
     settings.home.mkdir()
-    for name in ("models", "search", "library"):
-        (settings.home / name).symlink_to(built.home / name, target_is_directory=True)
+    (settings.home / "models").symlink_to(built.home / "models", target_is_directory=True)
+    for name in ("search", "library"):  # copies: nothing this server does can reach the session's index
+        shutil.copytree(built.home / name, settings.home / name)
 
     def call(url: str, path: str, body: dict | None = None) -> dict:
         data = None if body is None else json.dumps(body).encode()

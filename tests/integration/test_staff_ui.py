@@ -19,13 +19,11 @@ QUESTION = "济南对入选新型智慧城市试点示范的项目补助多少?"
 PASSWORDS = {"root": "password-root", "ann": "password-ann"}
 
 
-@pytest.fixture(scope="module")
-def staffed(built, tmp_path_factory):
+def _staffed(built, root):
     """A data directory, corpus and index of its own (copies; the session's model linked in) with an admin and a
     staff account, so the chat asks for a login (a document added here changes nothing of the session's)."""
     import shutil
 
-    root = tmp_path_factory.mktemp("staff-ui")
     home, corpus = root / "home", root / "corpus"
     home.mkdir()
     (home / "models").symlink_to(built.home / "models", target_is_directory=True)
@@ -41,13 +39,24 @@ def staffed(built, tmp_path_factory):
     return settings
 
 
+@pytest.fixture(scope="module")
+def staffed(built, tmp_path_factory):
+    return _staffed(built, tmp_path_factory.mktemp("staff-ui"))
+
+
+@pytest.fixture
+def staffed_alone(built, tmp_path):
+    """As `staffed`, for one test that changes the library."""
+    return _staffed(built, tmp_path)
+
+
 def _login(page, url: str, name: str) -> None:
     page.goto(url + "/logout", wait_until="load")  # (Gradio's: ends whatever session the browser had)
     page.goto(url + "/", wait_until="load")
     page.fill("input[type=text]", name)
     page.fill("input[type=password]", PASSWORDS[name])
     page.click("button:has-text('Login')")
-    page.wait_for_selector("#question textarea")
+    page.wait_for_selector(f"#whoami-{name}")  # the page has loaded as this user (its tabs shown or hidden)
 
 
 def _tab(page, label: str) -> None:
@@ -60,8 +69,8 @@ def test_login_a_thumbs_down_with_its_clause_and_a_conversation_that_survives_a_
         page.fill("input[type=text]", "ann")
         page.fill("input[type=password]", "wrong password")
         page.click("button:has-text('Login')")
-        page.wait_for_timeout(1500)
-        assert page.locator("#question textarea").count() == 0  # a wrong password does not open the chat
+        page.wait_for_selector("text=/Incorrect|错误|incorrect/i")  # Gradio's message for a wrong password
+        assert page.locator("#question textarea").count() == 0  # and the chat is not opened
         _login(page, url, "ann")
         _ask(page, QUESTION, 0)
         assert QUESTION in page.locator("#conversations").inner_text()
@@ -101,7 +110,6 @@ def test_login_a_thumbs_down_with_its_clause_and_a_conversation_that_survives_a_
         assert "chunk " in exported
         page.screenshot(path=str(ARTIFACTS / "staff-resumed.png"), full_page=True)
         _login(page, url, "root")  # another user sees none of ann's conversations
-        page.wait_for_timeout(1000)
         assert "补助" not in page.locator("#conversations").inner_text()
 
 
@@ -141,8 +149,8 @@ def test_the_stats_tab_is_for_admins_and_counts_the_questions(staffed):
         page.screenshot(path=str(ARTIFACTS / "staff-stats.png"), full_page=True)
 
 
-def test_an_admin_uploads_a_document_that_answers_without_a_restart(staffed):
-    """Last in this module: it adds a plan to the module's library."""
+def test_an_admin_uploads_a_document_that_answers_without_a_restart(staffed_alone):
+    staffed = staffed_alone
     new_doc = PROJECT_ROOT / "tests" / "data" / "corpus-more" / "china-satcom-2025.txt"
     with serving(staffed) as url, _browser_page() as page:
         _login(page, url, "ann")

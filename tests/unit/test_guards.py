@@ -153,3 +153,72 @@ def test_serving_limits_come_from_the_environment_and_are_checked(tmp_path):
     assert (s.rate_limit, s.queue_limit, s.api_keys, s.cors_origins) == (30, 4, {"a", "b"}, {"https://x.example"})
     with pytest.raises(Exception, match="must not be negative"):
         Settings.from_env({"POLICYQA_HOME": str(tmp_path), "POLICYQA_QUEUE": "-1"})
+
+
+def test_an_upload_path_has_its_own_limit_and_an_unknown_length_is_counted_not_held():
+    from rag.guards import BodyLimit
+
+    seen: list[tuple[int, bool]] = []
+
+    async def reader(scope, receive, send):
+        size, gone = 0, False
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                gone = True
+                break
+            size += len(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        seen.append((size, gone))
+        await JSONResponse({"size": size})(scope, receive, send)
+
+    app = BodyLimit(reader, limit=10, larger={"/upload": 100})
+
+    def chunks(n: int):
+        for _ in range(n):
+            yield b"x" * 10
+
+    c = TestClient(app)
+    assert c.post("/api/x", content=b"x" * 11).status_code == 413  # the usual limit elsewhere
+    assert c.post("/upload", content=b"x" * 60).json() == {"size": 60}  # (a known length under its own limit)
+    assert c.post("/upload", content=b"x" * 101).status_code == 413  # a known length over it
+    c.post("/upload", content=chunks(5))
+    assert seen[-1] == (50, False)  # streamed whole when under the limit
+    c.post("/upload", content=chunks(20))
+    assert seen[-1][1] is True and seen[-1][0] <= 100  # past the limit the app hears the client went away
+
+
+def test_a_fixed_path_takes_its_methods_before_a_pattern_it_fits():
+    from rag.guards import MethodGuard
+
+    async def ok(scope, receive, send):
+        await JSONResponse({"ok": True})(scope, receive, send)
+
+    routes = [(re.compile("^/api/documents/preview$"), {"POST"}), (re.compile("^/api/documents/(?P<plan_id>[^/]+)$"),
+                                                                   {"DELETE"})]
+    client = TestClient(MethodGuard(ok, lambda: routes))
+    r = client.options("/api/documents/preview")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+    assert client.post("/api/documents/preview").status_code == 200
+    r = client.get("/api/documents/jinan-2022")
+    assert r.status_code == 405 and r.headers["allow"] == "DELETE"
+
+
+def test_a_signed_in_account_is_its_own_client_and_a_method_filter_limits_only_those():
+    from types import SimpleNamespace
+
+    async def ok(scope, receive, send):
+        await JSONResponse({"ok": True})(scope, receive, send)
+
+    def as_user(user_id):
+        async def app(scope, receive, send):
+            scope.setdefault("state", {})["account"] = SimpleNamespace(id=user_id) if user_id else None
+            await limited(scope, receive, send)
+        return app
+
+    limited = Admission(ok, prefixes=("/login",), rate=6, queue=0, keys=frozenset(), methods=frozenset({"POST"}))
+    anon, ann = TestClient(as_user(None)), TestClient(as_user(7))
+    assert [anon.post("/login").status_code for _ in range(2)] == [200, 429]  # a burst of one
+    assert ann.post("/login").status_code == 200  # an account is counted apart from its address
+    assert all(anon.get("/login_check").status_code == 200 for _ in range(5))  # GET is not limited here
