@@ -179,8 +179,12 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         clause = corpus.clause(chunk or "")
         filters = (gr.Dropdown(choices=choices), gr.Dropdown(choices=choices))
         account = store.account(user(request))
+        open_server = store.db is not None and not store.db.has_users()
         who = (f'<div id="whoami-{account.name}">当前用户:{escape(account.name)}({"管理员" if account.admin else "工作人员"})'
-               ' · <a href="logout">退出</a></div>') if account is not None else '<div id="whoami-open"></div>'
+               ' · <a href="logout">退出</a></div>') if account is not None else (
+            '<div id="whoami-open" class="pqa-noanswer">未配置账号:能访问本机此端口的任何人都可使用问答和 API。'
+            "添加管理员:<code>policyqa users add NAME --role admin</code></div>" if open_server
+            else '<div id="whoami-open"></div>')
         staff = (gr.Radio(choices=store.choices(user(request))), gr.Tab(visible=store.is_admin(user(request))),
                  gr.Tab(visible=account is not None and account.admin), who)
         if clause is None:

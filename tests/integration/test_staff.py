@@ -466,3 +466,40 @@ def test_eval_with_feedback_scores_the_cases_as_their_own_group(answerer, cli, t
     group = report["by_group"]["feedback"]
     assert group["questions"] == 2 and group["citation_at_1"] == 1.0 and group["no_answer_accuracy"] == 1.0, group
     assert report["questions"] == 3
+
+
+def test_a_document_the_index_cannot_take_is_taken_out_again_and_a_busy_library_is_409(private, monkeypatch):
+    import rag.assemble
+    from rag.ingest.library import Library
+    from rag.writer import one_writer
+
+    db = Database.open(private.settings)
+    accounts.add_user(db, "root", "admin", "password-root")
+    root = _bearer(accounts.create_key(db, "root"))
+    client = TestClient(create_app(private, db=db))
+    upload = {"file": ("通知.txt", NEW_DOC.read_bytes(), "text/plain")}
+    before = sorted(m["plan_id"] for m in Library(private.settings).manifests())
+    real, calls = rag.assemble.index_and_calibrate, []
+
+    def failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("no room")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rag.assemble, "index_and_calibrate", failing_once)
+    r = client.post("/api/documents", files=upload, headers=root)
+    assert r.status_code == 400 and "the library is as it was" in r.json()["error"] and "/tmp" not in r.json()["error"]
+    assert sorted(m["plan_id"] for m in Library(private.settings).manifests()) == before
+    assert [p.suffix for p in sorted((private.settings.home / "removed").glob("*/*"))] == [".json", ".txt"]  # kept
+    assert client.get("/api/documents", headers=root).json() == []
+    monkeypatch.setattr(rag.assemble, "index_and_calibrate", real)
+    with one_writer(private.settings.home, "another writer", say=lambda _: None):
+        import threading
+
+        got: list = []
+        worker = threading.Thread(target=lambda: got.append(client.post("/api/documents", files=upload, headers=root)))
+        worker.start()
+        worker.join(60)
+    assert got[0].status_code == 409 and "another writer" in got[0].json()["error"]
+    assert client.post("/api/documents", files=upload, headers=root).status_code == 201  # and then it is added

@@ -119,6 +119,8 @@ def _ask(page, question: str, answers_before: int) -> None:
 def test_chat_in_a_real_browser(page, server):
     page.goto(server + "/", wait_until="load")
     page.wait_for_selector("#question textarea")
+    page.wait_for_selector("#whoami-open")  # no account: the page says the server is open
+    assert "未配置账号" in page.locator("#whoami-open").inner_text()
     _ask(page, "济南对入选新型智慧城市试点示范的项目补助多少?", 0)
     first = page.locator("#chat .pqa-citation").first
     assert "二、(一)3.(1)" in first.locator("summary").inner_text()
