@@ -19,7 +19,8 @@ CORPUS = PROJECT_ROOT / "corpus"
 PLAN_IDS = ["jiangsu-2024", "jinan-2022", "sichuan-2023", "yongchuan-2023", "zhejiang-2023"]
 CALIBRATION = PROJECT_ROOT / "eval" / "calibration.json"
 
-__all__ = ["CALIBRATION", "CORPUS", "PLAN_IDS", "PROJECT_ROOT", "by_path", "home_with_model", "raw_text", "serving"]
+__all__ = ["CALIBRATION", "CORPUS", "PLAN_IDS", "PROJECT_ROOT", "by_path", "home_with_model", "private_copy", "raw_text",
+           "serving"]
 
 
 def raw_text(plan_id: str) -> str:
@@ -36,6 +37,22 @@ def home_with_model(model_home: Path, path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     (path / "models").symlink_to(model_home / "models", target_is_directory=True)
     return path
+
+
+def private_copy(built, root: Path, calibration: Path | None = None):
+    """Settings for a data directory and corpus of a test's own under `root`: the session's index, parsed library
+    and corpus copied (what the test adds or removes changes nothing of the session's), its model linked."""
+    import shutil
+
+    home, corpus = root / "home", root / "corpus"
+    home.mkdir(parents=True)
+    (home / "models").symlink_to(built.home / "models", target_is_directory=True)
+    for name in ("search", "library"):
+        shutil.copytree(built.home / name, home / name)
+    shutil.copytree(built.corpus, corpus)
+    if calibration is not None:
+        shutil.copy(calibration, root / "calibration.json")
+    return built.with_(home=home, corpus=corpus, calibration=root / "calibration.json")
 
 
 def free_port() -> int:

@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..apimodels import COMMON_ERRORS, ErrorBody, PlanId, Question, TopK
+from ..apimodels import COMMON_ERRORS, ErrorBody, SearchRequest
 from ..errors import BadInputError
 from ..guards import error_response
-from ..limits import DEFAULT_TOP_K, MAX_HISTORY_TURNS, MAX_PLANS
+from ..limits import MAX_HISTORY_TURNS
 from ..served import CpuThread, Served
 from ..types import Answer, Turn
 from ..writer import BusyError
@@ -103,13 +103,6 @@ class NewConversation(BaseModel):
     title: str = Field(default="", max_length=200)
 
 
-class ConversationAsk(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    question: Question
-    top_k: TopK = DEFAULT_TOP_K
-    plans: list[PlanId] | None = Field(default=None, max_length=MAX_PLANS)
-
-
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     turn_id: int = Field(ge=1)
@@ -145,8 +138,9 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
         return records.conversation(db, account_of(request), conversation_id)
 
     @router.post("/api/conversations/{conversation_id}/ask", responses=AUTH_ERRORS)
-    def ask(conversation_id: str, body: ConversationAsk, request: Request) -> dict[str, Any]:
-        """Answer in this conversation, with its earlier turns as context (a follow-up question), and save it."""
+    def ask(conversation_id: str, body: SearchRequest, request: Request) -> dict[str, Any]:
+        """Answer in this conversation, with its earlier turns as context (a follow-up question), and save it.
+        (The body is a search's: question, top_k, plans — the history is the conversation's own.)"""
         account = account_of(request)
         saved = records.conversation(db, account, conversation_id, last=MAX_HISTORY_TURNS)
         answerer = served.answerer

@@ -14,7 +14,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from support import PROJECT_ROOT, free_port
+from support import CALIBRATION, PROJECT_ROOT, free_port, private_copy
 
 from rag.api import create_app
 from rag.errors import BadInputError, NotFoundError
@@ -331,16 +331,11 @@ def test_nothing_committed_is_lost_when_the_writer_is_killed(db_url):
 def test_a_server_killed_mid_request_keeps_every_saved_conversation(built, tmp_path):
     """A real `policyqa serve`, killed with kill -9 just after another question was sent to it: the conversation
     saved before is whole after a restart."""
-    import shutil
     import urllib.request
 
     from support import serving
 
-    settings = built.with_(home=tmp_path / "home")
-    settings.home.mkdir()
-    (settings.home / "models").symlink_to(built.home / "models", target_is_directory=True)
-    for name in ("search", "library"):  # copies: nothing this server does can reach the session's index
-        shutil.copytree(built.home / name, settings.home / name)
+    settings = private_copy(built, tmp_path, CALIBRATION)  # copies: nothing this server does reaches the session's
 
     def call(url: str, path: str, body: dict | None = None) -> dict:
         data = None if body is None else json.dumps(body).encode()
@@ -384,18 +379,10 @@ SATCOM = "卫星通信"
 def private(built, embedder, tmp_path):
     """A data directory, corpus and index of this test's own (copies; the model shared), served as a server
     serves it."""
-    import shutil
-
     from rag.assemble import open_answerer
     from rag.served import Served
 
-    home, corpus = tmp_path / "home", tmp_path / "corpus"
-    home.mkdir()
-    (home / "models").symlink_to(built.home / "models", target_is_directory=True)
-    for name in ("search", "library"):
-        shutil.copytree(built.home / name, home / name)
-    shutil.copytree(built.corpus, corpus)
-    settings = built.with_(home=home, corpus=corpus, calibration=tmp_path / "calibration.json")
+    settings = private_copy(built, tmp_path)
     return Served(open_answerer(settings, lambda _: None, embedder=embedder), settings)
 
 

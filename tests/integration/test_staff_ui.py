@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from support import CALIBRATION, PROJECT_ROOT, serving
+from support import CALIBRATION, PROJECT_ROOT, private_copy, serving
 from test_ui import ARTIFACTS, _ask, _browser_page
 
 from rag.staff import accounts
@@ -22,16 +22,7 @@ PASSWORDS = {"root": "password-root", "ann": "password-ann"}
 def _staffed(built, root):
     """A data directory, corpus and index of its own (copies; the session's model linked in) with an admin and a
     staff account, so the chat asks for a login (a document added here changes nothing of the session's)."""
-    import shutil
-
-    home, corpus = root / "home", root / "corpus"
-    home.mkdir()
-    (home / "models").symlink_to(built.home / "models", target_is_directory=True)
-    for name in ("search", "library"):
-        shutil.copytree(built.home / name, home / name)
-    shutil.copytree(built.corpus, corpus)
-    shutil.copy(CALIBRATION, root / "calibration.json")
-    settings = built.with_(home=home, corpus=corpus, calibration=root / "calibration.json")
+    settings = private_copy(built, root, CALIBRATION)
     db = Database.open(settings)
     accounts.add_user(db, "root", "admin", PASSWORDS["root"])
     accounts.add_user(db, "ann", "staff", PASSWORDS["ann"])
