@@ -9,7 +9,6 @@ cost: body size, rate per client, requests waiting for the CPU. A newly built in
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from starlette.routing import Route
 from .answer.answerer import Answerer
 from .apimodels import COMMON_ERRORS, AskRequest, ErrorBody, HistoryTurn, MatchRequest, SearchRequest, SearchResponse
 from .errors import BadInputError, NotFoundError, PolicyQAError
-from .guards import Admission, BodyLimit, MethodGuard, error_response
+from .guards import Admission, BodyLimit, MethodGuard, error_response, is_loopback
 from .limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, analysed_part
 from .match.profile import Profile
 from .match.report import render_docx, render_markdown
@@ -42,7 +41,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 log = logging.getLogger("policyqa.api")
 
-_COMMON = COMMON_ERRORS
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such plan or clause"}}
 _LOOPBACK = "the reload is for the machine the server runs on"
 
@@ -72,13 +70,6 @@ def turns_from(history: list[HistoryTurn] | None, corpus: CorpusView) -> list[Tu
     if errors:
         raise RequestValidationError(errors)
     return turns
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
@@ -138,7 +129,7 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
         return error_response(500, "internal error")
 
     # the response models are the library's own dataclasses: the JSON contract is their serialisation
-    @app.post("/api/ask", response_model=Answer, responses={**_COMMON, **_NOT_FOUND})
+    @app.post("/api/ask", response_model=Answer, responses={**COMMON_ERRORS, **_NOT_FOUND})
     def ask(body: AskRequest, request: Request) -> dict[str, Any]:
         answerer = served.answerer
         turns = turns_from(body.history, answerer.corpus)
@@ -151,7 +142,7 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
         return result.to_dict()
 
     @app.post("/api/match", response_model=None, responses={
-        **_COMMON, 200: {"description": "the measures, as JSON, Markdown or DOCX (`format`)", "content": {
+        **COMMON_ERRORS, 200: {"description": "the measures, as JSON, Markdown or DOCX (`format`)", "content": {
             "application/json": {}, "text/markdown": {"schema": {"type": "string"}},
             DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
     def match(body: MatchRequest) -> dict[str, Any] | Response:
@@ -167,17 +158,17 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
                             headers={"Content-Disposition": "attachment; filename=match.docx"})
         return result.to_dict()
 
-    @app.post("/api/search", response_model=SearchResponse, responses={**_COMMON, **_NOT_FOUND})
+    @app.post("/api/search", response_model=SearchResponse, responses={**COMMON_ERRORS, **_NOT_FOUND})
     def search(body: SearchRequest) -> dict[str, Any]:
         answerer = served.answerer
         hits = cpu.run(answerer.retriever.search, body.question, k=body.top_k, plans=body.plans)
         return {"id": None, "query": analysed_part(body.question), "hits": [h.to_dict() for h in hits]}
 
-    @app.get("/api/plans", responses=_COMMON)
+    @app.get("/api/plans", responses=COMMON_ERRORS)
     def plans() -> list[dict[str, Any]]:
         return [_plan_summary(m) for m in served.answerer.corpus.plans.values()]
 
-    @app.get("/api/plans/{plan_id}", responses={**_COMMON, **_NOT_FOUND})
+    @app.get("/api/plans/{plan_id}", responses={**COMMON_ERRORS, **_NOT_FOUND})
     def plan(plan_id: str) -> dict[str, Any]:
         corpus = served.answerer.corpus
         meta = corpus.plans.get(plan_id)
@@ -187,7 +178,7 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
                     "parents": list(c.parents), "chunk_id": c.chunk_id} for c in corpus.clauses_of([plan_id])]
         return {**_plan_summary(meta), "outline": outline}
 
-    @app.get("/api/clauses/{chunk_id}", responses={**_COMMON, **_NOT_FOUND})
+    @app.get("/api/clauses/{chunk_id}", responses={**COMMON_ERRORS, **_NOT_FOUND})
     def clause(chunk_id: str) -> dict[str, Any]:
         corpus = served.answerer.corpus
         c = corpus.clause(chunk_id)
@@ -196,18 +187,18 @@ def create_app(served: Served | Answerer, cpu: CpuThread | None = None,
         return {**c.to_dict(), "plan_title": corpus.title(c.plan_id)}
 
     @app.post("/api/admin/reload", response_model=None,
-              responses={**_COMMON, 403: {"model": ErrorBody, "description": _LOOPBACK}})
+              responses={**COMMON_ERRORS, 403: {"model": ErrorBody, "description": _LOOPBACK}})
     def reload(request: Request) -> dict[str, Any] | JSONResponse:
         """Serve the index on disk now if it is newer than the one served (the server also checks by itself
         every few seconds). Only from the server's own machine."""
-        if not _is_loopback(request.client.host if request.client else ""):
+        if not is_loopback(request.client.host if request.client else ""):
             return error_response(403, f"{_LOOPBACK}; call it from there")
         if (account := account_of(request)) is not None and not account.admin:
             return error_response(403, "for admins only")
         swapped = served.reload()  # (False while a writer is at work: call again when it is done)
         return {"reloaded": swapped, **served.status()}
 
-    @app.get("/health", responses={500: _COMMON[500]})
+    @app.get("/health", responses={500: COMMON_ERRORS[500]})
     def health() -> dict[str, Any]:
         """What is served: the index's build, counts and plans, and whether a newer index waits on disk."""
         corpus = served.answerer.corpus

@@ -11,6 +11,7 @@ Every refusal is the API's one error body, `{"error": ...}`.
 """
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import threading
@@ -22,6 +23,16 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def is_loopback(host: str) -> bool:
+    """Is `host` (an address, or `localhost`) this machine?"""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def error_response(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:

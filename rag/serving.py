@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .console import progress
 from .errors import BadInputError
+from .guards import is_loopback
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -35,21 +36,10 @@ def open_staff_db(settings: Settings, host: str) -> Database:
     from .staff.db import Database
 
     db = Database.open(settings)
-    if not _loopback(host) and not db.has_admin():
+    if not is_loopback(host) and not db.has_admin():
         raise BadInputError(f"--host {host}: serving beyond this machine needs accounts — add an admin first with "
                             "`policyqa users add NAME --role admin` (then keys with `policyqa keys create --user NAME`)")
     return db
-
-
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def serve(settings: Settings, host: str, port: int) -> None:

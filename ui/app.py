@@ -23,7 +23,7 @@ from rag.staff.accounts import login
 from rag.staff.db import Database
 from rag.types import Turn
 
-from .chat import safe_answer
+from .chat import plan_choices, safe_answer
 from .conversations import REASON_LABELS, ChatStore
 from .matchtab import match_tab
 from .render import CSS, answer_html, clause_html, meta_markdown, outline_html
@@ -67,10 +67,7 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
     store = store or ChatStore(None)
     saving = store.db is not None
 
-    def plan_choices() -> list[tuple[str, str]]:
-        return [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
-
-    plans = plan_choices()
+    plans = plan_choices(served)
 
     def which(result: Any) -> Any:
         """The plans the last question may mean, as buttons (hidden when it named one or none)."""
@@ -174,7 +171,7 @@ def build_ui(served: Served | Answerer, cpu: CpuThread | None = None, store: Cha
         """A citation link (`?clause=<chunk_id>`) opens the 计划 tab on that clause; the user's conversations and
         (for an admin) the statistics tab appear."""
         corpus = served.answerer.corpus
-        choices = plan_choices()  # the plans served now (new plans appear without a restart)
+        choices = plan_choices(served)  # the plans served now (new plans appear without a restart)
         chunk = request.query_params.get("clause") if request else None
         clause = corpus.clause(chunk or "")
         filters = (gr.Dropdown(choices=choices), gr.Dropdown(choices=choices))

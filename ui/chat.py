@@ -7,11 +7,16 @@ from collections.abc import Sequence
 
 from rag.answer.answerer import Answerer
 from rag.errors import BadInputError
-from rag.served import CpuThread
+from rag.served import CpuThread, Served
 from rag.types import Answer, NoAnswer, Turn
 
 log = logging.getLogger("policyqa.chat")
 SORRY = "抱歉,系统暂时无法回答这个问题,请稍后再试或联系管理员。"
+
+
+def plan_choices(served: Served) -> list[tuple[str, str]]:
+    """(title, plan id) of the plans served now, by id: what the plan pickers offer (a new plan at once)."""
+    return [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
 
 
 def safe_answer(answerer: Answerer, cpu: CpuThread, message: str, history: Sequence[Turn],

@@ -65,8 +65,7 @@ class ChatStore:
         if self.db is None:
             return [], []
         saved = records.conversation(self.db, self.account(username), conversation_id)
-        return ([Turn(t["question"], Answer.from_dict(t["result"])) for t in saved["turns"]],
-                [int(t["id"]) for t in saved["turns"]])
+        return records.as_turns(saved), [int(t["id"]) for t in saved["turns"]]
 
     def export(self, username: str | None, conversation_id: str | None, folder: Path) -> tuple[Path, Path] | None:
         """The conversation as Markdown and DOCX files in `folder` (file names of ours)."""

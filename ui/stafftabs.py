@@ -2,7 +2,6 @@
 day, no-answer share, latency, 👎, questions left unanswered; CSV export). Built inside the app's Blocks."""
 from __future__ import annotations
 
-import csv
 import tempfile
 from html import escape
 from pathlib import Path
@@ -18,6 +17,7 @@ from rag.staff import documents, records
 from rag.staff.db import Database
 from rag.writer import BusyError
 
+from .chat import plan_choices
 from .conversations import REASON_LABELS, ChatStore
 
 
@@ -113,9 +113,8 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', gr.Dropdown()
         finally:
             documents.discard(path)
-        listed = [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
         return (f'<div id="d-done">已入库:《{escape(done["title"])}》({escape(done["plan_id"])},{done["clauses"]} 个条款),'
-                f'现在即可提问。</div>', gr.Dropdown(choices=listed))
+                f'现在即可提问。</div>', gr.Dropdown(choices=plan_choices(served)))
 
     def remove(plan_id: str, confirm: str, request: gr.Request) -> tuple[str, Any]:
         _, settings, db = admin(request)
@@ -125,9 +124,8 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
             done = documents.remove(settings, served, db, plan_id)  # (beside the answer thread)
         except (BadInputError, BusyError) as exc:
             return f'<div class="pqa-noanswer">{escape(str(exc))}</div>', gr.Dropdown()
-        listed = [(m.display_title, pid) for pid, m in sorted(served.answerer.corpus.plans.items())]
         return (f'<div id="d-removed">已删除 {escape(plan_id)};原文件保存在 {escape(done["kept_in"])}。</div>',
-                gr.Dropdown(choices=listed, value=None))
+                gr.Dropdown(choices=plan_choices(served), value=None))
 
     def search(query: str, k: float, selected: list[str], mode: str) -> str:
         query = (query or "").strip()
@@ -143,10 +141,7 @@ def staff_tabs(served: Served, cpu: CpuThread, store: ChatStore, plans: list[tup
             return '<div class="pqa-noanswer">仅管理员可见。</div>', gr.DownloadButton(visible=False)
         result = cpu.run(records.stats, store.db, served.answerer.retriever.embed_query)
         path = exports / "policyqa-log.csv"  # (one file, rewritten: the same log for every admin)
-        with path.open("w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=["at", "user", "route", "question", "no_answer", "latency_ms"])
-            writer.writeheader()
-            writer.writerows(result["log"])
+        path.write_text(records.log_csv(result["log"]), encoding="utf-8-sig", newline="")
         return stats_html(result), gr.DownloadButton(value=str(path), visible=True)
 
     with gr.Tab("检索测试", id="retrieval"):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..apimodels import ErrorBody
 from ..errors import BadInputError
 from ..limits import MAX_DOCUMENT_BYTES
-from ..served import CpuThread, Served
+from ..served import Served
 from . import documents
 from .accounts import Account, create_key
 from .db import Database
@@ -35,7 +35,7 @@ class NewKey(BaseModel):
     user: str = Field(min_length=1, max_length=64)
 
 
-def add_document_routes(router: Any, served: Served, cpu: CpuThread, db: Database) -> None:
+def add_document_routes(router: Any, served: Served, db: Database) -> None:
     def settings() -> Any:
         if served.settings is None:
             raise BadInputError("this server has no data directory to add documents to")

@@ -3,6 +3,8 @@
 user's is "not found", as if it did not exist)."""
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 import statistics
 from collections import Counter
@@ -13,6 +15,7 @@ import numpy as np
 from sqlalchemy import select
 
 from ..errors import BadInputError, NotFoundError
+from ..types import Answer, Turn
 from .accounts import Account
 from .db import Database
 from .models import RATINGS, REASONS, Conversation, Feedback, QueryLog, TurnRow, User, now
@@ -92,6 +95,11 @@ def add_turn(db: Database, account: Account | None, conversation_id: str, questi
         return turn.id
 
 
+def as_turns(saved: dict[str, Any]) -> list[Turn]:
+    """A saved conversation's turns as the answerer takes them (the context of a follow-up question)."""
+    return [Turn(t["question"], Answer.from_dict(t["result"])) for t in saved["turns"]]
+
+
 def log_query(db: Database, account: Account | None, route: str, question: str, no_answer: bool,
               latency_ms: float) -> None:
     with db.session() as s:
@@ -105,16 +113,13 @@ def add_feedback(db: Database, account: Account | None, turn_id: int, rating: st
     (`clause`: the library's Clause, looked up by the caller)."""
     if rating not in RATINGS:
         raise BadInputError(f"rating {rating!r}: one of {', '.join(RATINGS)}")
-    if reason is not None and reason not in REASONS:
-        raise BadInputError(f"reason {reason!r}: one of {', '.join(REASONS)}")
     with db.session() as s:
         turn = s.get(TurnRow, turn_id)
         if turn is None:
             raise NotFoundError(f"no turn {turn_id}")
         _conversation(s, account, turn.conversation_id)  # another user's turn: not found
-        row = Feedback(turn_id=turn.id, user_id=_owner(account), rating=rating, reason=reason,
-                       chunk_id=clause.chunk_id if clause else None, plan_id=clause.plan_id if clause else None,
-                       item_path=clause.item_path if clause else None, comment=comment.strip())
+        row = Feedback(turn_id=turn.id, user_id=_owner(account), rating=rating)
+        _explain(row, reason, clause, comment)
         s.add(row)
         s.flush()
         return _feedback_dict(row, turn)
@@ -123,18 +128,23 @@ def add_feedback(db: Database, account: Account | None, turn_id: int, rating: st
 def complete_feedback(db: Database, account: Account | None, feedback_id: int, reason: str | None, clause: Any = None,
                       comment: str = "") -> dict[str, Any]:
     """Say what was wrong with a 👎 given earlier (the chat records the 👎 at once, the details when sent)."""
-    if reason is not None and reason not in REASONS:
-        raise BadInputError(f"reason {reason!r}: one of {', '.join(REASONS)}")
     with db.session() as s:
         row = s.get(Feedback, feedback_id)
         turn = s.get(TurnRow, row.turn_id) if row is not None else None
         if row is None or turn is None or row.user_id != _owner(account):
             raise NotFoundError(f"no feedback {feedback_id}")
-        row.reason = reason
-        if clause is not None:
-            row.chunk_id, row.plan_id, row.item_path = clause.chunk_id, clause.plan_id, clause.item_path
-        row.comment = comment.strip()
+        _explain(row, reason, clause, comment)
         return _feedback_dict(row, turn)
+
+
+def _explain(row: Feedback, reason: str | None, clause: Any, comment: str) -> None:
+    """What was wrong (one of REASONS), the clause that should have answered, and a comment, on a feedback row."""
+    if reason is not None and reason not in REASONS:
+        raise BadInputError(f"reason {reason!r}: one of {', '.join(REASONS)}")
+    row.reason = reason
+    if clause is not None:
+        row.chunk_id, row.plan_id, row.item_path = clause.chunk_id, clause.plan_id, clause.item_path
+    row.comment = comment.strip()
 
 
 def _feedback_dict(f: Feedback, turn: TurnRow) -> dict[str, Any]:
@@ -165,6 +175,18 @@ def feedback_cases(db: Database) -> list[dict[str, Any]]:
                           "gold": [{"plan_id": f["plan_id"], "item_path": f["item_path"]}], "keys": [],
                           "no_answer": False, "min_plans": 1, "group": "feedback"})
     return cases
+
+
+LOG_FIELDS = ["at", "user", "route", "question", "no_answer", "latency_ms"]
+
+
+def log_csv(rows: list[dict[str, Any]]) -> str:
+    """The query log's rows (`stats()["log"]`) as CSV text."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=LOG_FIELDS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -9,8 +9,6 @@ conversation or turn of another user is 404.
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import logging
 import time
 from typing import Annotated, Any, Literal
@@ -27,7 +25,6 @@ from ..errors import BadInputError
 from ..guards import error_response
 from ..limits import MAX_HISTORY_TURNS
 from ..served import CpuThread, Served
-from ..types import Answer, Turn
 from ..writer import BusyError
 from . import records
 from .accounts import Account, account_for_key
@@ -115,9 +112,6 @@ class FeedbackIn(BaseModel):
 def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) -> None:
     """The routes, on the app itself (an included APIRouter would hide them from the 405 guard's route table)."""
 
-    def turns_of(saved: dict[str, Any]) -> list[Turn]:
-        return [Turn(t["question"], Answer.from_dict(t["result"])) for t in saved["turns"]]
-
     @router.get("/api/me", responses=AUTH_ERRORS)
     def me(request: Request) -> dict[str, Any]:
         """Who this key belongs to (`open`: no accounts configured, this server is open on its own machine)."""
@@ -145,7 +139,7 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
         saved = records.conversation(db, account, conversation_id, last=MAX_HISTORY_TURNS)
         answerer = served.answerer
         started = time.perf_counter()
-        result = cpu.run(answerer.answer, body.question, turns_of(saved), top_k=body.top_k, plans=body.plans)
+        result = cpu.run(answerer.answer, body.question, records.as_turns(saved), top_k=body.top_k, plans=body.plans)
         latency = round((time.perf_counter() - started) * 1000, 1)
         answer = result.to_dict()
         turn_id = records.add_turn(db, account, conversation_id, body.question, answer, latency)
@@ -187,11 +181,7 @@ def add_staff_routes(router: Any, served: Served, cpu: CpuThread, db: Database) 
         (grouped by meaning) and the latest 200 questions (who, when); `format=csv`: the log as CSV."""
         result = cpu.run(records.stats, db, served.answerer.retriever.embed_query)
         if format == "csv":
-            out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=["at", "user", "route", "question", "no_answer", "latency_ms"])
-            writer.writeheader()
-            writer.writerows(result["log"])
-            return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+            return Response(records.log_csv(result["log"]), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": "attachment; filename=policyqa-log.csv"})
         return result
 
@@ -202,7 +192,7 @@ def install(app: Any, served: Served, cpu: CpuThread, db: Database) -> Any:
     from .docroutes import add_document_routes  # (it reads this module's names)
 
     add_staff_routes(app, served, cpu, db)
-    add_document_routes(app, served, cpu, db)
+    add_document_routes(app, served, db)
     plain = app.openapi
     secured: dict[str, Any] = {}
 
