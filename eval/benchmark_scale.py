@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag.files import read_json, read_jsonl  # noqa: E402
+from rag.indexing import dense as dense_index  # noqa: E402
 from rag.indexing.bm25 import BM25  # noqa: E402
-from rag.indexing.build import _faiss_index  # noqa: E402
 from rag.indexing.passages import Passage  # noqa: E402
 from rag.indexing.reads import NpyRows  # noqa: E402
 from rag.indexing.tables import JsonLines  # noqa: E402
@@ -137,7 +137,7 @@ def build(n: int, pool: tuple[list[str], np.ndarray, list[list[str]], Lexicon], 
     bm25 = BM25.from_tokens(toks, lexicon.tokenize)
     bm25_s = time.perf_counter() - t
     t = time.perf_counter()
-    dense = _faiss_index(vectors, kind)
+    dense = dense_index.build(vectors, kind)
     dense_s = time.perf_counter() - t
     folder.mkdir(parents=True)
     bm25.save(folder)
@@ -308,6 +308,78 @@ def ask_sizes(sizes: list[int], questions: int) -> None:
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def extend_sizes(sizes: list[int], n_queries: int, parts: list[str]) -> None:
+    """What `policyqa index` does after one plan is added and another taken out, on synthetic libraries of n
+    passages, against doing it from nothing. `graph`: the HNSW graph kept and extended (rag/indexing/dense.py)
+    against a new graph, and recall@10 against exact inner product afterwards. `bm25`: the weights from the
+    previous index's tokens plus the new plan's, tokenized (rag/indexing/bm25.py), against tokenizing every
+    passage (its time from the tokenizer's measured rate on these passages)."""
+    import faiss
+
+    from rag.indexing.bm25 import Tokens
+    from rag.store.local import LocalStore
+
+    sentences, svectors, lexicon = source()
+    _, qvectors = questions(n_queries)
+    tokens = [lexicon.tokenize(s) for s in sentences] if "bm25" in parts else [[] for _ in sentences]
+    out = ROOT / "eval" / "reports" / "latest" / "benchmark_scale.json"
+    report = read_json(out) if out.exists() else {"rows": []}
+    rows = {r["size"]: r for r in report.get("extend", [])}
+    for n in sizes:
+        passages, vectors, toks = synthesize(n + PER_PLAN, sentences, svectors, tokens, seed=2)
+        keys = [str(i) for i in range(n + PER_PLAN)]  # the first plan out, a new one in
+        row = dict(rows.get(n, {}), size=n)
+        work = Path(tempfile.mkdtemp(prefix="policyqa-scale-extend-"))
+        try:
+            if "graph" in parts:
+                t = time.perf_counter()
+                graph = dense_index.build(vectors[:n], "hnsw")
+                build_s = time.perf_counter() - t
+                faiss.write_index(graph, str(work / "dense.faiss"))
+                del graph
+                t = time.perf_counter()
+                kept = dense_index.extend(work / "dense.faiss", keys[:n], keys[PER_PLAN:], vectors[PER_PLAN:])
+                extend_s = time.perf_counter() - t
+                assert kept is not None
+                index, ext = kept
+                live = vectors[PER_PLAN:]
+                plans = np.array([f"syn-{i // PER_PLAN:05d}" for i in range(PER_PLAN, n + PER_PLAN)])
+                store = LocalStore(SimpleNamespace(dense=index, vectors=live, plan_of_passage=plans))
+                found = 0
+                for q in qvectors:
+                    exact = set(np.argsort(-(live @ q))[:10].tolist())
+                    found += len(exact & {i for i, _ in store.dense(q, 10)})
+                del index, store
+                row.update({"graph_build_s": round(build_s, 1), "extend_s": round(extend_s, 2), "added": ext.added,
+                            "retired": ext.retired, "recall_at_10_after": round(found / (10 * len(qvectors)), 4)})
+            if "bm25" in parts:
+                t = time.perf_counter()
+                old = BM25.from_tokens(toks[:n], lexicon.tokenize)
+                from_tokens_s = time.perf_counter() - t
+                old.save(work)
+                del old
+                t = time.perf_counter()
+                source_rows = np.concatenate([np.arange(PER_PLAN, n), np.full(PER_PLAN, -1)]).astype(np.int64)
+                BM25.from_ids(Tokens.reusing(Tokens.load(work), source_rows,
+                                             lambda d, ps=passages: lexicon.tokenize(ps[d + PER_PLAN].text)),
+                              lexicon.tokenize)
+                reuse_s = time.perf_counter() - t
+                sample = passages[:2000]
+                t = time.perf_counter()
+                for p in sample:
+                    lexicon.tokenize(p.text)
+                rate = len(sample) / (time.perf_counter() - t)
+                row.update({"bm25_weights_s": round(from_tokens_s, 1), "bm25_reusing_tokens_s": round(reuse_s, 1),
+                            "tokenize_per_s": round(rate), "tokenize_all_s_estimated": round(n / rate)})
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(row), flush=True)
+        rows[n] = row
+    report = read_json(out) if out.exists() else {"rows": []}
+    report["extend"] = [rows[k] for k in sorted(rows)]
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def chart(rows: list[dict[str, Any]], path: Path) -> None:
     from PIL import Image, ImageDraw
 
@@ -350,6 +422,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--work", metavar="DIR", help="keep the built libraries here (and reuse them on the next run)")
     ap.add_argument("--ask", metavar="SIZES", help="answers on synthetic index folders of these sizes instead")
+    ap.add_argument("--extend", metavar="SIZES", help="time a build after a plan is added and one removed, at these sizes")
+    ap.add_argument("--parts", default="graph,bm25", help="with --extend: graph, bm25 or both")
     ap.add_argument("--ask-folder", help=argparse.SUPPRESS)
     ap.add_argument("--serve", help=argparse.SUPPRESS)
     ap.add_argument("--store", help=argparse.SUPPRESS)
@@ -363,6 +437,9 @@ def main() -> None:
         return
     if args.ask:
         ask_sizes([int(x) for x in args.ask.split(",")], args.queries)
+        return
+    if args.extend:
+        extend_sizes([int(x) for x in args.extend.split(",")], args.queries, args.parts.split(","))
         return
     sentences, svectors, lexicon = source()
     tokens = [lexicon.tokenize(s) for s in sentences]
@@ -383,8 +460,10 @@ def main() -> None:
         ran = {(r["size"], r["store"]) for r in rows}
         rows = [r for r in read_json(out / "benchmark_scale.json")["rows"] if (r["size"], r["store"]) not in ran] + rows
         rows.sort(key=lambda r: (r["size"], r["store"]))
-    asked = read_json(out / "benchmark_scale.json").get("ask", []) if (out / "benchmark_scale.json").exists() else []
-    (out / "benchmark_scale.json").write_text(json.dumps({"source_sentences": len(sentences), "rows": rows, "ask": asked},
+    before = read_json(out / "benchmark_scale.json") if (out / "benchmark_scale.json").exists() else {}
+    (out / "benchmark_scale.json").write_text(json.dumps({"source_sentences": len(sentences), "rows": rows,
+                                                          "ask": before.get("ask", []),
+                                                          "extend": before.get("extend", [])},
                                                          ensure_ascii=False, indent=1), encoding="utf-8")
     chart(rows, out / "benchmark_scale.png")
     print(f"wrote {out / 'benchmark_scale.json'} and benchmark_scale.png")

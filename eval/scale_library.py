@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from rag.files import file_sha256, read_json, read_jsonl, write_json, write_jsonl
+from rag.indexing import dense as dense_index
 from rag.indexing.bm25 import BM25
-from rag.indexing.build import _faiss_index, versions
+from rag.indexing.build import versions
 from rag.indexing.folder import FORMAT, MANIFEST, manifest_digest
 from rag.indexing.passages import Passage, passage_texts
 from rag.match.terms import Terms
@@ -79,7 +80,7 @@ def write_library(n: int, source_index: Path, out: Path, embedding: dict[str, An
             tokens.append(lexicon.tokenize(t))
     passage_vectors = vectors[pvec]
     kind = "flat" if len(passages) <= 100_000 else "hnsw"
-    dense = _faiss_index(passage_vectors, kind)
+    dense = dense_index.build(passage_vectors, kind)
     bm25 = BM25.from_tokens(tokens, lexicon.tokenize)
     out.mkdir(parents=True)
     import faiss
@@ -97,7 +98,7 @@ def write_library(n: int, source_index: Path, out: Path, embedding: dict[str, An
     bm25.save(out)
     files = {f.name: {"sha256": file_sha256(f), "bytes": f.stat().st_size} for f in sorted(out.iterdir())}
     manifest = {"format": FORMAT, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "embedding": embedding, "lexicon": src["manifest"]["lexicon"], "dense": {"kind": kind, "metric": "inner_product"},
+                "embedding": embedding, "lexicon": src["manifest"]["lexicon"], "dense": dense_index.params(kind),
                 "bm25": bm25.params, "corpus": {}, "measures": {"checksum": Terms.load().checksum},
                 "counts": {"plans": len(plans), "clauses": len(clauses), "passages": len(passages), "sentences": len(spans),
                            "measures": 0},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, Union
 
@@ -20,6 +21,58 @@ from .reads import NpyRows
 Postings = Union[np.ndarray, NpyRows]
 
 FILES = ("bm25_data.npy", "bm25_indices.npy", "bm25_indptr.npy", "bm25_vocab.json")
+# every passage's tokens as vocabulary rows, in order (offsets per passage): what a later build reuses instead of
+# tokenizing an unchanged passage again (jieba's search mode is the slowest step of a build without new texts)
+TOKEN_FILES = ("bm25_tokens.npy", "bm25_token_offsets.npy")
+
+
+@dataclass
+class Tokens:
+    """Documents' tokens as ids: document d's are `ids[offsets[d]:offsets[d + 1]]`, id i being `names[i]`."""
+
+    ids: np.ndarray
+    offsets: np.ndarray
+    names: list[str]
+
+    @classmethod
+    def of(cls, tokenized: Sequence[Sequence[str]]) -> "Tokens":
+        number: dict[str, int] = {}
+        lengths = np.array([len(doc) for doc in tokenized], dtype=np.int64)
+        ids = np.fromiter((number.setdefault(t, len(number)) for doc in tokenized for t in doc), dtype=np.int64,
+                          count=int(lengths.sum()))
+        return cls(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), list(number))
+
+    @classmethod
+    def reusing(cls, previous: "Tokens", source: np.ndarray, tokenize: Callable[[int], list[str]]) -> "Tokens":
+        """Tokens of new documents: document d is the previous document `source[d]`, or when that is -1, a new
+        text, `tokenize(d)`."""
+        number = {name: i for i, name in enumerate(previous.names)}
+        parts: list[np.ndarray] = []
+        for d, old in enumerate(source.tolist()):
+            if old >= 0:
+                parts.append(np.asarray(previous.ids[previous.offsets[old]:previous.offsets[old + 1]], np.int64))
+            else:
+                fresh = tokenize(d)
+                parts.append(np.fromiter((number.setdefault(t, len(number)) for t in fresh), np.int64, len(fresh)))
+        lengths = np.array([len(p) for p in parts], dtype=np.int64)
+        ids = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        return cls(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), list(number))
+
+    @classmethod
+    def load(cls, folder: Path) -> "Tokens":
+        """A built index's tokens (ids = its vocabulary rows), mapped."""
+        vocab = read_json(folder / FILES[3])["vocab"]
+        names = [""] * len(vocab)
+        for term, row in vocab.items():
+            names[row] = term
+        ids = np.load(folder / TOKEN_FILES[0], mmap_mode="r")
+        offsets = np.load(folder / TOKEN_FILES[1])
+        if offsets[-1] != len(ids) or (len(ids) and int(ids.max()) >= len(names)):
+            raise ValueError(f"{folder / TOKEN_FILES[0]} does not fit its offsets and vocabulary")
+        return cls(ids, offsets, names)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
 
 
 class BM25:
@@ -27,7 +80,7 @@ class BM25:
     read from their files a term at a time after a load — `NpyRows`)."""
 
     def __init__(self, indptr: np.ndarray, indices: Postings, data: Postings, n_docs: int, vocab: dict[str, int],
-                 tokenizer: Callable[[str], list[str]], params: dict[str, float]):
+                 tokenizer: Callable[[str], list[str]], params: dict[str, float], tokens: Tokens | None = None):
         self.indptr = indptr
         self.indices = indices
         self.data = data
@@ -35,6 +88,7 @@ class BM25:
         self.vocab = vocab
         self.tokenizer = tokenizer
         self.params = params
+        self.tokens = tokens  # after a build: every document's tokens, numbered by vocabulary row (saved with it)
 
     def df(self) -> np.ndarray:
         """How many documents hold each term (by term row)."""
@@ -53,15 +107,24 @@ class BM25:
     @classmethod
     def from_tokens(cls, tokenized: Sequence[Sequence[str]], tokenizer: Callable[[str], list[str]],
                     k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> "BM25":
-        """Counted with numpy over (term, document) pairs: linear in the tokens, no Python loop per posting."""
-        n_docs = len(tokenized)
-        lengths = np.array([len(t) for t in tokenized], dtype=np.float64)
+        return cls.from_ids(Tokens.of(tokenized), tokenizer, k1, b, epsilon)
+
+    @classmethod
+    def from_ids(cls, tokens: Tokens, tokenizer: Callable[[str], list[str]],
+                 k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> "BM25":
+        """Counted with numpy over (term, document) pairs: linear in the tokens, no Python loop per posting. The
+        weights depend only on each document's token sequence, not on how the ids were numbered."""
+        n_docs = len(tokens)
+        lengths = np.diff(tokens.offsets).astype(np.float64)
         avgdl = lengths.mean() if n_docs else 0.0
+        present, first = np.unique(tokens.ids, return_index=True)
         # terms in order of first appearance: rank-bm25 sums idf in that order (below)
-        first_seen = dict.fromkeys(t for doc in tokenized for t in doc)
+        first_seen = [tokens.names[i] for i in present[np.argsort(first, kind="stable")]]
         terms = sorted(first_seen)
         vocab = {term: i for i, term in enumerate(terms)}
-        flat = np.fromiter((vocab[t] for doc in tokenized for t in doc), dtype=np.int64, count=int(lengths.sum()))
+        row_of = np.full(len(tokens.names), -1, np.int64)
+        row_of[present] = [vocab[tokens.names[i]] for i in present]
+        flat = row_of[tokens.ids]
         docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths.astype(np.int64))
         pairs, tf = np.unique(flat * max(n_docs, 1) + docs, return_counts=True)  # sorted by term, then document
         rows, cols = pairs // max(n_docs, 1), pairs % max(n_docs, 1)
@@ -76,7 +139,7 @@ class BM25:
         vals = idf[rows] * tf * (k1 + 1) / (tf + norm[cols])
         weights = sparse.csr_matrix((vals, (rows, cols)), shape=(len(vocab), n_docs), dtype=np.float64)
         return cls(weights.indptr, weights.indices, weights.data, n_docs, vocab, tokenizer,
-                   {"k1": k1, "b": b, "epsilon": epsilon})
+                   {"k1": k1, "b": b, "epsilon": epsilon}, Tokens(flat.astype(np.int32), tokens.offsets, terms))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document (a term repeated in the query counts again, as in rank-bm25, and the
@@ -94,7 +157,11 @@ class BM25:
         (folder / FILES[3]).write_text(json.dumps({"vocab": self.vocab, "shape": [len(self.indptr) - 1, self.n_docs],
                                                    "params": self.params}, ensure_ascii=False),
                                        encoding="utf-8")
-        return list(FILES)
+        if self.tokens is None:
+            return list(FILES)
+        np.save(folder / TOKEN_FILES[0], self.tokens.ids)
+        np.save(folder / TOKEN_FILES[1], self.tokens.offsets)
+        return list(FILES + TOKEN_FILES)
 
     @classmethod
     def load(cls, folder: Path, tokenizer: Callable[[str], list[str]]) -> "BM25":

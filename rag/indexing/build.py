@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import IndexBuildError, PolicyQAError
-from ..files import atomic_dir, file_sha256, read_json, read_jsonl, write_json, write_jsonl
+from ..files import atomic_dir, file_sha256, read_json, write_json, write_jsonl
 from ..ingest.library import IngestResult, Library
 from ..match.measures import extract_library
 from ..match.terms import Terms
@@ -25,10 +25,12 @@ from ..text.lexicon import Lexicon, quoted_coinages
 from ..text.sentences import sentence_spans
 from ..types import Clause, PlanMeta
 from ..writer import one_writer
+from . import dense as dense_index
 from .bm25 import BM25
 from .embedding import TextEncoder
 from .folder import FORMAT, MANIFEST, SearchIndex, live_index_dir, manifest_digest
 from .passages import Passage, passage_texts, text_key, twins
+from .reuse import Previous, reuse_dense, reuse_tokens
 
 Progress = Callable[[str], None]
 
@@ -46,23 +48,6 @@ def ann_kind(settings: Settings, n_passages: int) -> str:
     if settings.ann != "auto":
         return settings.ann
     return "flat" if n_passages <= settings.exact_limit else "hnsw"
-
-
-def _faiss_index(vectors: np.ndarray, kind: str, threads: int = 2) -> Any:
-    import faiss
-
-    faiss.omp_set_num_threads(max(1, threads))  # searching sets 1 (rag/store/local.py)
-    dim = vectors.shape[1]
-    index: Any
-    if kind == "hnsw":  # the graph over 8-bit codes (¼ of the vectors' memory); searches re-rank exactly
-        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, 32,  # type: ignore[arg-type]
-                                  faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 200
-        index.train(vectors)
-    else:
-        index = faiss.IndexFlatIP(dim)
-    index.add(vectors)
-    return index
 
 
 @dataclass
@@ -83,6 +68,7 @@ class _Contents:
     kind: str
     embedded: int
     reused: int
+    steps: dict[str, Any]  # passages tokenized; how the HNSW graph was made (built, or kept and extended)
 
 
 def _parse_corpus(settings: Settings) -> list[IngestResult]:
@@ -101,38 +87,6 @@ def _parse_corpus(settings: Settings) -> list[IngestResult]:
     for result in results:
         library.store(result)
     return results
-
-
-_VECTOR_FORMATS = (3, FORMAT)  # index formats whose vector files are laid out as this one's (3: before self_sha256)
-_VECTOR_FILES = ("clauses.jsonl", "passages.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy")
-
-
-def _vector_cache(settings: Settings, embedder: TextEncoder) -> dict[str, np.ndarray]:
-    """text_key -> vector of every passage and sentence of the live index, when built by the same model.
-
-    A vector depends only on its text and the model, so only the files holding texts and vectors are read (each
-    checked against the manifest): an index built with another dictionary or vocabulary still lends its vectors."""
-    folder = live_index_dir(settings)
-    try:
-        manifest = read_json(folder / MANIFEST)
-        if manifest.get("format") not in _VECTOR_FORMATS or manifest["embedding"]["fingerprint"] != embedder.fingerprint:
-            return {}
-        for name in _VECTOR_FILES:
-            if file_sha256(folder / name) != manifest["files"][name]["sha256"]:
-                return {}
-        texts = {c["chunk_id"]: c["text"] for c in read_jsonl(folder / "clauses.jsonl")}
-        passages = read_jsonl(folder / "passages.jsonl")
-        vectors = np.load(folder / "vectors.npy")
-        sentences = read_jsonl(folder / "sentences.jsonl")
-        sentence_vectors = np.load(folder / "sentence_vectors.npy")
-    except (OSError, ValueError, KeyError):
-        return {}
-    if len(vectors) != len(passages) or len(sentence_vectors) != len(sentences):
-        return {}
-    cache = {text_key(p["text"]): vectors[i] for i, p in enumerate(passages)}
-    for row, s in enumerate(sentences):
-        cache[text_key(texts[s["chunk_id"]][s["start"]:s["end"]])] = sentence_vectors[row]
-    return cache
 
 
 def _stack(vectors: list[np.ndarray], dim: int) -> np.ndarray:
@@ -164,7 +118,8 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
             sentences.append({"chunk_id": c.chunk_id, "start": a, "end": b})
             sentence_texts.append(c.text[a:b])
 
-    cache = {} if full else _vector_cache(settings, embedder)
+    previous = None if full else Previous.of_live(settings, embedder)
+    cache = previous.cache if previous else {}
     todo = [p for p in passages if p.key not in cache]
     todo_sentences = sorted({t for t in sentence_texts if text_key(t) not in cache})
     reused = sum(p.key in cache for p in passages) + sum(text_key(t) in cache for t in sentence_texts)
@@ -175,13 +130,21 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
     cache.update({p.key: v for p, v in zip(todo, fresh)})
     cache.update({text_key(t): v for t, v in zip(todo_sentences, fresh[len(todo):])})
     vectors = _stack([cache[p.key] for p in passages], embedder.dim)
+    tokens, tokenized = reuse_tokens(settings, previous, passages, lexicon)
+    if tokenized < len(passages):
+        progress(f"BM25: {tokenized} passages tokenized, {len(passages) - tokenized} reused")
     kind = ann_kind(settings, len(passages))
+    dense, graph = reuse_dense(settings, previous, passages, vectors, kind)
+    if graph.get("graph") == "extended":
+        progress(f"HNSW graph kept: {graph['kept']} passages kept, {graph['added']} added, {graph['retired']} "
+                 f"retired ({graph['tombstones']} tombstones)")
     contents = _Contents(
         results=results, clauses=clauses, plans=plans, lexicon=lexicon, extra_terms=extra_terms, passages=passages,
         vectors=vectors, sentences=sentences,
         sentence_vectors=_stack([cache[text_key(t)] for t in sentence_texts], embedder.dim),
-        bm25=BM25.from_tokens([lexicon.tokenize(p.text) for p in passages], lexicon.tokenize),
-        dense=_faiss_index(vectors, kind, settings.threads), kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused)
+        bm25=BM25.from_ids(tokens, lexicon.tokenize),
+        dense=dense, kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused,
+        steps={"tokenized": tokenized, **graph})
 
     def verify(folder: Path) -> None:
         index = SearchIndex.open(folder, settings)  # verified before it serves
@@ -190,13 +153,13 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
 
             write_collection(settings, index, progress)
 
-    previous = _live_manifest(settings)
+    live = _live_manifest(settings)
     with atomic_dir(settings.index_dir, verify) as tmp:
         manifest = _write_folder(tmp, settings, embedder, contents, started)
     if settings.store == "milvus":
         from ..store.milvus import collection_name, prune
 
-        prune(settings, [collection_name(m) for m in (manifest, previous) if m], progress)
+        prune(settings, [collection_name(m) for m in (manifest, live) if m], progress)
     return manifest
 
 
@@ -234,14 +197,15 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
                       "query_prefix": embedder.spec.query_prefix, "passage_prefix": embedder.spec.passage_prefix},
         "lexicon": {"checksum": c.lexicon.checksum, "dictionary": settings.use_dictionary,
                     "terms": len(c.lexicon.terms)},
-        "dense": {"kind": c.kind, "metric": "inner_product"},
+        "dense": dense_index.params(c.kind),
         "bm25": c.bm25.params,
         "corpus": {r.meta.plan_id: {"file": r.meta.file, "sha256": r.meta.sha256, "clauses": len(r.doc.clauses)}
                    for r in c.results},
         "counts": {"plans": len(c.plans), "clauses": len(c.clauses), "passages": len(c.passages),
                    "sentences": len(c.sentences), "measures": len(measures)},
         "measures": {"checksum": terms.checksum},
-        "build": {"embedded": c.embedded, "reused": c.reused, "seconds": round(time.perf_counter() - started, 2)},
+        "build": {"embedded": c.embedded, "reused": c.reused, **c.steps,
+                  "seconds": round(time.perf_counter() - started, 2)},
         "versions": versions(),
         "files": files,
     }

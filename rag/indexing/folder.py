@@ -8,8 +8,10 @@
   plans.json         the plans' metadata
   passages.jsonl     retrieval units: a clause, or a part of a long one, with its heading context
   vectors.npy        one L2-normalised vector per passage
-  dense.faiss        FAISS inner-product index over the vectors (exact, or HNSW for large libraries)
-  bm25_*.npy/.json   BM25 weights over jieba tokens
+  dense.faiss        FAISS inner-product index over the vectors (exact, or an HNSW graph for large libraries,
+                     kept from build to build: rag/indexing/dense.py)
+  bm25_*.npy/.json   BM25 weights over jieba tokens; bm25_tokens.npy + bm25_token_offsets.npy every passage's
+                     tokens (as vocabulary rows), reused by the next build for unchanged passages
   lexicon.json       the quoted coinages added to the dictionary at build time
   twins.json         相关报道 paragraphs that repeat a plan clause -> that clause
   sentences.jsonl    every clause's sentences as [start, end) spans; sentence_vectors.npy their vectors,
@@ -39,6 +41,7 @@ from ..text.lexicon import Lexicon
 from ..types import Clause, PlanMeta
 from ..writer import is_held
 from .bm25 import BM25
+from .dense import check_rows
 from .reads import NpyRows
 from .tables import Clauses, Passages, Sentences, Span
 
@@ -113,9 +116,12 @@ class SearchIndex:
         except Exception as exc:  # a file that passed its checksum but does not parse: built by a bad build
             raise IndexInvalidError(f"{folder}: cannot load the index ({type(exc).__name__}: {exc}); {REBUILD}") from exc
         dim = manifest["embedding"]["dimension"]
-        if index.vectors.shape != (len(index.passages), dim) or index.dense.ntotal != len(index.passages):
+        if index.vectors.shape != (len(index.passages), dim):
             raise IndexInvalidError(f"{folder / 'vectors.npy'}: {index.vectors.shape} vectors for "
                                     f"{len(index.passages)} passages; {REBUILD}")
+        wrong = check_rows(index.dense, len(index.passages))
+        if wrong:
+            raise IndexInvalidError(f"{folder / 'dense.faiss'}: {wrong}; {REBUILD}")
         if index.sentence_vectors.shape != (len(index.sentences), dim):
             raise IndexInvalidError(f"{folder / 'sentence_vectors.npy'}: {index.sentence_vectors.shape} vectors for "
                                     f"{len(index.sentences)} sentences; {REBUILD}")

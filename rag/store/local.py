@@ -34,9 +34,15 @@ class LocalStore:
     def __init__(self, index: SearchIndex, ef: int = 1024):
         import faiss
 
+        from ..indexing.dense import graph_of, live_rows
+
         self.index = index
         self.ef = ef  # HNSW only: candidates examined per search
         self._plan_rows: dict[str, np.ndarray] = {}
+        self._hnsw = graph_of(index.dense) is not None
+        # a graph kept across builds holds retired slots (tombstones): every search takes live rows only
+        self._live = (faiss.IDSelectorRange(0, len(index.vectors))
+                      if live_rows(index.dense) != index.dense.ntotal else None)
         # one query at a time: FAISS's OpenMP threads only wait on each other (a flat search of 10,000 vectors took
         # 40 ms with two threads on a busy 2-core machine, 0.4 ms with one); builds set their own count
         faiss.omp_set_num_threads(1)
@@ -71,7 +77,7 @@ class LocalStore:
 
         hnsw: Any = faiss.SearchParametersHNSW  # type: ignore[attr-defined]  # faiss's stubs lack the class
         flat: Any = faiss.SearchParameters
-        is_hnsw = isinstance(self.index.dense, faiss.IndexHNSW)
+        is_hnsw = self._hnsw
         query = np.asarray(vector, np.float32).reshape(1, -1)
         params = None
         if plans:
@@ -86,7 +92,8 @@ class LocalStore:
             params = hnsw(sel=selector, efSearch=max(self.ef, n)) if is_hnsw else flat(sel=selector)
             n = min(n, len(ids))
         elif is_hnsw:
-            params = hnsw(efSearch=max(self.ef, n))
+            params = hnsw(efSearch=max(self.ef, n)) if self._live is None else hnsw(sel=self._live,
+                                                                                     efSearch=max(self.ef, n))
         if n == 0:
             return []
         wanted = max(n, RERANK) if is_hnsw else n

@@ -10,10 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support import CORPUS, home_with_model
 
 from rag.errors import IndexBuildError, IndexInvalidError
+from rag.indexing.bm25 import BM25
 from rag.indexing.build import build_index
 from rag.indexing.folder import SearchIndex
 from rag.settings import Settings
@@ -36,15 +38,21 @@ def test_incremental_rebuild_embeds_only_what_changed(built, model_home, embedde
     settings = _copy_home(built, model_home, tmp_path)
     unchanged = build_index(settings, embedder, progress=lambda _: None)
     counts = unchanged["counts"]
-    assert unchanged["build"]["embedded"] == 0
+    assert unchanged["build"]["embedded"] == unchanged["build"]["tokenized"] == 0
     assert unchanged["build"]["reused"] == counts["passages"] + counts["sentences"]
     plan = settings.corpus / "jinan-2022.txt"
     text = plan.read_text(encoding="utf-8").replace("最高补助100万元", "最高补助200万元")
     plan.write_text(text, encoding="utf-8")
     manifest = build_index(settings, embedder, progress=lambda _: None)
     assert manifest["build"]["embedded"] == 2, manifest["build"]  # the clause's passage and its changed sentence
+    assert manifest["build"]["tokenized"] == 1  # that passage; the others' tokens come from the previous index
     index = SearchIndex.open(settings.index_dir, settings)
     assert any("最高补助200万元" in c.text for c in index.clauses)
+    # the same weights, bit for bit, as tokenizing every passage again
+    every = BM25.from_tokens([index.lexicon.tokenize(index.passages[i].text) for i in range(len(index.passages))],
+                             index.lexicon.tokenize)
+    assert every.vocab == index.bm25.vocab and np.array_equal(every.indptr, index.bm25.indptr)
+    assert np.array_equal(every.indices, index.bm25.indices[:]) and np.array_equal(every.data, index.bm25.data[:])
     assert manifest["corpus"]["jinan-2022"]["sha256"] != unchanged["corpus"]["jinan-2022"]["sha256"]
 
 
@@ -140,3 +148,52 @@ def test_hnsw_index_serves_with_plan_filters(built, model_home, embedder, tmp_pa
     assert hits[0].item_path == "二、(三)专栏4"
     filtered = retriever.search("人才", k=5, plans=["jinan-2022"], mode="dense")
     assert filtered and {h.plan_id for h in filtered} == {"jinan-2022"}
+
+
+def test_an_hnsw_graph_is_kept_when_plans_come_and_go(built, model_home, embedder, tmp_path, monkeypatch):
+    """Adding a plan to an HNSW index adds its passages to the live graph (nothing else re-embedded or rebuilt);
+    taking one out leaves tombstones; either way the index answers as a new graph over the same vectors does."""
+    from rag.indexing import dense
+    from rag.ingest.library import Library
+    from rag.store.local import LocalStore
+
+    settings = _copy_home(built, model_home, tmp_path).with_(ann="hnsw")
+    quiet = lambda _: None  # noqa: E731
+    first = build_index(settings, embedder, progress=quiet)
+    assert first["build"]["graph"] == "built"  # the copied index was exact: no graph to keep
+    Library(settings).ingest_path(Path(__file__).parents[1] / "data" / "corpus-more" / "china-satcom-2025.txt",
+                                  "china-satcom-2025", "全国")
+    said: list[str] = []
+    added = build_index(settings, embedder, progress=said.append)
+    new = added["counts"]["passages"] - first["counts"]["passages"]
+    assert new > 0 and added["build"]["graph"] == "extended"
+    assert (added["build"]["kept"], added["build"]["added"], added["build"]["tombstones"]) == \
+        (first["counts"]["passages"], new, 0)
+    assert any("HNSW graph kept" in line for line in said)
+
+    def same_as_a_new_graph(manifest):
+        index = SearchIndex.open(settings.index_dir, settings)
+        assert dense.live_rows(index.dense) == manifest["counts"]["passages"] == len(index.passages)
+        rows = range(0, len(index.passages), 3)
+        got = [LocalStore(index).dense(index.vectors[r], 10) for r in rows]
+        assert all(ranked[0][0] == r for r, ranked in zip(rows, got))  # each passage's own vector finds its row
+        index.dense = dense.build(index.vectors[np.arange(len(index.passages))], "hnsw")  # what a full build makes
+        again = [LocalStore(index).dense(index.vectors[r], 10) for r in rows]
+        assert [[i for i, _ in ranked] for ranked in got] == [[i for i, _ in ranked] for ranked in again]
+        assert np.allclose([[s for _, s in ranked] for ranked in got], [[s for _, s in ranked] for ranked in again])
+
+    same_as_a_new_graph(added)
+    monkeypatch.setattr(dense, "RETIRE_LIMIT", 0.5)  # the seed plans are few: one of them is >10% of the slots
+    Library(settings).remove("yongchuan-2023", tmp_path / "removed")
+    removed = build_index(settings, embedder, progress=quiet)
+    gone = added["counts"]["passages"] - removed["counts"]["passages"]
+    assert removed["build"]["graph"] == "extended" and removed["build"]["added"] == 0
+    assert removed["build"]["retired"] == removed["build"]["tombstones"] == gone > 0
+    assert "yongchuan-2023" not in SearchIndex.open(settings.index_dir, settings).plans
+    same_as_a_new_graph(removed)
+    monkeypatch.setattr(dense, "RETIRE_LIMIT", 0.10)
+    shutil.copy(tmp_path / "removed" / "yongchuan-2023.txt", settings.corpus)
+    shutil.copy(tmp_path / "removed" / "yongchuan-2023.json", settings.corpus)
+    build_index(settings, embedder, progress=quiet)  # back in: its texts join the graph again
+    Library(settings).remove("yongchuan-2023", tmp_path / "removed-again")
+    assert build_index(settings, embedder, progress=quiet)["build"]["graph"] == "built"  # past 10%: a new graph

@@ -25,6 +25,32 @@ def test_bm25_scores_equal_rank_bm25_on_real_clauses(library, tmp_path):
     assert not list(tmp_path.glob("*.pkl"))
 
 
+def test_tokens_kept_from_a_previous_build_give_the_same_weights_bit_for_bit(library, tmp_path):
+    """A build reuses the previous index's tokens of unchanged passages (rag/indexing/build.py): whatever the ids'
+    numbering, the weights equal those of tokenizing every passage again."""
+    from rag.indexing.bm25 import Tokens
+
+    lexicon = Lexicon(["元平台"])
+    docs = [c.text for pid in ("jinan-2022", "zhejiang-2023") for c in library.clauses(pid)][:60]
+    before = BM25.build(docs[:40], lexicon.tokenize)
+    before.save(tmp_path)
+    old = Tokens.load(tmp_path)
+    assert [[old.names[i] for i in old.ids[old.offsets[d]:old.offsets[d + 1]]] for d in range(40)] == \
+        [lexicon.tokenize(d) for d in docs[:40]]
+    # the new library: ten passages gone, twenty new ones in the middle, the rest in another order
+    new_docs = docs[40:50] + docs[10:40][::-1] + docs[50:] + docs[:5]
+    source = np.array([-1] * 10 + list(range(39, 9, -1)) + [-1] * 10 + list(range(5)))
+    asked: list[int] = []
+    tokens = Tokens.reusing(old, source, lambda d: asked.append(d) or lexicon.tokenize(new_docs[d]))
+    assert asked == list(range(10)) + list(range(40, 50))
+    reused, fresh = BM25.from_ids(tokens, lexicon.tokenize), BM25.build(new_docs, lexicon.tokenize)
+    assert reused.vocab == fresh.vocab and reused.params == fresh.params
+    for a, b in ((reused.indptr, fresh.indptr), (reused.indices, fresh.indices), (reused.data, fresh.data),
+                 (reused.tokens.ids, fresh.tokens.ids), (reused.tokens.offsets, fresh.tokens.offsets)):
+        assert np.array_equal(a, b)
+    assert np.array_equal(reused.scores("元宇宙 企业 补助"), fresh.scores("元宇宙 企业 补助"))
+
+
 def test_lexicon_keeps_policy_terms_and_drops_generic_verbs():
     lexicon = Lexicon(["元平台"])
     tokens = lexicon.tokenize("加快推动专精特新企业和链主企业建设“元平台”")

@@ -25,13 +25,13 @@ def _hnsw(seed: int):
     """3,000 random unit vectors in plans of 50 (p0, p1, …), indexed by HNSW as a large library is."""
     from types import SimpleNamespace
 
-    from rag.indexing.build import _faiss_index
+    from rag.indexing.dense import build
 
     rng = np.random.default_rng(seed)
     vectors = rng.normal(size=(3000, 64)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     plans = np.array([f"p{i // 50}" for i in range(len(vectors))])
-    index = SimpleNamespace(dense=_faiss_index(vectors, "hnsw"), vectors=vectors, plan_of_passage=plans,
+    index = SimpleNamespace(dense=build(vectors, "hnsw"), vectors=vectors, plan_of_passage=plans,
                             passages=[None] * len(vectors))
     return rng, vectors, plans, index
 
