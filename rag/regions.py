@@ -199,7 +199,8 @@ class Jurisdictions:
             self.plan_place[meta.plan_id] = place
             if place.level >= 0:
                 provinces.append(base.lineage(place)[1].name)
-        self.gazetteer = load_gazetteer(tuple(sorted(set(provinces))))
+        self.provinces = tuple(sorted(set(provinces)))  # the provinces whose every district is loaded
+        self.gazetteer = load_gazetteer(self.provinces)
         from pypinyin import lazy_pinyin
 
         # national documents (全国): they apply in every region

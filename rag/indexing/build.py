@@ -20,6 +20,7 @@ from ..files import atomic_dir, file_sha256, read_json, write_json, write_jsonl
 from ..ingest.library import IngestResult, Library
 from ..match.measures import extract_library
 from ..match.terms import Terms
+from ..regions import Jurisdictions
 from ..settings import Settings
 from ..text.lexicon import Lexicon, quoted_coinages
 from ..text.sentences import sentence_spans
@@ -30,7 +31,7 @@ from .bm25 import BM25
 from .embedding import TextEncoder
 from .folder import FORMAT, MANIFEST, SearchIndex, live_index_dir, manifest_digest
 from .passages import Passage, passage_texts, text_key, twins
-from .reuse import Previous, reuse_dense, reuse_tokens
+from .reuse import KeptMeasures, Previous, measures_key, reuse_dense, reuse_tokens
 
 Progress = Callable[[str], None]
 
@@ -54,7 +55,7 @@ def ann_kind(settings: Settings, n_passages: int) -> str:
 class _Contents:
     """Everything one index folder holds, before it is written."""
 
-    results: list[IngestResult]
+    parsed: list[tuple[PlanMeta, list[Clause]]]
     clauses: list[Clause]
     plans: dict[str, PlanMeta]
     lexicon: Lexicon
@@ -69,24 +70,40 @@ class _Contents:
     embedded: int
     reused: int
     steps: dict[str, Any]  # passages tokenized; how the HNSW graph was made (built, or kept and extended)
+    previous: Previous | None
 
 
-def _parse_corpus(settings: Settings) -> list[IngestResult]:
+def _parse_corpus(settings: Settings, progress: Progress) -> tuple[list[tuple[PlanMeta, list[Clause]]], int]:
+    """Every plan's metadata and clauses: a plan whose file, manifest and program are those of its stored parse
+    is taken from the library as it is; the others are parsed, and stored once all of them parsed. Returns them
+    and how many were parsed."""
     library = Library(settings)
-    results: list[IngestResult] = []
+    plans: list[tuple[PlanMeta, list[Clause]]] = []
+    parsed: list[tuple[IngestResult, str | None]] = []
     failures = []
     for manifest in library.manifests():
+        path = settings.corpus / manifest["file"]
+        key = library.parse_key(path, manifest)
+        kept = library.stored(manifest["plan_id"], key)
+        if kept is not None:
+            plans.append(kept)
+            continue
         try:
-            results.append(library.parse(settings.corpus / manifest["file"], manifest["plan_id"], manifest))
+            result = library.parse(path, manifest["plan_id"], manifest)
         except PolicyQAError as exc:
             failures.append(str(exc))
+            continue
+        parsed.append((result, key))
+        plans.append((result.meta, result.doc.clauses))
     if failures:
         raise IndexBuildError("not building: " + "; ".join(failures) + " (the previous index still serves)")
-    if not results:
+    if not plans:
         raise IndexBuildError(f"no plans in {settings.corpus}; add one with `policyqa ingest FILE`")
-    for result in results:
-        library.store(result)
-    return results
+    for result, key in parsed:
+        library.store(result, key)
+    if len(parsed) < len(plans):
+        progress(f"parsed {len(parsed)} plans, {len(plans) - len(parsed)} unchanged since they were stored")
+    return plans, len(parsed)
 
 
 def _stack(vectors: list[np.ndarray], dim: int) -> np.ndarray:
@@ -103,9 +120,9 @@ def build_index(settings: Settings, embedder: TextEncoder, progress: Progress = 
 
 def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: bool) -> dict[str, Any]:
     started = time.perf_counter()
-    results = _parse_corpus(settings)
-    clauses = [c for r in results for c in r.doc.clauses]
-    plans = {r.meta.plan_id: r.meta for r in results}
+    parsed, n_parsed = _parse_corpus(settings, progress)
+    clauses = [c for _, of_plan in parsed for c in of_plan]
+    plans = {meta.plan_id: meta for meta, _ in parsed}
     extra_terms = quoted_coinages(c.text for c in clauses) if settings.use_dictionary else []
     lexicon = Lexicon(extra_terms, use_dictionary=settings.use_dictionary)
     passages: list[Passage] = []
@@ -130,7 +147,7 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
     cache.update({p.key: v for p, v in zip(todo, fresh)})
     cache.update({text_key(t): v for t, v in zip(todo_sentences, fresh[len(todo):])})
     vectors = _stack([cache[p.key] for p in passages], embedder.dim)
-    tokens, tokenized = reuse_tokens(settings, previous, passages, lexicon)
+    tokens, tokenized = reuse_tokens(previous, passages, lexicon)
     if tokenized < len(passages):
         progress(f"BM25: {tokenized} passages tokenized, {len(passages) - tokenized} reused")
     kind = ann_kind(settings, len(passages))
@@ -139,12 +156,12 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
         progress(f"HNSW graph kept: {graph['kept']} passages kept, {graph['added']} added, {graph['retired']} "
                  f"retired ({graph['tombstones']} tombstones)")
     contents = _Contents(
-        results=results, clauses=clauses, plans=plans, lexicon=lexicon, extra_terms=extra_terms, passages=passages,
+        parsed=parsed, clauses=clauses, plans=plans, lexicon=lexicon, extra_terms=extra_terms, passages=passages,
         vectors=vectors, sentences=sentences,
         sentence_vectors=_stack([cache[text_key(t)] for t in sentence_texts], embedder.dim),
         bm25=BM25.from_ids(tokens, lexicon.tokenize),
         dense=dense, kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused,
-        steps={"tokenized": tokenized, **graph})
+        steps={"parsed": n_parsed, "tokenized": tokenized, **graph}, previous=previous)
 
     def verify(folder: Path) -> None:
         index = SearchIndex.open(folder, settings)  # verified before it serves
@@ -185,7 +202,9 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
     write_jsonl(folder / "sentences.jsonl", c.sentences)
     np.save(folder / "sentence_vectors.npy", c.sentence_vectors)
     terms = Terms.load()
-    measures = extract_library(c.clauses, c.plans, terms, pairs)
+    key = measures_key(terms, Jurisdictions(c.plans.values()).provinces)
+    kept = KeptMeasures(c.previous, c.plans, key, pairs)
+    measures = extract_library(c.clauses, c.plans, terms, pairs, kept)
     write_jsonl(folder / "measures.jsonl", (m.to_dict() for m in measures))
     faiss.write_index(c.dense, str(folder / "dense.faiss"))
     c.bm25.save(folder)
@@ -199,12 +218,12 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
                     "terms": len(c.lexicon.terms)},
         "dense": dense_index.params(c.kind),
         "bm25": c.bm25.params,
-        "corpus": {r.meta.plan_id: {"file": r.meta.file, "sha256": r.meta.sha256, "clauses": len(r.doc.clauses)}
-                   for r in c.results},
+        "corpus": {meta.plan_id: {"file": meta.file, "sha256": meta.sha256, "clauses": len(of_plan)}
+                   for meta, of_plan in c.parsed},
         "counts": {"plans": len(c.plans), "clauses": len(c.clauses), "passages": len(c.passages),
                    "sentences": len(c.sentences), "measures": len(measures)},
-        "measures": {"checksum": terms.checksum},
-        "build": {"embedded": c.embedded, "reused": c.reused, **c.steps,
+        "measures": key,
+        "build": {"embedded": c.embedded, "reused": c.reused, **c.steps, "measures_kept_clauses": kept.count,
                   "seconds": round(time.perf_counter() - started, 2)},
         "versions": versions(),
         "files": files,

@@ -8,9 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from ..files import file_sha256, read_json, read_jsonl
+from ..files import file_sha256, program_fingerprint, read_json, read_jsonl
+from ..match.measures import SupportMeasure
+from ..match.terms import Terms
 from ..settings import Settings
 from ..text.lexicon import Lexicon
+from ..types import Clause, PlanMeta
 from . import dense as dense_index
 from .bm25 import FILES as BM25_FILES
 from .bm25 import TOKEN_FILES, Tokens
@@ -26,20 +29,26 @@ _VECTOR_FILES = ("clauses.jsonl", "passages.jsonl", "vectors.npy", "sentences.js
 class Previous:
     """What a build takes from the live index when the same model built it."""
 
+    folder: Path
     cache: dict[str, np.ndarray]  # text_key -> vector of every passage and sentence
     keys: list[str]  # text_key of each passage row
     manifest: dict[str, Any]
+    clauses: dict[str, dict[str, Any]]  # chunk id -> the clause as stored
 
-    def tokens(self, folder: Path, lexicon: Lexicon) -> Tokens | None:
+    def verified(self, *names: str) -> bool:
+        """These files of the live index are as its manifest says."""
+        try:
+            return all(file_sha256(self.folder / name) == self.manifest["files"][name]["sha256"] for name in names)
+        except (OSError, KeyError):
+            return False
+
+    def tokens(self, lexicon: Lexicon) -> Tokens | None:
         """Its passages' BM25 tokens, when they were cut by this dictionary and stopwords and its files are as the
         manifest says."""
         try:
-            if self.manifest["lexicon"]["checksum"] != lexicon.checksum:
+            if self.manifest["lexicon"]["checksum"] != lexicon.checksum or not self.verified(*TOKEN_FILES, BM25_FILES[3]):
                 return None
-            for name in (*TOKEN_FILES, BM25_FILES[3]):
-                if file_sha256(folder / name) != self.manifest["files"][name]["sha256"]:
-                    return None
-            tokens = Tokens.load(folder)
+            tokens = Tokens.load(self.folder)
         except (OSError, ValueError, KeyError):
             return None
         return tokens if len(tokens) == len(self.keys) else None
@@ -58,7 +67,7 @@ class Previous:
             for name in _VECTOR_FILES:
                 if file_sha256(folder / name) != manifest["files"][name]["sha256"]:
                     return None
-            texts = {c["chunk_id"]: c["text"] for c in read_jsonl(folder / "clauses.jsonl")}
+            clauses = {c["chunk_id"]: c for c in read_jsonl(folder / "clauses.jsonl")}
             passages = read_jsonl(folder / "passages.jsonl")
             vectors = np.load(folder / "vectors.npy")
             sentences = read_jsonl(folder / "sentences.jsonl")
@@ -70,15 +79,15 @@ class Previous:
         keys = [text_key(p["text"]) for p in passages]
         cache = dict(zip(keys, vectors))
         for row, s in enumerate(sentences):
-            cache[text_key(texts[s["chunk_id"]][s["start"]:s["end"]])] = sentence_vectors[row]
-        return cls(cache, keys, manifest)
+            cache[text_key(clauses[s["chunk_id"]]["text"][s["start"]:s["end"]])] = sentence_vectors[row]
+        return cls(folder, cache, keys, manifest, clauses)
 
 
-def reuse_tokens(settings: Settings, previous: Previous | None, passages: list[Passage],
+def reuse_tokens(previous: Previous | None, passages: list[Passage],
                  lexicon: Lexicon) -> tuple[Tokens, int]:
     """Every passage's BM25 tokens: an unchanged passage's from the live index when the same dictionary cut them,
     the rest tokenized now. Returns them and how many passages were tokenized."""
-    old = previous.tokens(live_index_dir(settings), lexicon) if previous is not None else None
+    old = previous.tokens(lexicon) if previous is not None else None
     if previous is None or old is None:
         return Tokens.of([lexicon.tokenize(p.text) for p in passages]), len(passages)
     moved, added = dense_index.match_rows(previous.keys, [p.key for p in passages])
@@ -93,16 +102,54 @@ def reuse_dense(settings: Settings, previous: Previous | None, passages: list[Pa
     """The FAISS index for these passages: the live index's HNSW graph extended when it can be kept (same model,
     same graph parameters, its file as the manifest says, few tombstones), else a new one."""
     if kind == "hnsw" and previous is not None and previous.manifest.get("dense") == dense_index.params(kind):
-        path = live_index_dir(settings) / "dense.faiss"
         kept = None
-        try:
-            if file_sha256(path) == previous.manifest["files"]["dense.faiss"]["sha256"]:
-                kept = dense_index.extend(path, previous.keys, [p.key for p in passages], vectors, settings.threads)
-        except (OSError, KeyError):
-            kept = None
+        if previous.verified("dense.faiss"):
+            kept = dense_index.extend(previous.folder / "dense.faiss", previous.keys, [p.key for p in passages],
+                                      vectors, settings.threads)
         if kept is not None:
             index, ext = kept
             return index, {"graph": "extended", "kept": ext.kept, "added": ext.added, "retired": ext.retired,
                            "tombstones": ext.tombstones}
     index = dense_index.build(vectors, kind, settings.threads)
     return index, ({"graph": "built", "tombstones": 0} if kind == "hnsw" else {})
+
+
+def measures_key(terms: Terms, provinces: tuple[str, ...]) -> dict[str, Any]:
+    """What every clause's support measures depend on beyond the clause and its plan's region (the manifest's
+    `measures`): the measure vocabulary, the program, the provinces whose districts are loaded."""
+    return {"checksum": terms.checksum, "program": program_fingerprint(), "provinces": list(provinces)}
+
+
+class KeptMeasures:
+    """A clause's support measures from the live index when nothing they depend on changed — the same clause,
+    its plan's region, whether it repeats a plan clause, and the manifest's `measures` key — else None.
+    `count`: the clauses answered so."""
+
+    def __init__(self, previous: Previous | None, plans: dict[str, PlanMeta], key: dict[str, Any],
+                 twins: dict[str, str]):
+        self.count = 0
+        self.twins = twins
+        self.now = {pid: meta.to_dict().get("region") for pid, meta in plans.items()}
+        self.previous: Previous | None = None
+        if previous is None or previous.manifest.get("measures") != key \
+                or not previous.verified("measures.jsonl", "plans.json", "twins.json"):
+            return
+        try:
+            self.regions = {pid: meta.get("region") for pid, meta in read_json(previous.folder / "plans.json").items()}
+            self.old_twins = read_json(previous.folder / "twins.json")
+            self.earlier: dict[str, list[dict[str, Any]]] = {}
+            for row in read_jsonl(previous.folder / "measures.jsonl"):
+                self.earlier.setdefault(row["chunk_id"], []).append(row)
+        except (OSError, ValueError, KeyError):
+            return
+        self.previous = previous
+
+    def __call__(self, clause: Clause) -> list[SupportMeasure] | None:
+        if self.previous is None:
+            return None
+        cid = clause.chunk_id
+        if self.previous.clauses.get(cid) != clause.to_dict() or (cid in self.old_twins) != (cid in self.twins) \
+                or clause.plan_id not in self.regions or self.regions[clause.plan_id] != self.now[clause.plan_id]:
+            return None
+        self.count += 1
+        return [SupportMeasure.from_dict(row) for row in self.earlier.get(cid, [])]

@@ -9,6 +9,8 @@ interrupted ingest leaves what was ingested before untouched.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInputError, IngestError, NotBuiltError, NotFoundError
-from ..files import atomic_dir, file_sha256, read_json, read_jsonl, recover, write_json, write_jsonl
+from ..files import atomic_dir, file_sha256, program_fingerprint, read_json, read_jsonl, recover, write_json, write_jsonl
 from ..itempath import path_within
 from ..regions import load_gazetteer
 from ..settings import Settings
@@ -83,6 +85,28 @@ class Library:
         meta = build_meta(plan_id, manifest.get("file", path.name), doc, manifest, read.read_as, file_sha256(path),
                           read.header)
         return IngestResult(meta, doc)
+
+    def parse_key(self, path: Path, manifest: dict[str, Any]) -> str | None:
+        """What a parse of this document depends on: the file's bytes, its manifest, this program (None when the
+        file cannot be read: parsing it says why)."""
+        try:
+            content = file_sha256(path)
+        except OSError:
+            return None
+        identity = json.dumps(manifest, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(f"{program_fingerprint()}\0{content}\0{identity}".encode()).hexdigest()
+
+    def stored(self, plan_id: str, key: str | None) -> tuple[PlanMeta, list[Clause]] | None:
+        """The plan's stored parse when it was made from the same key (a build then need not parse it again)."""
+        folder = self.settings.library_dir / plan_id
+        try:
+            meta = read_json(folder / "meta.json")
+            if key is None or meta.get("parse_key") != key:
+                return None
+            clauses = [Clause.from_dict(d) for d in read_jsonl(folder / "clauses.jsonl")]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return (PlanMeta.from_dict(meta), clauses) if len(clauses) == meta.get("clause_count") else None
 
     def ingest_corpus(self) -> tuple[list[IngestResult], list[IngestError]]:
         """(Re)parse every plan in the corpus folder; a failing document does not stop the others."""
@@ -204,10 +228,13 @@ class Library:
                 raise IngestError(name, f"the library already holds 《{meta.title}》 as {pid}; pass --plan-id with "
                                         "another id to add it as a separate plan")
 
-    def store(self, result: IngestResult) -> None:
-        """Write one plan's folder beside the old one, then swap it in."""
+    def store(self, result: IngestResult, key: str | None = None) -> None:
+        """Write one plan's folder beside the old one, then swap it in. `key`: what the parse was made from
+        (`parse_key`), so that a later build can take it as it is."""
         with atomic_dir(self.settings.library_dir / result.meta.plan_id) as tmp:
             meta = result.meta.to_dict()
+            if key is not None:
+                meta["parse_key"] = key
             meta["warnings"] = result.doc.warnings
             meta["clause_count"] = len(result.doc.clauses)
             meta["shape"] = result.doc.shape

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
@@ -237,9 +237,11 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
 
 
 def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms: Terms,
-                    twins: dict[str, str]) -> list[SupportMeasure]:
+                    twins: dict[str, str],
+                    kept: Callable[[Clause], list[SupportMeasure] | None] | None = None) -> list[SupportMeasure]:
     """Every support measure of the library, each placed in its plan's region (full name), or for a news
-    paragraph reporting a local policy, in the places its sentences name inside that region."""
+    paragraph reporting a local policy, in the places its sentences name inside that region. `kept`: a clause's
+    measures as an earlier build extracted them, when they are sure to be the same (rag/indexing/reuse.py)."""
     from ..regions import Jurisdictions
 
     juris = Jurisdictions(plans.values())
@@ -250,6 +252,10 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
         if clause.kind not in _KINDS or clause.chunk_id in twins:
             continue
         if _NOT_MEASURE.search(clause.item_title) or any(_NOT_MEASURE.search(p) for p in clause.parents):
+            continue
+        earlier = kept(clause) if kept is not None else None
+        if earlier is not None:
+            out.extend(earlier)
             continue
         region = regions.get(clause.plan_id, [])
         places = None

@@ -56,6 +56,36 @@ def test_incremental_rebuild_embeds_only_what_changed(built, model_home, embedde
     assert manifest["corpus"]["jinan-2022"]["sha256"] != unchanged["corpus"]["jinan-2022"]["sha256"]
 
 
+def test_a_build_after_a_change_writes_what_a_build_from_nothing_writes(built, model_home, embedder, tmp_path):
+    """A build takes unchanged plans' parses, unchanged clauses' support measures and unchanged passages' tokens
+    from the library and the live index; the index it writes is, file for file, the one a build from nothing
+    writes."""
+    settings = _copy_home(built, model_home, tmp_path)
+    quiet = lambda _: None  # noqa: E731
+    first = build_index(settings, embedder, progress=quiet)
+    assert first["build"]["parsed"] == 5  # the copied home has no parsed library yet
+    plan = settings.corpus / "jinan-2022.txt"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("最高补助100万元", "最高补助200万元"), encoding="utf-8")
+    said: list[str] = []
+    changed = build_index(settings, embedder, progress=said.append)
+    steps = changed["build"]
+    assert steps["parsed"] == 1 and steps["tokenized"] == 1 and steps["embedded"] == 2
+    assert "parsed 1 plans, 4 unchanged since they were stored" in said
+    # every clause that may hold a measure, but the changed one, keeps its measures from the previous index
+    assert 0 < steps["measures_kept_clauses"] == first["build"]["measures_kept_clauses"] - 1
+    assert changed["measures"] == first["measures"]
+
+    fresh = Settings(home=home_with_model(model_home, tmp_path / "fresh"), corpus=settings.corpus)
+    nothing = build_index(fresh, embedder, progress=quiet, full=True)
+    assert nothing["build"]["parsed"] == 5 and nothing["build"]["measures_kept_clauses"] == 0
+    assert nothing["build"]["tokenized"] == nothing["counts"]["passages"]
+    ours, theirs = _digest(settings.index_dir), _digest(fresh.index_dir)
+    del ours["manifest.json"], theirs["manifest.json"]
+    assert ours == theirs
+    for name in ("corpus", "counts", "measures", "lexicon", "bm25", "dense"):
+        assert changed[name] == nothing[name], name
+
+
 def test_a_bad_document_stops_the_build_and_the_old_index_serves(built, model_home, embedder, tmp_path):
     settings = _copy_home(built, model_home, tmp_path)
     before = _digest(settings.index_dir)
