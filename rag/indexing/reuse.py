@@ -2,6 +2,7 @@
 BM25 tokens of unchanged passages (same dictionary), and the HNSW graph (same graph parameters)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from ..match.measures import SupportMeasure
 from ..match.terms import Terms
 from ..settings import Settings
 from ..text.lexicon import Lexicon
+from ..text.normalize import normalize_text
 from ..types import Clause, PlanMeta
 from . import dense as dense_index
 from .bm25 import FILES as BM25_FILES
@@ -42,16 +44,20 @@ class Previous:
         except (OSError, KeyError):
             return False
 
-    def tokens(self, lexicon: Lexicon) -> Tokens | None:
-        """Its passages' BM25 tokens, when they were cut by this dictionary and stopwords and its files are as the
+    def tokens(self, lexicon: Lexicon) -> tuple[Tokens, frozenset[str]] | None:
+        """Its passages' BM25 tokens and the coinages its dictionary and this one do not share, when they differ
+        in nothing else (the program's dictionary, stopwords, the dictionary on or off) and its files are as the
         manifest says."""
         try:
-            if self.manifest["lexicon"]["checksum"] != lexicon.checksum or not self.verified(*TOKEN_FILES, BM25_FILES[3]):
+            if not self.verified(*TOKEN_FILES, BM25_FILES[3], "lexicon.json"):
+                return None
+            old = Lexicon(read_json(self.folder / "lexicon.json")["extra_terms"], use_dictionary=lexicon.use_dictionary)
+            if old.checksum != self.manifest["lexicon"]["checksum"]:
                 return None
             tokens = Tokens.load(self.folder)
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        return tokens if len(tokens) == len(self.keys) else None
+        return (tokens, old.coinages() ^ lexicon.coinages()) if len(tokens) == len(self.keys) else None
 
     @classmethod
     def of_live(cls, settings: Settings, embedder: TextEncoder) -> "Previous | None":
@@ -83,18 +89,25 @@ class Previous:
         return cls(folder, cache, keys, manifest, clauses)
 
 
-def reuse_tokens(previous: Previous | None, passages: list[Passage],
-                 lexicon: Lexicon) -> tuple[Tokens, int]:
-    """Every passage's BM25 tokens: an unchanged passage's from the live index when the same dictionary cut them,
-    the rest tokenized now. Returns them and how many passages were tokenized."""
-    old = previous.tokens(lexicon) if previous is not None else None
-    if previous is None or old is None:
+def reuse_tokens(previous: Previous | None, passages: list[Passage], lexicon: Lexicon) -> tuple[Tokens, int]:
+    """Every passage's BM25 tokens: an unchanged passage's from the live index when the dictionary cut it the same
+    way — the same dictionary but for coinages the passage does not hold (rag/text/lexicon.py: a coinage changes
+    only the texts holding it) — the rest tokenized now. Returns them and how many passages were tokenized."""
+    kept = previous.tokens(lexicon) if previous is not None else None
+    if previous is None or kept is None:
         return Tokens.of([lexicon.tokenize(p.text) for p in passages]), len(passages)
-    moved, added = dense_index.match_rows(previous.keys, [p.key for p in passages])
+    old, changed = kept
+    moved, _ = dense_index.match_rows(previous.keys, [p.key for p in passages])
     source = np.full(len(passages), -1, np.int64)
-    kept = np.flatnonzero(moved >= 0)
-    source[moved[kept]] = kept
-    return Tokens.reusing(old, source, lambda row: lexicon.tokenize(passages[row].text)), len(added)
+    rows = np.flatnonzero(moved >= 0)
+    source[moved[rows]] = rows
+    if changed:
+        holds = re.compile("|".join(re.escape(t) for t in sorted(changed, key=len, reverse=True)))
+        for row in np.flatnonzero(source >= 0):
+            if holds.search(normalize_text(passages[row].text)):
+                source[row] = -1
+    tokens = Tokens.reusing(old, source, lambda row: lexicon.tokenize(passages[row].text))
+    return tokens, int(np.count_nonzero(source < 0))
 
 
 def reuse_dense(settings: Settings, previous: Previous | None, passages: list[Passage], vectors: np.ndarray,

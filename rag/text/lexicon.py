@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from .normalize import normalize_text
 
 _QUOTED = re.compile(r"[“\"‘']([\u4e00-\u9fffA-Za-z0-9+]{2,8})[”\"’']")
+BOOST = 2_000_000  # the frequency given to every dictionary term
 WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # a token BM25 keeps has one of these
 
 
@@ -48,13 +49,26 @@ class Lexicon:
         self._general = {term: tok.FREQ.get(term, 0) for term in self.terms}
         self._general_total = tok.total
         for term in self.terms:
-            tok.add_word(term, freq=2_000_000)  # high frequency: keep the term whole
+            tok.add_word(term, freq=BOOST)  # high frequency: keep the term whole
+        # jieba scores a cut by log(freq) - log(total), and add_word adds to the total: fixed here as if only the
+        # program's own dictionary had been added, the library's quoted coinages change how a text is cut only
+        # where the text holds one — so a build keeps the tokens of every passage that holds none of the coinages
+        # the library gained or lost (rag/indexing/reuse.py)
+        tok.total = self._general_total + BOOST * len(self._program_terms)
         return tok
+
+    @cached_property
+    def _program_terms(self) -> frozenset[str]:
+        return frozenset(_data_lines("policy_terms.txt")) if self.use_dictionary else frozenset()
+
+    def coinages(self) -> frozenset[str]:
+        """The terms this library added to the program's dictionary."""
+        return frozenset(self.terms) - self._program_terms
 
     @property
     def checksum(self) -> str:
         """Identifies the dictionary and stopwords; an index built with another one is refused."""
-        h = hashlib.sha256()
+        h = hashlib.sha256(b"total: the program's dictionary\n")  # how the word total is set (above)
         for term in self.terms:
             h.update(term.encode() + b"\n")
         h.update(b"\x00")
