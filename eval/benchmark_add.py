@@ -95,10 +95,18 @@ def write_document(corpus: Path, plan_id: str, region: dict[str, Any], sentences
     write_json(corpus / f"{plan_id}.json", {"plan_id": plan_id, "file": f"{plan_id}.txt", "region": region})
 
 
+def peak_mb() -> int:
+    """This process's peak resident memory (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return -1
+
+
 def timed(settings: Settings, encoder: HashVectors) -> dict[str, Any]:
     t = time.perf_counter()
     manifest = build_index(settings, encoder, progress=lambda line: print("  " + line, flush=True))  # type: ignore[arg-type]
-    return {"seconds": round(time.perf_counter() - t, 1), "counts": manifest["counts"],
+    return {"seconds": round(time.perf_counter() - t, 1), "peak_rss_mb_so_far": peak_mb(), "counts": manifest["counts"],
             "steps": {k: v for k, v in manifest["build"].items() if k != "seconds"}}
 
 

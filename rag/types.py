@@ -68,7 +68,9 @@ class Clause:
             object.__setattr__(self, "chunk_id", clause_id(self.plan_id, self.item_path, self.text))
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        """As `dataclasses.asdict` gives it (every field is immutable), without its deep copy: a build writes
+        every clause of the library."""
+        d = {name: getattr(self, name) for name in _CLAUSE_FIELDS}
         d["parents"] = list(self.parents)
         return d
 
@@ -77,6 +79,9 @@ class Clause:
         kw = _from_fields(cls, d)
         kw["parents"] = tuple(kw.get("parents", ()))
         return cls(**kw)
+
+
+_CLAUSE_FIELDS = tuple(f.name for f in fields(Clause))
 
 
 @dataclass(frozen=True)

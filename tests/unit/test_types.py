@@ -46,6 +46,8 @@ def test_a_clause_kind_is_checked_and_ids_are_stable():
     clause = Clause(plan_id="p-2020", item_path="一、", item_title="t", text="文本。", kind="item")
     assert clause.kind is ClauseKind.ITEM
     assert Clause.from_dict(json.loads(json.dumps(clause.to_dict()))) == clause
+    nested = replace(clause, parents=("一、总体要求", "(一)目标"), order=4)  # to_dict is asdict without its deep copy
+    assert list(nested.to_dict().items()) == list({**dataclasses.asdict(nested), "parents": list(nested.parents)}.items())
     assert clause.chunk_id == Clause(plan_id="p-2020", item_path="一、", item_title="x", text="文本。",
                                      kind=ClauseKind.HEADING).chunk_id
     with pytest.raises(ValueError, match="clause kind 'chapter' is not one of"):
