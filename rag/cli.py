@@ -226,7 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("index", help="build or update the search index (parses the corpus first)")
-    p.add_argument("--full", action="store_true", help="re-embed every passage instead of reusing unchanged ones")
+    p.add_argument("--full", action="store_true",
+                   help="build from nothing: parse, embed, tokenize and index every document again instead of reusing "
+                   "what is unchanged")
     p.add_argument("--store", choices=STORES, help="also fill this store (milvus: POLICYQA_MILVUS_URI); default "
                    "POLICYQA_STORE or local")
     _no_wait(p)

@@ -73,10 +73,11 @@ class _Contents:
     previous: Previous | None
 
 
-def _parse_corpus(settings: Settings, progress: Progress) -> tuple[list[tuple[PlanMeta, list[Clause]]], int]:
+def _parse_corpus(settings: Settings, progress: Progress,
+                  full: bool = False) -> tuple[list[tuple[PlanMeta, list[Clause]]], int]:
     """Every plan's metadata and clauses: a plan whose file, manifest and program are those of its stored parse
-    is taken from the library as it is; the others are parsed, and stored once all of them parsed. Returns them
-    and how many were parsed."""
+    is taken from the library as it is (unless `full`); the others are parsed, and stored once all of them parsed.
+    Returns them and how many were parsed."""
     library = Library(settings)
     plans: list[tuple[PlanMeta, list[Clause]]] = []
     parsed: list[tuple[IngestResult, str | None]] = []
@@ -84,7 +85,7 @@ def _parse_corpus(settings: Settings, progress: Progress) -> tuple[list[tuple[Pl
     for manifest in library.manifests():
         path = settings.corpus / manifest["file"]
         key = library.parse_key(path, manifest)
-        kept = library.stored(manifest["plan_id"], key)
+        kept = None if full else library.stored(manifest["plan_id"], key)
         if kept is not None:
             plans.append(kept)
             continue
@@ -120,7 +121,7 @@ def build_index(settings: Settings, embedder: TextEncoder, progress: Progress = 
 
 def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: bool) -> dict[str, Any]:
     started = time.perf_counter()
-    parsed, n_parsed = _parse_corpus(settings, progress)
+    parsed, n_parsed = _parse_corpus(settings, progress, full)
     clauses = [c for _, of_plan in parsed for c in of_plan]
     plans = {meta.plan_id: meta for meta, _ in parsed}
     extra_terms = quoted_coinages(c.text for c in clauses) if settings.use_dictionary else []
