@@ -81,6 +81,7 @@ def write_library(n: int, source_index: Path, out: Path, embedding: dict[str, An
     passage_vectors = vectors[pvec]
     kind = "flat" if len(passages) <= 100_000 else "hnsw"
     dense = dense_index.build(passage_vectors, kind)
+    dense_meta = {**dense_index.params(kind), **({"trained_on": len(passages)} if kind == "hnsw" else {})}
     bm25 = BM25.from_tokens(tokens, lexicon.tokenize)
     out.mkdir(parents=True)
     import faiss
@@ -98,7 +99,7 @@ def write_library(n: int, source_index: Path, out: Path, embedding: dict[str, An
     bm25.save(out)
     files = {f.name: {"sha256": file_sha256(f), "bytes": f.stat().st_size} for f in sorted(out.iterdir())}
     manifest = {"format": FORMAT, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "embedding": embedding, "lexicon": src["manifest"]["lexicon"], "dense": dense_index.params(kind),
+                "embedding": embedding, "lexicon": src["manifest"]["lexicon"], "dense": dense_meta,
                 "bm25": bm25.params, "corpus": {}, "measures": {"checksum": Terms.load().checksum},
                 "counts": {"plans": len(plans), "clauses": len(clauses), "passages": len(passages), "sentences": len(spans),
                            "measures": 0},

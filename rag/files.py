@@ -5,7 +5,6 @@ and swapped in only when complete, so a crash or a bad input leaves the previous
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -45,29 +44,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-_READERS = ("jieba", "pypinyin", "pypdf", "python-docx", "beautifulsoup4", "markdown-it-py", "charset-normalizer")
-
-
-@functools.cache
-def program_fingerprint() -> str:
-    """sha256 of this program's own files (every file of the `rag` package: code, dictionaries, gazetteer) and of
-    the versions of the libraries that read documents: what a build stores from one version of the program (a
-    parsed plan, a clause's support measures) is reused only by the same version."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
-    for name in _READERS:
-        try:
-            digest.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=none\0".encode())
-    return digest.hexdigest()
 
 
 def _old(final: Path) -> Path:

@@ -17,6 +17,7 @@ import numpy as np
 from .. import __version__
 from ..errors import IndexBuildError, PolicyQAError
 from ..files import atomic_dir, file_sha256, read_json, write_json, write_jsonl
+from ..fingerprint import PROGRAM
 from ..ingest.library import IngestResult, Library
 from ..match.measures import extract_library
 from ..match.terms import Terms
@@ -26,7 +27,6 @@ from ..text.lexicon import Lexicon, quoted_coinages
 from ..text.sentences import sentence_spans
 from ..types import Clause, PlanMeta
 from ..writer import one_writer
-from . import dense as dense_index
 from .bm25 import BM25
 from .embedding import TextEncoder
 from .folder import FORMAT, MANIFEST, SearchIndex, live_index_dir, manifest_digest
@@ -71,6 +71,7 @@ class _Contents:
     reused: int
     steps: dict[str, Any]  # passages tokenized; how the HNSW graph was made (built, or kept and extended)
     previous: Previous | None
+    dense_meta: dict[str, Any]  # the manifest's `dense`
 
 
 def _parse_corpus(settings: Settings, progress: Progress,
@@ -152,7 +153,7 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
     if tokenized < len(passages):
         progress(f"BM25: {tokenized} passages tokenized, {len(passages) - tokenized} reused")
     kind = ann_kind(settings, len(passages))
-    dense, graph = reuse_dense(settings, previous, passages, vectors, kind)
+    dense, dense_meta, graph = reuse_dense(settings, previous, passages, vectors, kind)
     if graph.get("graph") == "extended":
         progress(f"HNSW graph kept: {graph['kept']} passages kept, {graph['added']} added, {graph['retired']} "
                  f"retired ({graph['tombstones']} tombstones)")
@@ -162,7 +163,7 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
         sentence_vectors=_stack([cache[text_key(t)] for t in sentence_texts], embedder.dim),
         bm25=BM25.from_ids(tokens, lexicon.tokenize),
         dense=dense, kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused,
-        steps={"parsed": n_parsed, "tokenized": tokenized, **graph}, previous=previous)
+        steps={"parsed": n_parsed, "tokenized": tokenized, **graph}, previous=previous, dense_meta=dense_meta)
 
     def verify(folder: Path) -> None:
         index = SearchIndex.open(folder, settings)  # verified before it serves
@@ -203,8 +204,8 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
     write_jsonl(folder / "sentences.jsonl", c.sentences)
     np.save(folder / "sentence_vectors.npy", c.sentence_vectors)
     terms = Terms.load()
-    key = measures_key(terms, Jurisdictions(c.plans.values()).provinces)
-    kept = KeptMeasures(c.previous, c.plans, key, pairs)
+    key = measures_key(terms, Jurisdictions(c.plans.values()))
+    kept = KeptMeasures(c.previous, c.plans, key, pairs, c.clauses)
     measures = extract_library(c.clauses, c.plans, terms, pairs, kept)
     write_jsonl(folder / "measures.jsonl", (m.to_dict() for m in measures))
     faiss.write_index(c.dense, str(folder / "dense.faiss"))
@@ -212,12 +213,13 @@ def _write_folder(folder: Path, settings: Settings, embedder: TextEncoder, c: _C
     files = {f.name: {"sha256": file_sha256(f), "bytes": f.stat().st_size} for f in sorted(folder.iterdir())}
     manifest = {
         "format": FORMAT,
+        "program": PROGRAM,  # rag/fingerprint.py: what the next build may reuse of this one
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "embedding": {"name": embedder.spec.name, "fingerprint": embedder.fingerprint, "dimension": embedder.dim,
                       "query_prefix": embedder.spec.query_prefix, "passage_prefix": embedder.spec.passage_prefix},
         "lexicon": {"checksum": c.lexicon.checksum, "dictionary": settings.use_dictionary,
                     "terms": len(c.lexicon.terms)},
-        "dense": dense_index.params(c.kind),
+        "dense": c.dense_meta,
         "bm25": c.bm25.params,
         "corpus": {meta.plan_id: {"file": meta.file, "sha256": meta.sha256, "clauses": len(of_plan)}
                    for meta, of_plan in c.parsed},

@@ -2,12 +2,13 @@
 libraries — and how a build keeps that graph instead of building it again.
 
 An HNSW graph over 10⁶ passages takes 10–20 minutes to build on two cores; adding one plan's passages to it
-takes well under a second. So an HNSW index is a graph over 8-bit codes wrapped in an id map (`IndexIDMap`):
-the graph's slot → the passage row it holds. A build whose previous index was made by the same model and the
-same graph parameters keeps that graph: a passage whose text is unchanged keeps its slot (its id becomes its
+takes seconds (most of them reading the graph file). So an HNSW index is a graph over 8-bit codes wrapped in an
+id map (`IndexIDMap`): the graph's slot → the passage row it holds. A build whose previous index was made by the
+same model and the same graph parameters keeps that graph: a passage whose text is unchanged keeps its slot (its id becomes its
 new row), a new or changed passage is added, and a passage that is gone keeps its slot as a tombstone (id -1),
-which every search excludes (`LocalStore`). Once tombstones pass `RETIRE_LIMIT` of the slots the graph is built
-again from the vectors alone. A flat index is the vectors themselves, so it is always rebuilt.
+which every search excludes (`LocalStore`). Once tombstones pass `RETIRE_LIMIT` of the slots, or the library has
+grown to `RETRAIN_GROWTH` times what the codes were trained on, the graph is built again from the vectors alone.
+A flat index is the vectors themselves, so it is always rebuilt.
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ import numpy as np
 HNSW_M = 32  # graph neighbours per node
 EF_CONSTRUCTION = 200
 RETIRE_LIMIT = 0.10  # share of tombstoned slots past which the graph is rebuilt
+# the 8-bit codes' ranges are trained on the vectors a graph is built with; once the library has grown past this
+# many times that, a new graph retrains them (added vectors outside the ranges are clipped; re-ranking is exact)
+RETRAIN_GROWTH = 2
 TOMBSTONE = -1
 
 

@@ -2,20 +2,25 @@
 BM25 tokens of unchanged passages (same dictionary), and the HNSW graph (same graph parameters)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..files import file_sha256, program_fingerprint, read_json, read_jsonl
+from ..files import file_sha256, read_json, read_jsonl
+from ..fingerprint import PROGRAM
 from ..match.measures import SupportMeasure
 from ..match.terms import Terms
+from ..regions import Jurisdictions
 from ..settings import Settings
 from ..text.lexicon import Lexicon
 from ..text.normalize import normalize_text
-from ..types import Clause, PlanMeta
+from ..types import Clause, ClauseKind, PlanMeta
 from . import dense as dense_index
 from .bm25 import FILES as BM25_FILES
 from .bm25 import TOKEN_FILES, Tokens
@@ -36,6 +41,7 @@ class Previous:
     keys: list[str]  # text_key of each passage row
     manifest: dict[str, Any]
     clauses: dict[str, dict[str, Any]]  # chunk id -> the clause as stored
+    repeated: frozenset[str]  # chunk ids two clauses share (the same text at the same path of one plan)
 
     def verified(self, *names: str) -> bool:
         """These files of the live index are as its manifest says."""
@@ -45,11 +51,11 @@ class Previous:
             return False
 
     def tokens(self, lexicon: Lexicon) -> tuple[Tokens, frozenset[str]] | None:
-        """Its passages' BM25 tokens and the coinages its dictionary and this one do not share, when they differ
-        in nothing else (the program's dictionary, stopwords, the dictionary on or off) and its files are as the
-        manifest says."""
+        """Its passages' BM25 tokens and the coinages its dictionary and this one do not share, when the same program
+        (its tokenizer, jieba, OpenCC: rag/fingerprint.py) cut them, the dictionaries differ in nothing else (the
+        program's terms, stopwords, the dictionary on or off) and its files are as the manifest says."""
         try:
-            if not self.verified(*TOKEN_FILES, BM25_FILES[3], "lexicon.json"):
+            if self.manifest.get("program") != PROGRAM or not self.verified(*TOKEN_FILES, BM25_FILES[3], "lexicon.json"):
                 return None
             old = Lexicon(read_json(self.folder / "lexicon.json")["extra_terms"], use_dictionary=lexicon.use_dictionary)
             if old.checksum != self.manifest["lexicon"]["checksum"]:
@@ -73,7 +79,8 @@ class Previous:
             for name in _VECTOR_FILES:
                 if file_sha256(folder / name) != manifest["files"][name]["sha256"]:
                     return None
-            clauses = {c["chunk_id"]: c for c in read_jsonl(folder / "clauses.jsonl")}
+            rows = read_jsonl(folder / "clauses.jsonl")
+            clauses = {c["chunk_id"]: c for c in rows}
             passages = read_jsonl(folder / "passages.jsonl")
             vectors = np.load(folder / "vectors.npy")
             sentences = read_jsonl(folder / "sentences.jsonl")
@@ -86,7 +93,8 @@ class Previous:
         cache = dict(zip(keys, vectors))
         for row, s in enumerate(sentences):
             cache[text_key(clauses[s["chunk_id"]]["text"][s["start"]:s["end"]])] = sentence_vectors[row]
-        return cls(folder, cache, keys, manifest, clauses)
+        repeated = frozenset(cid for cid, n in Counter(c["chunk_id"] for c in rows).items() if n > 1)
+        return cls(folder, cache, keys, manifest, clauses, repeated)
 
 
 def reuse_tokens(previous: Previous | None, passages: list[Passage], lexicon: Lexicon) -> tuple[Tokens, int]:
@@ -111,42 +119,57 @@ def reuse_tokens(previous: Previous | None, passages: list[Passage], lexicon: Le
 
 
 def reuse_dense(settings: Settings, previous: Previous | None, passages: list[Passage], vectors: np.ndarray,
-                kind: str) -> tuple[Any, dict[str, Any]]:
-    """The FAISS index for these passages: the live index's HNSW graph extended when it can be kept (same model,
-    same graph parameters, its file as the manifest says, few tombstones), else a new one."""
-    if kind == "hnsw" and previous is not None and previous.manifest.get("dense") == dense_index.params(kind):
+                kind: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """The FAISS index for these passages, what the manifest says of it (`dense`) and how it was made (for
+    `build`): the live index's HNSW graph
+    extended when it can be kept (same model, same graph parameters, its file as the manifest says, few
+    tombstones, and its 8-bit codes trained on at least 1/`RETRAIN_GROWTH` of the passages), else a new one."""
+    shape = dense_index.params(kind)
+    if kind == "hnsw" and previous is not None:
+        old = previous.manifest.get("dense", {})
+        trained = int(old.get("trained_on", 0))
         kept = None
-        if previous.verified("dense.faiss"):
+        if {k: old.get(k) for k in shape} == shape and len(passages) <= dense_index.RETRAIN_GROWTH * trained \
+                and previous.verified("dense.faiss"):
             kept = dense_index.extend(previous.folder / "dense.faiss", previous.keys, [p.key for p in passages],
                                       vectors, settings.threads)
         if kept is not None:
             index, ext = kept
-            return index, {"graph": "extended", "kept": ext.kept, "added": ext.added, "retired": ext.retired,
-                           "tombstones": ext.tombstones}
+            return index, {**shape, "trained_on": trained}, {"graph": "extended", "kept": ext.kept, "added": ext.added,
+                                                              "retired": ext.retired, "tombstones": ext.tombstones}
     index = dense_index.build(vectors, kind, settings.threads)
-    return index, ({"graph": "built", "tombstones": 0} if kind == "hnsw" else {})
+    if kind != "hnsw":
+        return index, shape, {}
+    return index, {**shape, "trained_on": len(passages)}, {"graph": "built", "tombstones": 0}
 
 
-def measures_key(terms: Terms, provinces: tuple[str, ...]) -> dict[str, Any]:
-    """What every clause's support measures depend on beyond the clause and its plan's region (the manifest's
-    `measures`): the measure vocabulary, the program, the provinces whose districts are loaded."""
-    return {"checksum": terms.checksum, "program": program_fingerprint(), "provinces": list(provinces)}
+def measures_key(terms: Terms, juris: Jurisdictions) -> dict[str, Any]:
+    """What support measures depend on beyond their clause and its plan's region (the manifest's `measures`): the
+    measure vocabulary, the program, the provinces whose districts are loaded, and — for news paragraphs, whose
+    sentences are placed by the places they name — the library's places by pinyin (`Jurisdictions.english`)."""
+    places = json.dumps(sorted(juris.english.items()), ensure_ascii=False)
+    return {"checksum": terms.checksum, "program": PROGRAM, "provinces": list(juris.provinces),
+            "news_places": hashlib.sha256(places.encode()).hexdigest()[:16]}
 
 
 class KeptMeasures:
-    """A clause's support measures from the live index when nothing they depend on changed — the same clause,
-    its plan's region, whether it repeats a plan clause, and the manifest's `measures` key — else None.
-    `count`: the clauses answered so."""
+    """A clause's support measures from the live index when nothing they depend on changed — the same clause
+    (once in both libraries), its plan's region, whether it repeats a plan clause, and the manifest's `measures`
+    key — else None. `count`: the clauses answered so."""
 
     def __init__(self, previous: Previous | None, plans: dict[str, PlanMeta], key: dict[str, Any],
-                 twins: dict[str, str]):
+                 twins: dict[str, str], clauses: list[Clause]):
         self.count = 0
         self.twins = twins
         self.now = {pid: meta.to_dict().get("region") for pid, meta in plans.items()}
+        self.repeated = frozenset(cid for cid, n in Counter(c.chunk_id for c in clauses).items() if n > 1)
         self.previous: Previous | None = None
-        if previous is None or previous.manifest.get("measures") != key \
+        earlier = previous.manifest.get("measures", {}) if previous is not None else {}
+        if previous is None or {k: v for k, v in earlier.items() if k != "news_places"} != \
+                {k: v for k, v in key.items() if k != "news_places"} \
                 or not previous.verified("measures.jsonl", "plans.json", "twins.json"):
             return
+        self.news = earlier.get("news_places") == key["news_places"]
         try:
             self.regions = {pid: meta.get("region") for pid, meta in read_json(previous.folder / "plans.json").items()}
             self.old_twins = read_json(previous.folder / "twins.json")
@@ -162,7 +185,9 @@ class KeptMeasures:
             return None
         cid = clause.chunk_id
         if self.previous.clauses.get(cid) != clause.to_dict() or (cid in self.old_twins) != (cid in self.twins) \
-                or clause.plan_id not in self.regions or self.regions[clause.plan_id] != self.now[clause.plan_id]:
+                or clause.plan_id not in self.regions or self.regions[clause.plan_id] != self.now[clause.plan_id] \
+                or cid in self.repeated or cid in self.previous.repeated \
+                or (clause.kind == ClauseKind.NEWS and not self.news):
             return None
         self.count += 1
         return [SupportMeasure.from_dict(row) for row in self.earlier.get(cid, [])]

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInputError, IngestError, NotBuiltError, NotFoundError
-from ..files import atomic_dir, file_sha256, program_fingerprint, read_json, read_jsonl, recover, write_json, write_jsonl
+from ..files import atomic_dir, file_sha256, read_json, read_jsonl, recover, write_json, write_jsonl
+from ..fingerprint import PROGRAM
 from ..itempath import path_within
 from ..regions import load_gazetteer
 from ..settings import Settings
@@ -94,7 +95,7 @@ class Library:
         except OSError:
             return None
         identity = json.dumps(manifest, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(f"{program_fingerprint()}\0{content}\0{identity}".encode()).hexdigest()
+        return hashlib.sha256(f"{PROGRAM}\0{content}\0{identity}".encode()).hexdigest()
 
     def stored(self, plan_id: str, key: str | None) -> tuple[PlanMeta, list[Clause]] | None:
         """The plan's stored parse when it was made from the same key (a build then need not parse it again)."""

@@ -67,9 +67,13 @@ class Lexicon:
 
     @property
     def checksum(self) -> str:
-        """Identifies the dictionary and stopwords; an index built with another one is refused."""
-        h = hashlib.sha256(b"total: the program's dictionary\n")  # how the word total is set (above)
-        for term in self.terms:
+        """Identifies the dictionary and stopwords; an index built with another one is refused. The program's
+        terms and the library's coinages are hashed apart: the first set the word total (above)."""
+        h = hashlib.sha256(b"total: the program's dictionary\n")
+        for term in sorted(self._program_terms):
+            h.update(term.encode() + b"\n")
+        h.update(b"\x00coinages\n")
+        for term in sorted(self.coinages()):
             h.update(term.encode() + b"\n")
         h.update(b"\x00")
         for word in sorted(self.stopwords):
