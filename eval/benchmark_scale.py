@@ -338,7 +338,8 @@ def extend_sizes(sizes: list[int], n_queries: int, parts: list[str]) -> None:
                 faiss.write_index(graph, str(work / "dense.faiss"))
                 del graph
                 t = time.perf_counter()
-                kept = dense_index.extend(work / "dense.faiss", keys[:n], keys[PER_PLAN:], vectors[PER_PLAN:])
+                kept = dense_index.extend(work / "dense.faiss", *dense_index.match_rows(keys[:n], keys[PER_PLAN:]),
+                                          vectors[PER_PLAN:])
                 extend_s = time.perf_counter() - t
                 assert kept is not None
                 index, ext = kept

@@ -26,6 +26,11 @@ FILES = ("bm25_data.npy", "bm25_indices.npy", "bm25_indptr.npy", "bm25_vocab.jso
 TOKEN_FILES = ("bm25_tokens.npy", "bm25_token_offsets.npy")
 
 
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    """Where each document's tokens start (and, last, where they end)."""
+    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+
 @dataclass
 class Tokens:
     """Documents' tokens as ids: document d's are `ids[offsets[d]:offsets[d + 1]]`, id i being `names[i]`."""
@@ -40,7 +45,7 @@ class Tokens:
         lengths = np.array([len(doc) for doc in tokenized], dtype=np.int64)
         ids = np.fromiter((number.setdefault(t, len(number)) for doc in tokenized for t in doc), dtype=np.int64,
                           count=int(lengths.sum()))
-        return cls(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), list(number))
+        return cls(ids, _offsets(lengths), list(number))
 
     @classmethod
     def reusing(cls, previous: "Tokens", source: np.ndarray, tokenize: Callable[[int], list[str]]) -> "Tokens":
@@ -56,7 +61,7 @@ class Tokens:
                 parts.append(np.fromiter((number.setdefault(t, len(number)) for t in fresh), np.int64, len(fresh)))
         lengths = np.array([len(p) for p in parts], dtype=np.int64)
         ids = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-        return cls(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), list(number))
+        return cls(ids, _offsets(lengths), list(number))
 
     @classmethod
     def load(cls, folder: Path) -> "Tokens":

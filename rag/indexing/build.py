@@ -66,7 +66,6 @@ class _Contents:
     sentence_vectors: np.ndarray
     bm25: BM25
     dense: Any
-    kind: str
     embedded: int
     reused: int
     steps: dict[str, Any]  # passages tokenized; how the HNSW graph was made (built, or kept and extended)
@@ -149,11 +148,12 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
     cache.update({p.key: v for p, v in zip(todo, fresh)})
     cache.update({text_key(t): v for t, v in zip(todo_sentences, fresh[len(todo):])})
     vectors = _stack([cache[p.key] for p in passages], embedder.dim)
-    tokens, tokenized = reuse_tokens(previous, passages, lexicon)
+    match = previous.match(passages) if previous is not None else None
+    tokens, tokenized = reuse_tokens(previous, match, passages, lexicon)
     if tokenized < len(passages):
         progress(f"BM25: {tokenized} passages tokenized, {len(passages) - tokenized} reused")
     kind = ann_kind(settings, len(passages))
-    dense, dense_meta, graph = reuse_dense(settings, previous, passages, vectors, kind)
+    dense, dense_meta, graph = reuse_dense(settings, previous, match, vectors, kind)
     if graph.get("graph") == "extended":
         progress(f"HNSW graph kept: {graph['kept']} passages kept, {graph['added']} added, {graph['retired']} "
                  f"retired ({graph['tombstones']} tombstones)")
@@ -162,7 +162,7 @@ def _build(settings: Settings, embedder: TextEncoder, progress: Progress, full: 
         vectors=vectors, sentences=sentences,
         sentence_vectors=_stack([cache[text_key(t)] for t in sentence_texts], embedder.dim),
         bm25=BM25.from_ids(tokens, lexicon.tokenize),
-        dense=dense, kind=kind, embedded=len(todo) + len(todo_sentences), reused=reused,
+        dense=dense, embedded=len(todo) + len(todo_sentences), reused=reused,
         steps={"parsed": n_parsed, "tokenized": tokenized, **graph}, previous=previous, dense_meta=dense_meta)
 
     def verify(folder: Path) -> None:

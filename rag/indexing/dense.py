@@ -4,8 +4,8 @@ libraries — and how a build keeps that graph instead of building it again.
 An HNSW graph over 10⁶ passages takes 10–20 minutes to build on two cores; adding one plan's passages to it
 takes seconds (most of them reading the graph file). So an HNSW index is a graph over 8-bit codes wrapped in an
 id map (`IndexIDMap`): the graph's slot → the passage row it holds. A build whose previous index was made by the
-same model and the same graph parameters keeps that graph: a passage whose text is unchanged keeps its slot (its id becomes its
-new row), a new or changed passage is added, and a passage that is gone keeps its slot as a tombstone (id -1),
+same model and the same graph parameters keeps that graph: a passage whose text is unchanged keeps its slot (its
+id becomes its new row), a new or changed passage is added, and a passage that is gone keeps its slot as a tombstone (id -1),
 which every search excludes (`LocalStore`). Once tombstones pass `RETIRE_LIMIT` of the slots, or the library has
 grown to `RETRAIN_GROWTH` times what the codes were trained on, the graph is built again from the vectors alone.
 A flat index is the vectors themselves, so it is always rebuilt.
@@ -116,10 +116,11 @@ def match_rows(old_keys: Sequence[str], new_keys: Sequence[str]) -> tuple[np.nda
     return moved, added
 
 
-def extend(path: Path, old_keys: Sequence[str], new_keys: Sequence[str], vectors: np.ndarray,
+def extend(path: Path, moved: np.ndarray, added: list[int], vectors: np.ndarray,
            threads: int = 2) -> tuple[Any, Extension] | None:
-    """The previous HNSW index at `path` carried over to the new passages (`new_keys`, `vectors` by new row), or
-    None when it cannot be kept: not an id-mapped graph, not the previous passages, or too many tombstones."""
+    """The previous HNSW index at `path` carried over to the new passages (`match_rows` of the old and new texts;
+    `vectors` by new row), or None when it cannot be kept: not an id-mapped graph, not the previous passages, or
+    too many tombstones."""
     import faiss
 
     try:
@@ -127,10 +128,9 @@ def extend(path: Path, old_keys: Sequence[str], new_keys: Sequence[str], vectors
     except RuntimeError:
         return None
     ids = slot_ids(index)
-    if ids is None or graph_of(index) is None or check_rows(index, len(old_keys)) is not None \
+    if ids is None or graph_of(index) is None or check_rows(index, len(moved)) is not None \
             or index.d != vectors.shape[1]:
         return None
-    moved, added = match_rows(old_keys, new_keys)
     live = ids != TOMBSTONE
     ids[live] = moved[ids[live]]
     tombstones = int(np.count_nonzero(ids == TOMBSTONE))
@@ -141,5 +141,5 @@ def extend(path: Path, old_keys: Sequence[str], new_keys: Sequence[str], vectors
     if added:
         rows = np.asarray(added, np.int64)
         index.add_with_ids(np.ascontiguousarray(vectors[rows]), rows)
-    return index, Extension(kept=len(new_keys) - len(added), added=len(added),
+    return index, Extension(kept=len(vectors) - len(added), added=len(added),
                             retired=int(np.count_nonzero(moved == TOMBSTONE)), tombstones=tombstones)

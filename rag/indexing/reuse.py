@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -32,6 +32,22 @@ _VECTOR_FORMATS = (3, FORMAT)  # index formats whose vector files are laid out a
 _VECTOR_FILES = ("clauses.jsonl", "passages.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy")
 
 
+def _verified(folder: Path, manifest: dict[str, Any], names: Iterable[str]) -> bool:
+    """These files of an index folder are as its manifest says."""
+    try:
+        return all(file_sha256(folder / name) == manifest["files"][name]["sha256"] for name in names)
+    except (OSError, KeyError):
+        return False
+
+
+def _repeated(chunk_ids: Iterable[str]) -> frozenset[str]:
+    """The chunk ids that occur more than once (the same text at the same path of one plan)."""
+    return frozenset(cid for cid, n in Counter(chunk_ids).items() if n > 1)
+
+
+Match = tuple[np.ndarray, list[int]]  # dense.match_rows: old row -> new row (or TOMBSTONE), the new rows added
+
+
 @dataclass
 class Previous:
     """What a build takes from the live index when the same model built it."""
@@ -43,12 +59,14 @@ class Previous:
     clauses: dict[str, dict[str, Any]]  # chunk id -> the clause as stored
     repeated: frozenset[str]  # chunk ids two clauses share (the same text at the same path of one plan)
 
+    def match(self, passages: list[Passage]) -> Match:
+        """Its passage rows matched to these passages by text (computed once per build: the tokens and the graph
+        both follow it)."""
+        return dense_index.match_rows(self.keys, [p.key for p in passages])
+
     def verified(self, *names: str) -> bool:
         """These files of the live index are as its manifest says."""
-        try:
-            return all(file_sha256(self.folder / name) == self.manifest["files"][name]["sha256"] for name in names)
-        except (OSError, KeyError):
-            return False
+        return _verified(self.folder, self.manifest, names)
 
     def tokens(self, lexicon: Lexicon) -> tuple[Tokens, frozenset[str]] | None:
         """Its passages' BM25 tokens and the coinages its dictionary and this one do not share, when the same program
@@ -76,9 +94,8 @@ class Previous:
             manifest = read_json(folder / MANIFEST)
             if manifest.get("format") not in _VECTOR_FORMATS or manifest["embedding"]["fingerprint"] != embedder.fingerprint:
                 return None
-            for name in _VECTOR_FILES:
-                if file_sha256(folder / name) != manifest["files"][name]["sha256"]:
-                    return None
+            if not _verified(folder, manifest, _VECTOR_FILES):
+                return None
             rows = read_jsonl(folder / "clauses.jsonl")
             clauses = {c["chunk_id"]: c for c in rows}
             passages = read_jsonl(folder / "passages.jsonl")
@@ -93,19 +110,19 @@ class Previous:
         cache = dict(zip(keys, vectors))
         for row, s in enumerate(sentences):
             cache[text_key(clauses[s["chunk_id"]]["text"][s["start"]:s["end"]])] = sentence_vectors[row]
-        repeated = frozenset(cid for cid, n in Counter(c["chunk_id"] for c in rows).items() if n > 1)
-        return cls(folder, cache, keys, manifest, clauses, repeated)
+        return cls(folder, cache, keys, manifest, clauses, _repeated(c["chunk_id"] for c in rows))
 
 
-def reuse_tokens(previous: Previous | None, passages: list[Passage], lexicon: Lexicon) -> tuple[Tokens, int]:
+def reuse_tokens(previous: Previous | None, match: Match | None, passages: list[Passage],
+                 lexicon: Lexicon) -> tuple[Tokens, int]:
     """Every passage's BM25 tokens: an unchanged passage's from the live index when the dictionary cut it the same
     way — the same dictionary but for coinages the passage does not hold (rag/text/lexicon.py: a coinage changes
     only the texts holding it) — the rest tokenized now. Returns them and how many passages were tokenized."""
     kept = previous.tokens(lexicon) if previous is not None else None
-    if previous is None or kept is None:
+    if match is None or kept is None:
         return Tokens.of([lexicon.tokenize(p.text) for p in passages]), len(passages)
     old, changed = kept
-    moved, _ = dense_index.match_rows(previous.keys, [p.key for p in passages])
+    moved, _ = match
     source = np.full(len(passages), -1, np.int64)
     rows = np.flatnonzero(moved >= 0)
     source[moved[rows]] = rows
@@ -118,21 +135,20 @@ def reuse_tokens(previous: Previous | None, passages: list[Passage], lexicon: Le
     return tokens, int(np.count_nonzero(source < 0))
 
 
-def reuse_dense(settings: Settings, previous: Previous | None, passages: list[Passage], vectors: np.ndarray,
+def reuse_dense(settings: Settings, previous: Previous | None, match: Match | None, vectors: np.ndarray,
                 kind: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    """The FAISS index for these passages, what the manifest says of it (`dense`) and how it was made (for
-    `build`): the live index's HNSW graph
-    extended when it can be kept (same model, same graph parameters, its file as the manifest says, few
-    tombstones, and its 8-bit codes trained on at least 1/`RETRAIN_GROWTH` of the passages), else a new one."""
+    """The FAISS index for these passages' vectors, what the manifest says of it (`dense`) and how it was made
+    (for `build`): the live index's HNSW graph extended when it can be kept (same model, same graph parameters,
+    its file as the manifest says, few tombstones, and its 8-bit codes trained on at least 1/`RETRAIN_GROWTH` of
+    the passages), else a new one."""
     shape = dense_index.params(kind)
-    if kind == "hnsw" and previous is not None:
+    if kind == "hnsw" and previous is not None and match is not None:
         old = previous.manifest.get("dense", {})
         trained = int(old.get("trained_on", 0))
         kept = None
-        if {k: old.get(k) for k in shape} == shape and len(passages) <= dense_index.RETRAIN_GROWTH * trained \
+        if {k: old.get(k) for k in shape} == shape and len(vectors) <= dense_index.RETRAIN_GROWTH * trained \
                 and previous.verified("dense.faiss"):
-            kept = dense_index.extend(previous.folder / "dense.faiss", previous.keys, [p.key for p in passages],
-                                      vectors, settings.threads)
+            kept = dense_index.extend(previous.folder / "dense.faiss", *match, vectors, settings.threads)
         if kept is not None:
             index, ext = kept
             return index, {**shape, "trained_on": trained}, {"graph": "extended", "kept": ext.kept, "added": ext.added,
@@ -140,7 +156,7 @@ def reuse_dense(settings: Settings, previous: Previous | None, passages: list[Pa
     index = dense_index.build(vectors, kind, settings.threads)
     if kind != "hnsw":
         return index, shape, {}
-    return index, {**shape, "trained_on": len(passages)}, {"graph": "built", "tombstones": 0}
+    return index, {**shape, "trained_on": len(vectors)}, {"graph": "built", "tombstones": 0}
 
 
 def measures_key(terms: Terms, juris: Jurisdictions) -> dict[str, Any]:
@@ -162,7 +178,7 @@ class KeptMeasures:
         self.count = 0
         self.twins = twins
         self.now = {pid: meta.to_dict().get("region") for pid, meta in plans.items()}
-        self.repeated = frozenset(cid for cid, n in Counter(c.chunk_id for c in clauses).items() if n > 1)
+        self.repeated = _repeated(c.chunk_id for c in clauses)
         self.previous: Previous | None = None
         earlier = previous.manifest.get("measures", {}) if previous is not None else {}
         if previous is None or {k: v for k, v in earlier.items() if k != "news_places"} != \

@@ -35,7 +35,9 @@ class Lexicon:
 
     def __init__(self, extra_terms: Iterable[str] = (), use_dictionary: bool = True):
         self.use_dictionary = use_dictionary
-        self.terms = sorted(set(_data_lines("policy_terms.txt")) | set(extra_terms)) if use_dictionary else []
+        # the program's own terms set jieba's word total (below); the library's coinages come on top
+        self._program_terms = frozenset(_data_lines("policy_terms.txt")) if use_dictionary else frozenset()
+        self.terms = sorted(self._program_terms | set(extra_terms)) if use_dictionary else []
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
 
     @cached_property
@@ -56,10 +58,6 @@ class Lexicon:
         # the library gained or lost (rag/indexing/reuse.py)
         tok.total = self._general_total + BOOST * len(self._program_terms)
         return tok
-
-    @cached_property
-    def _program_terms(self) -> frozenset[str]:
-        return frozenset(_data_lines("policy_terms.txt")) if self.use_dictionary else frozenset()
 
     def coinages(self) -> frozenset[str]:
         """The terms this library added to the program's dictionary."""

@@ -41,7 +41,7 @@ def test_a_kept_graph_finds_every_passage_at_its_new_row_and_never_a_gone_one(tm
     fresh = _unit(rng, 150)
     keys = old_keys[:300] + [f"n{i}" for i in range(150)] + old_keys[300:500] + old_keys[700:]
     vectors = np.concatenate([old[:300], fresh, old[300:500], old[700:]])
-    kept = dense.extend(path, old_keys, keys, vectors)
+    kept = dense.extend(path, *dense.match_rows(old_keys, keys), vectors)
     assert kept is not None
     index, ext = kept
     assert (ext.kept, ext.added, ext.retired, ext.tombstones) == (2800, 150, 200, 200)
@@ -69,7 +69,7 @@ def test_a_kept_graph_finds_every_passage_at_its_new_row_and_never_a_gone_one(tm
     import faiss
 
     faiss.write_index(index, str(path))
-    again = dense.extend(path, keys, keys[:-10], vectors[:-10])
+    again = dense.extend(path, *dense.match_rows(keys, keys[:-10]), vectors[:-10])
     assert again is not None and again[1].tombstones == 210 and dense.check_rows(again[0], len(keys) - 10) is None
 
 
@@ -80,19 +80,19 @@ def test_too_many_tombstones_or_an_index_that_is_not_a_kept_graph_means_a_new_on
     old = _unit(rng, 1000)
     keys = [f"t{i}" for i in range(1000)]
     path = _saved(tmp_path, old)
-    assert dense.extend(path, keys, keys[:880], old[:880]) is None  # 120 of 1,000 slots retired: past 10%
-    assert dense.extend(path, keys, keys[:920], old[:920]) is not None
+    assert dense.extend(path, *dense.match_rows(keys, keys[:880]), old[:880]) is None  # 120 of 1,000 slots retired: past 10%
+    assert dense.extend(path, *dense.match_rows(keys, keys[:920]), old[:920]) is not None
     monkeypatch.setattr(dense, "RETIRE_LIMIT", 0.2)
-    assert dense.extend(path, keys, keys[:880], old[:880]) is not None
-    assert dense.extend(path, keys[:999], keys, old) is None  # not the previous passages
+    assert dense.extend(path, *dense.match_rows(keys, keys[:880]), old[:880]) is not None
+    assert dense.extend(path, *dense.match_rows(keys[:999], keys), old) is None  # not the previous passages
     plain = faiss.IndexHNSWFlat(64, 16, faiss.METRIC_INNER_PRODUCT)  # a graph whose slots are its rows (format 4)
     plain.add(old)
     faiss.write_index(plain, str(path))
-    assert dense.extend(path, keys, keys, old) is None
+    assert dense.extend(path, *dense.match_rows(keys, keys), old) is None
     faiss.write_index(dense.build(old, "flat"), str(path))
-    assert dense.extend(path, keys, keys, old) is None
+    assert dense.extend(path, *dense.match_rows(keys, keys), old) is None
     path.write_bytes(b"not an index")
-    assert dense.extend(path, keys, keys, old) is None
+    assert dense.extend(path, *dense.match_rows(keys, keys), old) is None
 
 
 def test_rows_held_twice_or_missing_are_named():
