@@ -29,12 +29,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.files import read_json, read_jsonl, write_json  # noqa: E402
+from benchmark_scale import rss_mb, source  # noqa: E402
+
+from rag.files import read_json, write_json  # noqa: E402
 from rag.indexing.build import build_index  # noqa: E402
 from rag.indexing.embedding import ModelSpec  # noqa: E402
 from rag.ingest.library import Library  # noqa: E402
 from rag.settings import Settings  # noqa: E402
-from rag.text.lexicon import Lexicon  # noqa: E402
 
 PARTS = "一二三四五"
 ITEMS = "一二三四五六七八九十"
@@ -62,17 +63,12 @@ class HashVectors:
 
 def write_corpus(n_clauses: int, corpus: Path, seed: int = 0) -> tuple[list[str], list[str]]:
     """Writes the documents; returns the sentence pool and the title words."""
-    source = Settings.from_env().for_corpus(ROOT / "eval" / "unseen" / "corpus")
-    folder = source.index_dir
-    if not (folder / "manifest.json").is_file():
-        raise SystemExit(f"no index at {folder}: run `policyqa eval eval/unseen/dev.jsonl --corpus eval/unseen/corpus`")
-    texts = {c["chunk_id"]: c["text"] for c in read_jsonl(folder / "clauses.jsonl")}
-    sentences = [texts[r["chunk_id"]][r["start"]:r["end"]] for r in read_jsonl(folder / "sentences.jsonl")]
-    sentences = [s for s in sentences if 12 <= len(s) <= 200 and s.endswith("。")]
+    every, _, lexicon = source()  # the 27-document library's sentences (eval/benchmark_scale.py)
+    sentences = [s for s in every if 12 <= len(s) <= 200 and s.endswith("。")]
     regions = sorted({json.dumps(read_json(m)["region"], ensure_ascii=False, sort_keys=True)
                       for m in (ROOT / "eval" / "unseen" / "corpus").glob("*.json")
                       if isinstance(read_json(m).get("region"), dict)})
-    words = [t for t in Lexicon(read_json(folder / "lexicon.json")["extra_terms"]).terms if 2 <= len(t) <= 4]
+    words = [t for t in lexicon.terms if 2 <= len(t) <= 4]
     rng = np.random.default_rng(seed)
     corpus.mkdir(parents=True, exist_ok=True)
     for d in range(n_clauses // (len(PARTS) * len(ITEMS))):
@@ -95,19 +91,11 @@ def write_document(corpus: Path, plan_id: str, region: dict[str, Any], sentences
     write_json(corpus / f"{plan_id}.json", {"plan_id": plan_id, "file": f"{plan_id}.txt", "region": region})
 
 
-def peak_mb() -> int:
-    """This process's peak resident memory (VmHWM)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024)
-    return -1
-
-
 def timed(settings: Settings, encoder: HashVectors) -> dict[str, Any]:
     t = time.perf_counter()
     manifest = build_index(settings, encoder, progress=lambda line: print("  " + line, flush=True))  # type: ignore[arg-type]
-    return {"seconds": round(time.perf_counter() - t, 1), "peak_rss_mb_so_far": peak_mb(), "counts": manifest["counts"],
-            "steps": {k: v for k, v in manifest["build"].items() if k != "seconds"}}
+    return {"seconds": round(time.perf_counter() - t, 1), "peak_rss_mb_so_far": round(rss_mb("VmHWM")),
+            "counts": manifest["counts"], "steps": {k: v for k, v in manifest["build"].items() if k != "seconds"}}
 
 
 def main() -> None:
