@@ -80,10 +80,11 @@ class Settings:
     # what a missing calibration is fitted on (a stale one is refitted on its own source file)
     calibration_questions: Path = PROJECT_ROOT / "eval" / "questions.jsonl"
     model_home: Path | None = None  # where the materialised model lives, when not under `home`
-    # company matching: a business whose meaning is below `floor` of a measure's is outside its field, at or
-    # above `met` inside it (cosine, e5 query vs passage); fitted on the development profiles (README)
-    match_fit_floor: float = 0.78
-    match_fit_met: float = 0.84
+    # company matching, in z-scores of the business's cosine over the library's measures: a plan whose measures
+    # average below `floor` is outside the business's field; a measure at or above `met` (in a plan at or above
+    # the average) inside it; chosen on the development profiles (README)
+    match_fit_floor: float = -1.5
+    match_fit_met: float = 1.0
     # a writer (ingest, index, calibrate) that finds another one at work waits for it; off: stops (`--no-wait`)
     wait_for_writer: bool = True
     # serving (README "Configuration"): requests per minute per client (API key, else address; 0 = no limit),

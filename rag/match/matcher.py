@@ -9,15 +9,15 @@ Per condition (`Check`): met, not met, or unknown — a blank profile field is u
   founding year and the date `on`), location (a place the sentence names), selection / threshold / other
   (入选…, 投资额…以上, 符合条件的: only the company can say) — each from the profile's fields.
 - domain (the measure's field): met when the company's business shares a telling word with the measure, else by
-  meaning — the cosine of the business (as a query) with the measure's sentence and clause (as embedded at index
-  time) at or above `fit_met`; not met below `fit_floor`; unknown between, or when the business is blank. Both
-  thresholds are fitted on the development profiles (README).
+  meaning, judged against the library itself (`field.py`: z-scores of the business's fit over the library's
+  measures). A plan whose measures lie on average below `floor` is outside the business's field: not met. A measure
+  at or above `met`, in a plan at or above the average: met. Else unknown, as when the business is blank. Both
+  thresholds were chosen on the development profiles (README).
 Verdict: any condition not met -> 不适用; else any unknown -> 需确认 (listing exactly what to confirm); else 适用.
 Money measures first, then by fit. A plan whose period has ended is marked 已到期 (its verdicts unchanged).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Sequence
 
@@ -29,6 +29,7 @@ from ..search.corpus import CorpusView
 from ..settings import Settings
 from ..types import Clause, PlanMeta
 from .conditions import judge
+from .field import FieldScore, FitThresholds, field_scores
 from .measures import SupportMeasure
 from .profile import Profile
 from .result import Applicability, Check, MatchResult, Measure, Status
@@ -45,12 +46,6 @@ _NOT_A_COMPANY = {"高校", "科研院所", "医院", "农户", "政府"}
 
 HONESTY = ("每条措施按原文逐项列出条件:✓ 已满足、✗ 不满足、? 需确认(企业信息未填写或只能由企业自行确认)。"
            "金额、申报时间以发布单位的实施细则或申报通知为准,计划没写的这里不作推断。")
-
-
-@dataclass(frozen=True)
-class FitThresholds:
-    floor: float  # below: the business is outside the measure's field
-    met: float  # at or above: inside it
 
 
 def verdict_statuses(checks: Sequence[Check]) -> set[Status]:
@@ -72,10 +67,11 @@ class Matcher:
         self.corpus = corpus
         self.jurisdictions = jurisdictions
         self.encode = encode
-        self.fit = fit or FitThresholds(floor=0.78, met=0.84)
+        self.fit = fit or FitThresholds(floor=-1.5, met=1.0)
         self.validity = Validity(corpus).of
         self._vectors: dict[str, np.ndarray] | None = None
         self._generic_cut = max(2, len(corpus.plans) // 2)
+        self._plan_of = {m.measure_id: m.plan_id for m in corpus.measures}
 
     # ----- places -----------------------------------------------------------------------------------
     def locate(self, region: str) -> Place:
@@ -101,14 +97,16 @@ class Matcher:
         line = {p.code for p in gaz.lineage(place)}
         query = self.encode(profile.industry) if (self.encode and profile.industry) else None
         words = self._telling_words(profile.industry)
+        fits = {m.measure_id: self._fit(m, query) for m in self.corpus.measures}
+        field = field_scores(fits, self._plan_of)
         out = []
         for m in self.corpus.measures:
             clause = self.corpus.clause(m.chunk_id)
             assert clause is not None, m.chunk_id  # measures come from the same index
             meta = self.corpus.plans[m.plan_id]
-            fit = self._fit(m, query)
+            fit = fits[m.measure_id]
             checks = [self._region(m, place, line)] + self._recipient(m) + self._conditions(m, profile, on, place)
-            checks.append(self._domain(m, clause, meta, profile, words, fit))
+            checks.append(self._domain(m, clause, meta, profile, words, field.get(m.measure_id)))
             statuses = verdict_statuses(checks)
             verdict = NOT if NOT_MET in statuses else CONFIRM if UNKNOWN in statuses else APPLIES
             out.append(self._measure(m, clause, meta, verdict, checks, fit, on))
@@ -212,7 +210,7 @@ class Matcher:
         return round(float((vectors @ query.reshape(-1)).max()), 4)
 
     def _domain(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, profile: Profile, words: Sequence[str],
-                fit: float | None) -> Check:
+                field: FieldScore | None) -> Check:
         own = next((c for c in m.conditions if c.kind == "domain"), None)
         field_name = own.text if own else (clause.item_title or meta.display_title)
 
@@ -226,13 +224,14 @@ class Matcher:
         shared = [w for w in words if w in scope]
         if shared:
             return check(MET, f"领域:行业“{'”“'.join(shared)}”见于条款")
-        if fit is None:
+        if field is None:
             return check(UNKNOWN, f"领域:是否属于“{field_name}”,请确认")
-        if fit >= self.fit.met:
-            return check(MET, f"领域:行业与“{field_name}”语义相近({fit:.2f})")
-        if fit < self.fit.floor:
-            return check(NOT_MET, f"领域:行业与“{field_name}”不相关({fit:.2f})")
-        return check(UNKNOWN, f"领域:行业是否属于“{field_name}”,请确认({fit:.2f})")
+        if field.plan_z < self.fit.floor:
+            return check(NOT_MET, f"领域:行业与《{meta.display_title}》的措施整体不相近(相对本库 {field.plan_z:+.2f}),"
+                                  f"不属于“{field_name}”")
+        if field.z >= self.fit.met and field.plan_z >= 0:
+            return check(MET, f"领域:行业与“{field_name}”语义相近(相对本库 {field.z:+.2f})")
+        return check(UNKNOWN, f"领域:行业是否属于“{field_name}”,请确认(相对本库 {field.z:+.2f})")
 
     def _measure(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, verdict: Applicability,
                  checks: list[Check], fit: float | None, on: date) -> Measure:

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
 from ..types import Clause, ClauseKind, PlanMeta
-from .terms import Span, Terms
+from .terms import Span, Terms, word_bounds
 
 _KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
 # headings whose clauses state goals, principles or the plan's thinking: nothing is given there
@@ -43,6 +43,16 @@ _THRESHOLD = re.compile(rf"(?:总投资|投资额|固定资产投资|设备投�
 _FOUNDED = re.compile(rf"(?:成立|注册|设立|创办)(?:时间)?(?:不满|不超过|未满|不足|在)?{_NUM}年(?:以内|以下|内)?")
 _LOCATION = re.compile(r"(?:新)?(?:落户|注册(?:在|于)|迁入|设立在|设在|位于|在本市注册|在本区注册)[^,，;；。的]{0,12}")
 _OTHER = re.compile(r"符合(?:条件|要求|规定|标准)的?|经(?:认定|评审|审核|评估)的?|按(?:照)?(?:有关|相关)?规定")
+# `为…企业提供…`, `向企业用户开放`: a service or a resource given to whom the words between name, with no instrument word
+_OFFER = re.compile(r"(?:为|向|面向)([^,，;；。]{1,24}?)[,，]?(?:免费|无偿|优先|定期|按需)?(提供|开放)(?!了)")
+# not promises: a question (a 问答's interviewer), and eligibility criteria (`专家应当具有…`, `具有…的资金;`)
+_QUESTION = re.compile(r"[?？]\s*$")
+_CRITERIA = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.]\s*)?(?:具有|具备)|应当?(?:具有|具备|是)|须具备|需具备")
+# a number of firms before a qualification or size word
+_COUNTED = re.compile(rf"{_NUM}\s*(?:多|余)?(?:家|个|户)[^,，;；。]{{0,4}}$")
+# an award or a fund obtained or judged elsewhere (`获得科技奖励`, `申报奖励`, `奖励评审`) is not what the plan gives
+_EARNED = re.compile(r"获得|获|申报|申请")
+_JUDGED = re.compile(r"评审|评选|评价")
 # `对…的X给予`, `为X提供`: where the recipient sits; `支持X`, `鼓励X`: the recipient follows
 _TO_OBJECT = re.compile(r"对(?!于|接|标|外|照)|向(?!着)|为(?!了|主|核心|重点|引领|导向|支撑|抓手)")
 _SUPPORT_VERB = re.compile(r"支持|鼓励|扶持|引导|推动|帮助")
@@ -160,6 +170,17 @@ def _head(terms: Terms, sentence: str, instruments: list[Span], amount: Span | N
     return (company or hits)[0]
 
 
+def _offer(terms: Terms, sentence: str) -> tuple[Span, Span] | None:
+    """`为科技服务业企业提供…`, `向企业用户开放…`: (the verb as a 服务 instrument, the company word it names).
+    Not `提供了` (a report of what was done)."""
+    for m in _OFFER.finditer(sentence):
+        # the company word heads the phrase (`为实验室评估提供` gives to an evaluation, not to a lab)
+        who = [h for h in terms.spans("recipient", m.group(1)) if h.end == len(m.group(1))]
+        if who and who[-1].label in terms.company:
+            return Span("服务", m.group(2), m.start(2), m.end(2)), who[-1].moved(m.start(1))
+    return None
+
+
 def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list[Condition]:
     """What the sentence requires of its recipient, each with its span."""
     out: list[Condition] = []
@@ -171,11 +192,11 @@ def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list
         taken.append((a, b))
         out.append(Condition(kind, label, sentence[a:b], a, b))
 
-    for h in terms.spans("qualification", sentence):
-        add("qualification", h.label, h.start, h.end)
-    for section in ("size", "stage"):
+    for section in ("qualification", "size", "stage"):
         for h in terms.spans(section, sentence):
-            add(section, h.label, h.start, h.end)
+            # `惠及200多家科技型中小企业`, `培育100家专精特新企业`: firms counted, not a requirement
+            if not _COUNTED.search(sentence, max(0, h.start - 8), h.start):
+                add(section, h.label, h.start, h.end)
     for m in _FOUNDED.finditer(sentence):
         add("founded", m.group(0), m.start(), m.end())
     for m in _SELECTION.finditer(sentence):
@@ -209,16 +230,22 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     out = []
     for a, b in sentence_spans(text):
         sentence = text[a:b]
-        if is_owner_line(sentence) or len(sentence) < 6:
+        if is_owner_line(sentence) or len(sentence) < 6 or _QUESTION.search(sentence) or _CRITERIA.search(sentence):
             continue
-        instruments = terms.spans("instrument", sentence)
+        instruments = [s for s in terms.spans("instrument", sentence, word_bounds(sentence))
+                       if not _EARNED.search(sentence, max(0, s.start - 4), s.start)
+                       and not _JUDGED.match(sentence, s.end)]
+        offered = None if instruments else _offer(terms, sentence)
+        if offered is not None:
+            instruments = [offered[0]]
         if not instruments:
             continue
         amount, cap, rate, per = read_amount(sentence)
         giving = terms.spans("giving", sentence)
-        recipient = _recipient(terms, sentence, instruments, amount)
+        recipient = offered[1] if offered is not None else _recipient(terms, sentence, instruments, amount)
         strong = any(s.label in terms.table["strong"] for s in instruments)
-        if not strong and not ((giving or amount) and recipient is not None and recipient.label in terms.company):
+        if offered is None and not strong and not ((giving or amount) and recipient is not None
+                                                   and recipient.label in terms.company):
             continue  # `打造…平台`, `推动…试点示范`: a task, not something given
         conditions = read_conditions(terms, sentence, recipient)
         where = (places or {}).get(a, jurisdiction or [])

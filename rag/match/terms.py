@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..errors import DataFileError
 
@@ -48,13 +51,15 @@ class Terms:
                 raise DataFileError(f"{path}: `{section}` names labels that `{base}` lacks: {sorted(unknown)}")
         return cls(table, hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16])
 
-    def spans(self, section: str, text: str) -> list["Span"]:
-        """Non-overlapping hits of a section's words, longest first at each place, in text order."""
+    def spans(self, section: str, text: str, bounds: frozenset[int] | None = None) -> list["Span"]:
+        """Non-overlapping hits of a section's words, longest first at each place, in text order. `bounds`: the
+        text's word boundaries; a hit must start and end on one (`用地` is not in `农用地`, nor `券` in `证券`)."""
         hits = []
         for label, words in self.table[section].items():
             for word in words:
                 for m in re.finditer(re.escape(word), text):
-                    hits.append(Span(label, m.group(0), m.start(), m.end()))
+                    if bounds is None or (m.start() in bounds and m.end() in bounds):
+                        hits.append(Span(label, m.group(0), m.start(), m.end()))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         out: list[Span] = []
         for h in hits:
@@ -74,6 +79,26 @@ class Terms:
     @property
     def qualifications(self) -> tuple[str, ...]:
         return tuple(self.table["qualification"])
+
+
+@lru_cache(maxsize=1)
+def _general_tokenizer() -> Any:
+    """jieba with its general-Chinese dictionary only: where words end does not depend on any library."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets in `text` where a word starts or ends, as general Chinese cuts it."""
+    out, at = {0}, 0
+    for word in _general_tokenizer().cut(text):
+        at += len(word)
+        out.add(at)
+    return frozenset(out)
 
 
 @dataclass(frozen=True)

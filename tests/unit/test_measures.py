@@ -1,0 +1,77 @@
+"""Which sentences are support measures, and what they require (rag/match/measures.py), on sentences written the way
+policy documents write them; and the field scores the matcher reads (rag/match/field.py)."""
+from __future__ import annotations
+
+import pytest
+
+from rag.match.field import field_scores
+from rag.match.measures import measures_of
+from rag.match.terms import Terms, word_bounds
+from rag.types import Clause, ClauseKind
+
+TERMS = Terms.load()
+
+
+def _measures(text: str):
+    return measures_of(Clause(plan_id="x-2025", item_path="一、", item_title="", text=text, kind=ClauseKind.ITEM), TERMS)
+
+
+@pytest.mark.parametrize("text", [
+    "严格控制耕地转为其他农用地。",  # 用地 inside 农用地
+    "聚焦银行、保险、证券等领域,推广服务型金融数字人应用。",  # 券 inside 证券
+    "第一财经:企业融资不易,请问这次文件对于助力企业融资有哪些新举措?",  # an interviewer's question
+    "(一)研究开发类专家应当具有高级专业技术职称。",  # an eligibility criterion
+    "具有一定规模且来源稳定的概念验证资金(基金);",
+    "(二)与被评对象在过去3年之内有共同承担科研项目、获得科技奖励、发表论文等合作关系;",  # an award obtained
+    "鼓励有产业基础和优势的地方加大支持力度,设立卫星通信专项资金。",  # given by localities, to nobody named
+])
+def test_not_measures(text):
+    found = _measures(text)
+    assert all(m.recipient is not None and m.recipient.label == "政府" for m in found), [m.sentence for m in found]
+
+
+def test_a_local_government_is_not_a_company():
+    (m,) = _measures("鼓励有产业基础和优势的地方加大支持力度,设立卫星通信专项资金。")
+    assert m.recipient is not None and m.recipient.text == "地方"
+
+
+@pytest.mark.parametrize("text, recipient", [
+    ("推动保险机构为科技服务业企业提供研发投入、成果交付等风险保障。", "企业"),
+    ("推动高校院所图书馆、实验室等向合作企业开放。", "企业"),
+    ("加大对中小微企业稳岗倾斜力度。", "企业"),
+    ("评估结果优秀、良好的重点实验室,按周期给予经费后补助。", "实验室"),
+])
+def test_services_and_preferences_given_to_firms_are_measures(text, recipient):
+    (m,) = _measures(text)
+    assert m.recipient is not None and m.recipient.text.endswith(recipient)
+    assert m.recipient.label in TERMS.company
+
+
+def test_offer_needs_a_company_at_the_head_and_a_promise():
+    assert not _measures("配合市科委做好评估,为实验室评估提供支持和保障。")  # given to an evaluation
+    assert not _measures("组织机构为锂电池、储能等行业的449家企业提供了检测认证服务。")  # a report of the past
+
+
+def test_firms_counted_are_not_a_requirement():
+    (m,) = _measures("向各类主体免费提供专利与商标检索分析服务,每年惠及200多家科技型中小企业。")
+    assert not [c for c in m.conditions if c.kind == "qualification"]
+    (m,) = _measures("支持科技型中小企业采购概念验证服务,给予科技创新券支持。")
+    assert [c.label for c in m.conditions if c.kind == "qualification"] == ["科技型中小企业"]
+
+
+def test_word_bounds_follow_general_chinese():
+    text = "优先保障产业用地需求"
+    bounds = word_bounds(text)
+    assert {text.index("用地"), text.index("用地") + 2} <= bounds
+    assert 1 not in word_bounds("农用地")
+
+
+def test_field_scores_rank_measures_within_the_library():
+    fits = {"a1": 0.90, "a2": 0.88, "b1": 0.80, "b2": 0.79, "c1": None}
+    plan_of = {"a1": "a", "a2": "a", "b1": "b", "b2": "b", "c1": "c"}
+    scores = field_scores(fits, plan_of)
+    assert set(scores) == {"a1", "a2", "b1", "b2"}  # a measure without vectors has no score
+    assert scores["a1"].z > scores["a2"].z > 0 > scores["b1"].z > scores["b2"].z
+    assert scores["a1"].plan_z == scores["a2"].plan_z > 0 > scores["b1"].plan_z
+    assert abs(sum(s.z for s in scores.values())) < 1e-2
+    assert field_scores({"a1": 0.9}, plan_of) == {} and field_scores({"a1": 0.9, "b1": 0.9}, plan_of) == {}
