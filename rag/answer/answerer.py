@@ -27,7 +27,7 @@ from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
 from .compose import compose, no_answer, some_of, where_in, which_one
-from .facts import document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
+from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
@@ -174,7 +174,8 @@ class Answerer:
             hits = self._holding(phrases, scope, probe.hits, top_k) if phrases else probe.hits
         if not hits:
             return refuse(NoAnswer.NOT_FOUND)
-        asked = intent.asked_number(query, self.corpus.is_word)  # places are not what is counted
+        # (places are not what is counted)
+        asked = intent.asked_number(query, self.corpus.is_word) or intent.asked_entity(query)
         if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
             stating = stating_clause(self.corpus, self.quotes, scope, text, asked)
             if stating is None:
@@ -184,7 +185,8 @@ class Answerer:
                 return Answer(question=question, answer=lead + compose(citations, english, False, []),
                               no_answer=True, citations=tuple(citations), reason=NoAnswer.NOT_STATED,
                               regions=tuple(regions), resolved_question=resolved)
-            if stating.chunk_id != hits[0].chunk_id:
+            # (a number's clause answers first; who or where is only checked to be stated: retrieval ranks it)
+            if stating.chunk_id != hits[0].chunk_id and asked.unit not in ENTITY:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         citations = self.quotes.cite(hits, worded, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())

@@ -8,22 +8,28 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import BODY
+from ..text.patterns import BODY, BODY_SUFFIX, OWNER_LINE
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import (
     ADDRESSEES,
+    COUNT,
     HOW_LONG,
     ISSUANCE,
     META_NAMES,
     MONEY,
     MONEY_WORDS,
     NOT_THING,
+    ORG,
+    PLACE,
+    SCHOOL,
     UNIT_KIND,
+    UNIT_WORDS,
     WHEN,
     AskedNumber,
 )
 from .quotes import QuotePicker
 
+ENTITY = (ORG, PLACE, SCHOOL)
 THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
 _YEAR = re.compile(r"((?:19|20)\d\d)年")  # a year as a sentence names it (plans.py reads bare years in titles)
 _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
@@ -112,6 +118,12 @@ def states_number(text: str, unit: str) -> bool:
     if unit == HOW_LONG:  # a length of time (`五年`, `3个月`, `15个工作日`), not a date
         return re.search(rf"(?<![\d年月])(?:\d{{1,3}}|[{_CN_DIGITS}]+)\s*(?:个)?(?:工作)?(?:年|月|日|天|周|小时)(?![\d岁])",
                          _DATES.sub("", re.sub(r"(?:19|20)\d\d年", "", text))) is not None
+    if unit == COUNT:  # any count: a number that is no year or date (`18支`, `3000万人`, `1亿亩`), or a Chinese
+        # numeral with a measure word (`三级`, `十个`; `一批` and `一系列` count nothing)
+        text = _DATES.sub("", text)
+        return re.search(rf"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![\d.]*\s*(?:年|月|日|号|[A-Za-z]))"
+                         rf"|(?<![{_CN_DIGITS}第])[{_CN_DIGITS}]+(?:{UNIT_WORDS}|级|大)(?<!一批)"
+                         rf"|(?:超|逾|近|约|达|破|上)[{_CN_DIGITS}]*[百千万亿]", text) is not None  # `用户超千万`
     if unit == MONEY:  # an amount, or a share or multiple of a cost (`30%`, `不低于1倍`)
         return re.search(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*(?:万亿|万|亿)?元|\d+(?:\.\d+)?\s*%|[\d{_CN_DIGITS}]+\s*倍",
                          text) is not None
@@ -142,10 +154,33 @@ def _money_parts(sentence: str) -> str:
 
 def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
     what = UNIT_KIND.get(unit, "数量")
-    what_en = {"金额": "an amount", "比例": "a ratio"}.get(what, "a number")
+    what_en = {"金额": "an amount", "比例": "a ratio", ORG: "a responsible body", PLACE: "a place",
+               SCHOOL: "a university"}.get(what, "a number")
     names = "、".join(f"《{t}》" for t in titles)
     return (f"{names} does not state {what_en} for this; the closest passage (it holds no such number): \n"
             if english else f"{names}未载明所问的{what}。与问题最接近的原文(其中没有这个{what})如下,仅供参考:\n")
+
+
+# The shape of an answer to who, where, which school, in what a sentence says besides the thing asked about.
+_ENTITY_SHAPES = {
+    ORG: re.compile(rf"[\u4e00-\u9fff]{{2,}}{BODY_SUFFIX}"),
+    PLACE: re.compile(r"[\u4e00-\u9fff]{2,}(?:省|市|区|县|镇|乡|村|园|港|湾|岛|片区)|沪|京|津|渝|境内|境外|国内|海外|本市|当地"),
+    SCHOOL: re.compile(r"[\u4e00-\u9fff]{2,}(?:大学|学院)"),
+}
+
+
+_HERE = re.compile(r"境内|境外|国内|海外|本市|当地")
+
+
+def states_entity(text: str, kind: str, thing: set[str]) -> bool:
+    """Does `text` name a body, a place or a school — not counting the words of the thing asked about (`组建江苏省元
+    宇宙产业发展专家委员会` names no body but the committee asked about)? A body's responsibility note names one."""
+    if kind == ORG and OWNER_LINE.search(text):
+        return True
+    for word in sorted(thing, key=len, reverse=True):
+        if not (kind == PLACE and _HERE.fullmatch(word)):  # `境内用户数据在哪里处理`: `在境内` answers it
+            text = text.replace(word, "|")
+    return _ENTITY_SHAPES[kind].search(text) is not None
 
 
 def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
@@ -156,7 +191,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`)."""
     naming = frozenset().union(*(corpus.title_terms(pid) for pid in plans))
     thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming
-             and not (asked.unit in (MONEY, WHEN, HOW_LONG) and NOT_THING.fullmatch(t))}
+             and not (asked.unit in (MONEY, WHEN, HOW_LONG, COUNT, *ENTITY) and NOT_THING.fullmatch(t))}
     thing = {t for t in thing if not any(t != u and t in u for u in thing)}  # `第一次`, not also `第一` and `一次`
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)
@@ -172,13 +207,19 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     best: tuple[float, Clause] | None = None
     for clause in scoped:
         # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
-        if clause.kind == ClauseKind.NOTICE or (clause.kind == ClauseKind.NEWS and asked.unit != MONEY) \
-                or not states_number(clause.text, asked.unit):
+        if clause.kind == ClauseKind.NOTICE or (clause.kind == ClauseKind.NEWS and asked.unit not in (MONEY, *ENTITY)):
+            continue
+        if asked.unit not in ENTITY and not states_number(clause.text, asked.unit):
             continue
         spans = corpus.sentences(clause.chunk_id)
         for i, (_, a, b) in enumerate(spans):
             sentence = clause.text[a:b]
-            if not states_number(sentence, asked.unit):
+            if asked.unit in ENTITY:  # the answer may be in the sentence, the one before, or the clause's note
+                before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
+                notes = " ".join(OWNER_LINE.findall(clause.text)) if asked.unit == ORG else ""
+                if not states_entity(f"{before} {sentence} {notes}", asked.unit, thing):
+                    continue
+            elif not states_number(sentence, asked.unit):
                 continue
             if asked.unit == MONEY:  # an amount is stated where the sentence's parts speak of money, and
                 sentence = _money_parts(sentence)  # only those parts, with the two before each, name its thing

@@ -91,6 +91,7 @@ ISSUANCE = re.compile(r"印发|发布|出台")
 _UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千米 米 公顷 亩 吨 小时 家 个月 个 项 人 名 位 所 座 种 条 颗 台 套 户
     次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周 岁""".split(), key=len, reverse=True)
 _UNIT = "|".join(_UNITS)
+UNIT_WORDS = _UNIT  # (facts.py: a count stated with a measure word)
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
 _ASKED_RATIO = re.compile(r"(比例|比重|占比|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
@@ -100,15 +101,29 @@ MONEY_WORDS = r"补贴|补助|资助|奖励|奖补|扶持|资金|经费|金额|�
 _ASKED_MONEY = re.compile(rf"({MONEY_WORDS})[^,,。;;??]{{0,8}}?(?:多少|几何)|多少[\u4e00-\u9fff]{{0,4}}?(钱|{MONEY_WORDS})")
 # Words around an asked amount that say how it is paid or bounded, not what it is paid for (whole words).
 NOT_THING = re.compile(rf"(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|上限|标准|可以|每年|一次性|政府|支持|"
-                       r"要求|规定|提出|明确|之前|以前|需要)")
+                       r"要求|规定|提出|明确|之前|以前|需要|目标)")
 MONEY = "金额"  # the unit of an amount asked by its name
 # A time asked for (`什么时候前要建成`, `哪一年前完成`) and a length of time (`任期多长`, `多久`): a date or year, or a
 # duration, states it.
 WHEN, HOW_LONG = "时间", "期限"
+# Who, where, which university: a fact of a plan's body whose answer has a shape (a body's name, a place, a
+# school's name); `facts.stating_clause` looks for a sentence about the thing asked that holds one.
+ORG, PLACE, SCHOOL = "牵头或负责单位", "地点", "高校"
+_ASKED_ENTITY = (
+    (re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|哪个机构|哪些机构|由谁|谁(?:来|负责|牵头|组建|主导)"), ORG),
+    (re.compile(r"哪所|哪些高校|哪个高校|哪家高校|哪些大学|哪个大学"), SCHOOL),
+    (re.compile(r"哪里|哪儿|什么地方|哪个城市|哪些城市|哪个省|哪些省|哪个区|哪些区|哪个县|哪个园区|哪些园区"), PLACE))
+# the role asked about is no part of the thing (`负责`; a text says `会同`, `组织`, `(责任单位:…)`)
+_ROLE = re.compile(r"牵头|负责|主导|组织|组建|建在|设在|位于|布局在|合作")
+COUNT = "数量"  # a count asked with no measure word (`要创建多少现代林业产业示范区`, `总数控制在多少以内`)
+# `多少` + what is counted, written without a measure word; `多少支持`, `多少帮助` ask money or help, not a count
+_ASKED_COUNT = re.compile(r"(?:多少|几)(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{2})")
+# a total asked by its name before `多少` (`实验室总数要控制在多少以内`): what precedes is counted
+_ASKED_TOTAL = re.compile(r"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{0,10}?(?:多少|几)")
 _ASKED_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月份?|截止(?:时间|日期)")
 _ASKED_HOW_LONG = re.compile(r"多久|多长时间|多长")
 UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", MONEY: "金额", "比例": "比例", "百分之": "比例",
-             "占比": "比例", WHEN: "时间", HOW_LONG: "期限"}
+             "占比": "比例", WHEN: "时间", HOW_LONG: "期限", COUNT: "数量", ORG: ORG, PLACE: PLACE, SCHOOL: SCHOOL}
 
 Want = tuple[re.Pattern[str], float]  # a shape of the sentence asked for, and how much finding it counts
 
@@ -164,12 +179,42 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
             return AskedNumber(unit, _BOUNDS.sub("", thing))
     money = _ASKED_MONEY.search(question)
     if money is None:
-        return None if ASKS_EFFECTIVE.search(question) else _asked_time(question)
+        if ASKS_EFFECTIVE.search(question):
+            return None
+        return _asked_time(question) or _asked_count(question, is_word)
     # what the money is for: the question's words before it (`被遴选为标杆示范场景的,能拿多少奖励`); the money
     # words (any of them names money: `补贴多少` is answered by `支持金额最高3000万元`) and the words of paying
     # (`能拿到`, `给予`, `上限`) are no part of it (`NOT_THING`, dropped as words by `facts.stating_clause`)
     end = money.end(1) if money.group(1) else money.start()
     return AskedNumber(MONEY, re.split(r"[??。;!]", question[:end])[-1])
+
+
+def asked_entity(question: str) -> AskedNumber | None:
+    """`…专家委员会由哪个部门牵头组建?` -> (ORG, the question without those words): who, where or which school is
+    asked of something a plan's body does. (Who issued a document is a document fact: `about_document`.)"""
+    for pattern, kind in _ASKED_ENTITY:
+        if (m := pattern.search(question)) is not None:
+            return AskedNumber(kind, _ROLE.sub(" ", question[:m.start()] + " " + question[m.end():]))
+    return None
+
+
+def _asked_count(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
+    """A count asked with no measure word: of what follows `多少`, when it starts with a word (`多少现代林业…`, not
+    `干活多少来补`), or of a total named before it (`总数`, `规模`)."""
+    total = _ASKED_TOTAL.search(question)
+    if total is not None:
+        parts = re.split(r"[??,,。;!、在对把将]", question[: total.end(1)])
+        thing = _BOUNDS.sub("", parts[-1])
+        if thing.startswith(total.group(1)) and len(parts) > 1:  # `专项资金,规模有多少`: of the part before
+            thing = parts[-2] + thing
+        return AskedNumber(COUNT, thing)
+    m = _ASKED_COUNT.search(question)
+    if m is None:
+        return None
+    thing = re.split(r"[??,,。;!、的是要将在]", question[m.end():], maxsplit=1)[0]
+    if not any(is_word(thing[:k]) for k in (2, 3, 4) if k <= len(thing)):
+        return None
+    return AskedNumber(COUNT, _BOUNDS.sub("", thing))
 
 
 def _asked_time(question: str) -> AskedNumber | None:

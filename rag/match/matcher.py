@@ -226,12 +226,13 @@ class Matcher:
             return check(MET, f"领域:行业“{'”“'.join(shared)}”见于条款")
         if field is None:
             return check(UNKNOWN, f"领域:是否属于“{field_name}”,请确认")
+        # (no score in the reason: an answer's numbers are the documents'; the score is the measure's `fit`)
         if field.plan_z < self.fit.floor:
-            return check(NOT_MET, f"领域:行业与《{meta.display_title}》的措施整体不相近(相对本库 {field.plan_z:+.2f}),"
+            return check(NOT_MET, f"领域:行业与《{meta.display_title}》的措施整体相去甚远(远低于本库平均),"
                                   f"不属于“{field_name}”")
         if field.z >= self.fit.met and field.plan_z >= 0:
-            return check(MET, f"领域:行业与“{field_name}”语义相近(相对本库 {field.z:+.2f})")
-        return check(UNKNOWN, f"领域:行业是否属于“{field_name}”,请确认(相对本库 {field.z:+.2f})")
+            return check(MET, f"领域:行业与“{field_name}”语义相近(居本库前列)")
+        return check(UNKNOWN, f"领域:行业是否属于“{field_name}”,请确认")
 
     def _measure(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, verdict: Applicability,
                  checks: list[Check], fit: float | None, on: date) -> Measure:

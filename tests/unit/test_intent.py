@@ -32,10 +32,64 @@ def test_the_number_a_question_asks_for(question, unit, thing):
     assert asked is not None and (asked.unit, asked.thing) == (unit, thing)
 
 
-@pytest.mark.parametrize("question", ["永川每年培育引进多少元宇宙相关人才?", "新建概念验证平台最高能拿多少支持?",
-                                      "江苏有什么元宇宙政策?", "有多少企业获得了补贴?"])
+@pytest.mark.parametrize("question", ["新建概念验证平台最高能拿多少支持?", "江苏有什么元宇宙政策?",
+                                      "是不是按实际干活多少来补?"])
 def test_no_unit_no_asked_number(question):
     assert asked_number(question, is_word) is None
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("永川每年培育引进多少元宇宙相关人才?", "元宇宙相关人才"),  # a count written with no measure word
+    ("有多少企业获得了补贴?", "企业获得了补贴"),
+    ("2021年乡村振兴意见提出要创建多少现代林业产业示范区?", "现代林业产业示范区"),
+    ("重点实验室总数要控制在多少以内?", "重点实验室总数"),  # a total named before `多少`
+    ("卫星通信专项资金,规模有多少?", "卫星通信专项资金规模"),  # … of the part before it
+])
+def test_a_count_asked_without_a_measure_word(question, thing):
+    from rag.answer.intent import COUNT
+
+    asked = asked_number(question, is_word)
+    assert asked is not None and (asked.unit, asked.thing) == (COUNT, thing)
+
+
+def test_a_count_is_stated_by_a_number_that_is_no_date():
+    from rag.answer.facts import states_number
+    from rag.answer.intent import COUNT
+
+    for text in ("完成18支子基金的投资决策", "稳定在3000万人以上", "完善中央、省、市、县四级储备网络", "打造十大应用场景",
+                 "发展卫星通信用户超千万"):
+        assert states_number(text, COUNT), text
+    for text in ("创建现代林业产业示范区。", "布局一批海外技术转移网络节点", "到2025年", "加快5G基站建设", "第三条",
+                 "实施期5年", "2024年6月30日前"):
+        assert not states_number(text, COUNT), text
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("江苏元宇宙行动计划要组建的专家委员会由哪个部门牵头组建?", "牵头或负责单位"),
+    ("科技服务国际化人才培训基地建在哪里?", "地点"),
+    ("元宇宙技术研究院是和哪所高校合作组建的?", "高校"),
+])
+def test_who_where_and_which_school_asked_of_a_plans_body(question, kind):
+    from rag.answer.intent import asked_entity
+
+    asked = asked_entity(question)
+    assert asked is not None and asked.unit == kind
+    assert not {"哪个部门", "哪里", "哪所", "牵头", "组建", "合作"} & set(LEXICON.tokenize(asked.thing))
+
+
+def test_an_answer_of_that_shape_besides_the_thing_asked_about():
+    from rag.answer.facts import states_entity
+    from rag.answer.intent import ORG, PLACE, SCHOOL
+
+    committee = {"产业发展", "专家委员会"}
+    assert not states_entity("组建江苏省元宇宙产业发展专家委员会,支持建立元宇宙产业联盟。", ORG, committee)
+    assert states_entity("由省工业和信息化厅组建元宇宙产业发展专家委员会。", ORG, committee)
+    assert states_entity("(1)创新元宇宙内容产品。 (责任单位:市委宣传部)", ORG, {"内容产品"})
+    assert not states_entity("建设科技服务国际化人才培训基地。", PLACE, {"人才培训基地"})
+    assert states_entity("在临港新片区建设科技服务国际化人才培训基地。", PLACE, {"人才培训基地"})
+    assert states_entity("用户数据应当在境内存储和处理。", PLACE, {"境内", "用户", "数据", "处理"})
+    assert states_entity("与重庆文理学院合作组建元宇宙技术研究院。", SCHOOL, {"技术研究院"})
+    assert not states_entity("与国内知名高校合作组建元宇宙技术研究院。", SCHOOL, {"技术研究院"})
 
 
 @pytest.mark.parametrize("question, thing", [
