@@ -15,6 +15,7 @@ from .intent import (
     COUNT,
     HOW_LONG,
     ISSUANCE,
+    MENTION,
     META_NAMES,
     MONEY,
     MONEY_WORDS,
@@ -29,7 +30,7 @@ from .intent import (
 )
 from .quotes import QuotePicker
 
-ENTITY = (ORG, PLACE, SCHOOL)
+ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks the answer)
 THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
 _YEAR = re.compile(r"((?:19|20)\d\d)年")  # a year as a sentence names it (plans.py reads bare years in titles)
 _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
@@ -155,10 +156,36 @@ def _money_parts(sentence: str) -> str:
 def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
     what = UNIT_KIND.get(unit, "数量")
     what_en = {"金额": "an amount", "比例": "a ratio", ORG: "a responsible body", PLACE: "a place",
-               SCHOOL: "a university"}.get(what, "a number")
+               SCHOOL: "a university", MENTION: "anything on this"}.get(what, "a number")
     names = "、".join(f"《{t}》" for t in titles)
+    if unit == MENTION:
+        return (f"{names} does not mention this; the closest passage: \n" if english
+                else f"{names}未提及所问的内容。与问题最接近的原文如下,仅供参考:\n")
     return (f"{names} does not state {what_en} for this; the closest passage (it holds no such number): \n"
             if english else f"{names}未载明所问的{what}。与问题最接近的原文(其中没有这个{what})如下,仅供参考:\n")
+
+
+def nouns(text: str) -> list[str]:
+    """The nouns of `text` (two characters or more) as jieba's general part-of-speech tagger reads them."""
+    import jieba.posseg
+
+    return [w for w, flag in jieba.posseg.cut(text) if len(w) > 1 and (flag in ("vn", "l") or
+                                                                      (flag.startswith("n") and flag not in ("ns", "nr")))]
+
+
+def _mentioning(corpus: CorpusView, plans: Sequence[str], thing: set[str]) -> Hit | None:
+    """A clause of these plans holding the most telling of the thing's topic words — words some of the library's
+    plans use, not most — or None when no clause does (`税收优惠`, used by other plans, is nowhere in this one). A
+    word no plan uses (the asker's own paraphrase: `发过`) says nothing; with no topic word the plans are taken to
+    mention it."""
+    cut = max(2, len(corpus.plans) // 2)  # (words most plans use say nothing of a topic)
+    used = [t for t in thing if corpus.in_library(t) and corpus.plan_count(t) <= cut]
+    scoped = corpus.clauses_of(plans)
+    if not used or not scoped:
+        return Hit.of(scoped[0], rank=1, score=0.0) if scoped else None
+    key = max(used, key=corpus.terms.weight)
+    holding = next((c for c in scoped if key in c.text), None)
+    return Hit.of(holding, rank=1, score=0.0) if holding is not None else None
 
 
 # The shape of an answer to who, where, which school, in what a sentence says besides the thing asked about.
@@ -196,6 +223,8 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
+    if asked.unit == MENTION:  # (its topic: the nouns, not `一起`, `提到`, `这个`)
+        return _mentioning(corpus, plans, {t for t in nouns(asked.thing) if t not in naming and not NOT_THING.fullmatch(t)})
     need = sum(corpus.terms.weight(t) for t in thing)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word

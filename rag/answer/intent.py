@@ -115,6 +115,10 @@ _ASKED_ENTITY = (
     (re.compile(r"哪里|哪儿|什么地方|哪个城市|哪些城市|哪个省|哪些省|哪个区|哪些区|哪个县|哪个园区|哪些园区"), PLACE))
 # the role asked about is no part of the thing (`负责`; a text says `会同`, `组织`, `(责任单位:…)`)
 _ROLE = re.compile(r"牵头|负责|主导|组织|组建|建在|设在|位于|布局在|合作")
+# Whether a plan says something at all (`有没有给元宇宙企业税收优惠?`): `facts.stating_clause` looks for the
+# question's most telling word that the library uses in the plans asked about.
+MENTION = "相关内容"
+_ASKED_YES_NO = re.compile(r"有没有|是否|有无|能不能|可不可以|会不会|吗\s*[??]?\s*$")
 COUNT = "数量"  # a count asked with no measure word (`要创建多少现代林业产业示范区`, `总数控制在多少以内`)
 # `多少` + what is counted, written without a measure word; `多少支持`, `多少帮助` ask money or help, not a count
 _ASKED_COUNT = re.compile(r"(?:多少|几)(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{2})")
@@ -123,7 +127,8 @@ _ASKED_TOTAL = re.compile(r"(总数|总量|数量|个数|家数|人数|规模)[^
 _ASKED_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月份?|截止(?:时间|日期)")
 _ASKED_HOW_LONG = re.compile(r"多久|多长时间|多长")
 UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", MONEY: "金额", "比例": "比例", "百分之": "比例",
-             "占比": "比例", WHEN: "时间", HOW_LONG: "期限", COUNT: "数量", ORG: ORG, PLACE: PLACE, SCHOOL: SCHOOL}
+             "占比": "比例", WHEN: "时间", HOW_LONG: "期限", COUNT: "数量", ORG: ORG, PLACE: PLACE, SCHOOL: SCHOOL,
+             MENTION: MENTION}
 
 Want = tuple[re.Pattern[str], float]  # a shape of the sentence asked for, and how much finding it counts
 
@@ -191,10 +196,13 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
 
 def asked_entity(question: str) -> AskedNumber | None:
     """`…专家委员会由哪个部门牵头组建?` -> (ORG, the question without those words): who, where or which school is
-    asked of something a plan's body does. (Who issued a document is a document fact: `about_document`.)"""
+    asked of something a plan's body does (who issued a document is a document fact: `about_document`); or
+    whether a plan says something at all (MENTION)."""
     for pattern, kind in _ASKED_ENTITY:
         if (m := pattern.search(question)) is not None:
             return AskedNumber(kind, _ROLE.sub(" ", question[:m.start()] + " " + question[m.end():]))
+    if _ASKED_YES_NO.search(question):
+        return AskedNumber(MENTION, _ASKED_YES_NO.sub(" ", question))
     return None
 
 

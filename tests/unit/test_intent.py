@@ -246,3 +246,17 @@ def test_a_time_or_a_length_is_stated_by_a_date_or_a_duration():
     assert not states_number("在浦东新区建设合成生物食品开发先行区", WHEN)
     assert states_number("重点实验室主任每届任期五年", HOW_LONG) and states_number("公示期为5个工作日", HOW_LONG)
     assert not states_number("配备45周岁以下科研技术骨干", HOW_LONG) and not states_number("到2025年", HOW_LONG)
+
+
+def test_whether_a_plan_says_something_at_all():
+    from rag.answer.facts import nouns
+    from rag.answer.intent import MENTION, asked_entity
+
+    asked = asked_entity("江苏元宇宙行动计划有没有给元宇宙企业税收优惠?")
+    assert asked is not None and asked.unit == MENTION and "有没有" not in asked.thing
+    assert asked_entity("四川会建元宇宙专家库吗?").unit == MENTION
+    assert asked_entity("江苏有什么元宇宙政策?") is None
+    # the topic is in the nouns: not the asker's `一起`, `三年`, `这个`, `提到`
+    words = nouns("我三年内和被评项目的负责人一起发过论文,还能去当这个项目的评审专家")
+    assert "论文" in words and not {"一起", "三年", "这个"} & set(words)
+    assert "退休年龄" in nouns("扩大内需纲要里提到延迟法定退休年龄") and "提到" not in nouns("扩大内需纲要里提到延迟法定退休年龄")
