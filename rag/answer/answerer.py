@@ -27,7 +27,7 @@ from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
 from .compose import compose, no_answer, some_of, where_in, which_one
-from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
+from .facts import ENTITY, Unjudged, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
@@ -185,8 +185,9 @@ class Answerer:
                 return Answer(question=question, answer=lead + compose(citations, english, False, []),
                               no_answer=True, citations=tuple(citations), reason=NoAnswer.NOT_STATED,
                               regions=tuple(regions), resolved_question=resolved)
-            # (a number's clause answers first; who or where is only checked to be stated: retrieval ranks it)
-            if stating.chunk_id != hits[0].chunk_id and asked.unit not in ENTITY:
+            # (a number's clause answers first; who or where is only checked to be stated: retrieval ranks it;
+            # a thing the plans never name in the question's words is not judged)
+            if not isinstance(stating, Unjudged) and stating.chunk_id != hits[0].chunk_id and asked.unit not in ENTITY:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         citations = self.quotes.cite(hits, worded, probe.query_vector)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())

@@ -174,17 +174,16 @@ def nouns(text: str) -> list[str]:
 
 
 def _mentioning(corpus: CorpusView, plans: Sequence[str], thing: set[str]) -> Hit | None:
-    """A clause of these plans holding the most telling of the thing's topic words — words some of the library's
-    plans use, not most — or None when no clause does (`税收优惠`, used by other plans, is nowhere in this one). A
-    word no plan uses (the asker's own paraphrase: `发过`) says nothing; with no topic word the plans are taken to
-    mention it."""
+    """A clause of these plans holding one of the thing's topic words — words some of the library's plans use, not
+    most — or None when no clause holds any (`外资企业`, used by other plans, is nowhere in this one). A word no
+    plan uses (the asker's own paraphrase: `发过`) says nothing; with no topic word the plans are taken to mention
+    it."""
     cut = max(2, len(corpus.plans) // 2)  # (words most plans use say nothing of a topic)
     used = [t for t in thing if corpus.in_library(t) and corpus.plan_count(t) <= cut]
     scoped = corpus.clauses_of(plans)
     if not used or not scoped:
         return Hit.of(scoped[0], rank=1, score=0.0) if scoped else None
-    key = max(used, key=corpus.terms.weight)
-    holding = next((c for c in scoped if key in c.text), None)
+    holding = next((c for c in scoped if any(t in c.text for t in used)), None)
     return Hit.of(holding, rank=1, score=0.0) if holding is not None else None
 
 
@@ -210,8 +209,34 @@ def states_entity(text: str, kind: str, thing: set[str]) -> bool:
     return _ENTITY_SHAPES[kind].search(text) is not None
 
 
+class Unjudged:
+    """`stating_clause`'s answer when it cannot tell: the plans never name the thing asked about in the question's
+    words (a paraphrase), so whether they state its number, body or place is not judged — answered as usual."""
+
+
+UNJUDGED = Unjudged()
+# the kinds judged only where a plan names the thing (a count with no measure word, who, where, which school);
+# a number asked with its unit keeps the stricter rule it was built with (none stated -> not stated)
+CAUTIOUS = (COUNT, ORG, PLACE, SCHOOL)
+
+
+def _names_thing(corpus: CorpusView, scoped: Sequence[Clause], thing: set[str], need: float) -> bool:
+    """Does some sentence (with the one before it and its item's heading) of these clauses name the thing?"""
+    if not need:
+        return True
+    for clause in scoped:
+        if clause.kind == ClauseKind.NOTICE:
+            continue
+        spans = corpus.sentences(clause.chunk_id)
+        for i, (_, a, b) in enumerate(spans):
+            text = clause.item_title + (clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else "") + clause.text[a:b]
+            if sum(corpus.terms.weight(t) for t in thing if t in text) >= THING_SHARE * need:
+                return True
+    return False
+
+
 def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
-                   asked: AskedNumber) -> Hit | None:
+                   asked: AskedNumber) -> Hit | Unjudged | None:
     """The clause of these plans whose sentence best states the asked number — a number of the asked unit in a
     sentence that, with the one before it and the item's heading, names the counted thing (at least THING_SHARE
     of its words, weighted) — or None when none does. The counted thing's words are its terms: not the words
@@ -234,6 +259,8 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
     best: tuple[float, Clause] | None = None
+    if asked.unit in CAUTIOUS and not _names_thing(corpus, scoped, thing, need):
+        return UNJUDGED  # the question's words for the thing are not the plan's: nothing to judge by
     for clause in scoped:
         # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
         if clause.kind == ClauseKind.NOTICE or (clause.kind == ClauseKind.NEWS and asked.unit not in (MONEY, *ENTITY)):
