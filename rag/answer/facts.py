@@ -2,6 +2,7 @@
 the news paragraphs that report its issuance — and when no quote states the fact, the answer says so."""
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
@@ -165,10 +166,17 @@ def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
             if english else f"{names}未载明所问的{what}。与问题最接近的原文(其中没有这个{what})如下,仅供参考:\n")
 
 
+def prepare_nouns() -> None:
+    """Load jieba's general dictionary and part-of-speech tables now (a server does it at start)."""
+    nouns("准备")
+
+
 def nouns(text: str) -> list[str]:
     """The nouns of `text` (two characters or more) as jieba's general part-of-speech tagger reads them."""
+    import jieba
     import jieba.posseg
 
+    jieba.setLogLevel(logging.WARNING)
     return [w for w, flag in jieba.posseg.cut(text) if len(w) > 1 and (flag in ("vn", "l") or
                                                                       (flag.startswith("n") and flag not in ("ns", "nr")))]
 
