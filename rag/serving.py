@@ -47,7 +47,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     from ui.app import serving_app
 
-    from .answer.facts import prepare_nouns
+    from .answer.judged import prepare_nouns
     from .assemble import open_or_build
     from .served import Served
 

@@ -27,7 +27,8 @@ from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent
 from .company import match_company
 from .compose import compose, no_answer, some_of, where_in, which_one
-from .facts import ENTITY, Unjudged, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
+from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
+from .judged import Unjudged
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
@@ -177,7 +178,7 @@ class Answerer:
         # (places are not what is counted)
         asked = intent.asked_number(query, self.corpus.is_word) or intent.asked_entity(query)
         if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
-            stating = stating_clause(self.corpus, self.quotes, scope, text, asked)
+            stating = stating_clause(self.corpus, self.quotes, scope, text, asked, self.jurisdictions.places_in)
             if stating is None:
                 # context only: the closest sentence, never widened to one that might hold some other number
                 citations = self.quotes.cite(hits[:1], text, probe.query_vector, aspects=False)

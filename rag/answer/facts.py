@@ -2,14 +2,14 @@
 the news paragraphs that report its issuance — and when no quote states the fact, the answer says so."""
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import BODY, BODY_SUFFIX, OWNER_LINE
+from ..text.patterns import BODY
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import (
     ADDRESSEES,
@@ -29,10 +29,13 @@ from .intent import (
     WHEN,
     AskedNumber,
 )
+from .judged import THING_SHARE, UNJUDGED, Unjudged, clause_notes, mentioning, names_thing, nouns, states_entity
 from .quotes import QuotePicker
 
 ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks the answer)
-THING_SHARE = 0.5  # a sentence states the asked number when it names at least half of the counted thing
+# the kinds judged only where a plan names the thing (a count with no measure word, who, where, which school);
+# a number asked with its unit keeps the stricter rule it was built with (none stated -> not stated)
+CAUTIOUS = (COUNT, ORG, PLACE, SCHOOL)
 _YEAR = re.compile(r"((?:19|20)\d\d)年")  # a year as a sentence names it (plans.py reads bare years in titles)
 _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 
@@ -109,6 +112,10 @@ UNIT_ALIASES = {"天": "(?:个)?(?:工作)?(?:天|日)", "日": "(?:个)?(?:工�
                 "位": "(?:位|人|名)", "个月": "(?:个)?月", "周": "(?:个)?(?:周|星期)", "岁": "(?:周)?岁"}
 
 
+_LISTED = re.compile(r"^\s*[((]?\d+[))、.]|(?<=[。;;\n])\s*[((]?\d+[))、.]|第\d+|(?:19|20)\d\d\s*[-—–~至]\s*(?:19|20)\d\d")
+_TIMES = "年|天|周|期|岁|个月|小时|次性"
+
+
 def states_number(text: str, unit: str) -> bool:
     """Does `text` state a number of this unit (`30家`, `一批…` does not; `500万元`, `最高30%`)?"""
     if unit == "率":  # a rate with its unit (`88%`, `1.5倍`, `90Hz`; not `5G`, not a year)
@@ -122,9 +129,10 @@ def states_number(text: str, unit: str) -> bool:
                          _DATES.sub("", re.sub(r"(?:19|20)\d\d年", "", text))) is not None
     if unit == COUNT:  # any count: a number that is no year or date (`18支`, `3000万人`, `1亿亩`), or a Chinese
         # numeral with a measure word (`三级`, `十个`; `一批` and `一系列` count nothing)
-        text = _DATES.sub("", text)
-        return re.search(rf"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![\d.]*\s*(?:年|月|日|号|[A-Za-z]))"
-                         rf"|(?<![{_CN_DIGITS}第])[{_CN_DIGITS}]+(?:{UNIT_WORDS}|级|大)(?<!一批)"
+        # (not a list's numbering `(1)`, `1.`, `第3条`, a span of years `2024-2026年`, a time `三年`, `一次性`)
+        text = _LISTED.sub("", _DATES.sub("", text))
+        return re.search(rf"(?<![\d.第])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![\d.]*\s*(?:年|月|日|号|[A-Za-z]))"
+                         rf"|(?<![{_CN_DIGITS}第])[{_CN_DIGITS}]+(?!{_TIMES})(?:{UNIT_WORDS}|级|大)(?<!一批)(?<!一次)"
                          rf"|(?:超|逾|近|约|达|破|上)[{_CN_DIGITS}]*[百千万亿]", text) is not None  # `用户超千万`
     if unit == MONEY:  # an amount, or a share or multiple of a cost (`30%`, `不低于1倍`)
         return re.search(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*(?:万亿|万|亿)?元|\d+(?:\.\d+)?\s*%|[\d{_CN_DIGITS}]+\s*倍",
@@ -162,89 +170,12 @@ def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
     if unit == MENTION:
         return (f"{names} does not mention this; the closest passage: \n" if english
                 else f"{names}未提及所问的内容。与问题最接近的原文如下,仅供参考:\n")
-    return (f"{names} does not state {what_en} for this; the closest passage (it holds no such number): \n"
+    return (f"{names} does not state {what_en} for this; the closest passage (it states none): \n"
             if english else f"{names}未载明所问的{what}。与问题最接近的原文(其中没有这个{what})如下,仅供参考:\n")
 
 
-def prepare_nouns() -> None:
-    """Load jieba's general dictionary and part-of-speech tables now (a server does it at start)."""
-    nouns("准备")
-
-
-def nouns(text: str) -> list[str]:
-    """The nouns of `text` (two characters or more) as jieba's general part-of-speech tagger reads them."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return [w for w, flag in jieba.posseg.cut(text) if len(w) > 1 and (flag in ("vn", "l") or
-                                                                      (flag.startswith("n") and flag not in ("ns", "nr")))]
-
-
-def _mentioning(corpus: CorpusView, plans: Sequence[str], thing: set[str]) -> Hit | None:
-    """A clause of these plans holding one of the thing's topic words — words some of the library's plans use, not
-    most — or None when no clause holds any (`外资企业`, used by other plans, is nowhere in this one). A word no
-    plan uses (the asker's own paraphrase: `发过`) says nothing; with no topic word the plans are taken to mention
-    it."""
-    cut = max(2, len(corpus.plans) // 2)  # (words most plans use say nothing of a topic)
-    used = [t for t in thing if corpus.in_library(t) and corpus.plan_count(t) <= cut]
-    scoped = corpus.clauses_of(plans)
-    if not used or not scoped:
-        return Hit.of(scoped[0], rank=1, score=0.0) if scoped else None
-    holding = next((c for c in scoped if any(t in c.text for t in used)), None)
-    return Hit.of(holding, rank=1, score=0.0) if holding is not None else None
-
-
-# The shape of an answer to who, where, which school, in what a sentence says besides the thing asked about.
-_ENTITY_SHAPES = {
-    ORG: re.compile(rf"[\u4e00-\u9fff]{{2,}}{BODY_SUFFIX}"),
-    PLACE: re.compile(r"[\u4e00-\u9fff]{2,}(?:省|市|区|县|镇|乡|村|园|港|湾|岛|片区)|沪|京|津|渝|境内|境外|国内|海外|本市|当地"),
-    SCHOOL: re.compile(r"[\u4e00-\u9fff]{2,}(?:大学|学院)"),
-}
-
-
-_HERE = re.compile(r"境内|境外|国内|海外|本市|当地")
-
-
-def states_entity(text: str, kind: str, thing: set[str]) -> bool:
-    """Does `text` name a body, a place or a school — not counting the words of the thing asked about (`组建江苏省元
-    宇宙产业发展专家委员会` names no body but the committee asked about)? A body's responsibility note names one."""
-    if kind == ORG and OWNER_LINE.search(text):
-        return True
-    for word in sorted(thing, key=len, reverse=True):
-        if not (kind == PLACE and _HERE.fullmatch(word)):  # `境内用户数据在哪里处理`: `在境内` answers it
-            text = text.replace(word, "|")
-    return _ENTITY_SHAPES[kind].search(text) is not None
-
-
-class Unjudged:
-    """`stating_clause`'s answer when it cannot tell: the plans never name the thing asked about in the question's
-    words (a paraphrase), so whether they state its number, body or place is not judged — answered as usual."""
-
-
-UNJUDGED = Unjudged()
-# the kinds judged only where a plan names the thing (a count with no measure word, who, where, which school);
-# a number asked with its unit keeps the stricter rule it was built with (none stated -> not stated)
-CAUTIOUS = (COUNT, ORG, PLACE, SCHOOL)
-
-
-def _names_thing(corpus: CorpusView, scoped: Sequence[Clause], thing: set[str], need: float) -> bool:
-    """Does some sentence (with the one before it and its item's heading) of these clauses name the thing?"""
-    if not need:
-        return True
-    for clause in scoped:
-        if clause.kind == ClauseKind.NOTICE:
-            continue
-        spans = corpus.sentences(clause.chunk_id)
-        for i, (_, a, b) in enumerate(spans):
-            text = clause.item_title + (clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else "") + clause.text[a:b]
-            if sum(corpus.terms.weight(t) for t in thing if t in text) >= THING_SHARE * need:
-                return True
-    return False
-
-
 def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
-                   asked: AskedNumber) -> Hit | Unjudged | None:
+                   asked: AskedNumber, places_in: Callable[[str], Sequence[Any]] | None = None) -> Hit | Unjudged | None:
     """The clause of these plans whose sentence best states the asked number — a number of the asked unit in a
     sentence that, with the one before it and the item's heading, names the counted thing (at least THING_SHARE
     of its words, weighted) — or None when none does. The counted thing's words are its terms: not the words
@@ -257,7 +188,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
     if asked.unit == MENTION:  # (its topic: the nouns, not `一起`, `提到`, `这个`)
-        return _mentioning(corpus, plans, {t for t in nouns(asked.thing) if t not in naming and not NOT_THING.fullmatch(t)})
+        return mentioning(corpus, plans, {t for t in nouns(asked.thing) if t not in naming and not NOT_THING.fullmatch(t)})
     need = sum(corpus.terms.weight(t) for t in thing)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word
@@ -267,21 +198,23 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
     best: tuple[float, Clause] | None = None
-    if asked.unit in CAUTIOUS and not _names_thing(corpus, scoped, thing, need):
+
+    def skip(clause: Clause) -> bool:
+        # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
+        return clause.kind == ClauseKind.NOTICE or (clause.kind == ClauseKind.NEWS and asked.unit not in (MONEY, *ENTITY))
+
+    if asked.unit in CAUTIOUS and not names_thing(corpus, scoped, thing, need, skip):
         return UNJUDGED  # the question's words for the thing are not the plan's: nothing to judge by
     for clause in scoped:
-        # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
-        if clause.kind == ClauseKind.NOTICE or (clause.kind == ClauseKind.NEWS and asked.unit not in (MONEY, *ENTITY)):
-            continue
-        if asked.unit not in ENTITY and not states_number(clause.text, asked.unit):
+        if skip(clause) or (asked.unit not in ENTITY and not states_number(clause.text, asked.unit)):
             continue
         spans = corpus.sentences(clause.chunk_id)
+        notes = clause_notes(clause) if asked.unit == ORG else ""
         for i, (_, a, b) in enumerate(spans):
             sentence = clause.text[a:b]
             if asked.unit in ENTITY:  # the answer may be in the sentence, the one before, or the clause's note
                 before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
-                notes = " ".join(OWNER_LINE.findall(clause.text)) if asked.unit == ORG else ""
-                if not states_entity(f"{before} {sentence} {notes}", asked.unit, thing):
+                if not states_entity(f"{before} {sentence}", asked.unit, thing, places_in, notes):
                     continue
             elif not states_number(sentence, asked.unit):
                 continue

@@ -21,18 +21,14 @@ from typing import Any, Callable, Iterable
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
 from ..types import Clause, ClauseKind, PlanMeta
+from .amounts import NUM as _NUM
+from .amounts import read_amount
 from .terms import Span, Terms, word_bounds
 
 _KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
 # headings whose clauses state goals, principles or the plan's thinking: nothing is given there
 _NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位")
-_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 _MONEY_UNIT = r"(?:万元|亿元|元|%|％|倍|万|个百分点)"
-# an amount as written: a rate, a cap, a sum — a comma part holding a number with a money unit
-_AMOUNT = re.compile(rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|倍)|{_NUM}(?:万元|亿元)")
-_CAP = re.compile(r"(?:最高|最多|上限|不超过|不高于|封顶)[^,，;；。]{0,8}?(\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
-_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
-_PER = re.compile(r"每(?:年|家|个|项|人|户|次)|/年|年度")
 # conditions: each a span of the sentence
 _SELECTION = re.compile(r"(?:首次|初次|新|当年|已|经)?(?:入选|获评|获批|获得|列入|纳入|认定为|通过认定|被认定为|评为|"
                         r"被评为|获认定|取得|承担|牵头承担)[^,，;；。的]{2,30}?(?=的|后|,|，)")
@@ -44,14 +40,17 @@ _FOUNDED = re.compile(rf"(?:成立|注册|设立|创办)(?:时间)?(?:不满|不
 _LOCATION = re.compile(r"(?:新)?(?:落户|注册(?:在|于)|迁入|设立在|设在|位于|在本市注册|在本区注册)[^,，;；。的]{0,12}")
 _OTHER = re.compile(r"符合(?:条件|要求|规定|标准)的?|经(?:认定|评审|审核|评估)的?|按(?:照)?(?:有关|相关)?规定")
 # `为…企业提供…`, `向企业用户开放`: a service or a resource given to whom the words between name, with no instrument word
-_OFFER = re.compile(r"(?:为|向|面向)([^,，;；。]{1,24}?)[,，]?(?:免费|无偿|优先|定期|按需)?(提供|开放)(?!了)")
+_OFFER = re.compile(r"(?<![认作成因行称视以])(?:为|向|面向)([^,，;；。]{1,24}?)[,，]?(?:免费|无偿|优先|定期|按需)?"
+                    r"(提供|开放)(?!了)")
+# … not a report of what was done (`累计为200余家企业提供…`, `已向…开放`)
+_DONE = re.compile(r"已|已经|累计|共|先后|曾")
 # not promises: a question (a 问答's interviewer), and eligibility criteria (`专家应当具有…`, `具有…的资金;`)
 _QUESTION = re.compile(r"[?？]\s*$")
 _CRITERIA = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.]\s*)?(?:具有|具备)|应当?(?:具有|具备|是)|须具备|需具备")
 # a number of firms before a qualification or size word
 _COUNTED = re.compile(rf"{_NUM}\s*(?:多|余)?(?:家|个|户)[^,，;；。]{{0,4}}$")
 # an award or a fund obtained or judged elsewhere (`获得科技奖励`, `申报奖励`, `奖励评审`) is not what the plan gives
-_EARNED = re.compile(r"获得|获|申报|申请")
+_EARNED = re.compile(r"(?<!可)(?<!可以)(?:获得|获|申报|申请)")  # (`可申请贷款贴息` is the plan's promise)
 _JUDGED = re.compile(r"评审|评选|评价")
 # `对…的X给予`, `为X提供`: where the recipient sits; `支持X`, `鼓励X`: the recipient follows
 _TO_OBJECT = re.compile(r"对(?!于|接|标|外|照)|向(?!着)|为(?!了|主|核心|重点|引领|导向|支撑|抓手)")
@@ -111,27 +110,6 @@ class SupportMeasure:
         return cls(**d)
 
 
-def _merged(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    if not spans:
-        return None
-    return min(a for a, _ in spans), max(b for _, b in spans)
-
-
-def read_amount(sentence: str) -> tuple[Span | None, str, str, str]:
-    """The comma parts that hold an amount, as one span; and the cap, the rate and the period as written."""
-    parts = [(m.start(), m.end()) for m in re.finditer(r"[^,，;；。:：]+", sentence)]
-    with_amount = [(a, b) for a, b in parts if _AMOUNT.search(sentence[a:b])]
-    where = _merged(with_amount)
-    if where is None:
-        return None, "", "", ""
-    a, b = where
-    cap = _CAP.search(sentence)
-    rate = _RATE.search(sentence)
-    per = _PER.search(sentence[a:b])
-    return (Span("amount", sentence[a:b], a, b), f"{cap.group(1)}{cap.group(2)}" if cap else "",
-            f"{rate.group(1)}%" if rate else "", per.group(0) if per else "")
-
-
 def _recipient(terms: Terms, sentence: str, instruments: list[Span], amount: Span | None) -> Span | None:
     """Who the sentence gives to. The giving point is the first money instrument or amount (else the first
     instrument); the recipient is the head word (the last recipient word) of `对/向/为…` nearest before it, else the
@@ -176,7 +154,7 @@ def _offer(terms: Terms, sentence: str) -> tuple[Span, Span] | None:
     for m in _OFFER.finditer(sentence):
         # the company word heads the phrase (`为实验室评估提供` gives to an evaluation, not to a lab)
         who = [h for h in terms.spans("recipient", m.group(1)) if h.end == len(m.group(1))]
-        if who and who[-1].label in terms.company:
+        if who and who[-1].label in terms.company and not _DONE.search(sentence, max(0, m.start() - 6), m.start(2)):
             return Span("服务", m.group(2), m.start(2), m.end(2)), who[-1].moved(m.start(1))
     return None
 
@@ -230,11 +208,14 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     out = []
     for a, b in sentence_spans(text):
         sentence = text[a:b]
-        if is_owner_line(sentence) or len(sentence) < 6 or _QUESTION.search(sentence) or _CRITERIA.search(sentence):
+        if is_owner_line(sentence) or len(sentence) < 6 or _QUESTION.search(sentence):
             continue
-        instruments = [s for s in terms.spans("instrument", sentence, word_bounds(sentence))
-                       if not _EARNED.search(sentence, max(0, s.start - 4), s.start)
-                       and not _JUDGED.match(sentence, s.end)]
+        instruments = terms.spans("instrument", sentence)
+        if instruments:  # (word boundaries only where they can matter)
+            bounds = word_bounds(sentence)
+            instruments = [s for s in instruments if s.start in bounds  # `用地` is not in `农用地`, `券` not in `证券`
+                           and not _EARNED.search(sentence, max(0, s.start - 4), s.start)
+                           and not _JUDGED.match(sentence, s.end)]
         offered = None if instruments else _offer(terms, sentence)
         if offered is not None:
             instruments = [offered[0]]
@@ -242,6 +223,9 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
             continue
         amount, cap, rate, per = read_amount(sentence)
         giving = terms.spans("giving", sentence)
+        if _CRITERIA.search(sentence) and amount is None and \
+                all(any(g.start < i.end and g.end > i.start for i in instruments) for g in giving):
+            continue  # eligibility criteria, nothing given in the sentence (`获得…奖励` names an award, gives none)
         recipient = offered[1] if offered is not None else _recipient(terms, sentence, instruments, amount)
         strong = any(s.label in terms.table["strong"] for s in instruments)
         if offered is None and not strong and not ((giving or amount) and recipient is not None

@@ -53,12 +53,13 @@ class Terms:
 
     def spans(self, section: str, text: str, bounds: frozenset[int] | None = None) -> list["Span"]:
         """Non-overlapping hits of a section's words, longest first at each place, in text order. `bounds`: the
-        text's word boundaries; a hit must start and end on one (`用地` is not in `农用地`, nor `券` in `证券`)."""
+        text's word boundaries; a hit must start on one (`用地` is not in `农用地`, nor `券` in `证券`; `贴息` is in
+        `贴息贷款`)."""
         hits = []
         for label, words in self.table[section].items():
             for word in words:
                 for m in re.finditer(re.escape(word), text):
-                    if bounds is None or (m.start() in bounds and m.end() in bounds):
+                    if bounds is None or m.start() in bounds:
                         hits.append(Span(label, m.group(0), m.start(), m.end()))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         out: list[Span] = []

@@ -78,13 +78,16 @@ def test_who_where_and_which_school_asked_of_a_plans_body(question, kind):
 
 
 def test_an_answer_of_that_shape_besides_the_thing_asked_about():
-    from rag.answer.facts import states_entity
+    from rag.answer.judged import states_entity
     from rag.answer.intent import ORG, PLACE, SCHOOL
 
     committee = {"产业发展", "专家委员会"}
     assert not states_entity("组建江苏省元宇宙产业发展专家委员会,支持建立元宇宙产业联盟。", ORG, committee)
     assert states_entity("由省工业和信息化厅组建元宇宙产业发展专家委员会。", ORG, committee)
-    assert states_entity("(1)创新元宇宙内容产品。 (责任单位:市委宣传部)", ORG, {"内容产品"})
+    assert states_entity("(1)创新元宇宙内容产品。", ORG, {"内容产品"}, notes="(责任单位:市委宣传部)")
+    # words that only end like a body or a place name none (`布局`, `东部`, `城市`, `市场`, `津贴`)
+    assert not states_entity("优化东部区域布局,扩大市场,提高津贴。", ORG, set())
+    assert not states_entity("优化东部区域布局,扩大城市市场,提高津贴。", PLACE, set(), lambda text: [])
     assert not states_entity("建设科技服务国际化人才培训基地。", PLACE, {"人才培训基地"})
     assert states_entity("在临港新片区建设科技服务国际化人才培训基地。", PLACE, {"人才培训基地"})
     assert states_entity("用户数据应当在境内存储和处理。", PLACE, {"境内", "用户", "数据", "处理"})
@@ -249,7 +252,7 @@ def test_a_time_or_a_length_is_stated_by_a_date_or_a_duration():
 
 
 def test_whether_a_plan_says_something_at_all():
-    from rag.answer.facts import nouns
+    from rag.answer.judged import nouns
     from rag.answer.intent import MENTION, asked_entity
 
     asked = asked_entity("江苏元宇宙行动计划有没有给元宇宙企业税收优惠?")

@@ -75,3 +75,21 @@ def test_field_scores_rank_measures_within_the_library():
     assert scores["a1"].plan_z == scores["a2"].plan_z > 0 > scores["b1"].plan_z
     assert abs(sum(s.z for s in scores.values())) < 1e-2
     assert field_scores({"a1": 0.9}, plan_of) == {} and field_scores({"a1": 0.9, "b1": 0.9}, plan_of) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "符合条件的企业可申请贷款贴息。",  # the plan's promise, not an award obtained elsewhere
+    "对首次认定的企业给予一次性补助金。",  # an instrument word starting a longer word (`补助金`)
+    "具有自主知识产权的首台套产品,给予最高500万元奖励。",  # a criterion, and something given
+])
+def test_measures_the_sentence_shapes_do_not_hide(text):
+    assert _measures(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "在人才评价、项目评估、奖励评审中,对优秀人才单独分组评审。",  # an award judged, not given
+    "去年累计为200余家企业提供检测认证服务。",  # a report of what was done
+    "作为企业提供服务的平台,要加强自身建设。",  # `作为`, not `为`
+])
+def test_not_measures_either(text):
+    assert not _measures(text), [m.sentence for m in _measures(text)]
