@@ -78,8 +78,8 @@ def test_who_where_and_which_school_asked_of_a_plans_body(question, kind):
 
 
 def test_an_answer_of_that_shape_besides_the_thing_asked_about():
-    from rag.answer.judged import states_entity
     from rag.answer.intent import ORG, PLACE, SCHOOL
+    from rag.answer.judged import states_entity
 
     committee = {"产业发展", "专家委员会"}
     assert not states_entity("组建江苏省元宇宙产业发展专家委员会,支持建立元宇宙产业联盟。", ORG, committee)
@@ -252,8 +252,8 @@ def test_a_time_or_a_length_is_stated_by_a_date_or_a_duration():
 
 
 def test_whether_a_plan_says_something_at_all():
-    from rag.answer.judged import nouns
     from rag.answer.intent import MENTION, asked_entity
+    from rag.answer.judged import nouns
 
     asked = asked_entity("江苏元宇宙行动计划有没有给元宇宙企业税收优惠?")
     assert asked is not None and asked.unit == MENTION and "有没有" not in asked.thing
