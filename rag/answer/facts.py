@@ -212,8 +212,8 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
         notes = clause_notes(clause) if asked.unit == ORG else ""
         for i, (_, a, b) in enumerate(spans):
             sentence = clause.text[a:b]
+            before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""  # (an article may name it there)
             if asked.unit in ENTITY:  # the answer may be in the sentence, the one before, or the clause's note
-                before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
                 if not states_entity(f"{before} {sentence}", asked.unit, thing, places_in, notes):
                     continue
             elif not states_number(sentence, asked.unit):
@@ -223,7 +223,6 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
                 if not sentence:
                     continue
             # the sentence must be about the counted thing (an article may name it in the sentence before)
-            before = clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else ""
             words = set(corpus.tokenize(clause.item_title + before + sentence))
             if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need \
                     or (key is not None and key not in words):

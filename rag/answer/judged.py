@@ -10,13 +10,13 @@ library's plans use, not most) is in the plans asked about.
 """
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..search.corpus import CorpusView
+from ..text.lexicon import general_jieba
 from ..text.patterns import OWNER_LINE
 from ..types import Clause, ClauseKind, Hit
 from .intent import ORG, PLACE, SCHOOL
@@ -85,17 +85,13 @@ _POS: list[Any] = []
 
 
 def _tagger() -> Any:
-    """jieba's part-of-speech tagger over a tokenizer of its own: nothing another part of the process adds to
-    jieba's shared dictionary (Milvus Lite's analyzer does) changes how a question is read."""
+    """jieba's part-of-speech tagger over the general-Chinese tokenizer (`text.lexicon.general_jieba`): nothing
+    another part of the process adds to jieba's shared dictionary changes how a question is read."""
     with _POS_LOCK:
         if not _POS:
-            import jieba
             import jieba.posseg
 
-            jieba.setLogLevel(logging.WARNING)
-            tok = jieba.Tokenizer()
-            tok.initialize()
-            _POS.append(jieba.posseg.POSTokenizer(tok))
+            _POS.append(jieba.posseg.POSTokenizer(general_jieba()))
     return _POS[0]
 
 
@@ -114,8 +110,7 @@ def mentioning(corpus: CorpusView, plans: Sequence[str], topic: set[str]) -> Hit
     """A clause of these plans holding one of the topic words — words some of the library's plans use, not most —
     or None when no clause holds any (`外资企业`, used by other plans, is nowhere in this one). A word no plan uses
     (the asker's own paraphrase: `发过`) says nothing; with no topic word the plans are taken to mention it."""
-    cut = max(2, len(corpus.plans) // 2)  # (words most plans use say nothing of a topic)
-    used = [t for t in topic if corpus.in_library(t) and corpus.plan_count(t) <= cut]
+    used = [t for t in topic if corpus.in_library(t) and corpus.telling(t)]
     scoped = corpus.clauses_of(plans)
     if not used or not scoped:
         return Hit.of(scoped[0], rank=1, score=0.0) if scoped else None

@@ -70,7 +70,6 @@ class Matcher:
         self.fit = fit or FitThresholds(floor=-1.5, met=1.0)
         self.validity = Validity(corpus).of
         self._vectors: dict[str, np.ndarray] | None = None
-        self._generic_cut = max(2, len(corpus.plans) // 2)
         self._plan_of = {m.measure_id: m.plan_id for m in corpus.measures}
 
     # ----- places -----------------------------------------------------------------------------------
@@ -183,7 +182,7 @@ class Matcher:
             return []
         out = []
         for t in self.corpus.tokenize(industry):
-            if len(t) >= 2 and not t.isdigit() and self.corpus.plan_count(t) <= self._generic_cut and t not in out:
+            if len(t) >= 2 and not t.isdigit() and self.corpus.telling(t) and t not in out:
                 out.append(t)
         return [t for t in out if not any(t != u and t in u for u in out)]  # `务器` inside `服务器`
 

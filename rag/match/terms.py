@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from ..errors import DataFileError
+from ..text.lexicon import general_jieba
 
 SECTIONS = ("instrument", "strong", "money", "giving", "recipient", "company", "qualification", "size", "stage")
 
@@ -82,21 +80,10 @@ class Terms:
         return tuple(self.table["qualification"])
 
 
-@lru_cache(maxsize=1)
-def _general_tokenizer() -> Any:
-    """jieba with its general-Chinese dictionary only: where words end does not depend on any library."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
-
-
 def word_bounds(text: str) -> frozenset[int]:
     """The offsets in `text` where a word starts or ends, as general Chinese cuts it."""
     out, at = {0}, 0
-    for word in _general_tokenizer().cut(text):
+    for word in general_jieba().cut(text):
         at += len(word)
         out.add(at)
     return frozenset(out)

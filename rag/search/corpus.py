@@ -127,6 +127,11 @@ class CorpusView:
         """Is `term` one of the library's words (a BM25 token of some passage)?"""
         return term in self._index.bm25.vocab
 
+    def telling(self, term: str) -> bool:
+        """Is `term` used by at most half of the library's plans (at least 2)? A word most plans use (`企业`,
+        `技术`, `服务`) says nothing of what a business does or what a question is about."""
+        return self.plan_count(term) <= max(2, len(self.plans) // 2)
+
     def plan_count(self, term: str) -> int:
         """How many plans hold `term` somewhere in their text (0: none)."""
         if term not in self._plan_counts:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 from functools import cached_property
 from importlib import resources
 from typing import Any, Iterable
@@ -17,6 +18,25 @@ from .normalize import normalize_text
 _QUOTED = re.compile(r"[“\"‘']([\u4e00-\u9fffA-Za-z0-9+]{2,8})[”\"’']")
 BOOST = 2_000_000  # the frequency given to every dictionary term
 WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # a token BM25 keeps has one of these
+
+
+_GENERAL_LOCK = threading.Lock()
+_GENERAL: list[Any] = []
+
+
+def general_jieba() -> Any:
+    """jieba with its general-Chinese dictionary only, one per process and built once (under a lock): where its
+    words end depends on no library, and nothing added to jieba's shared dictionary (Milvus Lite's analyzer adds
+    the library's words) reaches it."""
+    with _GENERAL_LOCK:
+        if not _GENERAL:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tok = jieba.Tokenizer()
+            tok.initialize()
+            _GENERAL.append(tok)
+    return _GENERAL[0]
 
 
 def _data_lines(name: str) -> list[str]:
