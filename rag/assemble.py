@@ -11,6 +11,7 @@ from typing import Any
 from .answer.answerer import Answerer
 from .answer.scope import Calibration
 from .errors import IndexInvalidError, NotBuiltError, PolicyQAError
+from .files import read_json
 from .indexing.embedding import TextEncoder
 from .indexing.folder import SearchIndex
 from .limits import read_batch
@@ -40,8 +41,8 @@ def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView
     path = settings.calibration
     if calibration_is_fresh(settings, corpus.manifest):
         return Calibration.load(path)
-    current = Calibration.load(path) if path.is_file() else None
-    source = Path(current.source) if current is not None and current.source else settings.calibration_questions
+    current = _recorded(path)
+    source = Path(current["source"]) if current and current.get("source") else settings.calibration_questions
     source = source if source.is_absolute() else PROJECT_ROOT / source
     if not source.is_file():
         if current is None:
@@ -49,7 +50,7 @@ def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView
                                 "run `policyqa calibrate FILE`")
         progress(f"warning: the out-of-scope calibration {path} was fitted on another library and {source} is "
                  "missing; using it as it is")
-        return current
+        return Calibration.load(path)
     check_tuning_file(source)
     with one_writer(settings.home, "fitting the calibration", settings.wait_for_writer, progress):
         if calibration_is_fresh(settings, corpus.manifest):  # fitted by another process while this one waited
@@ -65,7 +66,18 @@ def calibration_is_fresh(settings: Settings, manifest: Mapping[str, Any]) -> boo
     """The calibration file exists and was fitted on the library this index manifest describes."""
     from .answer.calibrate import library_key
 
-    return settings.calibration.is_file() and Calibration.load(settings.calibration).library == library_key(manifest)
+    recorded = _recorded(settings.calibration)
+    return recorded is not None and recorded.get("library") == library_key(manifest)
+
+
+def _recorded(path: Path) -> dict[str, Any] | None:
+    """A calibration file as recorded (one of an older version lacks today's thresholds: it is refitted, not
+    read as a calibration); None when there is none or it is no JSON object."""
+    try:
+        recorded = read_json(path)
+    except (OSError, ValueError):
+        return None
+    return recorded if isinstance(recorded, dict) else None
 
 
 def index_and_calibrate(settings: Settings, embedder: TextEncoder, progress: Callable[[str], None] = print,

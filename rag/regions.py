@@ -230,4 +230,4 @@ class Jurisdictions:
 
     def covered_regions(self) -> list[str]:
         """`重庆市永川区`, `四川省`, … for the plans in the library."""
-        return [self.gazetteer.full_name(p) for p in self.plan_place.values()]
+        return list(dict.fromkeys(self.gazetteer.full_name(p) for p in self.plan_place.values()))  # 全国 once

@@ -97,8 +97,7 @@ class Served:
                 return False
             if self.on_disk() != signature:  # swapped again while it loaded: the next check takes that one
                 return False
-            if fresh.bridge is not None:  # the English dictionary read here, not on a user's question
-                fresh.bridge.prepare()
+            fresh.scope.bridge.prepare()  # the English dictionary read here, not on a user's question
             self.answerer, self.signature = fresh, signature
             self.loaded_at, self.last_error = _now(), None
             self.reloads += 1

@@ -25,6 +25,7 @@ from ..text.normalize import normalize_text
 from ..text.patterns import EFFECTIVE
 from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent
+from .abroad import countries_named
 from .company import match_company
 from .compose import compose, no_answer, some_of, where_in, which_one
 from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
@@ -52,7 +53,8 @@ class Answerer:
         self.corpus = corpus
         self.jurisdictions = Jurisdictions(corpus.plans.values())
         self.places = PlaceResolver(self.jurisdictions, corpus.tokenize)
-        self.scope = ScopeJudge(corpus, calibration)
+        bridge = Bridge(corpus.in_library, corpus.plan_count, pieces=corpus.tokenize)
+        self.scope = ScopeJudge(corpus, calibration, bridge)  # (English questions in scope: read through the bridge)
         self.quotes = QuotePicker(corpus, weights)
         self.matcher = Matcher(corpus, self.jurisdictions, lambda text: retriever.embed_query(text).reshape(-1),
                                fit_of(getattr(retriever, "settings", None)))
@@ -61,7 +63,7 @@ class Answerer:
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,
                                   lambda t: corpus.plan_count(t) > common)
         self.resolve_plans = resolve_plans
-        self.bridge = Bridge(corpus.in_library, corpus.plan_count) if bridge_english else None
+        self.bridge = bridge if bridge_english else None
 
     def answer(self, question: str, history: Sequence[Turn] = (), top_k: int = DEFAULT_TOP_K,
                plans: Sequence[str] | None = None, qid: Any = None) -> Answer:
@@ -138,6 +140,12 @@ class Answerer:
             scope, named_order = named or scope, named
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
+        # another country's policy (the plans are China's), unless a plan it names speaks of that country
+        if not places and not plans and (abroad := countries_named(text)) and not self.corpus.holding(
+                [c.chinese for c in abroad if c.chinese], 1, named_order or ["-"]):
+            names = [c.name for c in abroad]
+            return no_answer(question, NoAnswer.REGION_NOT_COVERED, english, self.places.covered_regions(), names,
+                             names, resolved)
         query = self.places.topic(text, places)
         compare = asks_compare and len(scope) != 1
         # an English question's own words would match only the rare clause printing an English name (`Shanghai

@@ -11,6 +11,7 @@ from ..errors import DataFileError
 from ..files import read_json
 from ..search.corpus import CorpusView
 from ..search.retriever import SearchResult
+from ..text.bridge import Bridge
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,15 @@ class Calibration:
                  the library than in general Chinese (log ratio; see `ScopeJudge.keyness`) …
     coverage_min: … or when at least this share of its words (weighted by informativeness) are words the
                  library uses.
-    english_dense_min: an English question (no word of it is in the library) is in scope when its best
-                 passage cosine reaches this.
+    english_keyness_min, english_coverage_min: the same two for an English question, read through the English
+                 dictionary (`text.bridge`): the keyness of the library words its phrases may mean, and the share of
+                 its content words the dictionary glosses with a library word at all.
     """
 
     keyness_min: float
     coverage_min: float
-    english_dense_min: float
+    english_keyness_min: float
+    english_coverage_min: float
     source: str = ""
     library: str = ""  # `calibrate.library_key` of the library it was fitted on ("" : not recorded)
 
@@ -35,8 +38,8 @@ class Calibration:
     def load(cls, path: Path) -> Calibration:
         try:
             d = read_json(path)
-            return cls(float(d["keyness_min"]), float(d["coverage_min"]), float(d["english_dense_min"]),
-                       d.get("source", ""), d.get("library", ""))
+            return cls(float(d["keyness_min"]), float(d["coverage_min"]), float(d["english_keyness_min"]),
+                       float(d["english_coverage_min"]), d.get("source", ""), d.get("library", ""))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise DataFileError(f"{path}: not a calibration file ({type(exc).__name__}: {exc}); "
                                 "run `policyqa calibrate eval/questions.jsonl`") from exc
@@ -45,17 +48,18 @@ class Calibration:
 @dataclass(frozen=True)
 class Signals:
     english: bool
-    keyness: float  # best keyness of the question's words (-inf when none is in the library)
-    coverage: float  # weighted share of the question's words that the library uses at all
-    top_dense: float
+    keyness: float  # best keyness of the question's words (-inf when none is in the library); English: of the
+    coverage: float  # library words it may mean; weighted share of the question's words that the library uses
+    top_dense: float  # (English: share of its content words the dictionary glosses with a library word)
 
 
 class ScopeJudge:
     """Signals for a question and the verdict under a calibration (None: refuse only when nothing is found)."""
 
-    def __init__(self, corpus: CorpusView, calibration: Calibration | None):
+    def __init__(self, corpus: CorpusView, calibration: Calibration | None, bridge: Bridge):
         self.corpus = corpus
         self.calibration = calibration
+        self.bridge = bridge
 
     def keyness(self, query: str) -> float:
         """How typical of this library the question's most library-typical word is.
@@ -81,6 +85,8 @@ class ScopeJudge:
         return sum(w for t, w in weights.items() if terms.known(t)) / total if total else 0.0
 
     def signals(self, query: str, english: bool, top_dense: float) -> Signals:
+        if english:  # its words are not the library's: the library words they may mean, through the dictionary
+            return Signals(english, self.keyness(self.bridge.chinese(query)), self.bridge.coverage(query), top_dense)
         return Signals(english, self.keyness(query), self.coverage(query), top_dense)
 
     def out_of_scope(self, probe: SearchResult, signals: Signals) -> bool:
@@ -88,5 +94,5 @@ class ScopeJudge:
         if c is None or not probe.hits:
             return not probe.hits
         if signals.english:
-            return signals.top_dense < c.english_dense_min
+            return signals.keyness < c.english_keyness_min and signals.coverage < c.english_coverage_min
         return signals.keyness < c.keyness_min and signals.coverage < c.coverage_min

@@ -32,7 +32,9 @@ _WORD = re.compile(r"[a-z0-9]+")  # hyphens part words, in glosses too: `proof-o
 # English abbreviations spelled out as a dictionary glosses them
 ABBREVIATIONS = {"q&a": "question and answer", "r&d": "research and development", "mou": "memorandum of understanding",
                  "mous": "memorandum of understanding", "ai": "artificial intelligence", "smes": "small and medium enterprises",
-                 "sme": "small and medium enterprise", "gdp": "gross domestic product", "m&a": "merger and acquisition"}
+                 "sme": "small and medium enterprise", "gdp": "gross domestic product", "m&a": "merger and acquisition",
+                 "tech": "technology", "lab": "laboratory", "labs": "laboratories", "telecom": "telecommunications",
+                 "govt": "government", "info": "information"}
 _ABBREVIATION = re.compile(r"\b(" + "|".join(re.escape(a) for a in ABBREVIATIONS) + r")\b")
 # function words alone carry no meaning to look up (inside a phrase they do: `science and technology`)
 _FUNCTION = frozenset("""a an the of in on to for by with and or not no nor what which who whom whose when where why how
@@ -76,11 +78,15 @@ class Bridge:
     """English phrase -> the library's Chinese words for it. Built once, on the first English question."""
 
     def __init__(self, known: Callable[[str], bool], usage: Callable[[str], int],
-                 entries: Callable[[], Iterable[tuple[str, list[str]]]] = read_cedict):
-        """`known(word)`: the library holds the word; `usage(word)`: in how many plans (orders the senses)."""
+                 entries: Callable[[], Iterable[tuple[str, list[str]]]] = read_cedict,
+                 pieces: Callable[[str], list[str]] | None = None):
+        """`known(word)`: the library holds the word; `usage(word)`: in how many plans (orders the senses);
+        `pieces(word)`: the library's tokenizer, which cuts a dictionary word the library never uses whole
+        (`水产养殖`) into words it does (`水产 养殖`): a phrase with no whole-word sense means those together."""
         self._known = known
         self._usage = usage
         self._entries = entries
+        self._pieces = pieces
         self._senses: dict[str, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
 
@@ -89,9 +95,14 @@ class Bridge:
         with self._lock:
             if self._senses is None:
                 found: dict[str, set[str]] = defaultdict(set)
+                composed: dict[str, set[str]] = defaultdict(set)  # phrase -> `水产 养殖`: words used together
                 for word, glosses in self._entries():
                     word = normalize_text(word)
-                    if len(word) < 2 or not self._known(word):  # a single character means too many things
+                    if len(word) < 2:  # a single character means too many things
+                        continue
+                    whole = self._known(word)
+                    sense = word if whole else self._composed(word)
+                    if not sense:
                         continue
                     for gloss in glosses:
                         if _NOT_A_SENSE.match(gloss):
@@ -99,9 +110,25 @@ class Bridge:
                         for part in gloss.split(";"):
                             phrase = _clean(part)
                             if phrase and len(phrase.split()) <= MAX_WORDS:
-                                found[phrase].add(word)
-                self._senses = {p: tuple(sorted(ws, key=lambda w: (-self._usage(w), w))) for p, ws in found.items()}
+                                (found if whole else composed)[phrase].add(sense)
+                for phrase, senses in composed.items():
+                    found.setdefault(phrase, senses)  # only where no word of the library is glossed so
+                self._senses = {p: tuple(sorted(ws, key=lambda w: (-self._use(w), w))) for p, ws in found.items()}
             return self._senses
+
+    def _composed(self, word: str) -> str:
+        """`水产 养殖` for `水产养殖`, when the library holds every piece (of two characters or more) and the word
+        is not just one of them with a character more; else ``."""
+        if self._pieces is None or len(word) < 4:
+            return ""
+        parts = [p for p in dict.fromkeys(self._pieces(word)) if len(p) >= 2 and p != word]
+        inner = [p for p in parts if not any(p != q and p in q for q in parts)]  # the longest pieces only
+        if len(inner) < 2 or sum(map(len, inner)) < len(word) or not all(self._known(p) for p in inner):
+            return ""
+        return " ".join(sorted(inner, key=word.find))
+
+    def _use(self, sense: str) -> int:
+        return min(self._usage(w) for w in sense.split())
 
     def prepare(self) -> None:
         """Read the dictionary now (a server does it at start, so that no question waits for it)."""
@@ -116,7 +143,7 @@ class Bridge:
             for word in self.senses.get(f"{head} {form}".strip(), ()):
                 if word not in found:
                     found.append(word)
-        return sorted(found, key=lambda w: (-self._usage(w), w))[:MAX_SENSES]
+        return sorted(found, key=lambda w: (-self._use(w), w))[:MAX_SENSES]
 
     def terms(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """(English phrase, its library words) left to right, longest phrase first at each word."""
@@ -133,6 +160,14 @@ class Bridge:
             else:
                 i += 1
         return out
+
+    def coverage(self, text: str) -> float:
+        """The share of an English text's content words (not function words, not numbers) inside a phrase the
+        dictionary gives library words for: `metaverse subsidies` all, `pour-over coffee grind size` few."""
+        covered = {w for phrase, _ in self.terms(text) for w in phrase.split()}
+        words = [w for w in _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
+                 if w not in _FUNCTION and not w.isdigit()]
+        return sum(w in covered for w in words) / len(words) if words else 0.0
 
     def chinese(self, text: str) -> str:
         """The library words an English text may mean, space-separated, each once (for BM25 and title words)."""

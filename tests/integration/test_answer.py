@@ -91,6 +91,17 @@ def test_a_place_without_a_plan_gets_no_answer_and_the_covered_regions(answerer,
     assert place in a.answer and "重庆市永川区" in a.answer and "浙江省" in a.answer
 
 
+@pytest.mark.parametrize("question, country", [
+    ("日本对元宇宙游戏公司有什么补贴?", "日本"), ("Which metaverse subsidies does Japan offer to game studios?", "Japan"),
+    ("德国的虚拟现实产业扶持政策有哪些?", "德国"),
+])
+def test_another_countrys_policy_is_a_region_without_a_plan(answerer, question, country):
+    a = answerer.answer(question)
+    assert a.no_answer and a.reason == "region_not_covered" and a.citations == ()
+    assert country in a.answer and "浙江省" in a.answer
+    assert not answerer.answer("中国和日本在元宇宙领域有什么合作?").no_answer  # China's own plans, then
+
+
 def test_a_city_whose_district_has_a_plan_gets_that_plan(answerer):
     a = answerer.answer("重庆有什么元宇宙产业政策?")
     assert not a.no_answer and {c.plan_id for c in a.citations} == {"yongchuan-2023"}
@@ -114,7 +125,9 @@ def test_traditional_and_english_questions(answerer):
 
 
 @pytest.mark.parametrize("question", ["今天人民币对美元汇率是多少?", "怎么做戚风蛋糕?", "如何办理港澳通行证?",
-                                      "个人养老金每年能存多少?", "Who won the 2022 World Cup?"])
+                                      "个人养老金每年能存多少?", "Who won the 2022 World Cup?",
+                                      "What's the best grind size and water temperature for pour-over coffee?",
+                                      "How do I renew a passport by mail?"])
 def test_out_of_scope_questions_are_refused_with_a_reason(answerer, question):
     a = answerer.answer(question)
     assert a.no_answer and a.reason == "out_of_scope" and a.citations == ()

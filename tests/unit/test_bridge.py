@@ -52,3 +52,24 @@ def test_senses_are_built_once_from_entries_the_library_holds():
     assert bridge.terms("a bridge") == [("bridge", ("桥梁",))]  # one character means too much; 天桥 is not ours
     assert bridge.terms("bridges and overpasses") == [("bridges", ("桥梁",))]
     assert "cl:座" not in bridge.senses and len(calls) == 1
+
+
+def test_a_dictionary_word_the_library_never_uses_whole_means_its_pieces_together():
+    library = {"水产": 2, "养殖": 5, "海水": 1, "谷物": 1}
+
+    def entries():
+        return [("水产养殖", ["aquaculture"]), ("海水养殖", ["aquaculture"]), ("谷物", ["grain"]),
+                ("粮食作物", ["grain crop"]), ("养殖业", ["breeding industry"])]
+
+    def pieces(word):  # the library's tokenizer, searching mode: the word's pieces and the word
+        known = [p for p in ("水产", "养殖", "海水", "粮食", "作物") if p in word]
+        return [*known, word]
+
+    bridge = Bridge(lambda w: w in library, lambda w: library.get(w, 0), entries, pieces=pieces)
+    assert dict(bridge.terms("marine aquaculture"))["aquaculture"] == ("水产 养殖", "海水 养殖")
+    assert "养殖" in bridge.chinese("aquaculture").split()
+    assert "grain crop" not in bridge.senses  # 粮食 and 作物 are not the library's words
+    assert "breeding industry" not in bridge.senses  # 养殖业 is 养殖 and one character more, not two words
+    whole = Bridge(lambda w: w in library, lambda w: library.get(w, 0),
+                   lambda: [("谷物", ["grain"]), ("谷物种子", ["grain"])], pieces=lambda w: ["谷物", "种子", w])
+    assert whole.terms("grain") == [("grain", ("谷物",))]  # a whole word of the library is preferred

@@ -95,3 +95,17 @@ def test_another_corpus_gets_its_own_calibration_file_never_the_projects(tmp_pat
         home.resolve() / "calibration.json"
     given = tmp_path / "mine.json"
     assert Settings.from_env({"POLICYQA_CORPUS": str(other), "POLICYQA_CALIBRATION": str(given)}).calibration == given
+
+
+def test_a_calibration_of_older_signals_is_refitted_not_misread(grown, tmp_path):
+    """Before English questions were read through the dictionary, they had one threshold (`english_dense_min`)
+    and library keys had no signal version: such a file is refitted, on its own question file."""
+    settings, retriever, corpus = grown
+    old = json.loads(CALIBRATION.read_text("utf-8"))
+    old = {k: v for k, v in old.items() if not k.startswith("english_")} | {"english_dense_min": 0.74}
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(old), "utf-8")
+    said: list[str] = []
+    fitted = calibration_for(settings.with_(calibration=path), retriever, corpus, said.append)
+    assert fitted.library == library_key(corpus.manifest) and said
+    assert {"english_keyness_min", "english_coverage_min"} <= set(json.loads(path.read_text("utf-8")))
