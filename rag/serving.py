@@ -47,17 +47,14 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     from ui.app import serving_app
 
-    from .answer.judged import prepare_nouns
     from .assemble import open_or_build
     from .served import Served
 
     bound_memory_arenas()
     db = open_staff_db(settings, host)  # before the model loads: a refused host fails at once
     answerer = open_or_build(settings, progress)
-    if answerer.bridge is not None:  # read the English dictionary while the server starts, not on a user's question
-        threading.Thread(target=answerer.bridge.prepare, name="bridge", daemon=True).start()
-    # … and jieba's part-of-speech tables (0.7 s; a yes/no question reads its nouns with them)
-    threading.Thread(target=prepare_nouns, name="nouns", daemon=True).start()
+    # read the English dictionary while the server starts, not on a user's question
+    threading.Thread(target=answerer.scope.bridge.prepare, name="bridge", daemon=True).start()
     served = Served(answerer, settings)
     served.watch(settings.reload_seconds)  # a newly built index (`policyqa index` elsewhere) is served
     server = uvicorn.Server(uvicorn.Config(serving_app(served, settings, db), host=host, port=port, log_level="warning"))

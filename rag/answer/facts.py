@@ -29,7 +29,7 @@ from .intent import (
     WHEN,
     AskedNumber,
 )
-from .judged import THING_SHARE, UNJUDGED, Unjudged, clause_notes, mentioning, names_thing, nouns, states_entity
+from .judged import THING_SHARE, UNJUDGED, Unjudged, clause_notes, mentioning, names_thing, offered, states_entity
 from .quotes import QuotePicker
 
 ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks the answer)
@@ -187,8 +187,8 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
-    if asked.unit == MENTION:  # (its topic: the nouns, not `一起`, `提到`, `这个`)
-        return mentioning(corpus, plans, {t for t in nouns(asked.thing) if t not in naming and not NOT_THING.fullmatch(t)})
+    if asked.unit == MENTION:  # (support a plan might give: else a paraphrase may be what it says otherwise)
+        return mentioning(corpus, plans, words) if (words := offered(asked.thing)) else UNJUDGED
     need = sum(corpus.terms.weight(t) for t in thing)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word

@@ -92,7 +92,8 @@ _UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千
     次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周 岁""".split(), key=len, reverse=True)
 _UNIT = "|".join(_UNITS)
 UNIT_WORDS = _UNIT  # (facts.py: a count stated with a measure word)
-_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
+# (`哪几个` asks which ones, not how many)
+_ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
 _ASKED_RATIO = re.compile(r"(比例|比重|占比|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
 # Money asked by its name, with no unit (`给予多少补贴`, `补贴上限是多少`, `奖励金额是多少`, `多少钱`): an amount of
@@ -121,9 +122,9 @@ MENTION = "相关内容"
 _ASKED_YES_NO = re.compile(r"有没有|是否|有无|能不能|可不可以|会不会|吗\s*[??]?\s*$")
 COUNT = "数量"  # a count asked with no measure word (`要创建多少现代林业产业示范区`, `总数控制在多少以内`)
 # `多少` + what is counted, written without a measure word; `多少支持`, `多少帮助` ask money or help, not a count
-_ASKED_COUNT = re.compile(r"(?:多少|几)(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{2})")
+_ASKED_COUNT = re.compile(r"(?:多少|(?<!哪)几)(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{2})")
 # a total asked by its name before `多少` (`实验室总数要控制在多少以内`): what precedes is counted
-_ASKED_TOTAL = re.compile(r"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{0,10}?(?:多少|几)")
+_ASKED_TOTAL = re.compile(r"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{0,10}?(?:多少|(?<!哪)几)")
 _ASKED_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月份?|截止(?:时间|日期)")
 _ASKED_HOW_LONG = re.compile(r"多久|多长时间|多长")
 UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", MONEY: "金额", "比例": "比例", "百分之": "比例",
@@ -163,9 +164,29 @@ class AskedNumber:
 _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|总共|一共|能|可以|要|需要|将")
 
 
+# a question's own asking words: a last part holding one asks there (`我们招了几个外国专家,…有什么便利措施?`)
+_ASKS = re.compile(r"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|多少|几")
+
+
+def asked_part(question: str) -> str | None:
+    """None when the question asks in its last part and that part asks no number: a number word before it
+    describes the asker (`招了几个外国专家`), it is not asked; else the question."""
+    parts = [p for p in re.split(r"[,,;;]", question) if re.sub(r"[\s??]", "", p)]
+    return None if len(parts) > 1 and _ASKS.search(parts[-1]) and not _asks_fact(parts[-1]) else question
+
+
+def _asks_fact(part: str) -> bool:
+    """Does this part of a question ask a number, a time, who, where, which school, or yes or no?"""
+    patterns = (_ASKED_UNIT, _ASKED_RATIO, _ASKED_MONEY, _ASKED_COUNT, _ASKED_TOTAL, _ASKED_WHEN, _ASKED_HOW_LONG,
+                _ASKED_YES_NO, *(p for p, _ in _ASKED_ENTITY))
+    return any(p.search(part) for p in patterns)
+
+
 def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
     """The number a question asks for, when it names its unit (`多少家概念验证平台` -> 家, 概念验证平台). A unit that
     starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
+    if asked_part(question) is None:
+        return None
     m = _ASKED_UNIT.search(question)
     ratio = _ASKED_RATIO.search(question)
     if ratio and (not m or m.group(4)):  # an explicit unit asks for itself (`提高效率的企业奖励多少万元`)
@@ -198,6 +219,8 @@ def asked_entity(question: str) -> AskedNumber | None:
     """`…专家委员会由哪个部门牵头组建?` -> (ORG, the question without those words): who, where or which school is
     asked of something a plan's body does (who issued a document is a document fact: `about_document`); or
     whether a plan says something at all (MENTION)."""
+    if asked_part(question) is None:
+        return None
     for pattern, kind in _ASKED_ENTITY:
         if (m := pattern.search(question)) is not None:
             return AskedNumber(kind, _ROLE.sub(" ", question[:m.start()] + " " + question[m.end():]))

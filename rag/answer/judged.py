@@ -5,18 +5,19 @@ A who/where/which-school question is judged only where a plan names the thing as
 words (half of their weight in one sentence, with the sentence before and the item's heading); a paraphrase whose
 words the plan does not use is not judged (`UNJUDGED`) and is answered as usual. Stated: a sentence about the
 thing that also names a body (or the clause carries a `(责任单位:…)` note), a place or a school besides the thing
-itself. Mentioned: one of the question's topic nouns (jieba's general part-of-speech tagger; words some of the
-library's plans use, not most) is in the plans asked about.
+itself. Whether a plan mentions something is judged only for support it might give (the measure vocabulary's
+instruments, `data/measure_terms.txt`): mentioned when one of that instrument's words is in the plans asked
+about. Anything else a yes/no question asks (`可以换成股份吗`) is answered as usual: its words may be a paraphrase.
 """
 from __future__ import annotations
 
+import functools
 import re
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..match.terms import Terms, word_bounds
 from ..search.corpus import CorpusView
-from ..text.lexicon import general_jieba
 from ..text.patterns import OWNER_LINE
 from ..types import Clause, ClauseKind, Hit
 from .intent import ORG, PLACE, SCHOOL
@@ -80,39 +81,22 @@ def clause_notes(clause: Clause) -> str:
     return " ".join(OWNER_LINE.findall(clause.text))
 
 
-_POS_LOCK = threading.Lock()
-_POS: list[Any] = []
+@functools.lru_cache(maxsize=1)
+def _instruments() -> Terms:
+    return Terms.load()
 
 
-def _tagger() -> Any:
-    """jieba's part-of-speech tagger over the general-Chinese tokenizer (`text.lexicon.general_jieba`): nothing
-    another part of the process adds to jieba's shared dictionary changes how a question is read."""
-    with _POS_LOCK:
-        if not _POS:
-            import jieba.posseg
-
-            _POS.append(jieba.posseg.POSTokenizer(general_jieba()))
-    return _POS[0]
+def offered(text: str) -> set[str]:
+    """The support a yes/no question asks about, as every word of its instruments (`有没有税收优惠` -> 税收优惠 减税
+    免税 … 所得税: the measure vocabulary's words for tax relief); empty when it names none."""
+    terms = _instruments()
+    labels = {span.label for span in terms.spans("instrument", text, word_bounds(text))}
+    return {w for label in labels for w in terms.table["instrument"][label] if len(w) > 1}
 
 
-def prepare_nouns() -> None:
-    """Load the tagger now (0.7 s; a server does it as it starts)."""
-    _tagger()
-
-
-def nouns(text: str) -> list[str]:
-    """The nouns of `text` (two characters or more) as jieba's general part-of-speech tagger reads them."""
-    return [w for w, flag in _tagger().cut(text) if len(w) > 1 and (flag in ("vn", "l") or
-                                                                   (flag.startswith("n") and flag not in ("ns", "nr")))]
-
-
-def mentioning(corpus: CorpusView, plans: Sequence[str], topic: set[str]) -> Hit | None:
-    """A clause of these plans holding one of the topic words — words some of the library's plans use, not most —
-    or None when no clause holds any (`外资企业`, used by other plans, is nowhere in this one). A word no plan uses
-    (the asker's own paraphrase: `发过`) says nothing; with no topic word the plans are taken to mention it."""
-    used = [t for t in topic if corpus.in_library(t) and corpus.telling(t)]
+def mentioning(corpus: CorpusView, plans: Sequence[str], words: set[str]) -> Hit | None:
+    """A clause of these plans (not a notice) holding one of the instrument's words, or None when none does
+    (`江苏…有没有税收优惠`: no word for tax relief anywhere in the plan)."""
     scoped = corpus.clauses_of(plans)
-    if not used or not scoped:
-        return Hit.of(scoped[0], rank=1, score=0.0) if scoped else None
-    holding = next((c for c in scoped if c.kind != ClauseKind.NOTICE and any(t in c.text for t in used)), None)
+    holding = next((c for c in scoped if c.kind != ClauseKind.NOTICE and any(w in c.text for w in words)), None)
     return Hit.of(holding, rank=1, score=0.0) if holding is not None else None
