@@ -101,7 +101,9 @@ class Answerer:
             return self._from_clause(question, text, previous, english)
 
         places = self.places.places_in(text)
-        if intent.is_company(text) and not english:
+        # a company asking what applies to it (not what a plan it names says on one matter: that is a question)
+        if intent.is_company(text) and not english and not intent.NAMES_DOCUMENT.search(text) \
+                and not (self.resolve_plans and self.named.resolve(text).plans):
             return match_company(self.matcher, self.places, question, text, places)
         resolved = None
         if previous and self.places.is_follow_up(text, places):

@@ -12,6 +12,8 @@ from ..text.patterns import BODY, DATE, DOC_NUMBER_SHAPE, EFFECTIVE, OWNER, SALU
 # a company describing itself and asking what support it can get
 SELF_DESCRIPTION = re.compile(r"(?:我们|我司|本公司|我公司|本企业|我是)[^??]{0,40}?(?:公司|企业|厂|工作室|团队|初创|创业)")
 ASKS_SUPPORT = re.compile(r"政策|支持|补贴|补助|扶持|适用|享受|申请|优惠|奖励")
+# a document named by its kind (`浙江元宇宙行动计划里…`): a company asking what it says asks a question
+NAMES_DOCUMENT = re.compile(r"计划|方案|规划|纲要|办法|细则|意见|条例|实录")
 SIZE_WORDS = (("中小企业", "中小"), ("小微", "小型"), ("小型", "小型"), ("微型", "微型"), ("中型", "中型"),
               ("大型", "大型"))
 STARTUP = re.compile(r"初创|刚成立|创业")
@@ -19,7 +21,9 @@ QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目
                       r"how much|how many|how large|how big|how often|how long|how frequent|what share|what proportion|"
                       r"what percentage|what scale|what size|target|amount|percent|subsid", re.I)
 NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
-COMPARE = re.compile(r"分别|各有|各是|各自|哪些地方|哪些地区|哪些省|哪些市|哪些计划|哪几个|比较|对比|各省|各市|各地|各个|各计划|"
+# (`哪几个` compares plans when it asks which places or plans: `评估结果分为哪几个等级` asks one plan's list)
+COMPARE = re.compile(r"分别|各有|各是|各自|哪些地方|哪些地区|哪些省|哪些市|哪些计划|比较|对比|各省|各市|各地|各个|各计划|"
+                     r"哪几个(?:地方|地区|省|市|城市|计划|文件)|"
                      r"不同地区|区别|差异|异同|compare|comparison|which (?:plans|regions|provinces|cities)|"
                      r"each (?:plan|province|region)|differ", re.I)
 CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措施|该措施|这个条款|该条款|上述|这一?款|它的|this (?:item|clause)",
@@ -79,7 +83,7 @@ _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则
                        r"plan|document|policy|measures|regulation|opinion|rules", re.I)
 # (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —; `什么时候
 #前要建成平台` asks a deadline the body states)
-_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布|发文|出台|成文|机关|哪个部门|哪些部门|"
+_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|哪个部门|哪些部门|"
                              r"(?:是|为)[^,,。??]{0,12}(?:哪天|哪一天|什么时候|何时|哪一?年)[^,,。??]{0,12}的[??]?$|"
                              r"日期是|什么日期|"
                              r"issued|published|released|document number|date of|" + ADDRESSEES.pattern, re.I)

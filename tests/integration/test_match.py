@@ -203,3 +203,6 @@ def test_a_company_describing_itself_in_the_chat_gets_the_matchers_result(answer
     assert all(m["applicability"] == "不适用" for m in shanghai.match["measures"])
     where = answerer.answer("我们公司做数字人,能享受什么补贴?")
     assert where.no_answer and where.reason == "region_missing"
+    # a company asking what a plan it names says on one matter asks a question: answered from that plan
+    named = answerer.answer("我们是杭州一家做VR头显的企业,想申请首台套,浙江元宇宙行动计划里有什么规定?")
+    assert named.match is None and not named.no_answer and named.citations[0].plan_id == "zhejiang-2023"

@@ -276,3 +276,13 @@ def test_a_number_word_that_describes_the_asker_is_not_asked():
     assert asked_number("扩大内需纲要提出打造哪几个世界级机场群?", is_word) is None  # which ones, not how many
     assert asked_number("概念验证方案提出到2027年要建成多少家平台?", is_word).unit == "家"
     assert asked_number("被遴选为标杆示范场景的,能拿多少奖励?", is_word).unit == "金额"  # asked in the last part
+
+
+def test_a_press_conference_is_no_issuance_and_a_list_of_one_plan_no_comparison():
+    from rag.answer.intent import COMPARE, about_document
+
+    assert not about_document("做锂电池出口的企业,上海市场监管部门在发布会上说了什么办法?")
+    assert about_document("上海概念验证方案是什么时候发布的?")
+    assert not COMPARE.search("重点实验室管理办法规定的评估结果分为哪几个等级?")
+    assert COMPARE.search("哪几个省的计划提到了数字人?")
+
