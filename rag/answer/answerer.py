@@ -200,7 +200,8 @@ class Answerer:
             # a thing the plans never name in the question's words is not judged)
             if not isinstance(stating, Unjudged) and stating.chunk_id != hits[0].chunk_id and asked.unit not in ENTITY:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
-        citations = self.quotes.cite(hits, worded, probe.query_vector)
+        vector = self.retriever.embed_query(worded) if bridged else probe.query_vector  # (English: its meaning with
+        citations = self.quotes.cite(hits, worded, vector)  # its dictionary words picks a Chinese sentence better)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if (compare or about_document) and len(every_plan) < in_scope:
             answer_text = some_of(len({c.plan_id for c in citations}), in_scope, english) + answer_text
