@@ -11,6 +11,17 @@ _AMOUNT = re.compile(rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|倍)|{NUM}(?:
 _CAP = re.compile(r"(?:最高|最多|上限|不超过|不高于|封顶)[^,，;；。]{0,8}?(\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
 _RATE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _PER = re.compile(r"每(?:年|家|个|项|人|户|次)|/年|年度")
+_SUM = re.compile(rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元)|{NUM}(?:万元|亿元)")  # a sum of money (not a bare rate)
+_GIVES_MONEY = re.compile(r"给予|支持|奖励|资助|补助|补贴|安排")
+
+
+def given_sum(sentence: str, amount: Span | None) -> Span | None:
+    """`按核定合同金额给予最高30%、最高2000万元支持`, `支持金额最高可至3000万元`: a sum of money given, with no word of an
+    instrument — money all the same (资金): the giving word, in the amount's parts or just before them."""
+    if amount is None or not _SUM.search(amount.text):
+        return None
+    m = _GIVES_MONEY.search(sentence, max(0, amount.start - 8), amount.end)
+    return Span("资金", m.group(0), m.start(), m.end()) if m else None
 
 
 def _merged(spans: list[tuple[int, int]]) -> tuple[int, int] | None:

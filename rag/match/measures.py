@@ -22,7 +22,7 @@ from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
 from ..types import Clause, ClauseKind, PlanMeta
 from .amounts import NUM as _NUM
-from .amounts import read_amount
+from .amounts import given_sum, read_amount
 from .terms import Span, Terms, word_bounds
 
 _KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
@@ -221,9 +221,12 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
         offered = None if instruments else _offer(terms, sentence)
         if offered is not None:
             instruments = [offered[0]]
+        amount, cap, rate, per = read_amount(sentence)
+        given = None if instruments else given_sum(sentence, amount)
+        if given is not None and not _DONE.search(sentence, 0, given.start):  # (not `累计支持…亿元`)
+            instruments = [given]
         if not instruments:
             continue
-        amount, cap, rate, per = read_amount(sentence)
         giving = terms.spans("giving", sentence)
         if _CRITERIA.search(sentence) and amount is None and \
                 all(any(g.start < i.end and g.end > i.start for i in instruments) for g in giving):

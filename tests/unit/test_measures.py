@@ -53,6 +53,17 @@ def test_offer_needs_a_company_at_the_head_and_a_promise():
     assert not _measures("组织机构为锂电池、储能等行业的449家企业提供了检测认证服务。")  # a report of the past
 
 
+@pytest.mark.parametrize("text, cap", [
+    ("支持未来产业创新产品市场化应用推广,按核定合同金额给予最高30%、最高2000万元支持。", "30%"),  # (issue 15's example)
+    ("针对战略前沿、未来产业等领域,新建一批概念验证平台,支持金额最高可至3000万元;", "3000万元"),
+])
+def test_a_sum_given_with_no_instrument_word_is_money(text, cap):
+    (m,) = _measures(text)
+    assert m.money and [t.label for t in m.types] == ["资金"] and m.cap == cap
+    assert not _measures("到2027年,食品工业产值突破1500亿元。")  # a goal: nothing given
+    assert not _measures("目前已累计支持企业超过20亿元。")  # a report of what was given
+
+
 def test_firms_counted_are_not_a_requirement():
     (m,) = _measures("向各类主体免费提供专利与商标检索分析服务,每年惠及200多家科技型中小企业。")
     assert not [c for c in m.conditions if c.kind == "qualification"]
