@@ -134,7 +134,8 @@ def _recipient(terms: Terms, sentence: str, instruments: list[Span], amount: Spa
 def _head(terms: Terms, sentence: str, instruments: list[Span], amount: Span | None, hits: list[Span]) -> Span | None:
     money = [s.start for s in instruments if s.label in terms.money] + ([amount.start] if amount else [])
     point = min(money) if money else instruments[0].start
-    for m in reversed(list(_TO_OBJECT.finditer(sentence, 0, point))):
+    objects = list(_TO_OBJECT.finditer(sentence, 0, point))
+    for m in reversed(objects):
         inside = [h for h in hits if h.start >= m.end() and h.end <= point]
         # stop at the comma part's end: `对A,按B给予` keeps A
         brk = re.search(r"[,，;；]", sentence[m.end():point])
@@ -142,12 +143,16 @@ def _head(terms: Terms, sentence: str, instruments: list[Span], amount: Span | N
         inside = [h for h in inside if h.end <= limit] or inside
         if inside:
             return inside[-1]
+    if objects and not re.search(r"[,，;；]", sentence[objects[-1].end():point]):
+        return None  # `鼓励地方对设施农业建设给予信贷贴息`: given to what `对` names (no recipient word), not to 地方
     for m in reversed(list(_SUPPORT_VERB.finditer(sentence, 0, point + 1))):
         after = [h for h in hits if h.start >= m.end() and h.start - m.end() <= 20]
         if after:
             return after[0]
     company = [h for h in hits if h.label in terms.company]
-    return (company or hits)[0]
+    # a word of another comma part that no company can be (`…补贴政策,地方要履行法定支出责任`) is not who receives
+    part = [h for h in hits if not re.search(r"[,，;；]", sentence[min(h.end, point):max(h.start, point)])]
+    return (company or part)[0] if company or part else None
 
 
 def _offer(terms: Terms, sentence: str) -> tuple[Span, Span] | None:

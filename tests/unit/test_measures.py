@@ -64,6 +64,15 @@ def test_a_sum_given_with_no_instrument_word_is_money(text, cap):
     assert not _measures("目前已累计支持企业超过20亿元。")  # a report of what was given
 
 
+def test_who_gives_is_not_who_receives():
+    (m,) = _measures("鼓励地方对设施农业建设给予信贷贴息。")  # 地方 gives; what `对` names receives
+    assert m.money and m.recipient is None
+    (n,) = _measures("完善农机购置与应用补贴政策,探索与作业量挂钩的补贴办法,地方要履行法定支出责任。")
+    assert n.money and n.recipient is None  # 地方, in another comma part, pays; it receives nothing
+    (o,) = _measures("对认定的高新技术企业给予一次性奖励。")
+    assert o.recipient is not None and o.recipient.text == "企业"
+
+
 def test_firms_counted_are_not_a_requirement():
     (m,) = _measures("向各类主体免费提供专利与商标检索分析服务,每年惠及200多家科技型中小企业。")
     assert not [c for c in m.conditions if c.kind == "qualification"]
