@@ -44,8 +44,6 @@ _OFFER = re.compile(r"(?<![认作成因行称视以])(?:为|向|面向)([^,，;�
                     r"(提供|开放)(?!了)")
 # … not a report of what was done (`累计为200余家企业提供…`, `已向…开放`)
 _DONE = re.compile(r"已|已经|累计|共|先后|曾")
-# a lead that names a point of a list (`一是降低融资成本。`, `二是加大信贷支持力度。`): what is given follows it
-_LEAD = re.compile(r"[一二三四五六七八九十]是[^,，;；。]{0,12}[。;；]?$")
 # not promises: a question (a 问答's interviewer), and eligibility criteria (`专家应当具有…`, `具有…的资金;`)
 _QUESTION = re.compile(r"[?？]\s*$")
 _CRITERIA = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.]\s*)?(?:具有|具备)|应当?(?:具有|具备|是)|须具备|需具备")
@@ -215,7 +213,7 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     out = []
     for a, b in sentence_spans(text):
         sentence = text[a:b]
-        if is_owner_line(sentence) or len(sentence) < 6 or _QUESTION.search(sentence) or _LEAD.match(sentence):
+        if is_owner_line(sentence) or len(sentence) < 6 or _QUESTION.search(sentence):
             continue
         instruments = terms.spans("instrument", sentence)
         if instruments:  # (word boundaries only where they can matter)
