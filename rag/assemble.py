@@ -10,7 +10,7 @@ from typing import Any
 
 from .answer.answerer import Answerer
 from .answer.scope import Calibration
-from .errors import IndexInvalidError, NotBuiltError, PolicyQAError
+from .errors import DataFileError, IndexInvalidError, NotBuiltError, PolicyQAError
 from .files import read_json
 from .indexing.embedding import TextEncoder
 from .indexing.folder import SearchIndex
@@ -48,6 +48,9 @@ def calibration_for(settings: Settings, retriever: Retriever, corpus: CorpusView
         if current is None:
             raise NotBuiltError(f"no out-of-scope calibration at {path} and no question file {source} to fit one; "
                                 "run `policyqa calibrate FILE`")
+        if "english_keyness_min" not in current:  # (of older signals: nothing to use as it is)
+            raise NotBuiltError(f"the out-of-scope calibration {path} is of an older version and its question file "
+                                f"{source} is missing; run `policyqa calibrate FILE`")
         progress(f"warning: the out-of-scope calibration {path} was fitted on another library and {source} is "
                  "missing; using it as it is")
         return Calibration.load(path)
@@ -72,12 +75,17 @@ def calibration_is_fresh(settings: Settings, manifest: Mapping[str, Any]) -> boo
 
 def _recorded(path: Path) -> dict[str, Any] | None:
     """A calibration file as recorded (one of an older version lacks today's thresholds: it is refitted, not
-    read as a calibration); None when there is none or it is no JSON object."""
+    read as a calibration); None when there is none. A file that is no calibration at all is an error."""
+    if not path.is_file():
+        return None
     try:
         recorded = read_json(path)
-    except (OSError, ValueError):
-        return None
-    return recorded if isinstance(recorded, dict) else None
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{path}: not a calibration file ({type(exc).__name__}: {exc}); "
+                            "run `policyqa calibrate eval/questions.jsonl`") from exc
+    if not isinstance(recorded, dict):
+        raise DataFileError(f"{path}: not a calibration file (no JSON object); run `policyqa calibrate FILE`")
+    return recorded
 
 
 def index_and_calibrate(settings: Settings, embedder: TextEncoder, progress: Callable[[str], None] = print,

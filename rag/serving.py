@@ -42,6 +42,14 @@ def open_staff_db(settings: Settings, host: str) -> Database:
     return db
 
 
+def _warm() -> None:
+    from .answer.abroad import countries
+    from .answer.judged import offered
+
+    countries()
+    offered("首台套补贴")  # (the measure vocabulary and general Chinese word boundaries)
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -53,8 +61,10 @@ def serve(settings: Settings, host: str, port: int) -> None:
     bound_memory_arenas()
     db = open_staff_db(settings, host)  # before the model loads: a refused host fails at once
     answerer = open_or_build(settings, progress)
-    # read the English dictionary while the server starts, not on a user's question
+    # read the English dictionary while the server starts, not on a user's question; and jieba's general
+    # dictionary, other countries' names and the measure vocabulary, which questions read too
     threading.Thread(target=answerer.scope.bridge.prepare, name="bridge", daemon=True).start()
+    threading.Thread(target=_warm, name="warm", daemon=True).start()
     served = Served(answerer, settings)
     served.watch(settings.reload_seconds)  # a newly built index (`policyqa index` elsewhere) is served
     server = uvicorn.Server(uvicorn.Config(serving_app(served, settings, db), host=host, port=port, log_level="warning"))

@@ -1,23 +1,43 @@
-"""Other countries a question names (`德国`, `Vietnam`): the library's plans are China's, so a question about
-another country's policy asks about a region with no plan, and is told so rather than answered from Chinese
-clauses that share its words.
+"""Another country's policy (`德国对绿氢项目有什么补贴?`, `What tax incentives does Vietnam give …?`): the library's
+plans are China's, so such a question asks about a region with no plan, and is told so rather than answered from
+Chinese clauses that share its words. A country the question names as a market, a partner or an origin
+(`出口到美国的企业`, `从日本引进的人才`, `德国企业在华投资`, `exporting to Japan`) is no such question.
 
 Names come from ISO 3166-1 as the `pycountry` package ships it: English (name, common and official name) and
-Chinese (its zh_CN translation). China, Hong Kong, Macao and Taiwan are not abroad. A Chinese name counts only on
-word boundaries of general Chinese (`加纳` is not in `增加纳入`), an English one as a capitalised word.
+Chinese (its zh_CN translation), with the short forms people write (`韩国` for 大韩民国, `Russia`, `UK`). China,
+Hong Kong, Macao and Taiwan are not abroad. A Chinese name counts only on word boundaries of general Chinese
+(`加纳` is not in `增加纳入`), an English one as a capitalised word; names that are also common English names or
+places elsewhere (Georgia, Jordan, Chad, Jersey) are left out.
 """
 from __future__ import annotations
 
 import gettext
+import logging
 import re
 import threading
 from dataclasses import dataclass
 
 from ..text.lexicon import general_jieba
 
+log = logging.getLogger(__name__)
+
 _CHINA = frozenset({"CN", "HK", "MO", "TW"})
 # a question that also names China is about China (a comparison, a cooperation), not only about abroad
 ABOUT_CHINA = re.compile(r"中国|我国|全国|国务院|中共中央|党中央|China|Chinese|State Council")
+_AMBIGUOUS = frozenset({"Georgia", "Jordan", "Chad", "Jersey", "Guernsey", "Niger"})
+# the short forms people write, by ISO code: (English, Chinese)
+_SHORT = {"KR": (("Korea",), ("韩国",)), "KP": ((), ("朝鲜",)), "IR": ((), ("伊朗",)), "SY": ((), ("叙利亚",)),
+          "LA": ((), ("老挝",)), "VE": ((), ("委内瑞拉",)), "KH": ((), ("柬埔寨",)), "MT": ((), ("马耳他",)),
+          "GT": ((), ("危地马拉",)), "MD": ((), ("摩尔多瓦",)), "BO": ((), ("玻利维亚",)),
+          "RU": (("Russia",), ()), "TR": (("Turkey",), ()), "GB": (("UK", "Britain", "Great Britain", "England"), ()),
+          "US": (("USA", "America", "the US"), ()), "NL": (("Holland",), ()), "CZ": (("Czech Republic",), ())}
+# the country owns the policy asked about: what follows it (within a few characters) …
+_OWNS_CN = re.compile(r"^[^,;。!?]{0,10}?(?:对|政府|有什么|有哪些|出台|推出|发布|给予|提供|补贴|扶持|优惠|政策|税收|是否)")
+# … unless it is a market, a partner or an origin: the words just before or right after it
+_NOT_OWNER_BEFORE = re.compile(r"(?:到|向|往|从|自|与|和|同|跟|赴|去|在|出口|进口|对|面向|来自)$")
+_NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专家|人才|留学|回国|归国|产品|技术|合作|伙伴|客商|投资者)")
+_OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|from the government of)\s+(?:the\s+)?$)")
+_OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?))\b")
 
 
 @dataclass(frozen=True)
@@ -37,51 +57,64 @@ _LOCK = threading.Lock()
 _LOADED: list[Countries] = []
 
 
+def _chinese_names(code: str, translated: str) -> list[str]:
+    return [n for n in (translated, *_SHORT.get(code, ((), ()))[1]) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", n)]
+
+
 def countries() -> Countries:
     """Every country but China, by its English and Chinese names (read once per process)."""
     with _LOCK:
         if not _LOADED:
             import pycountry
 
-            zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
+            try:
+                zh: gettext.NullTranslations = gettext.translation("iso3166-1", pycountry.LOCALES_DIR,
+                                                                   languages=["zh_CN"])
+            except OSError:  # (a pycountry without its Chinese catalogue: English names only)
+                log.warning("pycountry has no zh_CN names; other countries are recognised in English only")
+                zh = gettext.NullTranslations()
             english: dict[str, Country] = {}
             chinese: dict[str, Country] = {}
             for country in pycountry.countries:
-                if country.alpha_2 in _CHINA:
+                code = country.alpha_2
+                if code in _CHINA:
                     continue
-                name = country.name
-                translated = zh.gettext(name)
-                translated = translated if re.fullmatch(r"[\u4e00-\u9fff]{2,}", translated) else ""
-                if translated:
-                    chinese[translated] = Country(translated, translated)
-                shown = getattr(country, "common_name", None) or name
-                for written in (name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
-                    if written and "," not in written:  # (`Korea, Republic of` is no way to write it)
-                        english[written] = Country(shown, translated)
+                names = _chinese_names(code, zh.gettext(country.name))
+                shown_cn = names[-1] if names else ""  # (the short form when there is one)
+                for name in names:
+                    chinese[name] = Country(name, shown_cn)
+                shown = getattr(country, "common_name", None) or country.name
+                written = (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None),
+                           *_SHORT.get(code, ((), ()))[0])
+                for w in written:
+                    if w and "," not in w and w not in _AMBIGUOUS:  # (`Korea, Republic of` is no way to write it)
+                        english[w] = Country(shown, shown_cn)
             names = sorted(english, key=len, reverse=True)
-            pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+            pattern = re.compile(r"(?<!New )\b(" + "|".join(re.escape(n) for n in names) + r")\b")
             _LOADED.append(Countries(english, chinese, pattern))
     return _LOADED[0]
 
 
 def countries_named(text: str) -> list[Country]:
-    """The other countries `text` names, each once; none when it names China too."""
+    """The other countries whose own policy `text` asks about, each once; none when it names China too."""
     if ABOUT_CHINA.search(text):
         return []
     known = countries()
-    found = [known.english[m.group(1)] for m in known.english_pattern.finditer(text)]
-    if re.search(r"[\u4e00-\u9fff]", text):
-        tokens = [t for t, _, _ in general_jieba().tokenize(text)]
-        starts, pos = {}, 0
-        for token in tokens:
-            starts[pos] = token
+    found = [known.english[m.group(1)] for m in known.english_pattern.finditer(text)
+             if _OWNS_EN.search(text[:m.start()]) or _OWNS_EN_AFTER.match(text[m.end():])]
+    if re.search(r"[\u4e00-\u9fff]", text) and any(name in text for name in known.chinese):
+        starts, pos = set(), 0
+        for token in general_jieba().cut(text):
+            starts.add(pos)
             pos += len(token)
-        ends = {p + len(t) for p, t in starts.items()}
+        starts.add(pos)
         for name in known.chinese:
             at = text.find(name)
             while at >= 0:
-                if at in starts and at + len(name) in ends:
+                end = at + len(name)
+                if at in starts and end in starts and not _NOT_OWNER_BEFORE.search(text[:at]) \
+                        and not _NOT_OWNER_AFTER.match(text[end:]) and _OWNS_CN.match(text[end:]):
                     found.append(known.chinese[name])
                     break
-                at = text.find(name, at + 1)
+                at = text.find(name, end)
     return list(dict.fromkeys(found))

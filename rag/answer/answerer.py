@@ -2,8 +2,9 @@
 
 The answerer orchestrates; each concept lives in its own module: `intent` (what the question asks), `places`
 (which plans its places point to; follow-ups), `scope` (in or out of the library's scope), `quotes` (the
-sentence that answers), `facts` (questions about the document itself), `compose` (the text, in the question's
-language), `company` (a company describing itself). It reads retrieval only through the `Retriever` protocol
+sentence that answers), `facts` (questions about the document itself; unstated facts), `compose` (the text, in
+the question's language), `company` (a company describing itself), `compare` (a comparison's clause per plan),
+`abroad` (another country's policy). It reads retrieval only through the `Retriever` protocol
 and the library only through `CorpusView`.
 """
 from __future__ import annotations
@@ -12,8 +13,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
-
-import numpy as np
 
 from ..limits import DEFAULT_TOP_K, MAX_ANALYSED_CHARS, analysed_part, check_question, check_top_k
 from ..match.matcher import Matcher, fit_of
@@ -27,6 +26,7 @@ from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent
 from .abroad import countries_named
 from .company import match_company
+from .compare import WIDE_K, best_per_plan
 from .compose import compose, no_answer, some_of, where_in, which_one
 from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
 from .judged import Unjudged
@@ -35,8 +35,6 @@ from .plans import COMMON_SHARE, PlanResolver
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
 from .scope import Calibration, ScopeJudge, Signals
 
-WIDE_K = 30  # a comparison's one wide search …
-PER_PLAN = 3  # … of which each plan's first hits compete on how well their best sentence fits
 MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search finds are compared or asked of
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
@@ -48,7 +46,8 @@ class Answerer:
     def __init__(self, retriever: Retriever, corpus: CorpusView, calibration: Calibration | None,
                  weights: QuoteWeights = DEFAULT_WEIGHTS, resolve_plans: bool = True, bridge_english: bool = True):
         """`resolve_plans`: restrict retrieval to the plans a question names; `bridge_english`: an English
-        question's words through the dictionary to the library's (off: the ablations)."""
+        question's words through the dictionary to the library's, to find and quote clauses (off: the ablations;
+        whether it is in scope is read through the dictionary either way)."""
         self.retriever = retriever
         self.corpus = corpus
         self.jurisdictions = Jurisdictions(corpus.plans.values())
@@ -175,7 +174,8 @@ class Answerer:
             hits = document_clauses(self.corpus, self.quotes, every_plan, text, probe.query_vector, top_k)
             hits = hits or probe.hits
         elif compare:
-            hits = self._best_per_plan(query, every_plan, probe.query_vector, mode, dated, named_order, lexical)
+            hits = best_per_plan(self.retriever, self.corpus, self.quotes, query, every_plan, probe.query_vector,
+                                 mode, dated, named_order, lexical)
         elif intent.DEFINES.search(text) and (term := intent.defined_term(text)) \
                 and (defining := self._defining(term, scope)):
             hits = self._holding([term], scope, probe.hits, top_k, defining)
@@ -251,41 +251,6 @@ class Answerer:
         first = [ranked.get(c.chunk_id) or Hit.of(c, rank=0, score=0.0) for c in holding[:top_k]]
         rest = [h for h in hits if h.chunk_id not in {f.chunk_id for f in first}]
         return [replace(h, rank=i) for i, h in enumerate([*first, *rest][:top_k], start=1)]
-
-    def _best_per_plan(self, query: str, plans: list[str], vector: np.ndarray | None,
-                       mode: str | None = None, dated: Sequence[Clause] = (),
-                       order: Sequence[str] = (), lexical: str | None = None) -> list[Hit]:
-        """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
-        best sentence fits the question), then a filtered search for any plan it missed."""
-        wide = self.retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode, lexical=lexical).hits
-        per_plan: dict[str, list[Hit]] = {}
-        for hit in wide:
-            per_plan.setdefault(hit.plan_id, [])
-            if len(per_plan[hit.plan_id]) < PER_PLAN:
-                per_plan[hit.plan_id].append(hit)
-        for c in dated:  # clauses saying when each plan takes effect, when that is asked, compete too
-            per_plan.setdefault(c.plan_id, []).append(Hit.of(c, rank=0, score=0.0))
-        for plan_id in plans:
-            if plan_id not in per_plan:
-                found = self.retriever.retrieve(query, k=1, plans=[plan_id], vector=vector, mode=mode,
-                                                lexical=lexical).hits
-                if found:
-                    per_plan[plan_id] = found
-        # (the question's own words: an English question's dictionary words find clauses, but their spare senses
-        # — `industry` as 工业 — would pick a plan's wrong clause by the word)
-        tokens, total = self.quotes.terms(query)
-        shapes = self.quotes.wants(query)
-
-        def fit(h: Hit) -> float:
-            clause = self.corpus.clause(h.chunk_id)
-            assert clause is not None, h.chunk_id
-            return self.quotes.best_sentence(clause, tokens, total, shapes, vector)[1]
-
-        best = [max(candidates, key=lambda h: (fit(h), h.score)) for candidates in per_plan.values()]
-        # the plans in the order the question names them (best named first), else by how well each answers
-        rank = {pid: i for i, pid in enumerate(order)}
-        hits = sorted(best, key=lambda h: (rank.get(h.plan_id, len(rank)), -h.score))
-        return [replace(h, rank=i) for i, h in enumerate(hits, start=1)]
 
     def _from_clause(self, question: str, text: str, previous: Turn, english: bool) -> Answer:
         """`这一条的责任单位是谁?`: answer from the clause the previous answer cited first."""

@@ -13,7 +13,9 @@ from ..text.patterns import BODY, DATE, DOC_NUMBER_SHAPE, EFFECTIVE, OWNER, SALU
 SELF_DESCRIPTION = re.compile(r"(?:我们|我司|本公司|我公司|本企业|我是)[^??]{0,40}?(?:公司|企业|厂|工作室|团队|初创|创业)")
 ASKS_SUPPORT = re.compile(r"政策|支持|补贴|补助|扶持|适用|享受|申请|优惠|奖励")
 # a document named by its kind (`浙江元宇宙行动计划里…`): a company asking what it says asks a question
-NAMES_DOCUMENT = re.compile(r"计划|方案|规划|纲要|办法|细则|意见|条例|实录")
+# (not `我们公司计划明年…`, `有什么办法申请`: a kind of document with what makes it one, or said to hold something)
+NAMES_DOCUMENT = re.compile(r"《|行动计划|发展计划|实施方案|行动方案|工作方案|发展规划|纲要|管理办法|实施办法|实施细则|若干意见|"
+                            r"指导意见|实施意见|条例|问答实录|(?:计划|方案|规划|办法|细则|意见|措施)(?:里|中|上|提到|规定|对)")
 SIZE_WORDS = (("中小企业", "中小"), ("小微", "小型"), ("小型", "小型"), ("微型", "微型"), ("中型", "中型"),
               ("大型", "大型"))
 STARTUP = re.compile(r"初创|刚成立|创业")
@@ -23,7 +25,7 @@ QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目
 NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
 # (`哪几个` compares plans when it asks which places or plans: `评估结果分为哪几个等级` asks one plan's list)
 COMPARE = re.compile(r"分别|各有|各是|各自|哪些地方|哪些地区|哪些省|哪些市|哪些计划|比较|对比|各省|各市|各地|各个|各计划|"
-                     r"哪几个(?:地方|地区|省|市|城市|计划|文件)|"
+                     r"哪几个(?:地方|地区|省|市|城市|区|县|计划|文件|方案|规划|政策)|"
                      r"不同地区|区别|差异|异同|compare|comparison|which (?:plans|regions|provinces|cities)|"
                      r"each (?:plan|province|region)|differ", re.I)
 CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措施|该措施|这个条款|该条款|上述|这一?款|它的|this (?:item|clause)",
@@ -174,8 +176,9 @@ _ASKS = re.compile(r"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否
 
 def asked_part(question: str) -> str | None:
     """None when the question asks in its last part and that part asks no number: a number word before it
-    describes the asker (`招了几个外国专家`), it is not asked; else the question."""
-    parts = [p for p in re.split(r"[,,;;]", question) if re.sub(r"[\s??]", "", p)]
+    describes the asker (`招了几个外国专家`), it is not asked; else the question. (A question asking a number
+    and then something else — `培育多少家企业,具体怎么做?` — is not judged either: it is answered.)"""
+    parts = [p for p in re.split(r"[,,;;。!!??]", question) if p.strip()]
     return None if len(parts) > 1 and _ASKS.search(parts[-1]) and not _asks_fact(parts[-1]) else question
 
 

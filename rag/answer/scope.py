@@ -48,9 +48,13 @@ class Calibration:
 @dataclass(frozen=True)
 class Signals:
     english: bool
-    keyness: float  # best keyness of the question's words (-inf when none is in the library); English: of the
-    coverage: float  # library words it may mean; weighted share of the question's words that the library uses
-    top_dense: float  # (English: share of its content words the dictionary glosses with a library word)
+    # the best keyness of the question's words (-inf when none is in the library); English: of the library words
+    # its phrases may mean
+    keyness: float
+    # the weighted share of the question's words the library uses; English: the share of its content words the
+    # dictionary glosses with a library word
+    coverage: float
+    top_dense: float  # the best passage cosine (reported; no threshold reads it)
 
 
 class ScopeJudge:

@@ -123,8 +123,9 @@ class Bridge:
             return ""
         parts = [p for p in dict.fromkeys(self._pieces(word)) if len(p) >= 2 and p != word]
         inner = [p for p in parts if not any(p != q and p in q for q in parts)]  # the longest pieces only
-        if len(inner) < 2 or sum(map(len, inner)) < len(word) or not all(self._known(p) for p in inner):
-            return ""
+        covered = {i for p in inner for i in range(word.find(p), word.find(p) + len(p))}
+        if len(inner) < 2 or len(covered) < len(word) or not all(self._known(p) for p in inner):
+            return ""  # (every character of the word in some piece)
         return " ".join(sorted(inner, key=word.find))
 
     def _use(self, sense: str) -> int:

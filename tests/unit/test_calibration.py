@@ -12,7 +12,7 @@ from support import CALIBRATION, CORPUS, PROJECT_ROOT
 from rag.answer.calibrate import library_key
 from rag.answer.scope import Calibration
 from rag.assemble import calibration_for
-from rag.errors import BadInputError
+from rag.errors import BadInputError, DataFileError, NotBuiltError
 from rag.indexing.build import build_index
 from rag.indexing.folder import SearchIndex
 from rag.search.corpus import CorpusView
@@ -109,3 +109,13 @@ def test_a_calibration_of_older_signals_is_refitted_not_misread(grown, tmp_path)
     fitted = calibration_for(settings.with_(calibration=path), retriever, corpus, said.append)
     assert fitted.library == library_key(corpus.manifest) and said
     assert {"english_keyness_min", "english_coverage_min"} <= set(json.loads(path.read_text("utf-8")))
+    # … unless its question file is gone: then nothing can be used as it is
+    gone = old | {"source": str(tmp_path / "no-such-questions.jsonl")}
+    path.write_text(json.dumps(gone), "utf-8")
+    with pytest.raises(NotBuiltError, match="older version"):
+        calibration_for(settings.with_(calibration=path), retriever, corpus, said.append)
+    path.write_text("{not json", "utf-8")  # a file that is no calibration is said to be one, not overwritten
+    with pytest.raises(DataFileError, match="not a calibration file"):
+        calibration_for(settings.with_(calibration=path), retriever, corpus, said.append)
+    assert path.read_text("utf-8") == "{not json"
+

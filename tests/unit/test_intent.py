@@ -284,5 +284,15 @@ def test_a_press_conference_is_no_issuance_and_a_list_of_one_plan_no_comparison(
     assert not about_document("做锂电池出口的企业,上海市场监管部门在发布会上说了什么办法?")
     assert about_document("上海概念验证方案是什么时候发布的?")
     assert not COMPARE.search("重点实验室管理办法规定的评估结果分为哪几个等级?")
-    assert COMPARE.search("哪几个省的计划提到了数字人?")
+    assert COMPARE.search("哪几个省的计划提到了数字人?") and COMPARE.search("哪几个区有元宇宙政策?")
+
+
+def test_a_company_naming_a_document_and_one_using_the_same_words_otherwise():
+    from rag.answer.intent import NAMES_DOCUMENT, asked_number
+
+    assert NAMES_DOCUMENT.search("我们是杭州一家做VR头显的企业,浙江元宇宙行动计划里有什么规定?")
+    assert not NAMES_DOCUMENT.search("我们公司计划明年在杭州建厂,有什么补贴政策?")  # `计划` the verb
+    assert not NAMES_DOCUMENT.search("我们是杭州的企业,有什么办法申请补贴?")  # `办法` a way
+    # the asking part is the last sentence too, not only the last comma part
+    assert asked_number("我们公司招了几个外国专家。上海对他们有什么便利措施?", lambda _: False) is None
 

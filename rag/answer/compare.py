@@ -1,0 +1,52 @@
+"""A comparison's answer: the best clause of each plan asked about, grouped by plan."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from ..search.corpus import CorpusView
+from ..search.retriever import Retriever
+from ..types import Clause, Hit
+from .quotes import QuotePicker
+
+WIDE_K = 30  # a comparison's one wide search …
+PER_PLAN = 3  # … of which each plan's first hits compete on how well their best sentence fits
+
+
+def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker, query: str, plans: list[str],
+                  vector: np.ndarray | None, mode: str | None = None, dated: Sequence[Clause] = (),
+                  order: Sequence[str] = (), lexical: str | None = None) -> list[Hit]:
+    """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
+    best sentence fits the question), then a filtered search for any plan it missed."""
+    wide = retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode, lexical=lexical).hits
+    per_plan: dict[str, list[Hit]] = {}
+    for hit in wide:
+        per_plan.setdefault(hit.plan_id, [])
+        if len(per_plan[hit.plan_id]) < PER_PLAN:
+            per_plan[hit.plan_id].append(hit)
+    for c in dated:  # clauses saying when each plan takes effect, when that is asked, compete too
+        per_plan.setdefault(c.plan_id, []).append(Hit.of(c, rank=0, score=0.0))
+    for plan_id in plans:
+        if plan_id not in per_plan:
+            found = retriever.retrieve(query, k=1, plans=[plan_id], vector=vector, mode=mode,
+                                            lexical=lexical).hits
+            if found:
+                per_plan[plan_id] = found
+    # (the question's own words: an English question's dictionary words find clauses, but their spare senses
+    # — `industry` as 工业 — would pick a plan's wrong clause by the word)
+    tokens, total = quotes.terms(query)
+    shapes = quotes.wants(query)
+
+    def fit(h: Hit) -> float:
+        clause = corpus.clause(h.chunk_id)
+        assert clause is not None, h.chunk_id
+        return quotes.best_sentence(clause, tokens, total, shapes, vector)[1]
+
+    best = [max(candidates, key=lambda h: (fit(h), h.score)) for candidates in per_plan.values()]
+    # the plans in the order the question names them (best named first), else by how well each answers
+    rank = {pid: i for i, pid in enumerate(order)}
+    hits = sorted(best, key=lambda h: (rank.get(h.plan_id, len(rank)), -h.score))
+    return [replace(h, rank=i) for i, h in enumerate(hits, start=1)]
+
