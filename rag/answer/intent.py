@@ -174,6 +174,10 @@ _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|�
 _ASKS = re.compile(r"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|多少|几")
 
 
+# how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
+_ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")
+
+
 def asked_part(question: str) -> str | None:
     """None when the question asks in its last part and that part asks no number: a number word before it
     describes the asker (`招了几个外国专家`), it is not asked; else the question. (A question asking a number
@@ -192,7 +196,7 @@ def _asks_fact(part: str) -> bool:
 def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
     """The number a question asks for, when it names its unit (`多少家概念验证平台` -> 家, 概念验证平台). A unit that
     starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
-    if asked_part(question) is None:
+    if asked_part(question) is None or _ASKED_HOW.search(question):
         return None
     m = _ASKED_UNIT.search(question)
     ratio = _ASKED_RATIO.search(question)

@@ -295,4 +295,6 @@ def test_a_company_naming_a_document_and_one_using_the_same_words_otherwise():
     assert not NAMES_DOCUMENT.search("我们是杭州的企业,有什么办法申请补贴?")  # `办法` a way
     # the asking part is the last sentence too, not only the last comma part
     assert asked_number("我们公司招了几个外国专家。上海对他们有什么便利措施?", lambda _: False) is None
+    # how a number is set is asked, not the number
+    assert asked_number("卫星直连那个规定里,运营商收多少钱是怎么定的?", lambda _: False) is None
 
