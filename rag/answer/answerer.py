@@ -135,7 +135,7 @@ class Answerer:
         named_order: list[str] = []  # the plans the question names, best named first
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridge and bridged else None
-            resolution = self.named.resolve(worded, gloss)
+            resolution = self.named.resolve(worded, gloss, (lambda words: bridge.said(text, words)) if bridge else None)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             scope, named_order = named or scope, named

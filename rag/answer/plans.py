@@ -7,7 +7,8 @@ the region's business — weighted by how few titles share them: log(N / df) ove
 question names a plan when the name terms it holds weigh at least as much as one term shared by a third of a
 dozen titles would (`DISTINCTIVE_SHARE`); the plan's years (its period, issue and publication years) then break
 ties between plans named alike (乡村振兴 of 2021 or of 2023). An English question is resolved on the library
-words its phrases may mean (`text.bridge`: `domestic demand … outline` -> 内需 … 纲要). A question copying a whole
+words its phrases may mean (`text.bridge`: `domestic demand … outline` -> 内需 … 纲要), and on the name words one
+of whose dictionary glosses it says (`direct-to-device` says 直连, `to connect directly to`). A question copying a whole
 title names that plan, whatever else its words name.
 """
 from __future__ import annotations
@@ -83,14 +84,15 @@ class PlanResolver:
         self.year_weight = {y: math.log(n / d) for y, d in year_df.items()}
         self.enough = math.log(1 / DISTINCTIVE_SHARE)
 
-    def resolve(self, question: str, gloss: Callable[[str], set[str]] | None = None) -> Resolution:
+    def resolve(self, question: str, gloss: Callable[[str], set[str]] | None = None,
+                said: Callable[[set[str]], set[str]] | None = None) -> Resolution:
         """`gloss`: for an English question (its dictionary words appended), the library words an English span may
         mean; a year names a plan when the few English words after it mean one of the plan's name words (`the 2023
         No.1 central document` -> 中央, `the 2021 rural revitalization opinion`; not `the 2024 scale of …`)."""
         copied = [(pid, t) for pid, titles in self.titles.items() for t in titles if t in question]
         if copied:
             return self._by_title(question, copied)
-        return self._by_words(question, gloss)
+        return self._by_words(question, gloss, said)
 
     def _by_title(self, question: str, copied: list[tuple[str, str]]) -> Resolution:
         """The plans whose whole titles the question copies; or a plan whose title holds a copied one and whose
@@ -108,8 +110,9 @@ class PlanResolver:
         others = tuple(p for p in self._by_words(rest).named if p not in found)
         return Resolution(found, tuple(1.0 for _ in found), found + others)
 
-    def _by_words(self, question: str, gloss: Callable[[str], set[str]] | None = None) -> Resolution:
-        tokens = set(self.tokenize(question))
+    def _by_words(self, question: str, gloss: Callable[[str], set[str]] | None = None,
+                  said: Callable[[set[str]], set[str]] | None = None) -> Resolution:
+        tokens = set(self.tokenize(question)) | (said(set(self.plans_of)) if said else set())
         asked_years = set(_YEAR.findall(question))
         after = {y: gloss(" ".join(m.group(1) for m in re.finditer(rf"\b{y}\b((?:\W+[A-Za-z0-9]+){{1,4}})", question)))
                  for y in asked_years} if gloss else {}

@@ -88,6 +88,7 @@ class Bridge:
         self._entries = entries
         self._pieces = pieces
         self._senses: dict[str, tuple[str, ...]] | None = None
+        self._glossed: dict[str, frozenset[str]] = {}  # a library word -> the forms of its glosses' words
         self._lock = threading.Lock()
 
     @property
@@ -104,6 +105,7 @@ class Bridge:
                     sense = word if whole else self._composed(word)
                     if not sense:
                         continue
+                    forms: set[str] = set()
                     for gloss in glosses:
                         if _NOT_A_SENSE.match(gloss):
                             continue
@@ -111,6 +113,9 @@ class Bridge:
                             phrase = _clean(part)
                             if phrase and len(phrase.split()) <= MAX_WORDS:
                                 (found if whole else composed)[phrase].add(sense)
+                                forms.update(f for w in phrase.split() if w not in _FUNCTION for f in stems(w))
+                    if whole and forms:
+                        self._glossed[word] = self._glossed.get(word, frozenset()) | forms
                 for phrase, senses in composed.items():
                     found.setdefault(phrase, senses)  # only where no word of the library is glossed so
                 self._senses = {p: tuple(sorted(ws, key=lambda w: (-self._use(w), w))) for p, ws in found.items()}
@@ -161,6 +166,15 @@ class Bridge:
             else:
                 i += 1
         return out
+
+    def said(self, text: str, words: Iterable[str]) -> set[str]:
+        """Those of `words` (library words) an English text says in one of their glosses' words: a title's 直连
+        (`to connect directly to`) for `direct-to-device`, 规定 (`regulation`) for `regulations` — the dictionary
+        read from Chinese to English, where a word has few glosses, not from English to Chinese, where it has many."""
+        _ = self.senses
+        asked = {f for w in _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
+                 if w not in _FUNCTION and not w.isdigit() for f in stems(w)}
+        return {w for w in words if self._glossed.get(w, frozenset()) & asked}
 
     def coverage(self, text: str) -> float:
         """The share of an English text's content words (not function words, not numbers) inside a phrase the

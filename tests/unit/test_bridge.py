@@ -73,3 +73,18 @@ def test_a_dictionary_word_the_library_never_uses_whole_means_its_pieces_togethe
     whole = Bridge(lambda w: w in library, lambda w: library.get(w, 0),
                    lambda: [("谷物", ["grain"]), ("谷物种子", ["grain"])], pieces=lambda w: ["谷物", "种子", w])
     assert whole.terms("grain") == [("grain", ("谷物",))]  # a whole word of the library is preferred
+
+
+def test_a_title_word_is_said_by_one_of_its_glosses():
+    """Read from Chinese to English, where a word has few glosses: `direct-to-device` says 直连 (`to connect
+    directly to`), `regulations` says 规定 — while `direct` read from English to Chinese means 直接, 指导, 主导 …"""
+    library = {"直连": 1, "规定": 9, "卫星": 3, "指导": 4, "通信": 3}
+
+    def entries():
+        return [("直连", ["to connect directly to"]), ("规定", ["to stipulate", "regulation; rule"]),
+                ("卫星", ["satellite"]), ("指导", ["to guide", "to direct"]), ("通信", ["communications"])]
+
+    bridge = Bridge(lambda w: w in library, lambda w: library.get(w, 0), entries)
+    said = bridge.said("Under China's satellite direct-to-device regulations, who needs a licence?", set(library))
+    assert said == {"直连", "规定", "卫星", "指导"}  # not 通信: no gloss of it is asked
+    assert bridge.said("the metaverse", set(library)) == set()
