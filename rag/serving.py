@@ -44,10 +44,12 @@ def open_staff_db(settings: Settings, host: str) -> Database:
 
 def _warm() -> None:
     from .answer.abroad import countries
-    from .answer.judged import offered
+    from .match.terms import default_terms
+    from .text.lexicon import general_jieba
 
+    general_jieba()
     countries()
-    offered("首台套补贴")  # (the measure vocabulary and general Chinese word boundaries)
+    default_terms()
 
 
 def serve(settings: Settings, host: str, port: int) -> None:

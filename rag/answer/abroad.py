@@ -17,7 +17,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from ..text.lexicon import general_jieba
+from ..text.lexicon import word_bounds
 
 log = logging.getLogger(__name__)
 
@@ -103,16 +103,12 @@ def countries_named(text: str) -> list[Country]:
     found = [known.english[m.group(1)] for m in known.english_pattern.finditer(text)
              if _OWNS_EN.search(text[:m.start()]) or _OWNS_EN_AFTER.match(text[m.end():])]
     if re.search(r"[\u4e00-\u9fff]", text) and any(name in text for name in known.chinese):
-        starts, pos = set(), 0
-        for token in general_jieba().cut(text):
-            starts.add(pos)
-            pos += len(token)
-        starts.add(pos)
+        bounds = word_bounds(text)
         for name in known.chinese:
             at = text.find(name)
             while at >= 0:
                 end = at + len(name)
-                if at in starts and end in starts and not _NOT_OWNER_BEFORE.search(text[:at]) \
+                if at in bounds and end in bounds and not _NOT_OWNER_BEFORE.search(text[:at]) \
                         and not _NOT_OWNER_AFTER.match(text[end:]) and _OWNS_CN.match(text[end:]):
                     found.append(known.chinese[name])
                     break

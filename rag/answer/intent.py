@@ -122,8 +122,8 @@ _ASKED_ENTITY = (
     (re.compile(r"哪里|哪儿|什么地方|哪个城市|哪些城市|哪个省|哪些省|哪个区|哪些区|哪个县|哪个园区|哪些园区"), PLACE))
 # the role asked about is no part of the thing (`负责`; a text says `会同`, `组织`, `(责任单位:…)`)
 _ROLE = re.compile(r"牵头|负责|主导|组织|组建|建在|设在|位于|布局在|合作")
-# Whether a plan says something at all (`有没有给元宇宙企业税收优惠?`): `facts.stating_clause` looks for the
-# question's most telling word that the library uses in the plans asked about.
+# Whether a plan says something at all (`有没有给元宇宙企业税收优惠?`): judged by `facts.stating_clause` only for
+# support a plan might give (`judged.offered`).
 MENTION = "相关内容"
 _ASKED_YES_NO = re.compile(r"有没有|是否|有无|能不能|可不可以|会不会|吗\s*[??]?\s*$")
 COUNT = "数量"  # a count asked with no measure word (`要创建多少现代林业产业示范区`, `总数控制在多少以内`)
@@ -178,12 +178,12 @@ _ASKS = re.compile(r"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否
 _ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")
 
 
-def asked_part(question: str) -> str | None:
-    """None when the question asks in its last part and that part asks no number: a number word before it
-    describes the asker (`招了几个外国专家`), it is not asked; else the question. (A question asking a number
-    and then something else — `培育多少家企业,具体怎么做?` — is not judged either: it is answered.)"""
+def asks_elsewhere(question: str) -> bool:
+    """The question asks in its last part, and that part asks no number: a number word before it describes the
+    asker (`招了几个外国专家`), it is not asked. (A question asking a number and then something else —
+    `培育多少家企业,具体怎么做?` — is not judged either: it is answered.)"""
     parts = [p for p in re.split(r"[,,;;。!!??]", question) if p.strip()]
-    return None if len(parts) > 1 and _ASKS.search(parts[-1]) and not _asks_fact(parts[-1]) else question
+    return len(parts) > 1 and bool(_ASKS.search(parts[-1])) and not _asks_fact(parts[-1])
 
 
 def _asks_fact(part: str) -> bool:
@@ -196,7 +196,7 @@ def _asks_fact(part: str) -> bool:
 def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
     """The number a question asks for, when it names its unit (`多少家概念验证平台` -> 家, 概念验证平台). A unit that
     starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
-    if asked_part(question) is None or _ASKED_HOW.search(question):
+    if asks_elsewhere(question) or _ASKED_HOW.search(question):
         return None
     m = _ASKED_UNIT.search(question)
     ratio = _ASKED_RATIO.search(question)
@@ -230,7 +230,7 @@ def asked_entity(question: str) -> AskedNumber | None:
     """`…专家委员会由哪个部门牵头组建?` -> (ORG, the question without those words): who, where or which school is
     asked of something a plan's body does (who issued a document is a document fact: `about_document`); or
     whether a plan says something at all (MENTION)."""
-    if asked_part(question) is None:
+    if asks_elsewhere(question):
         return None
     for pattern, kind in _ASKED_ENTITY:
         if (m := pattern.search(question)) is not None:

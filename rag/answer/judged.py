@@ -11,13 +11,13 @@ about. Anything else a yes/no question asks (`可以换成股份吗`) is answere
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..match.terms import Terms, word_bounds
+from ..match.terms import default_terms
 from ..search.corpus import CorpusView
+from ..text.lexicon import word_bounds
 from ..text.patterns import OWNER_LINE
 from ..types import Clause, ClauseKind, Hit
 from .intent import ORG, PLACE, SCHOOL
@@ -81,15 +81,10 @@ def clause_notes(clause: Clause) -> str:
     return " ".join(OWNER_LINE.findall(clause.text))
 
 
-@functools.lru_cache(maxsize=1)
-def _instruments() -> Terms:
-    return Terms.load()
-
-
 def offered(text: str) -> set[str]:
     """The support a yes/no question asks about, as every word of its instruments (`有没有税收优惠` -> 税收优惠 减税
     免税 … 所得税: the measure vocabulary's words for tax relief); empty when it names none."""
-    terms = _instruments()
+    terms = default_terms()
     labels = {span.label for span in terms.spans("instrument", text, word_bounds(text))}
     return {w for label in labels for w in terms.table["instrument"][label] if len(w) > 1}
 

@@ -18,12 +18,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
+from ..text.lexicon import word_bounds
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
 from ..types import Clause, ClauseKind, PlanMeta
 from .amounts import NUM as _NUM
 from .amounts import given_sum, read_amount
-from .terms import Span, Terms, word_bounds
+from .terms import Span, Terms
 
 _KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
 # headings whose clauses state goals, principles or the plan's thinking: nothing is given there

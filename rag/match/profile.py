@@ -11,7 +11,7 @@ from typing import Any, Iterable
 from ..errors import BadInputError
 from ..limits import MAX_FIELD_CHARS
 from ..text.normalize import normalize_text
-from .terms import Terms
+from .terms import default_terms
 
 SIZES = ("大型", "中型", "小型", "微型", "中小")  # 中小: one of 中型/小型/微型, not said which
 SIZE_ALIASES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "大": "大型", "中": "中型",
@@ -30,7 +30,7 @@ MAX_QUALIFICATIONS = 20
 @lru_cache(maxsize=1)
 def qualification_names() -> dict[str, str]:
     """Every word a qualification is known by -> its label (the labels are the profile's choices)."""
-    table = Terms.load().table["qualification"]
+    table = default_terms().table["qualification"]
     names = {label: label for label in table}
     for label, words in table.items():
         for w in words:
@@ -39,7 +39,7 @@ def qualification_names() -> dict[str, str]:
 
 
 def qualification_choices() -> list[str]:
-    return list(Terms.load().table["qualification"])
+    return list(default_terms().table["qualification"])
 
 
 @dataclass(frozen=True)

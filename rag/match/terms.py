@@ -4,11 +4,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..text.lexicon import general_jieba
 
 SECTIONS = ("instrument", "strong", "money", "giving", "recipient", "company", "qualification", "size", "stage")
 
@@ -80,13 +80,11 @@ class Terms:
         return tuple(self.table["qualification"])
 
 
-def word_bounds(text: str) -> frozenset[int]:
-    """The offsets in `text` where a word starts or ends, as general Chinese cuts it."""
-    out, at = {0}, 0
-    for word in general_jieba().cut(text):
-        at += len(word)
-        out.add(at)
-    return frozenset(out)
+@lru_cache(maxsize=1)
+def default_terms() -> Terms:
+    """The project's measure vocabulary (`data/measure_terms.txt`), read once per process (an index build reads
+    its own copy with `Terms.load`, so that a bad file is the build's error)."""
+    return Terms.load()
 
 
 @dataclass(frozen=True)

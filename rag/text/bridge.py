@@ -43,6 +43,16 @@ there under according into from at as about say says said per than then so such 
 would must also any each other some more most all both only own same very""".split())
 
 
+def _words(text: str) -> list[str]:
+    """An English text's words, lower-cased, its abbreviations spelled out (`R&D` -> research and development)."""
+    return _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
+
+
+def _content(text: str) -> list[str]:
+    """An English text's words that carry meaning: not function words, not numbers."""
+    return [w for w in _words(text) if w not in _FUNCTION and not w.isdigit()]
+
+
 def _clean(gloss: str) -> str:
     gloss = re.sub(r"\([^)]*\)", " ", gloss).lower()
     gloss = re.sub(r"[^a-z0-9 ]", " ", gloss)
@@ -153,7 +163,7 @@ class Bridge:
 
     def terms(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """(English phrase, its library words) left to right, longest phrase first at each word."""
-        words = _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
+        words = _words(text)
         out: list[tuple[str, tuple[str, ...]]] = []
         i = 0
         while i < len(words):
@@ -172,16 +182,14 @@ class Bridge:
         (`to connect directly to`) for `direct-to-device`, 规定 (`regulation`) for `regulations` — the dictionary
         read from Chinese to English, where a word has few glosses, not from English to Chinese, where it has many."""
         _ = self.senses
-        asked = {f for w in _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
-                 if w not in _FUNCTION and not w.isdigit() for f in stems(w)}
+        asked = {f for w in _content(text) for f in stems(w)}
         return {w for w in words if self._glossed.get(w, frozenset()) & asked}
 
     def coverage(self, text: str) -> float:
         """The share of an English text's content words (not function words, not numbers) inside a phrase the
         dictionary gives library words for: `metaverse subsidies` all, `pour-over coffee grind size` few."""
         covered = {w for phrase, _ in self.terms(text) for w in phrase.split()}
-        words = [w for w in _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
-                 if w not in _FUNCTION and not w.isdigit()]
+        words = _content(text)
         return sum(w in covered for w in words) / len(words) if words else 0.0
 
     def chinese(self, text: str) -> str:

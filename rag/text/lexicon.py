@@ -39,6 +39,15 @@ def general_jieba() -> Any:
     return _GENERAL[0]
 
 
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets in `text` where a word starts or ends, as general Chinese cuts it (`general_jieba`)."""
+    out, at = {0}, 0
+    for word in general_jieba().cut(text):
+        at += len(word)
+        out.add(at)
+    return frozenset(out)
+
+
 def _data_lines(name: str) -> list[str]:
     text = resources.files("rag").joinpath("data", name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]

@@ -6,7 +6,8 @@ import pytest
 
 from rag.match.field import field_scores
 from rag.match.measures import measures_of
-from rag.match.terms import Terms, word_bounds
+from rag.match.terms import Terms
+from rag.text.lexicon import word_bounds
 from rag.types import Clause, ClauseKind
 
 TERMS = Terms.load()
