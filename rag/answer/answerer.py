@@ -38,6 +38,7 @@ from .scope import Calibration, ScopeJudge, Signals
 MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search finds are compared or asked of
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
+AGREEING_K = 10  # an English question names those of the plans its glosses name that its best clauses come from
 
 
 class Answerer:
@@ -138,6 +139,8 @@ class Answerer:
             resolution = self.named.resolve(worded, gloss, (lambda words: bridge.said(text, words)) if bridge else None)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
+            if bridged and named and not asks_compare:  # (an English question names plans through glosses)
+                named = self._agreeing(named, self.places.topic(text, places), scope, bridged)
             scope, named_order = named or scope, named
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
@@ -217,6 +220,13 @@ class Answerer:
             answer_text = no_effective_date(self.corpus.title(scope[0]), english) + answer_text
         return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
                       regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
+
+    def _agreeing(self, named: list[str], query: str, scope: list[str], lexical: str) -> list[str]:
+        """Those of the plans an English question names (through the dictionary's glosses: `farm businesses` gives
+        业务, a word of a satellite plan's title) that its AGREEING_K best clauses come from (none: it names none)."""
+        found = {h.plan_id for h in self.retriever.retrieve(query, k=AGREEING_K, plans=scope or None,
+                                                            lexical=lexical).hits}
+        return [p for p in named if p in found]
 
     def _dated(self, text: str, scope: list[str]) -> list[Clause]:
         """`什么时候开始施行?`: the clauses (of a few named plans) with a sentence saying when they take effect."""

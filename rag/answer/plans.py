@@ -31,6 +31,10 @@ CLOSE = 0.75
 # the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
 MIN_TITLE = 8
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
+# names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)
+DOCUMENT_KIND = re.compile(r"(?:行动|实施|工作|管理|暂行|指导|若干|发展)?"
+                           r"(?:计划|方案|办法|规定|细则|意见|规划|纲要|措施|报告|条例|决定|通知|文件|实录|问答|答问)")
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ class PlanResolver:
         for pid in dict.fromkeys(pid for t in sorted(tokens) for pid in self.plans_of.get(t, ())):
             words[pid] = self.terms[pid] & tokens
             weight = sum(self.weight[t] for t in words[pid])
-            if weight < self.enough or all(self.common(t) for t in words[pid]):
+            if weight < self.enough or all(self.common(t) or DOCUMENT_KIND.fullmatch(t) for t in words[pid]):
                 continue
             # a year names the plan when its name follows (`2024年乡村振兴意见`), not as a year of its content
             # (`从2012年到2021年增长到多少`)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from importlib import resources
 
@@ -23,6 +23,10 @@ from .normalize import normalize_text
 
 MAX_WORDS = 4  # a gloss of more words than this is a definition, not a name
 MAX_SENSES = 4  # the library words kept for one English phrase, the most used first
+# An English word in the glosses of more library words than this share of the glosses' words do is too general
+# to say one of them (`out` of `to carry out` glosses 落实, 贯彻, 实施 … 67 words; `new`, `put` too): it says none
+# (`Bridge.said`). Of the dictionary, read over the library's words: with 27 plans, words in more than 18 glosses.
+GENERAL_SHARE = 0.01
 
 _ENTRY = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
 # glosses that are not a meaning: cross-references, measure words, pronunciations, surnames
@@ -43,9 +47,14 @@ there under according into from at as about say says said per than then so such 
 would must also any each other some more most all both only own same very""".split())
 
 
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
+
+
 def _words(text: str) -> list[str]:
-    """An English text's words, lower-cased, its abbreviations spelled out (`R&D` -> research and development)."""
-    return _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text.lower()))
+    """An English text's words, lower-cased, possessives dropped (`China's` -> china), its abbreviations spelled
+    out (`R&D` -> research and development)."""
+    text = _POSSESSIVE.sub("", text.lower())
+    return _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text))
 
 
 def _content(text: str) -> list[str]:
@@ -99,6 +108,7 @@ class Bridge:
         self._pieces = pieces
         self._senses: dict[str, tuple[str, ...]] | None = None
         self._glossed: dict[str, frozenset[str]] = {}  # a library word -> the forms of its glosses' words
+        self._general: frozenset[str] = frozenset()  # forms in the glosses of the most library words
         self._lock = threading.Lock()
 
     @property
@@ -126,6 +136,10 @@ class Bridge:
                                 forms.update(f for w in phrase.split() if w not in _FUNCTION for f in stems(w))
                     if whole and forms:
                         self._glossed[word] = self._glossed.get(word, frozenset()) | forms
+                glossing = Counter(f for forms in self._glossed.values() for f in forms)
+                counts = sorted(glossing.values(), reverse=True)
+                most = counts[int(GENERAL_SHARE * len(counts))] if counts else 0
+                self._general = frozenset(f for f, n in glossing.items() if n > most)
                 for phrase, senses in composed.items():
                     found.setdefault(phrase, senses)  # only where no word of the library is glossed so
                 self._senses = {p: tuple(sorted(ws, key=lambda w: (-self._use(w), w))) for p, ws in found.items()}
@@ -180,9 +194,10 @@ class Bridge:
     def said(self, text: str, words: Iterable[str]) -> set[str]:
         """Those of `words` (library words) an English text says in one of their glosses' words: a title's 直连
         (`to connect directly to`) for `direct-to-device`, 规定 (`regulation`) for `regulations` — the dictionary
-        read from Chinese to English, where a word has few glosses, not from English to Chinese, where it has many."""
+        read from Chinese to English, where a word has few glosses, not from English to Chinese, where it has many.
+        A word glossing many library words says none of them (`out`, `new`, `run`)."""
         _ = self.senses
-        asked = {f for w in _content(text) for f in stems(w)}
+        asked = {f for w in _content(text) for f in stems(w)} - self._general
         return {w for w in words if self._glossed.get(w, frozenset()) & asked}
 
     def coverage(self, text: str) -> float:

@@ -88,3 +88,17 @@ def test_a_title_word_is_said_by_one_of_its_glosses():
     said = bridge.said("Under China's satellite direct-to-device regulations, who needs a licence?", set(library))
     assert said == {"直连", "规定", "卫星", "指导"}  # not 通信: no gloss of it is asked
     assert bridge.said("the metaverse", set(library)) == set()
+
+
+def test_a_word_glossing_many_library_words_says_none_of_them():
+    """`out` (`to carry out`, `to single out`, `to find out` …) is in the glosses of dozens of a library's words:
+    `single out` says none of them; `expert` glosses few and says 专家. Possessives are no word (`China's`)."""
+    library = {"专家": 1} | {f"词{i}": 1 for i in range(300)}
+
+    def entries():
+        return [("专家", ["expert; specialist"])] + [(f"词{i}", [f"to carry out plan {i}"]) for i in range(300)]
+
+    bridge = Bridge(lambda w: w in library, lambda w: library.get(w, 0), entries)
+    assert bridge.said("Which experts does China's plan single out?", set(library)) == {"专家"}
+    assert bridge.said("Which plans do they carry out?", set(library)) == set()  # each of `carry out plan` general
+    assert "s" not in bridge.chinese("China's") and bridge.coverage("China's experts") == bridge.coverage("China experts")

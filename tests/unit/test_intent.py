@@ -298,3 +298,17 @@ def test_a_company_naming_a_document_and_one_using_the_same_words_otherwise():
     # how a number is set is asked, not the number
     assert asked_number("卫星直连那个规定里,运营商收多少钱是怎么定的?", lambda _: False) is None
 
+
+
+def test_a_word_naming_a_kind_of_document_never_names_a_plan_alone():
+    from rag.answer.plans import PlanResolver
+    from rag.types import PlanMeta
+
+    titles = {"pool": "上海市 科技 专家库 管理办法", "lab": "上海市 重点 实验室 管理办法", "sat": "卫星 直连 管理 规定"} | {
+        f"other-{i}": f"其他 文件{i}" for i in range(7)}
+    plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
+    resolver = PlanResolver(plans, str.split, lambda _: False)
+    assert resolver.resolve("发布会 上 说 了 什么 管理办法").plans == ()  # no topic word of either 办法
+    assert resolver.resolve("按 什么 规定 处理").plans == ()
+    assert resolver.resolve("专家库 管理办法 怎么 说").plans == ("pool",)  # with its topic, the kind adds
+    assert resolver.resolve("卫星 直连 规定 怎么 说").plans == ("sat",)
