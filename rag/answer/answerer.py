@@ -28,6 +28,7 @@ from .abroad import countries_named
 from .company import match_company
 from .compare import WIDE_K, best_per_plan
 from .compose import compose, no_answer, some_of, where_in, which_one
+from .english import asked_english
 from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
 from .judged import Unjudged
 from .places import PlaceResolver
@@ -189,9 +190,14 @@ class Answerer:
         if not hits:
             return refuse(NoAnswer.NOT_FOUND)
         # (places are not what is counted)
-        asked = intent.asked_number(query, self.corpus.is_word) or intent.asked_entity(query)
+        if english:  # (read through the dictionary: not judged without it)
+            asked = asked_english(query) if bridge else None
+        else:
+            asked = intent.asked_number(query, self.corpus.is_word) or intent.asked_entity(query)
         if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
-            stating = stating_clause(self.corpus, self.quotes, scope, text, asked, self.jurisdictions.places_in)
+            glosses = (lambda t: [frozenset(words) for _, words in bridge.terms(t)]) if bridge else None
+            stating = stating_clause(self.corpus, self.quotes, scope, worded, asked, self.jurisdictions.places_in,
+                                     glosses)
             if stating is None:
                 # context only: the closest sentence, never widened to one that might hold some other number
                 citations = self.quotes.cite(hits[:1], text, probe.query_vector, aspects=False)

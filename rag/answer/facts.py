@@ -29,7 +29,7 @@ from .intent import (
     WHEN,
     AskedNumber,
 )
-from .judged import THING_SHARE, UNJUDGED, Unjudged, clause_notes, mentioning, names_thing, offered, states_entity
+from .judged import THING_SHARE, UNJUDGED, Unjudged, clause_notes, mentioning, named_weight, names_thing, offered, states_entity
 from .quotes import QuotePicker
 
 ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks the answer)
@@ -175,26 +175,41 @@ def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
 
 
 def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
-                   asked: AskedNumber, places_in: Callable[[str], Sequence[Any]] | None = None) -> Hit | Unjudged | None:
+                   asked: AskedNumber, places_in: Callable[[str], Sequence[Any]] | None = None,
+                   glosses: Callable[[str], list[frozenset[str]]] | None = None) -> Hit | Unjudged | None:
     """The clause of these plans whose sentence best states the asked number — a number of the asked unit in a
     sentence that, with the one before it and the item's heading, names the counted thing (at least THING_SHARE
     of its words, weighted) — or None when none does. The counted thing's words are its terms: not the words
-    naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`)."""
+    naming the plans asked about (they are in every clause of them), not single characters (`干`, `拿`).
+    `glosses`: an English question's thing as groups of the library words each of its phrases may mean (its
+    question is judged only where a plan names the thing, `english.py`); a Chinese one's words are one each."""
     naming = frozenset().union(*(corpus.title_terms(pid) for pid in plans))
-    thing = {t for t in corpus.tokenize(asked.thing) if len(t) > 1 and t not in naming
-             and not (asked.unit in (MONEY, WHEN, HOW_LONG, COUNT, *ENTITY) and NOT_THING.fullmatch(t))}
-    thing = {t for t in thing if not any(t != u and t in u for u in thing)}  # `第一次`, not also `第一` and `一次`
+
+    def kept(t: str) -> bool:
+        return len(t) > 1 and t not in naming and \
+            not (asked.unit in (MONEY, WHEN, HOW_LONG, COUNT, *ENTITY) and NOT_THING.fullmatch(t))
+
+    if glosses is None:
+        thing = {t for t in corpus.tokenize(asked.thing) if kept(t)}
+        thing = {t for t in thing if not any(t != u and t in u for u in thing)}  # `第一次`, not also `第一` and `一次`
+        groups = [frozenset({t}) for t in sorted(thing)]
+    else:
+        groups = list({g: None for g in (frozenset(t for t in senses if kept(t)) for senses in glosses(asked.thing))
+                       if g})
+        thing = set().union(*groups) if groups else set()
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
+    if glosses is not None:
+        years |= {y for y in re.findall(r"\b((?:19|20)\d\d)\b", question) if y not in titles}
     if asked.unit == MENTION:  # (support a plan might give: else a paraphrase may be what it says otherwise)
         return mentioning(corpus, plans, words) if (words := offered(asked.thing)) else UNJUDGED
-    need = sum(corpus.terms.weight(t) for t in thing)
+    need = named_weight(corpus, groups, lambda _: True)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word
     scoped = corpus.clauses_of(plans)
-    used = [t for t in thing if any(t in c.text for c in scoped)] if asked.unit in (WHEN, HOW_LONG) else []
-    key = max(used, key=corpus.terms.weight) if used else None
+    used = [g for g in groups if any(t in c.text for c in scoped for t in g)] if asked.unit in (WHEN, HOW_LONG) else []
+    key = max(used, key=lambda g: named_weight(corpus, [g], lambda _: True)) if used else None
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
     best: tuple[float, Clause] | None = None
@@ -203,7 +218,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
         # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
         return clause.kind == ClauseKind.NOTICE or (clause.kind == ClauseKind.NEWS and asked.unit not in (MONEY, *ENTITY))
 
-    if asked.unit in CAUTIOUS and not names_thing(corpus, scoped, thing, need, skip):
+    if (asked.unit in CAUTIOUS or glosses is not None) and not names_thing(corpus, scoped, groups, need, skip):
         return UNJUDGED  # the question's words for the thing are not the plan's: nothing to judge by
     for clause in scoped:
         if skip(clause) or (asked.unit not in ENTITY and not states_number(clause.text, asked.unit)):
@@ -224,8 +239,8 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
                     continue
             # the sentence must be about the counted thing (an article may name it in the sentence before)
             words = set(corpus.tokenize(clause.item_title + before + sentence))
-            if need and sum(corpus.terms.weight(t) for t in thing & words) < THING_SHARE * need \
-                    or (key is not None and key not in words):
+            if need and named_weight(corpus, groups, words.__contains__) < THING_SHARE * need \
+                    or (key is not None and not key & words):
                 continue
             # … and of the asked year: the years it names, else the last year named before it in the clause
             # (`到2030年,…食品工业产值突破1500亿元` is no answer to `到2027年产值多少`)

@@ -42,10 +42,11 @@ _HERE = re.compile(r"境内|境外|国内|海外|本市|当地")
 _SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,}(?:大学|学院)")
 
 
-def names_thing(corpus: CorpusView, scoped: Sequence[Clause], thing: set[str], need: float,
+def names_thing(corpus: CorpusView, scoped: Sequence[Clause], groups: Sequence[frozenset[str]], need: float,
                 skip: Callable[[Clause], bool]) -> bool:
     """Does some sentence (with the one before it and its item's heading) of these clauses — those the judging
-    loop reads (`skip`) — name the thing? With no word of the thing left (all name the plan), nothing is judged."""
+    loop reads (`skip`) — name the thing (`groups`: its words, each a set of alternatives)? With no word of the
+    thing left (all name the plan), nothing is judged."""
     if not need:
         return False
     for clause in scoped:
@@ -54,9 +55,15 @@ def names_thing(corpus: CorpusView, scoped: Sequence[Clause], thing: set[str], n
         spans = corpus.sentences(clause.chunk_id)
         for i, (_, a, b) in enumerate(spans):
             text = clause.item_title + (clause.text[spans[i - 1][1]:spans[i - 1][2]] if i else "") + clause.text[a:b]
-            if sum(corpus.terms.weight(t) for t in thing if t in text) >= THING_SHARE * need:
+            if named_weight(corpus, groups, text.__contains__) >= THING_SHARE * need:
                 return True
     return False
+
+
+def named_weight(corpus: CorpusView, groups: Sequence[frozenset[str]], held: Callable[[str], bool]) -> float:
+    """The weight of the thing's words a text names: of each group (a Chinese question's word; the library words
+    an English phrase may mean), the heaviest of its words the text holds."""
+    return sum(max((corpus.terms.weight(t) for t in g if held(t)), default=0.0) for g in groups)
 
 
 def states_entity(text: str, kind: str, thing: set[str], places_in: Callable[[str], Sequence[Any]] | None = None,

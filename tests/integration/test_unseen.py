@@ -209,3 +209,14 @@ def test_an_english_question_finds_its_plan_through_the_dictionary(unseen):
     assert any("3000万元" in q for c in a.citations for q in c.quotes), a.answer
     b = answerer.answer("What does the domestic demand expansion strategy outline say about high-speed rail?")
     assert b.citations and {c.plan_id for c in b.citations} == {"china-domesticdemand-2022"}
+
+
+def test_an_english_question_on_a_number_the_named_plan_does_not_state(unseen):
+    """Read through the dictionary, and judged only where the plan names the thing asked about."""
+    _, answerer = unseen
+    a = answerer.answer("How large, in square kilometres, is the Minhang functional food manufacturing zone in "
+                        "Shanghai's food tech plan?")
+    assert a.no_answer and a.reason == NoAnswer.NOT_STATED and "does not state" in a.answer
+    assert a.citations and a.citations[0].plan_id == "shanghai-food-2026"
+    stated = answerer.answer("How much funding can a newly built proof-of-concept platform in Shanghai receive at most?")
+    assert not stated.no_answer and "3000万元" in _blob(stated), stated.answer

@@ -1,0 +1,51 @@
+"""The number an English question asks for (`how many …`, `how much funding`, `what percentage`, `by when`): the
+same kinds as a Chinese question's (`intent.asked_number`), with its thing in English. `facts.stating_clause`
+reads that thing through the dictionary (`text.bridge`): each English phrase is one group of the library words it
+may mean, and a sentence names the phrase when it holds one of them. An English question is judged only where a
+plan names its thing (as a Chinese count is: `facts.CAUTIOUS`), so a dictionary that misses the plan's words
+leaves the question answered as usual, never refused."""
+from __future__ import annotations
+
+import re
+
+from .intent import ASKS_EFFECTIVE, COUNT, HOW_LONG, MONEY, WHEN, AskedNumber
+
+_MONEY_WORDS = (r"(?:funding|funds?|money|subsid(?:y|ies)|grants?|rewards?|awards?|capital|investments?|budgets?|"
+                r"fees?|costs?|prices?|yuan|financing|loans?|bonus(?:es)?|compensation|allowances?)")
+_MONEY = re.compile(rf"\b{_MONEY_WORDS}\b|\bsupport\b", re.I)
+_AUX_WORDS = r"(?:does|do|did|will|would|is|are|was|were|must|should|can|could|has|have|had)"
+_AUX = re.compile(rf"\b(?:{_AUX_WORDS}|in|under|for|to)\b|[,?;]", re.I)  # where the asked thing ends
+
+_EN_ASKED = (  # (first match wins: `how many years` is a length of time, `how much … square kilometres` an area)
+    (re.compile(r"\b(?:what|which) (?:percentage|share|proportion|ratio)\b|\bby what percent(?:age)?\b|"
+                r"\bhow many percent", re.I), "比例"),
+    (re.compile(r"\bhow (?:much|big|large)\b[^?.;]{0,60}?\b(?:square kilomet(?:re|er)s?|km2|km²)|"
+                r"\bhow many (?:square kilomet(?:re|er)s?|km2|km²)", re.I), "平方公里"),
+    (re.compile(r"\bhow long\b|\bhow many (?:years|months|days|weeks)\b", re.I), HOW_LONG),
+    # (`how much` asks money only of money: `how much … apartment space` is no amount of it)
+    (re.compile(rf"\bhow much\b(?=(?:\W+(?!{_AUX_WORDS}\b)[a-z&-]+){{0,4}}?\W+{_MONEY_WORDS}\b)|"
+                rf"\bwhat (?:minimum |maximum |total )?(?:amount|sum|registered capital|budget)\b|\bhow many yuan\b", re.I),
+     MONEY),
+    (re.compile(r"\bby when\b|\bby what (?:date|deadline|year|time)\b|\bwhat (?:date|deadline)\b|\bin what year\b|"
+                r"\bwhen (?:will|must|should|is|are)\b", re.I), WHEN),
+    (re.compile(r"\bhow many\b", re.I), COUNT),
+)
+
+
+def asked_english(question: str) -> AskedNumber | None:
+    """(unit, what it is asked of) for an English question asking a number, a time or a length of time; None for
+    any other question, and for when a document takes effect (a document fact)."""
+    if ASKS_EFFECTIVE.search(question):
+        return None
+    for pattern, unit in _EN_ASKED:
+        if (m := pattern.search(question)) is not None:
+            # the thing: the words right after the asking ones (`how many 5G base stations` does …), else the
+            # question's other words (`by what percentage does … raise the minimum wage`)
+            # (money's own words name no thing: `how much funding` asks the amount of whatever the rest names)
+            def thing(text: str) -> str:
+                return _MONEY.sub(" ", text) if unit == MONEY else text
+
+            head = thing(_AUX.split(question[m.end():], maxsplit=1)[0])
+            rest = head if re.search(r"[A-Za-z]{3,}", head) else thing(f"{question[:m.start()]} {question[m.end():]}")
+            return AskedNumber(unit, " ".join(rest.split()))
+    return None

@@ -1,0 +1,26 @@
+"""The number an English question asks for (rag/answer/english.py)."""
+from __future__ import annotations
+
+from rag.answer.english import asked_english
+from rag.answer.intent import COUNT, HOW_LONG, MONEY, WHEN
+
+
+def test_the_kind_asked_and_the_thing_it_is_asked_of():
+    many = asked_english("How many 5G base stations does the digital economy plan target by 2025?")
+    assert many is not None and many.unit == COUNT and many.thing == "5G base stations"
+    money = asked_english("How much municipal funding does a new key laboratory receive?")
+    assert money is not None and money.unit == MONEY and money.thing == "municipal funding"
+    assert asked_english("How long a transition period do existing providers get?").unit == HOW_LONG
+    assert asked_english("How many years may a platform keep the title?").unit == HOW_LONG
+    assert asked_english("By what deadline must the measures be issued?").unit == WHEN
+    area = asked_english("How large, in square kilometres, is the Nutrition and Health Valley?")
+    assert area is not None and area.unit == "平方公里" and "Nutrition and Health Valley" in area.thing
+    share = asked_english("By what percentage does the outline plan to raise the minimum wage?")
+    assert share is not None and share.unit == "比例" and "minimum wage" in share.thing
+
+
+def test_questions_asking_no_number_of_money_are_not_judged():
+    assert asked_english("How much low-rent youth apartment space does Pudong plan to provide?") is None  # no money
+    assert asked_english("How much does the plan say about data security?") is None
+    assert asked_english("What support does the plan give to SMEs?") is None
+    assert asked_english("When does the regulation take effect?") is None  # a document fact
