@@ -42,10 +42,12 @@ def asked_english(question: str) -> AskedNumber | None:
             # the thing: the words right after the asking ones (`how many 5G base stations` does …), else the
             # question's other words (`by what percentage does … raise the minimum wage`)
             # (money's own words name no thing: `how much funding` asks the amount of whatever the rest names)
-            def thing(text: str) -> str:
-                return _MONEY.sub(" ", text) if unit == MONEY else text
-
-            head = thing(_AUX.split(question[m.end():], maxsplit=1)[0])
-            rest = head if re.search(r"[A-Za-z]{3,}", head) else thing(f"{question[:m.start()]} {question[m.end():]}")
+            drop = _MONEY if unit == MONEY else None
+            head = _without(_AUX.split(question[m.end():], maxsplit=1)[0], drop)
+            rest = head if re.search(r"[A-Za-z]{3,}", head) else _without(f"{question[:m.start()]} {question[m.end():]}", drop)
             return AskedNumber(unit, " ".join(rest.split()))
     return None
+
+
+def _without(text: str, words: re.Pattern[str] | None) -> str:
+    return words.sub(" ", text) if words is not None else text
