@@ -27,8 +27,10 @@ from .amounts import given_sum, read_amount
 from .terms import Span, Terms
 
 _KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
-# headings whose clauses state goals, principles or the plan's thinking: nothing is given there
-_NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位")
+# headings whose clauses state goals, principles, the plan's thinking, or its background and past results: nothing
+# is given there
+_NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位|背景|发展基础|发展现状|面临形势|发展形势|形势分析|"
+                          r"取得.{0,4}成[效就]|主要成就")
 _MONEY_UNIT = r"(?:万元|亿元|元|%|％|倍|万|个百分点)"
 # conditions: each a span of the sentence
 _SELECTION = re.compile(r"(?:首次|初次|新|当年|已|经)?(?:入选|获评|获批|获得|列入|纳入|认定为|通过认定|被认定为|评为|"

@@ -114,3 +114,21 @@ def test_measures_the_sentence_shapes_do_not_hide(text):
 ])
 def test_not_measures_either(text):
     assert not _measures(text), [m.sentence for m in _measures(text)]
+
+
+def test_a_plans_background_and_past_results_give_nothing():
+    """A section on the plan's background or what was achieved (`规划背景`, `已取得显著成效`) reports; a support
+    sentence there (`城镇居民人均住房建筑面积稳步提高`) is no measure, the same sentence in a task section is."""
+    from rag.match.measures import extract_library
+    from rag.types import PlanMeta
+
+    plans = {"x-2025": PlanMeta(plan_id="x-2025", file="x.txt", title="某规划")}
+    text = "对新建的人才公寓给予租金补贴。"
+
+    def clause(title: str, parents: tuple[str, ...]) -> Clause:
+        return Clause(plan_id="x-2025", item_path=f"{title}、", item_title=title, text=text, kind=ClauseKind.ITEM,
+                      parents=parents)
+
+    assert extract_library([clause("我国扩大内需已取得显著成效", ("规划背景",))], plans, TERMS, {}) == []
+    assert extract_library([clause("发展现状", ())], plans, TERMS, {}) == []
+    assert len(extract_library([clause("强化人才保障", ("重点任务",))], plans, TERMS, {})) == 1
