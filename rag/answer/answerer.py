@@ -142,6 +142,8 @@ class Answerer:
             named = [p for p in wanted if not scope or p in scope]
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
                 named = self._agreeing(named, self.places.topic(text, places), scope, bridged)
+            if places and not asks_compare and (own := [p for p in named if p not in self.jurisdictions.national]):
+                named = own  # `上海未来产业先导区…`: of plans named alike, the named place's own before national ones
             scope, named_order = named or scope, named
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 

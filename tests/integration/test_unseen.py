@@ -220,3 +220,12 @@ def test_an_english_question_on_a_number_the_named_plan_does_not_state(unseen):
     assert a.citations and a.citations[0].plan_id == "shanghai-food-2026"
     stated = answerer.answer("How much funding can a newly built proof-of-concept platform in Shanghai receive at most?")
     assert not stated.no_answer and "3000万元" in _blob(stated), stated.answer
+
+
+def test_of_plans_named_alike_the_named_places_own_answers(unseen):
+    """`上海…未来产业…` names the national future-industry opinion and Shanghai's transcript alike: Shanghai is named,
+    so Shanghai's answers (a national plan still answers when no plan of the place is named)."""
+    _, answerer = unseen
+    a = answerer.answer("上海首批市级未来产业先导区有哪几个?")
+    assert {c.plan_id for c in a.citations} == {"shanghai-futureindustry-qa-2025"} and not a.candidates
+    assert "张江、临港和大零号湾" in _blob(a)

@@ -285,6 +285,9 @@ def test_a_press_conference_is_no_issuance_and_a_list_of_one_plan_no_comparison(
     assert about_document("上海概念验证方案是什么时候发布的?")
     assert not COMPARE.search("重点实验室管理办法规定的评估结果分为哪几个等级?")
     assert COMPARE.search("哪几个省的计划提到了数字人?") and COMPARE.search("哪几个区有元宇宙政策?")
+    # where something is, not which places have a policy
+    assert not COMPARE.search("首批市级的先导区都在哪几个地方?") and not COMPARE.search("这些基地建在哪些地方?")
+    assert COMPARE.search("在哪些地方有元宇宙产业政策?") and COMPARE.search("哪些地方出台了算力券?")
 
 
 def test_a_company_naming_a_document_and_one_using_the_same_words_otherwise():
