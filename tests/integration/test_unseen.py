@@ -229,3 +229,11 @@ def test_of_plans_named_alike_the_named_places_own_answers(unseen):
     a = answerer.answer("上海首批市级未来产业先导区有哪几个?")
     assert {c.plan_id for c in a.citations} == {"shanghai-futureindustry-qa-2025"} and not a.candidates
     assert "张江、临港和大零号湾" in _blob(a)
+
+
+def test_a_phrase_quoted_nearly_as_the_plan_writes_it_finds_its_clause(unseen):
+    """“上海市科技专家库入库专家” is not in the text; its part 专家库入库专家 is, in one clause (its part 上海市科技专家库
+    names the plan: no clause is found by it)."""
+    _, answerer = unseen
+    a = answerer.answer("按专家库办法,我的名片上能不能印“上海市科技专家库入库专家”这几个字?")
+    assert "第五章第二十五条" in [c.item_path for c in a.citations[:2]], a.answer
