@@ -9,7 +9,6 @@ and the library only through `CorpusView`.
 """
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -34,13 +33,12 @@ from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead,
 from .judged import Unjudged
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver
-from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
+from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights, nearly_quoted
 from .scope import Calibration, ScopeJudge, Signals
 
 MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search finds are compared or asked of
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
-NEAR_SHARE, MIN_NEAR = 0.5, 5  # a quoted phrase's part the plans hold: at least this share of it, this many characters
 AGREEING_K = 10  # an English question names those of the plans its glosses name that its best clauses come from
 
 
@@ -170,7 +168,7 @@ class Answerer:
         phrases = [q for q in phrases if not any(q in m.display_title for m in self.corpus.plans.values())]
         if scope and len(scope) <= MAX_STATED_SCOPE:  # a phrase quoted nearly as the (few) plans write it
             phrases += [near for q, clauses in held.items() if not clauses
-                        and (near := self._nearly_quoted(q, scope, top_k))]
+                        and (near := nearly_quoted(self.corpus, q, scope, top_k))]
         if not quotes_library and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
@@ -253,22 +251,6 @@ class Answerer:
         return [c for c in self._clauses_holding([term], scope)
                 if any(term in (x := c.text[a:b]) and intent.DEFINITION.search(x)
                         for _, a, b in self.corpus.sentences(c.chunk_id))]
-
-    def _nearly_quoted(self, phrase: str, scope: list[str], top_k: int) -> str | None:
-        """The longest part of a quoted phrase the plans do not hold (`“上海市科技专家库入库专家”`) that a few of
-        their clauses hold verbatim (`专家库入库专家`), not a part of a plan's title (`上海市科技专家库` names the
-        plan): at least NEAR_SHARE of the phrase and MIN_NEAR characters."""
-        texts = [c.text for c in self.corpus.clauses_of(scope)]
-        titles = [self.corpus.title(pid) for pid in scope]
-        for size in range(len(phrase) - 1, max(MIN_NEAR, math.ceil(NEAR_SHARE * len(phrase))) - 1, -1):
-            for start in range(len(phrase) - size + 1):
-                part = phrase[start:start + size]
-                if any(part in t for t in titles):  # (it names the plan)
-                    continue
-                holding = sum(part in t for t in texts)
-                if 0 < holding <= top_k:
-                    return part
-        return None
 
     def _clauses_holding(self, phrases: list[str], scope: list[str], limit: int | None = None) -> list[Clause]:
         """The clauses (of these plans; of the library for none) holding one of the phrases verbatim (the first

@@ -6,6 +6,7 @@ one clause. Every weight is named in `QuoteWeights`.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -204,3 +205,24 @@ class QuotePicker:
                 if max(end, spans[j][2]) - min(start, spans[j][1]) <= w.quote_max:
                     start, end = min(start, spans[j][1]), max(end, spans[j][2])
         return clause.text[start:end], fits[best]
+
+
+# a quoted phrase's part the plans hold: at least this share of the phrase, and this many characters
+NEAR_SHARE, MIN_NEAR = 0.5, 5
+
+
+def nearly_quoted(corpus: CorpusView, phrase: str, scope: Sequence[str], top_k: int) -> str | None:
+    """The longest part of a quoted phrase the plans do not hold (`“上海市科技专家库入库专家”`) that a few of
+    their clauses hold verbatim (`专家库入库专家`), not a part of a plan's title (`上海市科技专家库` names the
+    plan): at least NEAR_SHARE of the phrase and MIN_NEAR characters."""
+    texts = [c.text for c in corpus.clauses_of(scope)]
+    titles = [corpus.title(pid) for pid in scope]
+    for size in range(len(phrase) - 1, max(MIN_NEAR, math.ceil(NEAR_SHARE * len(phrase))) - 1, -1):
+        for start in range(len(phrase) - size + 1):
+            part = phrase[start:start + size]
+            if any(part in t for t in titles):  # (it names the plan)
+                continue
+            holding = sum(part in t for t in texts)
+            if 0 < holding <= top_k:
+                return part
+    return None
