@@ -288,6 +288,8 @@ def test_a_press_conference_is_no_issuance_and_a_list_of_one_plan_no_comparison(
     # where something is, not which places have a policy
     assert not COMPARE.search("首批市级的先导区都在哪几个地方?") and not COMPARE.search("这些基地建在哪些地方?")
     assert COMPARE.search("在哪些地方有元宇宙产业政策?") and COMPARE.search("哪些地方出台了算力券?")
+    assert COMPARE.search("数字经济规划和数字经济报告各提出了什么部署?") and COMPARE.search("两个办法各怎么规定的?")
+    assert not COMPARE.search("各类企业可以申请哪些补贴?") and not COMPARE.search("支持各级政府建设平台")
 
 
 def test_a_company_naming_a_document_and_one_using_the_same_words_otherwise():
