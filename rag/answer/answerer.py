@@ -39,6 +39,7 @@ from .scope import Calibration, ScopeJudge, Signals
 MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search finds are compared or asked of
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
+NAMES_CLEARLY = 2  # a question naming a plan this many times as clearly as naming needs is asked of the library
 AGREEING_K = 10  # an English question names those of the plans its glosses name that its best clauses come from
 
 
@@ -135,6 +136,7 @@ class Answerer:
         worded = f"{text} {bridged}" if bridged else text  # the question's words, an English one's bridged too
         candidates: list[str] = []
         named_order: list[str] = []  # the plans the question names, best named first
+        names_clearly = False  # … by its own words, twice as clearly as naming needs: asked of the library
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridge and bridged else None
             resolution = self.named.resolve(worded, gloss, (lambda words: bridge.said(text, words)) if bridge else None)
@@ -145,6 +147,7 @@ class Answerer:
             if places and not asks_compare and (own := [p for p in named if p not in self.jurisdictions.national]):
                 named = own  # `上海未来产业先导区…`: of plans named alike, the named place's own before national ones
             scope, named_order = named or scope, named
+            names_clearly = bool(named) and not bridged and resolution.scores[0] >= NAMES_CLEARLY * self.named.enough
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
         # another country's policy (the plans are China's), unless a plan it names speaks of that country
@@ -169,7 +172,8 @@ class Answerer:
         if scope and len(scope) <= MAX_STATED_SCOPE:  # a phrase quoted nearly as the (few) plans write it
             phrases += [near for q, clauses in held.items() if not clauses
                         and (near := nearly_quoted(self.corpus, q, scope, top_k))]
-        if not quotes_library and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
+        if not quotes_library and not names_clearly \
+                and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
         every_plan = scope or sorted(self.corpus.plans)

@@ -237,3 +237,14 @@ def test_a_phrase_quoted_nearly_as_the_plan_writes_it_finds_its_clause(unseen):
     _, answerer = unseen
     a = answerer.answer("按专家库办法,我的名片上能不能印“上海市科技专家库入库专家”这几个字?")
     assert "第五章第二十五条" in [c.item_path for c in a.citations[:2]], a.answer
+
+
+def test_a_question_clearly_naming_a_plan_is_asked_of_the_library(unseen):
+    """Told in a family's words (儿女, 没人管), a question naming the 2021 rural plan by two of its title words is no
+    question from outside the library; one naming a plan by a single shared word (中央厨房) still may be."""
+    _, answerer = unseen
+    a = answerer.answer("儿女都在外地上班,家里老人没人管,2021年中央一号文件对农村养老怎么安排?")
+    assert not a.no_answer and a.citations[0].plan_id == "china-ruralrevival-2021", a.answer
+    assert "养老" in _blob(a)
+    b = answerer.answer("开一家中央厨房需要办哪些证?")
+    assert b.no_answer and b.reason == NoAnswer.OUT_OF_SCOPE
