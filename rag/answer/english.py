@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..text.bridge import content_words as _content
 from .intent import ASKS_EFFECTIVE, COUNT, HOW_LONG, MONEY, WHEN, AskedNumber
 
 _MONEY_WORDS = (r"(?:funding|funds?|money|subsid(?:y|ies)|grants?|rewards?|awards?|capital|investments?|budgets?|"
@@ -15,6 +16,8 @@ _MONEY_WORDS = (r"(?:funding|funds?|money|subsid(?:y|ies)|grants?|rewards?|award
 _MONEY = re.compile(rf"\b{_MONEY_WORDS}\b|\bsupport\b", re.I)
 _AUX_WORDS = r"(?:does|do|did|will|would|is|are|was|were|must|should|can|could|has|have|had)"
 _AUX = re.compile(rf"\b(?:{_AUX_WORDS}|in|under|for|to)\b|[,?;]", re.I)  # where the asked thing ends
+
+_IN_FORCE = re.compile(r"\b(?:effective|in force|implemented|valid)\b", re.I)  # when a document applies: its fact
 
 _EN_ASKED = (  # (first match wins: `how many years` is a length of time, `how much … square kilometres` an area)
     (re.compile(r"\b(?:what|which) (?:percentage|share|proportion|ratio)\b|\bby what percent(?:age)?\b|"
@@ -35,7 +38,7 @@ _EN_ASKED = (  # (first match wins: `how many years` is a length of time, `how m
 def asked_english(question: str) -> AskedNumber | None:
     """(unit, what it is asked of) for an English question asking a number, a time or a length of time; None for
     any other question, and for when a document takes effect (a document fact)."""
-    if ASKS_EFFECTIVE.search(question):
+    if ASKS_EFFECTIVE.search(question) or _IN_FORCE.search(question):
         return None
     for pattern, unit in _EN_ASKED:
         if (m := pattern.search(question)) is not None:
@@ -44,7 +47,7 @@ def asked_english(question: str) -> AskedNumber | None:
             # (money's own words name no thing: `how much funding` asks the amount of whatever the rest names)
             drop = _MONEY if unit == MONEY else None
             head = _without(_AUX.split(question[m.end():], maxsplit=1)[0], drop)
-            rest = head if re.search(r"[A-Za-z]{3,}", head) else _without(f"{question[:m.start()]} {question[m.end():]}", drop)
+            rest = head if _content(head) else _without(f"{question[:m.start()]} {question[m.end():]}", drop)
             return AskedNumber(unit, " ".join(rest.split()))
     return None
 

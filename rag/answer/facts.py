@@ -194,14 +194,18 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
         thing = {t for t in thing if not any(t != u and t in u for u in thing)}  # `第一次`, not also `第一` and `一次`
         groups = [frozenset({t}) for t in sorted(thing)]
     else:
-        groups = list({g: None for g in (frozenset(t for t in senses if kept(t)) for senses in glosses(asked.thing))
-                       if g})
+        # (a composed sense, `水产 养殖`, is no one word of a text; a sense naming the plan is none of the thing's,
+        # the phrase's other senses may be: `projects` is 项目 as well as a title's 计划)
+        groups = list({g: None for g in (frozenset(t for t in senses if kept(t) and " " not in t)
+                                         for senses in glosses(asked.thing)) if g})
         thing = set().union(*groups) if groups else set()
     # the year a number is asked for (`到2027年…多少`), unless the year is in a plan's title (it names the plan)
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
-    if glosses is not None:
-        years |= {y for y in re.findall(r"\b((?:19|20)\d\d)\b", question) if y not in titles}
+    if glosses is not None:  # (an English question's bare years; not those of the plans' own period and dates)
+        own = "".join(str(x) for pid in plans for x in (corpus.plans[pid].period, corpus.plans[pid].issued_on,
+                                                        corpus.plans[pid].published) if x)
+        years |= {y for y in re.findall(r"\b((?:19|20)\d\d)\b", question) if y not in titles and y not in own}
     if asked.unit == MENTION:  # (support a plan might give: else a paraphrase may be what it says otherwise)
         return mentioning(corpus, plans, words) if (words := offered(asked.thing)) else UNJUDGED
     need = named_weight(corpus, groups, lambda _: True)

@@ -25,12 +25,15 @@ QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目
 NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
 # (`哪几个` compares plans when it asks which places or plans: `评估结果分为哪几个等级` asks one plan's list)
 # (`都在哪几个地方?` asks where something is; `在哪些地方有…政策` which places have one)
-COMPARE = re.compile(r"分别|各有|各是|各自|各(?:提出|规定|要求|设定|明确|部署|安排|强调|支持|怎么|怎样|如何|有什么|是什么)|"
-                     r"各有哪些|(?<!在)哪些地[方区]|哪些省|哪些市|哪些计划|比较|对比|各省|各市|各地|各个|各计划|"
+COMPARE = re.compile(r"分别|各有|各是|各自|各(?:提出|规定|要求|设定|明确|部署|安排|强调|怎么|怎样|如何)|"
+                     r"(?<!在)哪些(?:地方|地区|省|市|城市|计划)|比较|对比|各省|各市|各地|各个|各计划|"
                      r"(?<!在)哪几个(?:地方|地区|省|市|城市|区|县|计划|文件|方案|规划|政策)|"
-                     r"在哪(?:些|几个)(?:地方|地区|省|市|城市|区|县)(?=有|出台|发布|印发)|"
+                     r"在哪(?:些|几个)(?:地方|地区|省|市|城市|区|县)"
+                     r"(?=有[^??]{0,8}(?:政策|文件|规定|措施|计划|方案)|出台|发布|印发)|"
                      r"不同地区|区别|差异|异同|compare|comparison|which (?:plans|regions|provinces|cities)|"
                      r"each (?:plan|province|region)|differ", re.I)
+# a question about the national level (of plans named alike, a national one is meant too)
+NATIONAL = re.compile(r"国家|全国|国务院|中央|国家级|national|State Council|central government", re.I)
 CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措施|该措施|这个条款|该条款|上述|这一?款|它的|this (?:item|clause)",
                         re.I)
 PLAN_REF = re.compile(r"这个计划|该计划|这份计划|这份文件|该文件|这个文件|this plan", re.I)

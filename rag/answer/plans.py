@@ -33,8 +33,9 @@ MIN_TITLE = 8
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
 # names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)
-DOCUMENT_KIND = re.compile(r"(?:行动|实施|工作|管理|暂行|指导|若干|发展)?"
-                           r"(?:计划|方案|办法|规定|细则|意见|规划|纲要|措施|报告|条例|决定|通知|文件|实录|问答|答问)")
+DOCUMENT_KIND = re.compile(r"(?:行动|实施|工作|管理|暂行|试行|指导|若干|发展|政策)*"
+                           r"(?:计划|方案|办法|规定|细则|意见|规划|纲要|措施|报告|条例|决定|通知|文件|实录|问答|答问|"
+                           r"指南|指引|清单|要点)")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,17 @@ class Resolution:
     @property
     def one(self) -> str | None:
         return self.plans[0] if len(self.plans) == 1 else None
+
+
+def own_first(named: list[str], resolution: Resolution, national: frozenset[str]) -> list[str]:
+    """`上海…未来产业…` (a place named): of plans named alike, the place's own ones, when named at least as well as
+    the national ones (the caller keeps these for a question naming the national level: 国家, 国务院, national)."""
+    score = dict(zip(resolution.plans, resolution.scores))
+    own = [p for p in named if p not in national]
+    others = [p for p in named if p in national]
+    if own and others and max(score.get(p, 0.0) for p in own) >= max(score.get(p, 0.0) for p in others):
+        return own
+    return named
 
 
 def _years(meta: PlanMeta) -> set[str]:
@@ -127,7 +139,8 @@ class PlanResolver:
         for pid in dict.fromkeys(pid for t in sorted(tokens) for pid in self.plans_of.get(t, ())):
             words[pid] = self.terms[pid] & tokens
             weight = sum(self.weight[t] for t in words[pid])
-            if weight < self.enough or all(self.common(t) or DOCUMENT_KIND.fullmatch(t) for t in words[pid]):
+            if weight < self.enough or all(self.common(t) for t in words[pid]) \
+                    or all(DOCUMENT_KIND.fullmatch(t) for t in words[pid]):
                 continue
             # a year names the plan when its name follows (`2024年乡村振兴意见`), not as a year of its content
             # (`从2012年到2021年增长到多少`)

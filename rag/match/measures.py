@@ -29,8 +29,9 @@ from .terms import Span, Terms
 _KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
 # headings whose clauses state goals, principles, the plan's thinking, or its background and past results: nothing
 # is given there
-_NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位|背景|发展基础|发展现状|面临形势|发展形势|形势分析|"
+_NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位|背景(?!下)|发展现状|面临的?形势|发展形势|形势分析|"
                           r"取得.{0,4}成[效就]|主要成就")
+_GIVES = re.compile(r"给予|奖励|补贴|补助|资助|支持")  # (`对取得重大科技成就的团队给予奖励` is a measure's heading)
 _MONEY_UNIT = r"(?:万元|亿元|元|%|％|倍|万|个百分点)"
 # conditions: each a span of the sentence
 _SELECTION = re.compile(r"(?:首次|初次|新|当年|已|经)?(?:入选|获评|获批|获得|列入|纳入|认定为|通过认定|被认定为|评为|"
@@ -273,7 +274,7 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
     for clause in clauses:
         if clause.kind not in _KINDS or clause.chunk_id in twins:
             continue
-        if _NOT_MEASURE.search(clause.item_title) or any(_NOT_MEASURE.search(p) for p in clause.parents):
+        if any(_NOT_MEASURE.search(h) and not _GIVES.search(h) for h in (clause.item_title, *clause.parents)):
             continue
         earlier = kept(clause) if kept is not None else None
         if earlier is not None:

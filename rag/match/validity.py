@@ -13,7 +13,7 @@ CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # the Nth five-year plan (from the third on, without gaps since): 十三五 2016—2020, 十四五 2021—2025, 十五五 2026—2030
 # (the tenth, 十五, only quoted or as 十五规划/时期: `十五条措施` are fifteen measures)
-_FIVE_YEAR = re.compile(r"十([一二三四五六七八九])五|“十五”|十五(?=规划|时期|期间)")
+_FIVE_YEAR = re.compile(r"十([一二三四五六七八九])个?五(?!条|项|个|家)|“十五”|十五(?=规划|时期|期间)")
 _VALID_UNTIL = re.compile(r"有效期(?:至|到|截至)\s*((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
 _VALID_YEARS = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起(?:施行|实施|执行)[^。]{0,6}?"
                           r"有效期\s*([一二两三四五六七八九十\d]+)\s*年")

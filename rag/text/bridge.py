@@ -57,9 +57,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text))
 
 
-def _content(text: str) -> list[str]:
+def content_words(text: str) -> list[str]:
     """An English text's words that carry meaning: not function words, not numbers."""
     return [w for w in _words(text) if w not in _FUNCTION and not w.isdigit()]
+
+
+_content = content_words
 
 
 def _clean(gloss: str) -> str:

@@ -101,4 +101,4 @@ def test_a_word_glossing_many_library_words_says_none_of_them():
     bridge = Bridge(lambda w: w in library, lambda w: library.get(w, 0), entries)
     assert bridge.said("Which experts does China's plan single out?", set(library)) == {"专家"}
     assert bridge.said("Which plans do they carry out?", set(library)) == set()  # each of `carry out plan` general
-    assert "s" not in bridge.chinese("China's") and bridge.coverage("China's experts") == bridge.coverage("China experts")
+    assert bridge.coverage("China's experts") == bridge.coverage("China experts")  # no word `s` left uncovered

@@ -309,11 +309,24 @@ def test_a_word_naming_a_kind_of_document_never_names_a_plan_alone():
     from rag.answer.plans import PlanResolver
     from rag.types import PlanMeta
 
-    titles = {"pool": "上海市 科技 专家库 管理办法", "lab": "上海市 重点 实验室 管理办法", "sat": "卫星 直连 管理 规定"} | {
+    titles = {"pool": "上海市 科技 专家库 管理办法", "lab": "上海市 重点 实验室 建设 方案", "sat": "卫星 直连 管理 规定"} | {
         f"other-{i}": f"其他 文件{i}" for i in range(7)}
     plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
     resolver = PlanResolver(plans, str.split, lambda _: False)
-    assert resolver.resolve("发布会 上 说 了 什么 管理办法").plans == ()  # no topic word of either 办法
+    assert resolver.resolve("发布会 上 说 了 什么 管理办法").plans == ()  # one title's 管理办法, no topic word of it
     assert resolver.resolve("按 什么 规定 处理").plans == ()
     assert resolver.resolve("专家库 管理办法 怎么 说").plans == ("pool",)  # with its topic, the kind adds
     assert resolver.resolve("卫星 直连 规定 怎么 说").plans == ("sat",)
+
+
+def test_of_plans_named_alike_the_named_places_own_when_named_as_well():
+    from rag.answer.intent import NATIONAL
+    from rag.answer.plans import Resolution, own_first
+
+    national = frozenset({"china"})
+    tied = Resolution(("china", "shanghai"), (3.7, 3.7))
+    assert own_first(["china", "shanghai"], tied, national) == ["shanghai"]
+    better = Resolution(("china", "shanghai"), (6.3, 5.6))  # the national one named better: both stay
+    assert own_first(["china", "shanghai"], better, national) == ["china", "shanghai"]
+    assert own_first(["china"], Resolution(("china",), (3.0,)), national) == ["china"]
+    assert NATIONAL.search("上海落实国家未来产业意见有哪些方向?") and not NATIONAL.search("上海未来产业先导区有哪几个?")

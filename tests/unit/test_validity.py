@@ -26,3 +26,8 @@ def test_the_text_and_the_title_years_come_before_the_five_year_plan():
     assert _validity("“十四五”某规划", "本办法自2025年9月1日起施行,有效期5年。")["ends"] == "2030-08-31"
     assert _validity("某行动计划(2023—2027年)")["ends"] == "2027-12-31"
     assert _validity("某意见")["status"] == "未载明"  # never guessed
+
+
+def test_a_five_year_plan_named_in_full():
+    assert _validity("中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要")["ends"] == "2025-12-31"
+    assert _validity("“十一五”规划纲要")["ends"] == "2010-12-31" and _validity("“十五”计划纲要")["ends"] == "2005-12-31"
