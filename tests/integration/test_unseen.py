@@ -189,14 +189,26 @@ def test_fresh_questions_written_before_the_changes_they_measure(unseen):
     development documents; before the changes they led to: 0.830 / 0.779, no-answer 0.883, false no-answer rate
     0.085; English 0.867 / 0.756, no-answer 0.75 (no English question out of scope refused)."""
     chinese = _scored(unseen[1], "dev_fresh.jsonl")["overall"]
-    assert chinese["citation_at_3"] >= 0.88 and chinese["key_recall"] >= 0.82  # today 0.915 / 0.853
+    assert chinese["citation_at_3"] >= 0.95 and chinese["key_recall"] >= 0.89  # today 0.979 / 0.926
     assert chinese["no_answer_accuracy"] >= 0.9 and chinese["false_no_answer_rate"] <= 0.02  # today 0.933 / 0
     report = _scored(unseen[1], "dev_english_fresh.jsonl")
     english = report["overall"]
-    assert english["citation_at_3"] >= 0.88 and english["key_recall"] >= 0.84  # today 0.933 / 0.889
-    assert english["no_answer_accuracy"] >= 0.82 and english["false_no_answer_rate"] == 0  # today 0.85 / 0
+    assert english["citation_at_3"] >= 0.9 and english["key_recall"] >= 0.85  # today 0.933 / 0.889
+    assert english["no_answer_accuracy"] >= 0.85 and english["false_no_answer_rate"] == 0  # today 0.875 / 0
     outside = [r for r in report["rows"] if r["expect_no_answer"] and not r["plan"]]
     assert outside and all(r["no_answer"] for r in outside)  # every out-of-scope English question refused
+
+
+def test_the_later_fresh_sets(unseen):
+    """eval/unseen/dev_fresh2.jsonl (50) and dev_fresh3.jsonl (60), written by helpers like the first two. As written:
+    0.750 / 0.643 (English 0.50 / 0.47) and 0.745 / 0.573 — no better than the holdout; both were development sets
+    after that first score (fresh3 only for its last change: two false refusals -> one)."""
+    second = _scored(unseen[1], "dev_fresh2.jsonl")["overall"]
+    assert second["citation_at_3"] >= 0.8 and second["key_recall"] >= 0.68  # today 0.833 / 0.714
+    assert second["no_answer_accuracy"] >= 0.9 and second["false_no_answer_rate"] <= 0.03  # today 0.94 / 0
+    third = _scored(unseen[1], "dev_fresh3.jsonl")["overall"]
+    assert third["citation_at_3"] >= 0.74 and third["key_recall"] >= 0.56  # today 0.766 / 0.596
+    assert third["no_answer_accuracy"] >= 0.85 and third["false_no_answer_rate"] <= 0.05  # today 0.883 / 0.021
 
 
 def test_an_english_question_finds_its_plan_through_the_dictionary(unseen):
