@@ -1,9 +1,9 @@
 """The number an English question asks for (`how many …`, `how much funding`, `what percentage`, `by when`): the
 same kinds as a Chinese question's (`intent.asked_number`), with its thing in English. `facts.stating_clause`
 reads that thing through the dictionary (`text.bridge`): each English phrase is one group of the library words it
-may mean, and a sentence names the phrase when it holds one of them. An English question is judged only where a
-plan names its thing (as a Chinese count is: `facts.CAUTIOUS`), so a dictionary that misses the plan's words
-leaves the question answered as usual, never refused."""
+may mean, and a sentence names the phrase when it holds one of them. The clause stating the number then answers
+first. An English question is never said to be unstated: read through a dictionary's senses, that was said of 5
+of 36 stated numbers (`eval/unseen/dev_english_numbers.jsonl`)."""
 from __future__ import annotations
 
 import re
