@@ -142,18 +142,19 @@ class Answerer:
         named_order: list[str] = []  # the plans the question names, best named first
         names_clearly = False  # … by its own words, twice as clearly as naming needs: asked of the library
         vector = None  # the question's embedding, once made
+        query = self.places.topic(text, places)
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridge and bridged else None
             resolution = self.named.resolve(worded, gloss, (lambda words: bridge.said(text, words)) if bridge else None)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
-                vector = self.retriever.embed_query(self.places.topic(text, places))
-                named = self._agreeing(named, self.places.topic(text, places), scope, bridged, vector)
+                vector = self.retriever.embed_query(query)
+                named = self._agreeing(named, query, scope, bridged, vector)
             if places and not asks_compare and not intent.NATIONAL.search(text):
                 named = own_first(named, resolution, self.jurisdictions.national)
             scope, named_order = named or scope, named
-            names_clearly = bool(named) and not bridged and resolution.scores[0] >= NAMES_CLEARLY * self.named.enough
+            names_clearly = not bridged and resolution.names_any(named, NAMES_CLEARLY * self.named.enough)
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
         # another country's policy (the plans are China's), unless a plan it names speaks of that country
@@ -162,7 +163,6 @@ class Answerer:
             names = [c.name for c in abroad]
             return no_answer(question, NoAnswer.REGION_NOT_COVERED, english, self.places.covered_regions(), names,
                              names, resolved)
-        query = self.places.topic(text, places)
         compare = asks_compare and len(scope) != 1
         # an English question's own words would match only the rare clause printing an English name (`Shanghai
         # Key Laboratory of××`): its Chinese words rank by words, and with none, meaning alone ranks

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..text.bridge import content_words as _content
+from ..text.bridge import content_words
 from .intent import ASKS_EFFECTIVE, COUNT, HOW_LONG, MONEY, WHEN, AskedNumber
 
 _MONEY_WORDS = (r"(?:funding|funds?|money|subsid(?:y|ies)|grants?|rewards?|awards?|capital|investments?|budgets?|"
@@ -47,7 +47,7 @@ def asked_english(question: str) -> AskedNumber | None:
             # (money's own words name no thing: `how much funding` asks the amount of whatever the rest names)
             drop = _MONEY if unit == MONEY else None
             head = _without(_AUX.split(question[m.end():], maxsplit=1)[0], drop)
-            rest = head if _content(head) else _without(f"{question[:m.start()]} {question[m.end():]}", drop)
+            rest = head if content_words(head) else _without(f"{question[:m.start()]} {question[m.end():]}", drop)
             return AskedNumber(unit, " ".join(rest.split()))
     return None
 

@@ -30,6 +30,7 @@ from .intent import (
     AskedNumber,
 )
 from .judged import THING_SHARE, UNJUDGED, Unjudged, clause_notes, mentioning, named_weight, names_thing, offered, states_entity
+from .plans import plan_years
 from .quotes import QuotePicker
 
 ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks the answer)
@@ -203,8 +204,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     titles = "".join(corpus.title(pid) for pid in plans)
     years = {y for y in _YEAR.findall(question) if y not in titles}
     if glosses is not None:  # (an English question's bare years; not those of the plans' own period and dates)
-        own = "".join(str(x) for pid in plans for x in (corpus.plans[pid].period, corpus.plans[pid].issued_on,
-                                                        corpus.plans[pid].published) if x)
+        own = set().union(*(plan_years(corpus.plans[pid]) for pid in plans))
         years |= {y for y in re.findall(r"\b((?:19|20)\d\d)\b", question) if y not in titles and y not in own}
     if asked.unit == MENTION:  # (support a plan might give: else a paraphrase may be what it says otherwise)
         return mentioning(corpus, plans, words) if (words := offered(asked.thing)) else UNJUDGED

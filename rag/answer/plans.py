@@ -51,19 +51,27 @@ class Resolution:
     def one(self) -> str | None:
         return self.plans[0] if len(self.plans) == 1 else None
 
+    def score_of(self, plan_id: str) -> float:
+        """How well the question names a plan (0 for one only `named`, far behind the best)."""
+        return dict(zip(self.plans, self.scores)).get(plan_id, 0.0)
+
+    def names_any(self, plans: list[str], weight: float) -> bool:
+        """Does it name one of these plans with at least this weight?"""
+        return any(self.score_of(p) >= weight for p in plans)
+
 
 def own_first(named: list[str], resolution: Resolution, national: frozenset[str]) -> list[str]:
     """`上海…未来产业…` (a place named): of plans named alike, the place's own ones, when named at least as well as
     the national ones (the caller keeps these for a question naming the national level: 国家, 国务院, national)."""
-    score = dict(zip(resolution.plans, resolution.scores))
     own = [p for p in named if p not in national]
     others = [p for p in named if p in national]
-    if own and others and max(score.get(p, 0.0) for p in own) >= max(score.get(p, 0.0) for p in others):
+    if own and others and max(map(resolution.score_of, own)) >= max(map(resolution.score_of, others)):
         return own
     return named
 
 
-def _years(meta: PlanMeta) -> set[str]:
+def plan_years(meta: PlanMeta) -> set[str]:
+    """The years of a plan's period, issue and publication dates and names."""
     text = " ".join(x for x in (meta.period, meta.issued_on, meta.published, *meta.names) if x)
     return set(_YEAR.findall(text))
 
@@ -77,7 +85,7 @@ class PlanResolver:
         self.terms: dict[str, set[str]] = {}
         # whole titles, as a question may copy one (`《上海市加快…行动方案(2026—2030年)》对…`)
         self.titles: dict[str, list[str]] = {pid: [t for t in meta.names if len(t) >= MIN_TITLE] for pid, meta in plans.items()}
-        self.years: dict[str, set[str]] = {pid: _years(meta) for pid, meta in plans.items()}
+        self.years: dict[str, set[str]] = {pid: plan_years(meta) for pid, meta in plans.items()}
         for pid, meta in plans.items():
             words = {t for t in tokenize(" ".join(meta.names)) if len(t) >= 2 and not t.isdigit() and not is_place(t)}
             self.terms[pid] = words

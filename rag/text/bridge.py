@@ -62,8 +62,6 @@ def content_words(text: str) -> list[str]:
     return [w for w in _words(text) if w not in _FUNCTION and not w.isdigit()]
 
 
-_content = content_words
-
 
 def _clean(gloss: str) -> str:
     gloss = re.sub(r"\([^)]*\)", " ", gloss).lower()
@@ -200,14 +198,14 @@ class Bridge:
         read from Chinese to English, where a word has few glosses, not from English to Chinese, where it has many.
         A word glossing many library words says none of them (`out`, `new`, `run`)."""
         _ = self.senses
-        asked = {f for w in _content(text) for f in stems(w)} - self._general
+        asked = {f for w in content_words(text) for f in stems(w)} - self._general
         return {w for w in words if self._glossed.get(w, frozenset()) & asked}
 
     def coverage(self, text: str) -> float:
         """The share of an English text's content words (not function words, not numbers) inside a phrase the
         dictionary gives library words for: `metaverse subsidies` all, `pour-over coffee grind size` few."""
         covered = {w for phrase, _ in self.terms(text) for w in phrase.split()}
-        words = _content(text)
+        words = content_words(text)
         return sum(w in covered for w in words) / len(words) if words else 0.0
 
     def chinese(self, text: str) -> str:
