@@ -103,10 +103,28 @@ class QuotePicker:
             title = self.corpus.title(hit.plan_id)
             asked = tokens - self.corpus.title_terms(hit.plan_id)  # the words naming the plan name no aspect
             quote, more = self.aspects(clause, quote, asked, total, shapes) if aspects else (quote, ())
+            if aspects:  # the embedding preferred another sentence: the one holding most of the question's words too
+                other = self.wordiest(clause, tokens, total, shapes)
+                if other and self.fit(other, tokens, total, shapes) > self.fit("".join((quote, *more)), tokens,
+                                                                                total, shapes):
+                    more = (*more, other)
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
         return citations
+
+    def wordiest(self, clause: Clause, tokens: set[str], total: float, shapes: list[Want]) -> str | None:
+        """The clause's sentence that fits the question best by its words alone (no responsibility line, no
+        transcript's question). The embedding's tie-break can prefer a sentence that merely sounds alike
+        (`深化科技领域智库改革` for `智库怎么考核、钱怎么给`, over `…服务绩效评估,评估结果作为…投入支持的重要依据`);
+        when this sentence holds more of the question's words than the quote, it is quoted as well."""
+        spans = self.corpus.sentences(clause.chunk_id)
+        sentences = [clause.text[a:b] for _, a, b in spans]
+        fits = [-1.0 if is_owner_line(x) or _restates(x, clause.item_title) else self.fit(x, tokens, total, shapes)
+                for x in sentences]
+        if not fits or max(fits) <= 0:
+            return None
+        return sentences[int(np.argmax(fits))]
 
     def aspects(self, clause: Clause, quote: str, asked: set[str], total: float,
                 shapes: list[Want]) -> tuple[str, tuple[str, ...]]:

@@ -261,3 +261,12 @@ def test_a_question_clearly_naming_a_plan_is_asked_of_the_library(unseen):
     assert "养老" in _blob(a)
     b = answerer.answer("开一家中央厨房需要办哪些证?")
     assert b.no_answer and b.reason == NoAnswer.OUT_OF_SCOPE
+
+
+def test_the_sentence_holding_the_questions_words_is_quoted_when_the_embedding_prefers_another(unseen):
+    _, answerer = unseen
+    a = answerer.answer("What security protection schemes does the direct-to-satellite regulation require of "
+                        "service operators?")
+    first = a.citations[0]
+    assert (first.plan_id, first.item_path) == ("china-satdirect-2025", "第三章第二十五条")
+    assert "网络安全等级保护" in "".join(first.quotes) and all(q in first.context for q in first.quotes)
