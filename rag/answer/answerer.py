@@ -64,8 +64,7 @@ class Answerer:
         self.quotes = QuotePicker(corpus, weights)
         self.matcher = Matcher(corpus, self.jurisdictions, lambda text: retriever.embed_query(text).reshape(-1),
                                fit_of(getattr(retriever, "settings", None)))
-        gazetteer = self.jurisdictions.gazetteer
-        common = COMMON_SHARE * len(corpus.plans)
+        common, gazetteer = COMMON_SHARE * len(corpus.plans), self.jurisdictions.gazetteer
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,
                                   lambda t: corpus.plan_count(t) > common)
         self.resolve_plans = resolve_plans
@@ -151,10 +150,11 @@ class Answerer:
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
                 vector = self.retriever.embed_query(query)
                 named = self._agreeing(named, query, scope, bridged, vector)
-            if places and not asks_compare and not intent.NATIONAL.search(text):
-                named = own_first(named, resolution, self.jurisdictions.national)
-            scope, named_order = named or scope, named
-            names_clearly = not bridged and resolution.names_any(named, NAMES_CLEARLY * self.named.enough)
+            clearly, own = NAMES_CLEARLY * self.named.enough, places and not asks_compare and not intent.NATIONAL.search(text)
+            named = own_first(named, resolution, self.jurisdictions.national, scope, clearly) if own else named
+            # a place named, no plan: its own plans answer (the national ones only when it has none)
+            scope, named_order = named or (self.places.own(scope) if own else scope), named
+            names_clearly = not bridged and resolution.names_any(named, clearly)
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
         # another country's policy (the plans are China's), unless a plan it names speaks of that country

@@ -34,6 +34,10 @@ class PlaceResolver:
             plans.update(dict.fromkeys(found))
         return list(plans), uncovered
 
+    def own(self, plans: list[str]) -> list[str]:
+        """Of plans covering a place, its own: all but the national ones, unless those are all."""
+        return [p for p in plans if p not in self.jurisdictions.national] or plans
+
     def strip_places(self, text: str) -> str:
         """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`."""
         gazetteer = self.jurisdictions.gazetteer

@@ -46,6 +46,9 @@ class Resolution:
     scores: tuple[float, ...]
     named: tuple[str, ...] = ()  # every plan the question names by words of its own, however far behind (a
     # comparison wants all)
+    reached: tuple[tuple[str, float], ...] = ()  # every plan whose name words the question holds enough of, scored
+    # (also those whose words a better-named plan accounts for: `上海…未来产业` and `七部门关于推动未来产业…`)
+    copied: bool = False  # named by a whole title the question copies
 
     @property
     def one(self) -> str | None:
@@ -60,14 +63,20 @@ class Resolution:
         return any(self.score_of(p) >= weight for p in plans)
 
 
-def own_first(named: list[str], resolution: Resolution, national: frozenset[str]) -> list[str]:
-    """`上海…未来产业…` (a place named): of plans named alike, the place's own ones, when named at least as well as
-    the national ones (the caller keeps these for a question naming the national level: 国家, 国务院, national)."""
-    own = [p for p in named if p not in national]
-    others = [p for p in named if p in national]
-    if own and others and max(map(resolution.score_of, own)) >= max(map(resolution.score_of, others)):
-        return own
-    return named
+def own_first(named: list[str], resolution: Resolution, national: frozenset[str], scope: list[str],
+              clearly: float) -> list[str]:
+    """`上海…未来产业…` (a place named, not the national level: the caller asks): the plans the question names among
+    the place's own (`scope` less the national ones), however far behind a national plan named by a generic word
+    (`各部门` for `七部门关于…`), the best and those close to it. Naming none of its own, the national plans it
+    names `clearly` (this score) or by a copied title; none for national plans named faintly (`Jinan … pilot
+    projects`: `projects` -> 工程, of `千村示范、万村整治”工程`): the place's own plans answer."""
+    if resolution.copied:
+        return named
+    own = [(s, p) for p, s in resolution.reached if p not in national and p in scope]
+    if own:
+        best = max(s for s, _ in own)
+        return [p for s, p in own if s >= CLOSE * best]
+    return named if resolution.names_any(named, clearly) else []
 
 
 def plan_years(meta: PlanMeta) -> set[str]:
@@ -132,7 +141,7 @@ class PlanResolver:
                   and any(c in t for t in titles for _, c in copied) and (self.terms[pid] - named) & said]
         found = tuple(dict.fromkeys(around or [pid for pid, _ in copied]))
         others = tuple(p for p in self._by_words(rest).named if p not in found)
-        return Resolution(found, tuple(1.0 for _ in found), found + others)
+        return Resolution(found, tuple(1.0 for _ in found), found + others, copied=True)
 
     def _by_words(self, question: str, gloss: Callable[[str], set[str]] | None = None,
                   said: Callable[[set[str]], set[str]] | None = None) -> Resolution:
@@ -173,4 +182,4 @@ class PlanResolver:
         # close candidates, some named by the year the question gives (`2024年乡村振兴意见`): those
         kept = [(s, pid) for s, pid in kept if years[pid]] or kept
         return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
-                          tuple(pid for _, pid in named))
+                          tuple(pid for _, pid in named), tuple((pid, round(s, 3)) for s, pid in scored))

@@ -237,11 +237,19 @@ def test_an_english_question_on_a_number_gets_the_clause_stating_it_first_and_is
 
 def test_of_plans_named_alike_the_named_places_own_answers(unseen):
     """`上海…未来产业…` names the national future-industry opinion and Shanghai's transcript alike: Shanghai is named,
-    so Shanghai's answers (a national plan still answers when no plan of the place is named)."""
+    so Shanghai's answers; also when a generic word (`各部门`, of `七部门关于…`) names the national one far better.
+    A national plan named only faintly (`projects` -> 工程) gives way to the place's own plans; one named clearly
+    still answers when the place has no plan on it."""
     _, answerer = unseen
     a = answerer.answer("上海首批市级未来产业先导区有哪几个?")
     assert {c.plan_id for c in a.citations} == {"shanghai-futureindustry-qa-2025"} and not a.candidates
     assert "张江、临港和大零号湾" in _blob(a)
+    tasks = answerer.answer("上海在未来产业方面，各项任务由谁分工落实？")
+    assert {c.plan_id for c in tasks.citations} == {"shanghai-futureindustry-qa-2025"}
+    english = answerer.answer("What support does Jinan give to smart city pilot projects?")
+    assert english.citations and {c.plan_id for c in english.citations} == {"jinan-2022"}
+    rural = answerer.answer("济南对农业农村数字化有什么安排？")
+    assert rural.citations[0].plan_id.startswith("china-ruralrevival")
 
 
 def test_a_phrase_quoted_nearly_as_the_plan_writes_it_finds_its_clause(unseen):

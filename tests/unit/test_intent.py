@@ -319,14 +319,21 @@ def test_a_word_naming_a_kind_of_document_never_names_a_plan_alone():
     assert resolver.resolve("卫星 直连 规定 怎么 说").plans == ("sat",)
 
 
-def test_of_plans_named_alike_the_named_places_own_when_named_as_well():
+def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_or_by_its_title():
     from rag.answer.intent import NATIONAL
     from rag.answer.plans import Resolution, own_first
 
-    national = frozenset({"china"})
-    tied = Resolution(("china", "shanghai"), (3.7, 3.7))
-    assert own_first(["china", "shanghai"], tied, national) == ["shanghai"]
-    better = Resolution(("china", "shanghai"), (6.3, 5.6))  # the national one named better: both stay
-    assert own_first(["china", "shanghai"], better, national) == ["china", "shanghai"]
-    assert own_first(["china"], Resolution(("china",), (3.0,)), national) == ["china"]
+    national, scope, clearly = frozenset({"china"}), ["china", "shanghai", "shanghai-qa"], 4.0
+    tied = Resolution(("china", "shanghai"), (3.7, 3.7), reached=(("china", 3.7), ("shanghai", 3.7)))
+    assert own_first(["china", "shanghai"], tied, national, scope, clearly) == ["shanghai"]
+    # named far better by a generic word (`各部门` for `七部门…`): the place's own named plans, the close ones
+    behind = Resolution(("china",), (7.0,), reached=(("china", 7.0), ("shanghai", 3.7), ("shanghai-qa", 2.5)))
+    assert own_first(["china"], behind, national, scope, clearly) == ["shanghai"]
+    assert own_first(["china"], behind, national, ["china", "shanghai-qa"], clearly) == ["shanghai-qa"]  # (its scope)
+    faint = Resolution(("china",), (3.0,), reached=(("china", 3.0),))
+    assert own_first(["china"], faint, national, scope, clearly) == []  # the place's plans answer
+    clear = Resolution(("china",), (5.0,), reached=(("china", 5.0),))
+    assert own_first(["china"], clear, national, scope, clearly) == ["china"]
+    copied = Resolution(("china",), (1.0,), ("china",), copied=True)
+    assert own_first(["china"], copied, national, scope, clearly) == ["china"]
     assert NATIONAL.search("上海落实国家未来产业意见有哪些方向?") and not NATIONAL.search("上海未来产业先导区有哪几个?")
