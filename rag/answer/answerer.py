@@ -126,10 +126,8 @@ class Answerer:
         def refuse(reason: NoAnswer) -> Answer:
             return no_answer(question, reason, english, self.places.covered_regions(), regions, uncovered, resolved)
 
-        if places and not region_plans:
-            return refuse(NoAnswer.REGION_NOT_COVERED)
         scope = sorted(set(region_plans) & set(plans)) if plans and region_plans else (plans or region_plans)
-        if places and plans and not scope:
+        if places and (not region_plans or (plans and not scope)):  # (no plan of the place, or none it was given)
             return refuse(NoAnswer.REGION_NOT_COVERED)
         asks_compare = bool(intent.COMPARE.search(text))
         # an English question's words, as the library's Chinese words they may mean: they name plans and rank
@@ -155,6 +153,8 @@ class Answerer:
             # a place named, no plan: its own plans answer (the national ones only when it has none)
             scope, named_order = named or (self.places.own(scope) if own else scope), named
             names_clearly = not bridged and resolution.names_any(named, clearly)
+            if own and not named and len(uncovered) == len(places):  # `天津市对…有什么补贴?`: no plan of its own,
+                return refuse(NoAnswer.REGION_NOT_COVERED)  # none named (national ones are named, or asked: 国家)
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
         # another country's policy (the plans are China's), unless a plan it names speaks of that country

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..regions import NATIONAL
 from ..render import item_label
 from ..types import Answer, Citation, Clause, NoAnswer
 
@@ -74,6 +75,12 @@ def no_answer(question: str, reason: NoAnswer, english: bool, covered: Sequence[
         where = "、".join(uncovered or regions)
         text = (f"The library has no plan for {where}, so nothing in it applies there. It covers: {where_covered}."
                 if english else f"本库没有{where}的产业计划,无法据此回答。目前收录的计划覆盖:{where_covered}。")
+        if NATIONAL in covered:  # (national plans apply there, but say nothing of the place's own policy)
+            text = (f"The library has no plan of {where}'s own, so it cannot say what {where} itself offers; national "
+                    "documents apply everywhere: name one, or ask about the national level, to be answered from it. "
+                    f"It covers: {where_covered}." if english else
+                    f"本库没有{where}自己的产业计划,无法据此回答{where}的政策;全国性文件适用于各地,点明文件或问国家层面即按其回答。"
+                    f"目前收录的计划覆盖:{where_covered}。")
     elif reason == NoAnswer.OUT_OF_SCOPE:
         text = ("The library holds industrial policy documents and none of their clauses answers this question. "
                 f"It covers: {where_covered}." if english else

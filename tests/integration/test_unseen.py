@@ -278,3 +278,16 @@ def test_the_sentence_holding_the_questions_words_is_quoted_when_the_embedding_p
     first = a.citations[0]
     assert (first.plan_id, first.item_path) == ("china-satdirect-2025", "第三章第二十五条")
     assert "网络安全等级保护" in "".join(first.quotes) and all(q in first.context for q in first.quotes)
+
+
+def test_a_place_with_no_plan_of_its_own_is_answered_only_from_a_national_plan_it_names(unseen):
+    """National plans apply everywhere but say nothing of a place's own policy: `广东省对…有什么补贴?` is refused,
+    saying so; naming a national plan (or the national level) is answered from it."""
+    _, answerer = unseen
+    a = answerer.answer("广东省对新能源汽车充电桩建设有什么补贴？")
+    assert a.no_answer and a.reason == NoAnswer.REGION_NOT_COVERED and not a.citations
+    assert "广东省自己的产业计划" in a.answer and "全国性文件适用于各地" in a.answer
+    named = answerer.answer("深圳的企业开展终端设备直连卫星服务需要取得哪些许可？")
+    assert not named.no_answer and {c.plan_id for c in named.citations} == {"china-satdirect-2025"}
+    national = answerer.answer("深圳企业能享受国家哪些乡村振兴政策？")
+    assert not national.no_answer and national.citations[0].plan_id.startswith("china-ruralrevival")
