@@ -147,7 +147,9 @@ class PlanResolver:
                   said: Callable[[set[str]], set[str]] | None = None) -> Resolution:
         tokens = set(self.tokenize(question)) | (said(set(self.plans_of)) if said else set())
         asked_years = set(_YEAR.findall(question))
-        after = {y: gloss(" ".join(m.group(1) for m in re.finditer(rf"\b{y}\b((?:\W+[A-Za-z0-9]+){{1,4}})", question)))
+        after = {y: gloss(" ".join([m.group(1) for m in re.finditer(rf"\b{y}\b((?:\W+[A-Za-z0-9]+){{1,4}})", question)]
+                                   + [m.group(1) for m in re.finditer(rf"((?:[A-Za-z0-9]+\W+){{1,3}})(?:for|of) {y}\b",
+                                                                      question)]))
                  for y in asked_years} if gloss else {}
         scored = []
         words: dict[str, set[str]] = {}  # a plan's name words the question holds …
@@ -178,8 +180,10 @@ class PlanResolver:
             if named and words[pid] <= above and years[pid] <= above_years and not tied:
                 continue
             named.append((s, pid))
-        kept = [(s, pid) for s, pid in named if s >= CLOSE * named[0][0]]
-        # close candidates, some named by the year the question gives (`2024年乡村振兴意见`): those
-        kept = [(s, pid) for s, pid in kept if years[pid]] or kept
+        # close candidates, some named by the year the question gives (`2024年乡村振兴意见`): those; in English,
+        # the plans a year names (its words around the year mean the plan's: `the rural revitalization document for
+        # 2023`), however far behind one a further gloss names (`rural` -> 农村, of the 2021 plan's title)
+        close = [(s, pid) for s, pid in named if s >= CLOSE * named[0][0]]
+        kept = [(s, pid) for s, pid in (named if gloss else close) if years[pid]] or close
         return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
                           tuple(pid for _, pid in named), tuple((pid, round(s, 3)) for s, pid in scored))

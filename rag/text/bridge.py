@@ -50,6 +50,9 @@ would must also any each other some more most all both only own same very""".spl
 _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 
 
+_ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ary|ory|ful|able|ible)$")
+
+
 def _words(text: str) -> list[str]:
     """An English text's words, lower-cased, possessives dropped (`China's` -> china), its abbreviations spelled
     out (`R&D` -> research and development)."""
@@ -70,8 +73,28 @@ def _clean(gloss: str) -> str:
     return re.sub(r"^(to|a|an|the) ", "", gloss)
 
 
+_BRITISH = ((r"isation", "ization"), (r"is(e|ed|es|ing)$", r"iz\1"), (r"our(s|ed|ing)?$", r"or\1"),
+            (r"tre(s)?$", r"ter\1"), (r"mme(s)?$", r"m\1"), (r"ogue(s)?$", r"og\1"), (r"yse(s|d)?$", r"yze\1"))
+
+
+def american(word: str) -> str:
+    """The dictionary's (American) spelling of a British one: `revitalisation` -> revitalization, `labour` ->
+    labor, `centre` -> center, `programme` -> program (a stem of at least three letters left)."""
+    for pattern, replacement in _BRITISH:
+        changed = re.sub(pattern, replacement, word)
+        if changed != word and len(re.sub(pattern, "", word)) >= 3:
+            return changed
+    return word
+
+
 def stems(word: str) -> list[str]:
-    """`word` and the dictionary forms it may inflect (`laboratories` -> laboratory; `agricultural` -> agriculture)."""
+    """`word` and the dictionary forms it may inflect (`laboratories` -> laboratory; `agricultural` -> agriculture),
+    in American spelling too."""
+    us = american(word)
+    return list(dict.fromkeys(_stems(word) + (_stems(us) if us != word else [])))
+
+
+def _stems(word: str) -> list[str]:
     forms = [word]
     rules = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
              ("ization", "ize"), ("isation", "ise"), ("ation", "ate"), ("ation", "e"), ("ment", ""), ("al", ""),
@@ -110,6 +133,7 @@ class Bridge:
         self._senses: dict[str, tuple[str, ...]] | None = None
         self._glossed: dict[str, frozenset[str]] = {}  # a library word -> the forms of its glosses' words
         self._general: frozenset[str] = frozenset()  # forms in the glosses of the most library words
+        self._heads: dict[str, tuple[str, ...]] = {}  # a word -> the library words of two-word glosses it begins
         self._lock = threading.Lock()
 
     @property
@@ -144,6 +168,12 @@ class Bridge:
                 for phrase, senses in composed.items():
                     found.setdefault(phrase, senses)  # only where no word of the library is glossed so
                 self._senses = {p: tuple(sorted(ws, key=lambda w: (-self._use(w), w))) for p, ws in found.items()}
+                heads: dict[str, set[str]] = defaultdict(set)  # `rural` -> 农村, of `rural area`
+                for phrase, senses in found.items():
+                    first, _, rest = phrase.partition(" ")
+                    if rest and " " not in rest and first not in _FUNCTION:
+                        heads[first].update(senses)
+                self._heads = {w: tuple(sorted(ws, key=lambda x: (-self._use(x), x))) for w, ws in heads.items()}
             return self._senses
 
     def _composed(self, word: str) -> str:
@@ -174,6 +204,10 @@ class Bridge:
             for word in self.senses.get(f"{head} {form}".strip(), ()):
                 if word not in found:
                     found.append(word)
+        if not found and len(words) == 1 and _ADJECTIVE.search(words[0]):  # an adjective the dictionary glosses
+            # only with a noun: `rural area`
+            for form in stems(words[0]):
+                found += [w for w in self._heads.get(form, ()) if w not in found]
         return sorted(found, key=lambda w: (-self._use(w), w))[:MAX_SENSES]
 
     def terms(self, text: str) -> list[tuple[str, tuple[str, ...]]]:

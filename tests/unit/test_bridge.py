@@ -1,7 +1,7 @@
 """English words to the library's Chinese words through CC-CEDICT (rag/text/bridge.py)."""
 from __future__ import annotations
 
-from rag.text.bridge import Bridge, stems
+from rag.text.bridge import Bridge, american, stems
 
 LIBRARY = {"科技": 9, "科学技术": 2, "平台": 8, "实验室": 3, "评估": 5, "评价": 4, "食品": 2, "概念验证": 1, "问答": 1,
            "研发": 6, "振兴": 3, "农业": 4, "备忘录": 1, "谅解": 1, "桥梁": 1}
@@ -37,6 +37,27 @@ def test_stems_undo_regular_inflections():
     assert "laboratory" in stems("laboratories") and "evaluate" in stems("evaluated")
     assert "revitalize" in stems("revitalization") and "agriculture" in stems("agricultural")
     assert stems("gas") == ["gas"]  # too short a stem is not a word
+
+
+def test_british_spellings_find_the_dictionarys_american_ones():
+    assert american("revitalisation") == "revitalization" and american("labour") == "labor"
+    assert american("centre") == "center" and american("programme") == "program" and american("organised") == "organized"
+    assert american("four") == "four" and american("rise") == "rise"  # too short a stem is left alone
+    assert "revitalize" in stems("revitalisation") and "enterprise" in stems("enterprise")  # (the word itself kept)
+    assert "振兴" in _bridge().chinese("rural revitalisation")
+
+
+def test_an_adjective_the_dictionary_glosses_only_with_a_noun_means_that_nouns_words():
+    library = {"农村": 5, "乡村": 4, "农业": 4, "地区": 3}
+
+    def entries():
+        return [("农村", ["rural area", "village"]), ("乡间", ["rural"]), ("农业", ["agriculture"]),
+                ("地区", ["area"]), ("长期", ["long term"])]
+
+    bridge = Bridge(lambda w: w in library, lambda w: library.get(w, 0), entries)
+    assert bridge.terms("rural policy") == [("rural", ("农村",))]  # 乡间 is not the library's
+    assert bridge.terms("a long wait") == []  # not an adjective's form: `long` alone means nothing here
+    assert bridge.terms("rural area") == [("rural area", ("农村",))]
 
 
 def test_senses_are_built_once_from_entries_the_library_holds():
