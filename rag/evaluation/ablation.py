@@ -39,9 +39,10 @@ def ablations(settings: Settings, answerer: Answerer, questions: list[dict[str, 
         other = HybridRetriever(retriever.index, embedder, variant, retriever.store)
         out.append({"variant": name, **headline(score(Answerer(other, answerer.corpus, calibration), questions))})
     unresolved = Answerer(retriever, answerer.corpus, calibration, resolve_plans=False)
-    out.append({"variant": "hybrid rrf, no plan resolution", **headline(score(unresolved, questions))})
+    default = f"hybrid {settings.fusion}"  # (the settings' fusion, as the plain run)
+    out.append({"variant": f"{default}, no plan resolution", **headline(score(unresolved, questions))})
     unbridged = Answerer(retriever, answerer.corpus, calibration, bridge_english=False)
-    out.append({"variant": "hybrid rrf, English by meaning only", **headline(score(unbridged, questions))})
+    out.append({"variant": f"{default}, English by meaning only", **headline(score(unbridged, questions))})
     with tempfile.TemporaryDirectory(prefix="policyqa-ablation-") as tmp:
         home = Path(tmp)
         (home / "models").symlink_to(settings.home / "models", target_is_directory=True)
@@ -51,5 +52,5 @@ def ablations(settings: Settings, answerer: Answerer, questions: list[dict[str, 
         index = SearchIndex.open(plain.index_dir, plain)
         other = HybridRetriever(index, embedder, plain)
         result = score(Answerer(other, CorpusView(index), calibration), questions)
-        out.append({"variant": "hybrid rrf, no dictionary", **headline(result)})
+        out.append({"variant": f"{default}, no dictionary", **headline(result)})
     return out
