@@ -175,6 +175,9 @@ def not_stated_lead(titles: Sequence[str], unit: str, english: bool) -> str:
             if english else f"{names}未载明所问的{what}。与问题最接近的原文(其中没有这个{what})如下,仅供参考:\n")
 
 
+MIN_WHOLE = 4  # characters of a thing the plans write whole
+
+
 def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], question: str,
                    asked: AskedNumber, places_in: Callable[[str], Sequence[Any]] | None = None,
                    glosses: Callable[[str], list[frozenset[str]]] | None = None) -> Hit | Unjudged | None:
@@ -217,6 +220,9 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)
     best: tuple[float, Clause] | None = None
+    # the thing as the plans write it, whole (`数字化转型促进中心`): a sentence stating its number names it
+    whole = re.sub(r"^[个项家名位座条所批只台套]|[^\w]+$", "", asked.thing) if glosses is None else ""
+    whole = whole if len(whole) >= MIN_WHOLE and any(whole in c.text for c in scoped) else ""
 
     def skip(clause: Clause) -> bool:
         # (a news report's amount counts for money asked by name: `钱塘区…给予1000万元启动资金` is reported news)
@@ -244,7 +250,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
             # the sentence must be about the counted thing (an article may name it in the sentence before)
             words = set(corpus.tokenize(clause.item_title + before + sentence))
             if need and named_weight(corpus, groups, words.__contains__) < THING_SHARE * need \
-                    or (key is not None and not key & words):
+                    or (key is not None and not key & words) or (whole and whole not in before + sentence):
                 continue
             # … and of the asked year: the years it names, else the last year named before it in the clause
             # (`到2030年,…食品工业产值突破1500亿元` is no answer to `到2027年产值多少`)

@@ -291,3 +291,13 @@ def test_a_place_with_no_plan_of_its_own_is_answered_only_from_a_national_plan_i
     assert not named.no_answer and {c.plan_id for c in named.citations} == {"china-satdirect-2025"}
     national = answerer.answer("深圳企业能享受国家哪些乡村振兴政策？")
     assert not national.no_answer and national.citations[0].plan_id.startswith("china-ruralrevival")
+
+
+def test_a_count_is_stated_only_where_the_thing_the_plan_writes_whole_is_named(unseen):
+    """`多少个国际消费中心城市`: the plan writes 国际消费中心城市 whole, with no count: a sentence with some other
+    number and the thing's words scattered (the guiding principle) does not state it."""
+    _, answerer = unseen
+    a = answerer.answer("扩大内需战略规划纲要提出要培育建设多少个国际消费中心城市？")
+    assert a.no_answer and a.reason == NoAnswer.NOT_STATED and "国际消费中心城市" in _blob(a)
+    stated = answerer.answer("济南元宇宙计划提出到2025年要培育多少家元宇宙企业？")
+    assert not stated.no_answer and "培育100家以上元宇宙企业" in _blob(stated)
