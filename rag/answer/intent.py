@@ -123,9 +123,9 @@ WHEN, HOW_LONG = "时间", "期限"
 # school's name); `facts.stating_clause` looks for a sentence about the thing asked that holds one.
 ORG, PLACE, SCHOOL = "牵头或负责单位", "地点", "高校"
 _ASKED_ENTITY = (
-    (re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|哪个机构|哪些机构|由谁|谁(?:来|负责|牵头|组建|主导)"), ORG),
-    (re.compile(r"哪所|哪些高校|哪个高校|哪家高校|哪些大学|哪个大学"), SCHOOL),
-    (re.compile(r"哪里|哪儿|什么地方|哪个城市|哪些城市|哪个省|哪些省|哪个区|哪些区|哪个县|哪个园区|哪些园区"), PLACE))
+    (re.compile(r"哪(?:个|些|家|几个|几家)(?:部门|单位|机构)|由谁|谁(?:来|负责|牵头|组建|主导)"), ORG),
+    (re.compile(r"哪几?所|哪(?:些|个|家|几个|几家)(?:高校|大学)"), SCHOOL),
+    (re.compile(r"哪里|哪儿|什么地方|哪(?:个|些|几个)(?:城市|省|区|县|园区)"), PLACE))
 # the role asked about is no part of the thing (`负责`; a text says `会同`, `组织`, `(责任单位:…)`)
 _ROLE = re.compile(r"牵头|负责|主导|组织|组建|建在|设在|位于|布局在|合作")
 # Whether a plan says something at all (`有没有给元宇宙企业税收优惠?`): judged by `facts.stating_clause` only for

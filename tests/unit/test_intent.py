@@ -68,6 +68,9 @@ def test_a_count_is_stated_by_a_number_that_is_no_date():
     ("江苏元宇宙行动计划要组建的专家委员会由哪个部门牵头组建?", "牵头或负责单位"),
     ("科技服务国际化人才培训基地建在哪里?", "地点"),
     ("元宇宙技术研究院是和哪所高校合作组建的?", "高校"),
+    ("首批试点是哪几所高校?", "高校"),
+    ("消费中心具体是哪几个城市?", "地点"),
+    ("由哪几家单位牵头?", "牵头或负责单位"),
 ])
 def test_who_where_and_which_school_asked_of_a_plans_body(question, kind):
     from rag.answer.intent import asked_entity
