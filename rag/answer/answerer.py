@@ -233,7 +233,7 @@ class Answerer:
         if (compare or about_document) and len(every_plan) < in_scope:
             answer_text = some_of(len({c.plan_id for c in citations}), in_scope, english) + answer_text
         if candidates:
-            answer_text = which_one([self.corpus.title(p) for p in candidates], english) + answer_text
+            answer_text = which_one([self.corpus.title(p) for p in candidates], english, candidates) + answer_text
         if intent.STRUCTURE.search(text) and citations:
             answer_text = where_in(self.corpus.clause(citations[0].chunk_id), citations[0], english) + answer_text
         if about_document:

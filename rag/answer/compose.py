@@ -54,9 +54,11 @@ def where_in(clause: Clause | None, c: Citation, english: bool) -> str:
     return f"出处:《{c.plan_title}》{c.item_path}" + (f"({where})" if where else "") + "。\n"
 
 
-def which_one(titles: Sequence[str], english: bool) -> str:
-    """The lead of an answer whose question names several plans alike."""
-    names = "、".join(f"《{t}》" for t in titles)
+def which_one(titles: Sequence[str], english: bool, plan_ids: Sequence[str] = ()) -> str:
+    """The lead of an answer whose question names several plans alike (a title two of them share — a document
+    received twice, under two headers — with each one's plan id, as the chat's buttons show them)."""
+    ids = list(plan_ids) or [""] * len(titles)
+    names = "、".join(f"《{t}》" + (f"({pid})" if pid and titles.count(t) > 1 else "") for t, pid in zip(titles, ids))
     return (f"The question may mean any of these documents: {names}. Quoted below: the closest clauses among "
             "them; pick one to ask it of that document alone.\n" if english else
             f"这个问题可能指以下几份文件:{names}。以下引自其中最相关的条款;可选定其中一份再问。\n")
