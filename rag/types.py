@@ -111,6 +111,8 @@ class PlanMeta:
     publisher: str | None = None
     source_url: str | None = None
     page_title: str | None = None  # the page header's title when it is not the text's (a user may ask by either)
+    aliases: list[str] = field(default_factory=list)  # names users call it by that neither states (the manifest's
+    # `aliases`: `2023年中央一号文件`)
     provenance: dict[str, str] = field(default_factory=dict)
     group: str | None = None  # an evaluation library's document group (seed, unseen-dev, unseen-holdout)
     read_as: str = ""
@@ -123,8 +125,8 @@ class PlanMeta:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every title the document carries: its own, and a page header's that differs."""
-        return tuple(t for t in (self.title, self.page_title) if t)
+        """Every title the document carries: its own, a page header's that differs, and its manifest's aliases."""
+        return tuple(t for t in (self.title, self.page_title, *self.aliases) if t)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

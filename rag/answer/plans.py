@@ -49,6 +49,7 @@ class Resolution:
     reached: tuple[tuple[str, float], ...] = ()  # every plan whose name words the question holds enough of, scored
     # (also those whose words a better-named plan accounts for: `上海…未来产业` and `七部门关于推动未来产业…`)
     copied: bool = False  # named by a whole title the question copies
+    dated: tuple[str, ...] = ()  # those of `plans` the question names by a year as well (`2023年那份一号文件`)
 
     @property
     def one(self) -> str | None:
@@ -59,8 +60,9 @@ class Resolution:
         return dict(zip(self.plans, self.scores)).get(plan_id, 0.0)
 
     def names_any(self, plans: list[str], weight: float) -> bool:
-        """Does it name one of these plans with at least this weight?"""
-        return any(self.score_of(p) >= weight for p in plans)
+        """Does it name one of these plans with at least this weight (or by a whole title it copies, or by its
+        words and its year)?"""
+        return any(self.score_of(p) >= weight or (self.copied and p in self.plans) or p in self.dated for p in plans)
 
 
 def own_first(named: list[str], resolution: Resolution, national: frozenset[str], scope: list[str],
@@ -97,7 +99,9 @@ class PlanResolver:
         self.years: dict[str, set[str]] = {pid: plan_years(meta) for pid, meta in plans.items()}
         for pid, meta in plans.items():
             words = {t for t in tokenize(" ".join(meta.names)) if len(t) >= 2 and not t.isdigit() and not is_place(t)}
-            self.terms[pid] = words
+            # an alias's own words name the plan (`一号`), its kind words do not (`文件` of `中央一号文件`: no title's)
+            titled = set(tokenize(" ".join(t for t in (meta.title, meta.page_title) if t)))
+            self.terms[pid] = {t for t in words if t in titled or not DOCUMENT_KIND.fullmatch(t)}
         n = max(1, len(plans))
         df: dict[str, int] = {}
         for words in self.terms.values():
@@ -186,4 +190,5 @@ class PlanResolver:
         close = [(s, pid) for s, pid in named if s >= CLOSE * named[0][0]]
         kept = [(s, pid) for s, pid in (named if gloss else close) if years[pid]] or close
         return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
-                          tuple(pid for _, pid in named), tuple((pid, round(s, 3)) for s, pid in scored))
+                          tuple(pid for _, pid in named), tuple((pid, round(s, 3)) for s, pid in scored),
+                          dated=tuple(pid for _, pid in kept if years[pid]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..errors import IngestError
 from ..text.normalize import strip_space
 from ..text.patterns import BODY_SUFFIX, DATE_LINE, DOC_NUMBER, ORG_NAME
 from ..types import PlanMeta, Region
@@ -188,6 +189,12 @@ def build_meta(plan_id: str, file: str, doc: ParsedDocument, manifest: dict[str,
     region = manifest.get("region")
     if region:
         provenance["region"] = "manifest"
+    aliases = manifest.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise IngestError(file, "the manifest's `aliases` must be a list of names (strings)")
+    if aliases:
+        values["aliases"] = [a.strip() for a in aliases]
+        provenance["aliases"] = "manifest"
     if doc.sources:
         provenance["source"] = "text"
     return PlanMeta(

@@ -203,3 +203,33 @@ def test_markdown_list_numbers_are_the_documents_item_numbers(tmp_path):
     text = [line for line in page.lines if line]
     assert text == ["一、重点任务", "1.推进数据要素市场化。", "2.支持企业上云,最高补助50万元。", "一个无序项"]
     assert page.header.heading == "某市数字经济实施方案" and page.header.fields["published"] == "2025-01-02"
+
+
+def test_a_manifest_alias_names_the_plan_as_users_call_it(tmp_path):
+    """`2023年中央一号文件` is what people call the 2023 rural opinion; neither its text nor its page says so. A
+    manifest's `aliases` give such names: the plan is found by the alias copied whole or by its words and year
+    (`2023年那份一号文件`); the alias's kind word (`文件`) names nothing alone; a malformed alias is refused."""
+    from rag.answer.plans import PlanResolver
+    from rag.errors import IngestError
+
+    lib = Library(Settings(home=tmp_path / "home", corpus=tmp_path / "corpus"))
+    for pid in MORE_IDS:  # (the words' weights are the library's: all 22)
+        lib.ingest_path(MORE / f"{pid}.txt", plan_id=pid, region="全国" if pid.startswith("china") else "上海市")
+    for pid, alias in (("china-ruralrevival-2021", "2021年中央一号文件"), ("china-ruralrevival-2023", "2023年中央一号文件")):
+        path = lib.settings.corpus / f"{pid}.json"
+        path.write_text(json.dumps(json.loads(path.read_text("utf-8")) | {"aliases": [alias]}, ensure_ascii=False),
+                        "utf-8")
+    lib.ingest_corpus()
+    plans = {pid: lib.meta(pid) for pid in lib.plan_ids()}
+    assert plans["china-ruralrevival-2023"].aliases == ["2023年中央一号文件"]
+    assert plans["china-ruralrevival-2023"].provenance["aliases"] == "manifest"
+    resolver = PlanResolver(plans, more_tokenizer(), lambda t: False)
+    copied = resolver.resolve("2021年中央一号文件对农村养老是怎么安排的?")
+    assert copied.plans == ("china-ruralrevival-2021",) and copied.copied
+    said = resolver.resolve("2023年那份一号文件对村容村貌怎么要求?")
+    assert said.plans == ("china-ruralrevival-2023",) and said.names_any(["china-ruralrevival-2023"], 99.0)
+    assert "文件" not in resolver.terms["china-ruralrevival-2023"]
+    path = lib.settings.corpus / "china-satcom-2025.json"
+    path.write_text(json.dumps(json.loads(path.read_text("utf-8")) | {"aliases": "卫星意见"}, ensure_ascii=False), "utf-8")
+    with pytest.raises(IngestError, match="aliases"):
+        lib.parse(lib.settings.corpus / "china-satcom-2025.txt", "china-satcom-2025", json.loads(path.read_text("utf-8")))
