@@ -32,6 +32,7 @@ class QuoteWeights:
     item_named: float = 0.5  # a question naming at least this share of an item's heading words …
     item_quote_max: int = 300  # … gets the whole item quoted, up to this many characters
     heading_chars: int = 12  # a best sentence shorter than this (a heading) takes the next one with it
+    list_quote_max: int = 400  # a list's lead (`以下条件:`) takes the items after it, within this many characters
     list_line_chars: int = 30  # lines this short that state the asked fact form one list (a notice's signatures)
     notice_bonus: float = 0.5  # among document-fact clauses, the issuing notice first
     aspect_gain: float = 0.10  # a further sentence of the clause holding this share of the question's words the
@@ -39,6 +40,11 @@ class QuoteWeights:
 
 
 DEFAULT_WEIGHTS = QuoteWeights()
+
+
+# a sentence leading a list (`应具备以下基本条件:`, `包括:`), and a list item (`(二)…`, `2.…`, `三、…`)
+_LIST_LEAD = re.compile(r"(?:以下|如下|下列)[^。;;]{0,16}[::]|(?:包括|分为)[::]")
+_LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\d{1,2}[.、.]|[一二三四五六七八九十]{1,3}、)")
 
 
 def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int) -> bool:
@@ -212,6 +218,14 @@ class QuotePicker:
             while last + 1 < len(spans) and _short_match(shape, clause.text, spans[last + 1], w.list_line_chars):
                 last += 1
             start, end = spans[first][1], spans[last][2]
+        # a list's lead (`应具备以下基本条件:(一)…`): the items that follow it are the answer, as far as they go
+        if _LIST_LEAD.search(clause.text[start:end]):
+            last = best
+            while last + 1 < len(spans) and _LIST_ITEM.match(clause.text[spans[last + 1][1]:spans[last + 1][2]]) \
+                    and spans[last + 1][2] - start <= w.list_quote_max:
+                last += 1
+            if last > best:
+                return clause.text[start:spans[last][2]], fits[best]
         # a heading-like first sentence says little alone: take the next one with it
         if end - start < w.heading_chars and best + 1 < len(spans):
             end = spans[best + 1][2]

@@ -301,3 +301,12 @@ def test_a_count_is_stated_only_where_the_thing_the_plan_writes_whole_is_named(u
     assert a.no_answer and a.reason == NoAnswer.NOT_STATED and "国际消费中心城市" in _blob(a)
     stated = answerer.answer("济南元宇宙计划提出到2025年要培育多少家元宇宙企业？")
     assert not stated.no_answer and "培育100家以上元宇宙企业" in _blob(stated)
+
+
+def test_a_list_is_quoted_with_its_items_after_its_lead(unseen):
+    _, answerer = unseen
+    a = answerer.answer("上海科技专家库办法要求专家参加评审时遵守哪些纪律？")
+    first = a.citations[0]
+    assert (first.plan_id, first.item_path) == ("shanghai-expertpool-2025", "第五章第二十五条")
+    assert first.quote.startswith("专家参加评审等科技活动,应遵守以下纪律:(一)")
+    assert "(二)不得违反回避制度要求" in first.quote and "(三)" in first.quote and first.quote in first.context
