@@ -27,6 +27,7 @@ DISTINCTIVE_SHARE = 0.12
 COMMON_SHARE = 0.75
 # Plans named within this ratio of the best are named too (several candidates: answer from each).
 CLOSE = 0.75
+MIN_INSIDE = 2  # characters of a name word found inside a longer token
 # A question holding a plan's whole title (at least this long) names that plan, and its other words are about
 # the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
 MIN_TITLE = 8
@@ -93,6 +94,7 @@ class PlanResolver:
         """`common`: a word most of the library's texts use (示范, 规划): it adds to a name, never names alone."""
         self.tokenize = tokenize
         self.common = common
+        self.is_place = is_place
         self.terms: dict[str, set[str]] = {}
         # whole titles, as a question may copy one (`《上海市加快…行动方案(2026—2030年)》对…`)
         self.titles: dict[str, list[str]] = {pid: [t for t in meta.names if len(t) >= MIN_TITLE] for pid, meta in plans.items()}
@@ -102,6 +104,8 @@ class PlanResolver:
             # an alias's own words name the plan (`一号`), its kind words do not (`文件` of `中央一号文件`: no title's)
             titled = set(tokenize(" ".join(t for t in (meta.title, meta.page_title) if t)))
             self.terms[pid] = {t for t in words if t in titled or not DOCUMENT_KIND.fullmatch(t)}
+        places = {t for meta in plans.values() for t in tokenize(" ".join(meta.names)) if is_place(t)}
+        self.fragments = {w for words in self.terms.values() for w in words if any(w in p and w != p for p in places)}
         n = max(1, len(plans))
         df: dict[str, int] = {}
         for words in self.terms.values():
@@ -149,7 +153,13 @@ class PlanResolver:
 
     def _by_words(self, question: str, gloss: Callable[[str], set[str]] | None = None,
                   said: Callable[[set[str]], set[str]] | None = None) -> Resolution:
-        tokens = set(self.tokenize(question)) | (said(set(self.plans_of)) if said else set())
+        cut = self.tokenize(question)
+        # a name word the question writes though its words were cut otherwise (`能直连卫星` -> 能直 / 连 / 卫星) counts;
+        # not in a kind word (`管理办法`), not a word most texts use, not a piece of a place's name (`海市` of 上海市)
+        written = DOCUMENT_KIND.sub(" ", question)  # (`管理办法` names a kind: its 管理 is no topic)
+        inside = {w for w in self.plans_of if len(w) >= MIN_INSIDE and w in written and not self.common(w)
+                  and w not in self.fragments}
+        tokens = set(cut) | inside | (said(set(self.plans_of)) if said else set())
         asked_years = set(_YEAR.findall(question))
         after = {y: gloss(" ".join([m.group(1) for m in re.finditer(rf"\b{y}\b((?:\W+[A-Za-z0-9]+){{1,4}})", question)]
                                    + [m.group(1) for m in re.finditer(rf"((?:[A-Za-z0-9]+\W+){{1,3}})(?:for|of) {y}\b",

@@ -183,6 +183,10 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     assert resolver.resolve("2024年乡村振兴意见对设施农业有什么金融支持?").plans == ("china-ruralrevival-2024",)
     assert resolver.resolve("数字经济报告里软件业务收入从2012年到2021年增长到多少?").plans == \
         ("china-digitaleconomy-report-2022",)
+    # a name word the tokenizer cut otherwise (`能直连卫星` -> 能直 / 连 / 卫星) still names; a piece of a place's name
+    # (`海市`, of 上海市, in `上海市场监管部门`) does not
+    assert resolver.resolve("卖能直连卫星的手机要办什么手续?").plans == ("china-satdirect-2025",)
+    assert resolver.resolve("上海市场监管部门在发布会上说了什么?").plans == ()
     # a file whose page header names another document than its text is found by either title
     assert plans["china-ruralrevival-2024"].page_title and plans["china-ruralrevival-2024"].title
     assert resolver.resolve("学习运用“千村示范、万村整治”工程经验的意见对农村改革有什么要求?").plans[0] == \
