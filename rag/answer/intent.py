@@ -72,11 +72,11 @@ ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发
 ASKS_EFFECTIVE = re.compile(r"(?<!实)施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|"
                             r"come into (?:force|effect)|effective (?:date|from|on)|valid (?:until|through)|validity",
                             re.I)
+WHICH_BODY = r"哪(?:个|些|几个|几家)(?:部门|机关|单位)"  # which body (`由哪几个部门联合印发`)
 META_INTENTS = (
     (re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE),
     (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), DATE),
-    (re.compile(r"谁|哪个部门|哪些部门|哪个机关|机关|哪个单位|发布单位|issued|issuer|which (?:department|body)", re.I),
-     BODY),
+    (re.compile(rf"谁|{WHICH_BODY}|机关|发布单位|issued|issuer|which (?:department|body)", re.I), BODY),
     (re.compile(r"负责|责任单位|牵头|主管|responsible|in charge|\bleads?\b|\bleading (?:body|department|unit)", re.I), OWNER),
     (ADDRESSEES, SALUTATION),
     (ASKS_EFFECTIVE, EFFECTIVE),
@@ -85,13 +85,13 @@ META_INTENTS = (
 # sent to is not asking who sent it
 META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE, "文号", "document number"),
               (re.compile(r"哪天|哪一天|何时|什么时候|日期|when|date", re.I), DATE, "印发日期", "issue date"),
-              (re.compile(r"谁|哪个部门|哪些部门|机关|单位|issued by|which", re.I), BODY, "印发机关", "issuing body"),
+              (re.compile(rf"谁|{WHICH_BODY}|机关|单位|issued by|which", re.I), BODY, "印发机关", "issuing body"),
               (ADDRESSEES, SALUTATION, "主送单位", "addressees"))
 _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则|意见|规划|纲要|措施|报告|条例|"
                        r"plan|document|policy|measures|regulation|opinion|rules", re.I)
 # (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —; `什么时候
 #前要建成平台` asks a deadline the body states)
-_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|哪个部门|哪些部门|"
+_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|哪(?:个|些|几个|几家)部门|"
                              r"(?:是|为)[^,,。??]{0,12}(?:哪天|哪一天|什么时候|何时|哪一?年)[^,,。??]{0,12}的[??]?$|"
                              r"日期是|什么日期|"
                              r"issued|published|released|document number|date of|" + ADDRESSEES.pattern, re.I)

@@ -340,3 +340,12 @@ def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_
     copied = Resolution(("china",), (1.0,), ("china",), copied=True)
     assert own_first(["china"], copied, national, scope, clearly) == ["china"]
     assert NATIONAL.search("上海落实国家未来产业意见有哪些方向?") and not NATIONAL.search("上海未来产业先导区有哪几个?")
+
+
+def test_which_bodies_issued_a_document_asked_in_several_words():
+    from rag.answer.intent import about_document, wants
+    from rag.text.patterns import BODY
+
+    for question in ("这份方案是由哪几个部门联合印发的?", "方案是哪些部门印发的?", "方案是哪个单位发布的?"):
+        assert about_document(question), question
+        assert any(shape is BODY for shape, _ in wants(question, 0.3)), question
