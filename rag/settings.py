@@ -67,7 +67,8 @@ class Settings:
     query_prefix: str | None = None  # None: the model's known prefix
     passage_prefix: str | None = None
     fusion: str = "weighted"  # min-max scores, dense weighted `dense_weight` (RRF flattened a paraphrase's clear
-    # dense winner under BM25's word coincidences; chosen on the development sets, see README)
+    # dense winner under BM25's word coincidences; chosen on the development sets, see README). An English
+    # question's dictionary words are fused by rank whatever this says (`HybridRetriever.retrieve`)
     mode: str = "hybrid"
     rrf_k: float = 60.0
     dense_weight: float = 0.6

@@ -76,7 +76,8 @@ class HybridRetriever:
     def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
                  mode: str | None = None, vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult:
         """`vector`: the query's embedding when the caller already has it (one query, several searches);
-        `lexical`: other words for BM25 than the query's (an English question's Chinese words). A query is
+        `lexical`: other words for BM25 than the query's (an English question's Chinese words: the glosses' many
+        senses, whose BM25 scores' scale says little — fused by rank, RRF, whatever `fusion` says). A query is
         searched by its first MAX_ANALYSED_CHARS characters: what one search costs does not grow with its length."""
         query = normalize_text(analysed_part(query))
         if not query:
@@ -96,7 +97,7 @@ class HybridRetriever:
             fused = ranked = self.store.lexical(words, n, plans) if words else []
         elif mode == "dense":
             fused = dense = self.store.dense(qv, n, plans)
-        elif self.settings.fusion == "rrf":
+        elif self.settings.fusion == "rrf" or lexical is not None:
             fused, ranked, dense = self.store.hybrid(words, qv, n, plans, self.settings.rrf_k)
         else:
             ranked = self.store.lexical(words, n, plans) if words else []
