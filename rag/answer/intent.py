@@ -47,7 +47,8 @@ QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,60})[”\"」』]")
 DEFINES = re.compile(r"怎么定义|如何定义|怎样定义|的定义|定义是|是指什么|指什么|指的是什么|什么叫|的含义|含义是|what is meant by|"
                      r"definition of|how is .* defined", re.I)
 DEFINITION = re.compile(r"是指|系指|所称|指的是|含义")
-_TERM_BEFORE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9()]{2,20}?)(?:是怎么定义的|是如何定义的|的定义|是指什么|指什么|指的是什么|的含义)")
+_TERM_BEFORE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9()]{2,20}?)"
+                          r"(?:是怎么定义的|是如何定义的|的定义|是指什么|指什么|指的是什么|的含义)")
 
 
 _ASKING = re.compile(r"^(?:请问|请教|想问|我想知道|想了解|本办法中|本规定中|本条例中|文件中|文中|这里的|所谓)+")
