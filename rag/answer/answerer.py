@@ -123,15 +123,15 @@ class Answerer:
         regions = [self.places.full_name(p) for p in places]
         region_plans, uncovered = self.places.region_plans(places)
 
-        def refuse(reason: NoAnswer) -> Answer:
-            return no_answer(question, reason, english, self.places.covered_regions(), regions, uncovered, resolved)
+        def refuse(reason: NoAnswer, nationwide: bool = False) -> Answer:
+            return no_answer(question, reason, english, self.places.covered_regions(), regions, uncovered, resolved,
+                             nationwide)
 
         scope = sorted(set(region_plans) & set(plans)) if plans and region_plans else (plans or region_plans)
         if places and (not region_plans or (plans and not scope)):  # (no plan of the place, or none it was given)
             return refuse(NoAnswer.REGION_NOT_COVERED)
         asks_compare = bool(intent.COMPARE.search(text))
-        # an English question's words, as the library's Chinese words they may mean: they name plans and rank
-        # clauses by words (its meaning ranks them too, through the embedding)
+        # an English question's words as the library's words they may mean: they name plans and rank clauses
         bridge = self.bridge if english else None
         bridged = bridge.chinese(text) if bridge else ""
         worded = f"{text} {bridged}" if bridged else text  # the question's words, an English one's bridged too
@@ -145,16 +145,16 @@ class Answerer:
             resolution = self.named.resolve(worded, gloss, (lambda words: bridge.said(text, words)) if bridge else None)
             wanted = resolution.named if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
+            clearly, own = NAMES_CLEARLY * self.named.enough, places and not asks_compare and not intent.NATIONAL.search(text)
+            named = own_first(named, resolution, self.jurisdictions.national, scope, clearly) if own else named
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
                 vector = self.retriever.embed_query(query)
                 named = self._agreeing(named, query, scope, bridged, vector)
-            clearly, own = NAMES_CLEARLY * self.named.enough, places and not asks_compare and not intent.NATIONAL.search(text)
-            named = own_first(named, resolution, self.jurisdictions.national, scope, clearly) if own else named
             # a place named, no plan: its own plans answer (the national ones only when it has none)
             scope, named_order = named or (self.places.own(scope) if own else scope), named
             names_clearly = not bridged and resolution.names_any(named, clearly)
             if own and not named and len(uncovered) == len(places):  # `天津市对…有什么补贴?`: no plan of its own,
-                return refuse(NoAnswer.REGION_NOT_COVERED)  # none named (national ones are named, or asked: 国家)
+                return refuse(NoAnswer.REGION_NOT_COVERED, True)  # none named (national ones are named, or asked)
             candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
 
         # another country's policy (the plans are China's), unless a plan it names speaks of that country

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..regions import NATIONAL
 from ..render import item_label
 from ..types import Answer, Citation, Clause, NoAnswer
 
@@ -71,13 +70,14 @@ def some_of(shown: int, total: int, english: bool) -> str:
 
 
 def no_answer(question: str, reason: NoAnswer, english: bool, covered: Sequence[str], regions: Sequence[str],
-              uncovered: Sequence[str], resolved: str | None) -> Answer:
+              uncovered: Sequence[str], resolved: str | None, nationwide: bool = False) -> Answer:
+    """`nationwide`: a Chinese place with no plan of its own, in a library with national plans (which apply there)."""
     where_covered = "、".join(covered)
     if reason == NoAnswer.REGION_NOT_COVERED:
         where = "、".join(uncovered or regions)
         text = (f"The library has no plan for {where}, so nothing in it applies there. It covers: {where_covered}."
                 if english else f"本库没有{where}的产业计划,无法据此回答。目前收录的计划覆盖:{where_covered}。")
-        if NATIONAL in covered:  # (national plans apply there, but say nothing of the place's own policy)
+        if nationwide:  # (national plans apply there, but say nothing of the place's own policy)
             text = (f"The library has no plan of {where}'s own, so it cannot say what {where} itself offers; national "
                     "documents apply everywhere: name one, or ask about the national level, to be answered from it. "
                     f"It covers: {where_covered}." if english else

@@ -250,7 +250,8 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
             # the sentence must be about the counted thing (an article may name it in the sentence before)
             words = set(corpus.tokenize(clause.item_title + before + sentence))
             if need and named_weight(corpus, groups, words.__contains__) < THING_SHARE * need \
-                    or (key is not None and not key & words) or (whole and whole not in before + sentence):
+                    or (key is not None and not key & words) \
+                    or (whole and whole not in before + clause.text[a:b]):
                 continue
             # … and of the asked year: the years it names, else the last year named before it in the clause
             # (`到2030年,…食品工业产值突破1500亿元` is no answer to `到2027年产值多少`)

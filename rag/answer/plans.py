@@ -50,7 +50,7 @@ class Resolution:
     reached: tuple[tuple[str, float], ...] = ()  # every plan whose name words the question holds enough of, scored
     # (also those whose words a better-named plan accounts for: `上海…未来产业` and `七部门关于推动未来产业…`)
     copied: bool = False  # named by a whole title the question copies
-    dated: tuple[str, ...] = ()  # those of `plans` the question names by a year as well (`2023年那份一号文件`)
+    dated: tuple[str, ...] = ()  # the plans it names by a year as well (`2023年那份一号文件`)
 
     @property
     def one(self) -> str | None:
@@ -75,10 +75,13 @@ def own_first(named: list[str], resolution: Resolution, national: frozenset[str]
     projects`: `projects` -> 工程, of `千村示范、万村整治”工程`): the place's own plans answer."""
     if resolution.copied:
         return named
-    own = [(s, p) for p, s in resolution.reached if p not in national and p in scope]
-    if own:
-        best = max(s for s, _ in own)
-        return [p for s, p in own if s >= CLOSE * best]
+    score = dict(resolution.reached)
+    mine = [p for p in resolution.named if p not in national and p in scope] or \
+        [p for p in score if p not in national and p in scope]  # (those named beside better-named ones first)
+    mine = [p for p in mine if p in resolution.dated] or mine  # (those a year names, if any)
+    if mine:
+        best = max(score[p] for p in mine)
+        return [p for p in mine if score[p] >= CLOSE * best]
     return named if resolution.names_any(named, clearly) else []
 
 
@@ -94,7 +97,6 @@ class PlanResolver:
         """`common`: a word most of the library's texts use (示范, 规划): it adds to a name, never names alone."""
         self.tokenize = tokenize
         self.common = common
-        self.is_place = is_place
         self.terms: dict[str, set[str]] = {}
         # whole titles, as a question may copy one (`《上海市加快…行动方案(2026—2030年)》对…`)
         self.titles: dict[str, list[str]] = {pid: [t for t in meta.names if len(t) >= MIN_TITLE] for pid, meta in plans.items()}
@@ -201,4 +203,4 @@ class PlanResolver:
         kept = [(s, pid) for s, pid in (named if gloss else close) if years[pid]] or close
         return Resolution(tuple(pid for _, pid in kept), tuple(round(s, 3) for s, _ in kept),
                           tuple(pid for _, pid in named), tuple((pid, round(s, 3)) for s, pid in scored),
-                          dated=tuple(pid for _, pid in kept if years[pid]))
+                          dated=tuple(pid for _, pid in scored if years[pid]))

@@ -44,7 +44,7 @@ DEFAULT_WEIGHTS = QuoteWeights()
 
 # a sentence leading a list (`应具备以下基本条件:`, `包括:`), and a list item (`(二)…`, `2.…`, `三、…`)
 _LIST_LEAD = re.compile(r"(?:以下|如下|下列)[^。;;]{0,16}[::]|(?:包括|分为)[::]")
-_LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\d{1,2}[.、.]|[一二三四五六七八九十]{1,3}、)")
+_LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\d{1,2}[.、.](?!\d)|[一二三四五六七八九十]{1,3}、)")
 
 
 def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int) -> bool:
@@ -219,7 +219,7 @@ class QuotePicker:
                 last += 1
             start, end = spans[first][1], spans[last][2]
         # a list's lead (`应具备以下基本条件:(一)…`): the items that follow it are the answer, as far as they go
-        if _LIST_LEAD.search(clause.text[start:end]):
+        if shape is None and _LIST_LEAD.search(clause.text[start:end]):
             last = best
             while last + 1 < len(spans) and _LIST_ITEM.match(clause.text[spans[last + 1][1]:spans[last + 1][2]]) \
                     and spans[last + 1][2] - start <= w.list_quote_max:

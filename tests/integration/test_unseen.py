@@ -290,6 +290,8 @@ def test_a_place_with_no_plan_of_its_own_is_answered_only_from_a_national_plan_i
     assert not named.no_answer and {c.plan_id for c in named.citations} == {"china-satdirect-2025"}
     national = answerer.answer("深圳企业能享受国家哪些乡村振兴政策？")
     assert not national.no_answer and national.citations[0].plan_id.startswith("china-ruralrevival")
+    abroad = answerer.answer("日本对元宇宙游戏公司有什么补贴?")  # China's national documents do not apply there
+    assert abroad.no_answer and abroad.reason == NoAnswer.REGION_NOT_COVERED and "全国性文件适用于各地" not in abroad.answer
 
 
 def test_a_count_is_stated_only_where_the_thing_the_plan_writes_whole_is_named(unseen):

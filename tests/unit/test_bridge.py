@@ -48,7 +48,7 @@ def test_british_spellings_find_the_dictionarys_american_ones():
 
 
 def test_an_adjective_the_dictionary_glosses_only_with_a_noun_means_that_nouns_words():
-    library = {"农村": 5, "乡村": 4, "农业": 4, "地区": 3}
+    library = {"农村": 5, "乡村": 4, "农业": 4, "地区": 3, "长期": 2}
 
     def entries():
         return [("农村", ["rural area", "village"]), ("乡间", ["rural"]), ("农业", ["agriculture"]),

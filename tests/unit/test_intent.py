@@ -339,6 +339,13 @@ def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_
     assert own_first(["china"], clear, national, scope, clearly) == ["china"]
     copied = Resolution(("china",), (1.0,), ("china",), copied=True)
     assert own_first(["china"], copied, national, scope, clearly) == ["china"]
+    # of the place's own plans, those a year names too; those named beside better-named ones before the rest
+    dated = Resolution(("shanghai",), (9.7,), ("shanghai", "shanghai-qa"), reached=(("shanghai", 9.7),
+                       ("shanghai-qa", 8.0)), dated=("shanghai",))
+    assert own_first(["shanghai"], dated, national, scope, clearly) == ["shanghai"]
+    subsumed = Resolution(("china",), (7.0,), ("china", "shanghai-qa"), reached=(("china", 7.0), ("shanghai", 3.7),
+                          ("shanghai-qa", 3.7)))
+    assert own_first(["china"], subsumed, national, scope, clearly) == ["shanghai-qa"]
     assert NATIONAL.search("上海落实国家未来产业意见有哪些方向?") and not NATIONAL.search("上海未来产业先导区有哪几个?")
 
 
