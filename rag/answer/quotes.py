@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from ..text.patterns import OWNER, is_owner_line
 from ..types import Citation, Clause, ClauseKind, Hit
 from .intent import NUMBER, Want, wants
 
+WORDS_CACHED = 1 << 16  # sentences whose words are kept
 _TITLED = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.GOAL)
 
 
@@ -70,6 +72,9 @@ class QuotePicker:
     def __init__(self, corpus: CorpusView, weights: QuoteWeights = DEFAULT_WEIGHTS):
         self.corpus = corpus
         self.weights = weights
+        # a sentence's words, tokenized once per process (the library's sentences recur from question to question)
+        self.words: Callable[[str], frozenset[str]] = lru_cache(maxsize=WORDS_CACHED)(
+            lambda text: frozenset(corpus.tokenize(text)))
 
     def wants(self, question: str) -> list[Want]:
         return wants(question, self.weights.number)
@@ -82,7 +87,7 @@ class QuotePicker:
     def fit(self, sentence: str, tokens: set[str], total: float, shapes: list[Want]) -> float:
         """How well one sentence answers, comparable across clauses: the question's words it holds (weighted
         share) plus the shapes the question asks for."""
-        words = set(self.corpus.tokenize(sentence))
+        words = self.words(sentence)
         return (sum(self.corpus.terms.weight(t) for t in tokens & words) / total
                 + sum(w for shape, w in shapes if shape.search(sentence)))
 
@@ -147,9 +152,9 @@ class QuotePicker:
         end = start + len(quote)
         weight = self.corpus.terms.weight
         asks_owner = any(shape is OWNER for shape, _ in shapes)
-        words = [set(self.corpus.tokenize(clause.text[a:b])) for _, a, b in spans]
+        words = [self.words(clause.text[a:b]) for _, a, b in spans]
         quoted = {i for i, (_, a, b) in enumerate(spans) if a >= start and b <= end}
-        covered = set().union(*(words[i] for i in quoted)) if quoted else set(self.corpus.tokenize(quote))
+        covered = set().union(*(words[i] for i in quoted)) if quoted else set(self.words(quote))
         missing = [(s, x) for s, x in shapes if not s.search(quote)]
         further: list[int] = []
         for _ in range(w.aspects):
