@@ -194,9 +194,11 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
             not (asked.unit in (MONEY, WHEN, HOW_LONG, COUNT, *ENTITY) and NOT_THING.fullmatch(t))
 
     if glosses is None:
-        thing = {t for t in corpus.tokenize(asked.thing) if kept(t)}
-        thing = {t for t in thing if not any(t != u and t in u for u in thing)}  # `第一次`, not also `第一` and `一次`
-        groups = [frozenset({t}) for t in sorted(thing)]
+        every = {t for t in corpus.tokenize(asked.thing) if kept(t)}
+        thing = {t for t in every if not any(t != u and t in u for u in every)}  # `第一次`, not also `第一` and `一次`
+        # … though a word's parts may say a number's thing too (`复合型` -> 复合, the text's `培养复合人才`)
+        parts = asked.unit not in ENTITY
+        groups = [frozenset({t} | {u for u in every if parts and u != t and u in t}) for t in sorted(thing)]
     else:
         # (a composed sense, `水产 养殖`, is no one word of a text; a sense naming the plan is none of the thing's,
         # the phrase's other senses may be: `projects` is 项目 as well as a title's 计划)

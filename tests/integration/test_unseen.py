@@ -314,3 +314,10 @@ def test_a_list_is_quoted_with_its_items_after_its_lead(unseen):
     assert (first.plan_id, first.item_path) == ("shanghai-expertpool-2025", "第五章第二十五条")
     assert first.quote.startswith("专家参加评审等科技活动,应遵守以下纪律:(一)")
     assert "(二)不得违反回避制度要求" in first.quote and "(三)" in first.quote and first.quote in first.context
+
+
+def test_a_number_is_stated_where_the_text_says_a_part_of_the_questions_word(unseen):
+    """`复合型人才…多少人`: the plan writes `培养复合人才…每年培育引进1500-2000人` — 复合, a part of 复合型, names it."""
+    _, answerer = unseen
+    a = answerer.answer("永川元宇宙计划里，复合型人才一年打算培养引进多少人？")
+    assert not a.no_answer and "1500-2000人" in _blob(a) and a.citations[0].item_path == "三、(三)"
