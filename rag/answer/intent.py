@@ -73,7 +73,8 @@ ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发
 ASKS_EFFECTIVE = re.compile(r"(?<!实)施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|"
                             r"come into (?:force|effect)|effective (?:date|from|on)|valid (?:until|through)|validity",
                             re.I)
-WHICH_BODY = r"哪(?:个|些|几个|几家)(?:部门|机关|单位)"  # which body (`由哪几个部门联合印发`)
+_WHICH = r"哪(?:个|些|几个|几家)"  # which one or ones (`由哪几个部门联合印发`)
+WHICH_BODY = rf"{_WHICH}(?:部门|机关|单位)"
 META_INTENTS = (
     (re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE),
     (re.compile(r"哪天|哪一天|何时|什么时候|日期|哪年|when|date", re.I), DATE),
@@ -92,7 +93,7 @@ _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则
                        r"plan|document|policy|measures|regulation|opinion|rules", re.I)
 # (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —; `什么时候
 #前要建成平台` asks a deadline the body states)
-_ABOUT_DOCUMENT = re.compile(r"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|哪(?:个|些|几个|几家)部门|"
+_ABOUT_DOCUMENT = re.compile(rf"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|{_WHICH}部门|"
                              r"(?:是|为)[^,,。??]{0,12}(?:哪天|哪一天|什么时候|何时|哪一?年)[^,,。??]{0,12}的[??]?$|"
                              r"日期是|什么日期|"
                              r"issued|published|released|document number|date of|" + ADDRESSEES.pattern, re.I)
@@ -124,7 +125,7 @@ WHEN, HOW_LONG = "时间", "期限"
 # school's name); `facts.stating_clause` looks for a sentence about the thing asked that holds one.
 ORG, PLACE, SCHOOL = "牵头或负责单位", "地点", "高校"
 _ASKED_ENTITY = (
-    (re.compile(r"哪(?:个|些|家|几个|几家)(?:部门|单位|机构)|由谁|谁(?:来|负责|牵头|组建|主导)"), ORG),
+    (re.compile(rf"哪家(?:部门|单位|机构)|{_WHICH}(?:部门|单位|机构)|由谁|谁(?:来|负责|牵头|组建|主导)"), ORG),
     (re.compile(r"哪几?所|哪(?:些|个|家|几个|几家)(?:高校|大学)"), SCHOOL),
     (re.compile(r"哪里|哪儿|什么地方|哪(?:个|些|几个)(?:城市|省|区|县|园区)"), PLACE))
 # the role asked about is no part of the thing (`负责`; a text says `会同`, `组织`, `(责任单位:…)`)

@@ -27,7 +27,7 @@ DISTINCTIVE_SHARE = 0.12
 COMMON_SHARE = 0.75
 # Plans named within this ratio of the best are named too (several candidates: answer from each).
 CLOSE = 0.75
-MIN_INSIDE = 2  # characters of a name word found inside a longer token
+MIN_INSIDE = 2  # characters of a name word found in the question's text though the tokenizer cut it otherwise
 # A question holding a plan's whole title (at least this long) names that plan, and its other words are about
 # the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
 MIN_TITLE = 8
@@ -76,8 +76,9 @@ def own_first(named: list[str], resolution: Resolution, national: frozenset[str]
     if resolution.copied:
         return named
     score = dict(resolution.reached)
-    mine = [p for p in resolution.named if p not in national and p in scope] or \
-        [p for p in score if p not in national and p in scope]  # (those named beside better-named ones first)
+    own = {p for p in scope if p not in national}
+    mine = [p for p in resolution.named if p in own] or [p for p in score if p in own]  # (those named beside
+    # better-named ones first)
     mine = [p for p in mine if p in resolution.dated] or mine  # (those a year names, if any)
     if mine:
         best = max(score[p] for p in mine)

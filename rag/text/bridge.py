@@ -65,7 +65,6 @@ def content_words(text: str) -> list[str]:
     return [w for w in _words(text) if w not in _FUNCTION and not w.isdigit()]
 
 
-
 def _clean(gloss: str) -> str:
     gloss = re.sub(r"\([^)]*\)", " ", gloss).lower()
     gloss = re.sub(r"[^a-z0-9 ]", " ", gloss)
