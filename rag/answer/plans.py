@@ -32,6 +32,7 @@ MIN_INSIDE = 2  # characters of a name word found in the question's text though 
 # the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
 MIN_TITLE = 8
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_MORE_YEARS = r"(?:[和与及、至到—-](?:19|20)\d\d年?)*"  # years listed together name alike (`2021年和2023年的…文件`)
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
 # names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)
 DOCUMENT_KIND = re.compile(r"(?:行动|实施|工作|管理|暂行|试行|指导|若干|发展|政策)*"
@@ -181,7 +182,8 @@ class PlanResolver:
             # a year names the plan when its name follows (`2024年乡村振兴意见`), not as a year of its content
             # (`从2012年到2021年增长到多少`)
             years[pid] = {y for y in self.years[pid] & asked_years if after.get(y, set()) & words[pid]
-                          or any(re.search(rf"{y}年?[度版的、和与及]*\S{{0,4}}?{re.escape(w)}", question) for w in words[pid])}
+                          or any(re.search(rf"{y}年?{_MORE_YEARS}[度版的、和与及]*\S{{0,4}}?{re.escape(w)}", question)
+                                 for w in words[pid])}
             scored.append((weight + sum(self.year_weight[y] for y in years[pid]), pid))
         if not scored:
             return Resolution((), ())

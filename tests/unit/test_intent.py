@@ -1,6 +1,8 @@
 """What a question asks, read from its words: the number it asks for, and whether it asks about the document."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.answer.intent import about_document, asked_number
@@ -216,6 +218,20 @@ def test_a_year_names_an_english_questions_plan_when_the_words_after_it_name_the
     content = resolver.resolve("What was the 2024 scale of grain output under the central rural documents? "
                                "中共中央 意见 乡村振兴 规模", gloss)
     assert set(content.plans) == {"r2021", "r2023", "r2024"}
+
+
+def test_years_listed_together_each_name_their_plan():
+    from rag.answer.plans import PlanResolver
+    from rag.types import PlanMeta
+
+    titles = {"r2021": "中共中央 关于 2021年 乡村振兴 的 意见", "r2023": "中共中央 关于 2023年 乡村振兴 的 意见",
+              "r2024": "中共中央 关于 2024年 乡村振兴 的 意见"} | {f"other-{i}": f"其他 文件{i}" for i in range(7)}
+    plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
+    words = re.compile(r"中共中央|关于|乡村振兴|意见|文件\d|\d{4}年|\S")  # (a question unspaced, as users write)
+    resolver = PlanResolver(plans, words.findall, lambda _: False)
+    both = resolver.resolve("2021年和2023年的两份乡村振兴意见各提了什么?")
+    assert set(both.dated) == {"r2021", "r2023"} and set(both.plans) == {"r2021", "r2023"}
+    assert resolver.resolve("2023年的乡村振兴意见提了什么?").dated == ("r2023",)
 
 
 @pytest.mark.parametrize("question, unit", [
