@@ -1,11 +1,10 @@
 """Extractive answers: quotes picked from retrieved clauses, each an exact substring, with contract citations.
 
-The answerer orchestrates; each concept lives in its own module: `intent` (what the question asks), `places`
-(which plans its places point to; follow-ups), `scope` (in or out of the library's scope), `quotes` (the
-sentence that answers), `facts` (questions about the document itself; unstated facts), `compose` (the text, in
-the question's language), `company` (a company describing itself), `compare` (a comparison's clause per plan),
-`abroad` (another country's policy). It reads retrieval only through the `Retriever` protocol
-and the library only through `CorpusView`.
+The answerer orchestrates; each concept lives in its own module: `intent` (what the question asks), `places` (which
+plans its places point to; follow-ups), `scope` (in or out of the library's scope), `quotes` (the sentence that
+answers), `facts` (questions about the document itself; unstated facts), `compose` (the text, in the question's
+language), `company` (a company describing itself), `compare` (a comparison's clause per plan), `abroad` (another
+country's policy). It reads retrieval only through the `Retriever` protocol and the library through `CorpusView`.
 """
 from __future__ import annotations
 
@@ -41,9 +40,8 @@ MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search fi
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
 NAMES_CLEARLY = 2  # a question naming a plan this many times as clearly as naming needs is asked of the library
-# an English question names those of the plans its glosses name that its best clauses come from: the first this
-# many plans of a wide search (chosen on the development sets: 3 lost one English question there, 10 let a plan
-# named by a stray gloss through)
+# an English question names those of the plans its glosses name that its best clauses come from: the first this many
+# plans of a wide search (chosen on the development sets: 3 lost one English question there, 10 let a stray gloss's)
 AGREEING_K = 5
 
 
@@ -205,17 +203,19 @@ class Answerer:
             hits = self._holding(phrases, scope, probe.hits, top_k) if phrases else probe.hits
         if not hits:
             return refuse(NoAnswer.NOT_FOUND)
-        # (places are not what is counted)
-        # an English question's number: the clause stating it answers first; never "not stated" (read through the
-        # dictionary's senses, it was said of 5 of 36 stated numbers, dev_english_numbers)
+        # an English question's number: its clause answers first; never "not stated" (said of 5 of 36 stated numbers)
         if english:
             asked = asked_english(query) if bridge else None
         else:
             asked = intent.asked_number(query, self.corpus.is_word) or intent.asked_entity(query)
-        if asked and scope and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
+        # (no plan named: a Chinese number's thing no plan of its best clauses names, `免征购置税`, is not the library's)
+        nearby = list(dict.fromkeys(h.plan_id for h in hits))[:MAX_STATED_SCOPE] if not scope and not english else []
+        if asked and (scope or nearby) and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
             glosses = (lambda t: [frozenset(words) for _, words in bridge.terms(t)]) if bridge else None
-            stating = stating_clause(self.corpus, self.quotes, scope, worded, asked, self.jurisdictions.places_in,
-                                     glosses)
+            stating = stating_clause(self.corpus, self.quotes, scope or nearby, worded, asked,
+                                     self.jurisdictions.places_in, glosses)
+            if stating is None and nearby:
+                return refuse(NoAnswer.OUT_OF_SCOPE)
             if stating is None and not english:
                 # context only: the closest sentence, never widened to one that might hold some other number
                 citations = self.quotes.cite(hits[:1], text, probe.query_vector, aspects=False)

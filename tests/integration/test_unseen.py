@@ -321,3 +321,28 @@ def test_a_number_is_stated_where_the_text_says_a_part_of_the_questions_word(uns
     _, answerer = unseen
     a = answerer.answer("永川元宇宙计划里，复合型人才一年打算培养引进多少人？")
     assert not a.no_answer and "1500-2000人" in _blob(a) and a.citations[0].item_path == "三、(三)"
+
+
+def test_a_number_asked_of_a_thing_no_plan_near_the_question_names_is_out_of_scope(unseen):
+    """No plan named: the number's thing is judged in the plans of the best clauses. 车辆购置税 is in none of them
+    (the rural plans' 农机购置 clauses rank first): not the library's. A thing they name is answered as usual."""
+    _, answerer = unseen
+    a = answerer.answer("新能源汽车免征车辆购置税的政策延续到哪一年？")
+    assert a.no_answer and a.reason == NoAnswer.OUT_OF_SCOPE and not a.citations
+    b = answerer.answer("到2025年数字经济核心产业增加值占GDP比重要达到多少？")
+    assert not b.no_answer and "10%" in _blob(b)
+
+
+def test_a_modal_verb_on_a_paying_word_is_no_part_of_the_thing_paid_for(unseen):
+    """`每年最多能补多少钱`: 最多能 says how it is paid (like 最多), so the plan's money sentences answer."""
+    _, answerer = unseen
+    a = answerer.answer("概念验证平台每年最多能补多少钱？")
+    assert not a.no_answer and a.citations[0].plan_id == "shanghai-poc-2025" and "万元" in _blob(a)
+
+
+def test_the_fifth_fresh_set(unseen):
+    """eval/unseen/dev_fresh5.jsonl (60), written by a helper from the development documents' text before this
+    stop's answer changes; as written 0.851 / 0.915 / 0.782, no-answer 0.917, false no-answer 0.085."""
+    fifth = _scored(unseen[1], "dev_fresh5.jsonl")["overall"]
+    assert fifth["citation_at_3"] >= 0.89 and fifth["key_recall"] >= 0.75  # today 0.915 / 0.782
+    assert fifth["no_answer_accuracy"] >= 0.88 and fifth["false_no_answer_rate"] <= 0.1  # today 0.917 / 0.085
