@@ -209,7 +209,7 @@ class Answerer:
         else:
             asked = intent.asked_number(query, self.corpus.is_word) or intent.asked_entity(query)
         # (no plan named: a Chinese number's thing no plan of its best clauses names, `免征购置税`, is not the library's)
-        nearby = list(dict.fromkeys(h.plan_id for h in hits))[:MAX_STATED_SCOPE] if not scope and not english else []
+        nearby = list(dict.fromkeys(h.plan_id for h in hits))[:MAX_STATED_SCOPE] if asked and not scope and not english else []
         if asked and (scope or nearby) and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
             glosses = (lambda t: [frozenset(words) for _, words in bridge.terms(t)]) if bridge else None
             stating = stating_clause(self.corpus, self.quotes, scope or nearby, worded, asked,
