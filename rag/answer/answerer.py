@@ -31,18 +31,18 @@ from .compare import WIDE_K, best_per_plan
 from .compose import compose, no_answer, some_of, where_in, which_one
 from .english import asked_english
 from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
+from .nearly import nearly_quoted
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, PlanResolver, own_first
-from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights, nearly_quoted
+from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
 from .scope import Calibration, ScopeJudge, Signals
 
 MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search finds are compared or asked of
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
 NAMES_CLEARLY = 2  # a question naming a plan this many times as clearly as naming needs is asked of the library
-# an English question names those of the plans its glosses name that its best clauses come from: the first this many
-# plans of a wide search (chosen on the development sets: 3 lost one English question there, 10 let a stray gloss's)
-AGREEING_K = 5
+AGREEING_K = 5  # an English question names the plans its glosses name that its best clauses come from: a wide
+# search's first this many (chosen on the development sets: 3 lost one English question, 10 let a stray gloss's in)
 
 
 class Answerer:

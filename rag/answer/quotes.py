@@ -2,12 +2,10 @@
 
 A sentence's fit is the question's words it holds (informativeness-weighted share) plus the shapes the
 question asks for (a 文号, a date, a number …); the sentence's own embedding breaks ties between sentences of
-one clause. Every weight is named in `QuoteWeights`. `nearly_quoted`: the part of a phrase a question quotes
-slightly wrong that the plans hold (its own two constants).
+one clause. Every weight is named in `QuoteWeights`.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +37,8 @@ class QuoteWeights:
     notice_bonus: float = 0.5  # among document-fact clauses, the issuing notice first
     aspect_gain: float = 0.10  # a further sentence of the clause holding this share of the question's words the
     aspects: int = 2  # quote does not (its plan's title words aside) is quoted too, up to this many
+    open_quote_max: int = 200  # an open question's quote takes its neighbours with it, within this many characters, …
+    open_share: float = 0.3  # … each fitting the question at least this share as well as the quote's best sentence
 
 
 DEFAULT_WEIGHTS = QuoteWeights()
@@ -110,19 +110,57 @@ class QuotePicker:
         for n, hit in enumerate(hits, start=1):
             clause = self.corpus.clause(hit.chunk_id)
             assert clause is not None, hit.chunk_id  # hits come from the same index
-            quote, _ = self.best_sentence(clause, tokens, total, shapes, vector)
+            best, _ = self.best_sentence(clause, tokens, total, shapes, vector)
+            quote = self.widened(clause, best, tokens, total, vector) if aspects and not shapes else best
             title = self.corpus.title(hit.plan_id)
             asked = tokens - self.corpus.title_terms(hit.plan_id)  # the words naming the plan name no aspect
             quote, more = self.aspects(clause, quote, asked, total, shapes) if aspects else (quote, ())
             if aspects:  # the embedding preferred another sentence: the one holding most of the question's words too
                 other = self.wordiest(clause, tokens, total, shapes)
-                if other and self.fit(other, tokens, total, shapes) > self.fit("".join((quote, *more)), tokens,
-                                                                                total, shapes):
+                if other and other not in quote and self.fit(other, tokens, total, shapes) > self.fit(
+                        "".join((best, *more)), tokens, total, shapes):
                     more = (*more, other)
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
         return citations
+
+    def semantic(self, spans: Sequence[tuple[int, int, int]], vector: np.ndarray | None) -> list[float]:
+        """Each sentence's cosine to the question, min-max scaled within the clause (0 without a vector)."""
+        if vector is None:
+            return [0.0] * len(spans)
+        dense = self.corpus.sentence_vectors([r for r, _, _ in spans]) @ vector[0]
+        lo, hi = float(dense.min()), float(dense.max())
+        return [(float(d) - lo) / (hi - lo) if hi > lo else 0.0 for d in dense]
+
+    def widened(self, clause: Clause, quote: str, tokens: set[str], total: float, vector: np.ndarray | None) -> str:
+        """An open question (what a plan does about X, how it treats Y: no number or document fact asked) is
+        answered by a measure, not by its one best sentence, which often says only where the measure starts
+        (`推动家政服务提质扩容。` before `发展员工制家政企业`). The quote takes the neighbour that fits the question
+        better, one at a time, while it stays within `open_quote_max` characters and the neighbour fits at least
+        `open_share` as well as the best sentence (a sentence on another matter in between ends it); never a
+        responsibility line or a transcript's question."""
+        spans = self.corpus.sentences(clause.chunk_id)
+        start = clause.text.find(quote)
+        inside = [i for i, (_, a, b) in enumerate(spans) if start >= 0 and a >= start and b <= start + len(quote)]
+        if not inside:
+            return quote
+        first, last = min(inside), max(inside)
+        start, end = spans[first][1], spans[last][2]
+        fits = []
+        for (_, a, b), semantic in zip(spans, self.semantic(spans, vector)):
+            sentence = clause.text[a:b]
+            barred = is_owner_line(sentence) or _restates(sentence, clause.item_title)
+            fits.append(-1.0 if barred else self.fit(sentence, tokens, total, []) + self.weights.semantic * semantic)
+        floor = max(0.0, self.weights.open_share * max(fits[first:last + 1]))
+        while True:
+            near = [j for j in (first - 1, last + 1) if 0 <= j < len(spans) and fits[j] > floor
+                    and max(end, spans[j][2]) - min(start, spans[j][1]) <= self.weights.open_quote_max]
+            if not near:
+                return clause.text[start:end]
+            j = max(near, key=lambda i: fits[i])
+            first, last = min(first, j), max(last, j)
+            start, end = spans[first][1], spans[last][2]
 
     def wordiest(self, clause: Clause, tokens: set[str], total: float, shapes: list[Want]) -> str | None:
         """The clause's sentence that fits the question best by its words alone (no responsibility line, no
@@ -198,13 +236,9 @@ class QuotePicker:
             last = max((i for i, x in enumerate(sentences) if not is_owner_line(x)), default=-1)
             if last >= 0 and spans[last][2] - spans[0][1] <= w.item_quote_max:
                 return clause.text[spans[0][1]:spans[last][2]], max(fits)
-        rows = [r for r, _, _ in spans]
-        dense = (self.corpus.sentence_vectors(rows) @ vector[0]) if vector is not None else np.zeros(len(rows))
-        lo, hi = float(dense.min()), float(dense.max())
         asks_owner = any(shape is OWNER for shape, _ in shapes)
         scores = []
-        for sentence, fit, d in zip(sentences, fits, dense):
-            semantic = (float(d) - lo) / (hi - lo) if hi > lo else 0.0
+        for sentence, fit, semantic in zip(sentences, fits, self.semantic(spans, vector)):
             # who is responsible, unless asked; a sentence restating the item's title (a transcript's question)
             penalty = w.owner_penalty if (not asks_owner and is_owner_line(sentence)) \
                 or _restates(sentence, clause.item_title) else 0.0
@@ -244,47 +278,3 @@ class QuotePicker:
                 if max(end, spans[j][2]) - min(start, spans[j][1]) <= w.quote_max:
                     start, end = min(start, spans[j][1]), max(end, spans[j][2])
         return clause.text[start:end], fits[best]
-
-
-# a quoted phrase's part the plans hold: at least this share of the phrase, and this many characters
-NEAR_SHARE, MIN_NEAR = 0.5, 5
-
-
-def nearly_quoted(corpus: CorpusView, phrase: str, scope: Sequence[str], top_k: int) -> str | None:
-    """The longest part of a quoted Chinese phrase the plans do not hold (`“上海市科技专家库入库专家”`) that a few of
-    their clauses hold verbatim (`专家库入库专家`): at least NEAR_SHARE of the phrase and MIN_NEAR characters, at
-    most half of them a run a plan's title has (`上海市科技专家库的` is the title and one character: it names the
-    plan)."""
-    if not _CJK.search(phrase):
-        return None
-    texts = [c.text for c in corpus.clauses_of(scope)]
-    if any(phrase in t for t in texts):
-        return None
-    titles = [corpus.title(pid) for pid in scope]
-    for size in range(len(phrase) - 1, max(MIN_NEAR, math.ceil(NEAR_SHARE * len(phrase))) - 1, -1):
-        for start in range(len(phrase) - size + 1):
-            part = phrase[start:start + size]
-            if 2 * max((_shared(part, t) for t in titles), default=0) > size:  # mostly a title: it names the plan
-                continue
-            holding = 0
-            for t in texts:
-                holding += part in t
-                if holding > top_k:
-                    break
-            if 0 < holding <= top_k:
-                return part
-    return None
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _shared(a: str, b: str) -> int:
-    """The length of the longest run of characters `a` and `b` share."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] not in b:
-                break
-            best = j - i
-    return best

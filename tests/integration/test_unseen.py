@@ -33,7 +33,7 @@ def test_quality_on_the_unseen_development_questions(unseen):
     report = result["overall"]
     print("\n" + json.dumps({k: v for k, v in report.items() if k != "latency_ms"}, ensure_ascii=False))
     assert report["citation_at_3"] >= 0.95  # today 0.973 on 125 questions (0.874 before issue 14's work)
-    assert report["key_recall"] >= 0.9  # today 0.925 (0.708)
+    assert report["key_recall"] >= 0.92  # today 0.938 (0.708)
     assert report["no_answer_accuracy"] >= 0.97  # today 0.992 (0.960)
     assert report["false_no_answer_rate"] <= 0.01  # today 0 (0.018)
     # English through CC-CEDICT's glosses: today 0.933 / 0.818 (0.533 / 0.273 with meaning alone)
@@ -98,6 +98,16 @@ def test_a_two_part_question_is_quoted_on_both_parts(unseen):
     assert "四十人以上" in _blob(a) and "一千平方米以上" in _blob(a)
     both = "".join(first.quotes)  # the quote widened to the next sentence, or joined by it: exact quotes each
     assert "四十人以上" in both and "一千平方米以上" in both and all(q in first.context for q in first.quotes)
+
+
+def test_an_open_question_is_quoted_with_the_measure_not_only_its_lead(unseen):
+    """What a plan does about X: the quote is the measure's run of sentences on X (within 200 characters), not the one
+    best sentence, and not a neighbour on another matter."""
+    _, answerer = unseen
+    first = answerer.answer("扩大内需战略规划纲要对家政服务业有什么安排?").citations[0]
+    assert (first.plan_id, first.item_path) == ("china-domesticdemand-2022", "三、(九)")
+    assert "员工制家政企业" in first.quote and "家政进社区" in first.quote and first.quote in first.context
+    assert "冰雪" not in first.quote and len(first.quote) <= 200  # the sentence before it is on winter sports
 
 
 def test_a_lead_sentence_takes_the_detail_the_question_names(unseen):
@@ -207,11 +217,11 @@ def test_the_later_fresh_sets(unseen):
     assert second["citation_at_3"] >= 0.86 and second["key_recall"] >= 0.8  # today 0.889 / 0.839
     assert second["no_answer_accuracy"] >= 0.9 and second["false_no_answer_rate"] <= 0.03  # today 0.92 / 0
     third = _scored(unseen[1], "dev_fresh3.jsonl")["overall"]
-    assert third["citation_at_3"] >= 0.78 and third["key_recall"] >= 0.69  # today 0.808 / 0.719
+    assert third["citation_at_3"] >= 0.78 and third["key_recall"] >= 0.78  # today 0.808 / 0.809
     assert third["no_answer_accuracy"] >= 0.9 and third["false_no_answer_rate"] <= 0.03  # today 0.933 / 0
     fourth = _scored(unseen[1], "dev_fresh4.jsonl")["overall"]
-    assert fourth["citation_at_3"] >= 0.93 and fourth["key_recall"] >= 0.85  # today 0.956 / 0.878
-    assert fourth["no_answer_accuracy"] >= 0.8 and fourth["false_no_answer_rate"] <= 0.05  # today 0.85 / 0.044
+    assert fourth["citation_at_3"] >= 0.93 and fourth["key_recall"] >= 0.92  # today 0.956 / 0.946
+    assert fourth["no_answer_accuracy"] >= 0.8 and fourth["false_no_answer_rate"] <= 0.05  # today 0.883 / 0.022
 
 
 def test_an_english_question_finds_its_plan_through_the_dictionary(unseen):
@@ -344,5 +354,5 @@ def test_the_fifth_fresh_set(unseen):
     """eval/unseen/dev_fresh5.jsonl (60), written by a helper from the development documents' text before this
     stop's answer changes; as written 0.851 / 0.915 / 0.782, no-answer 0.917, false no-answer 0.085."""
     fifth = _scored(unseen[1], "dev_fresh5.jsonl")["overall"]
-    assert fifth["citation_at_3"] >= 0.89 and fifth["key_recall"] >= 0.75  # today 0.915 / 0.782
+    assert fifth["citation_at_3"] >= 0.89 and fifth["key_recall"] >= 0.82  # today 0.915 / 0.846
     assert fifth["no_answer_accuracy"] >= 0.88 and fifth["false_no_answer_rate"] <= 0.1  # today 0.917 / 0.085

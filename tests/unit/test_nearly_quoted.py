@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from rag.answer.quotes import nearly_quoted
+from rag.answer.nearly import nearly_quoted
 
 TEXTS = ["(十一)不得将专家库入库专家作为荣誉称号加以使用和宣传。", "为规范上海市科技专家库的建设和管理,制定本办法。",
          "专家库实行动态管理。"]
