@@ -46,6 +46,14 @@ def _number(env: Mapping[str, str], key: str, default: float, cast: Callable[[An
     return value
 
 
+def _share(env: Mapping[str, str], key: str, default: float) -> float:
+    """A weight between 0 and 1."""
+    value = _number(env, key, default)
+    if not 0.0 <= value <= 1.0:
+        raise BadInputError(f"{key}={env[key]!r} is not between 0 and 1")
+    return float(value)
+
+
 def _words(env: Mapping[str, str], key: str) -> frozenset[str]:
     """A comma-separated list (API keys, origins)."""
     return frozenset(w.strip() for w in env.get(key, "").split(",") if w.strip())
@@ -72,6 +80,9 @@ class Settings:
     mode: str = "hybrid"
     rrf_k: float = 60.0
     dense_weight: float = 0.6
+    # a passage's meaning score mixes in its clause's best sentence's cosine, this much (0: the passage alone;
+    # chosen on the development sets, see README)
+    sentence_weight: float = 0.3
     candidates: int = 50
     ann: str = "auto"
     exact_limit: int = 100_000  # passages; above it `auto` picks HNSW
@@ -153,7 +164,8 @@ class Settings:
             fusion=_choice(env, "POLICYQA_FUSION", cls.fusion, FUSIONS),
             mode=_choice(env, "POLICYQA_MODE", cls.mode, MODES),
             rrf_k=_number(env, "POLICYQA_RRF_K", cls.rrf_k),
-            dense_weight=_number(env, "POLICYQA_DENSE_WEIGHT", cls.dense_weight),
+            dense_weight=_share(env, "POLICYQA_DENSE_WEIGHT", cls.dense_weight),
+            sentence_weight=_share(env, "POLICYQA_SENTENCE_WEIGHT", cls.sentence_weight),
             candidates=_number(env, "POLICYQA_CANDIDATES", cls.candidates, int),
             ann=_choice(env, "POLICYQA_ANN", cls.ann, ANN_KINDS),
             hnsw_ef=_number(env, "POLICYQA_HNSW_EF", cls.hnsw_ef, int),

@@ -21,7 +21,7 @@ from ..store import Store, open_store
 from ..text.normalize import normalize_text
 from ..types import Hit
 from .corpus import check_plans
-from .fusion import weighted
+from .fusion import rrf, weighted
 
 
 @dataclass(frozen=True)
@@ -93,19 +93,51 @@ class HybridRetriever:
         fused: list[tuple[Any, float]]
         ranked: list[tuple[int, float]] = []
         dense: list[tuple[int, float]] = []
+        by_rank = self.settings.fusion == "rrf" or lexical is not None
+        top_dense = 0.0
         if mode == "bm25":
             fused = ranked = self.store.lexical(words, n, plans) if words else []
-        elif mode == "dense":
-            fused = dense = self.store.dense(qv, n, plans)
-        elif self.settings.fusion == "rrf" or lexical is not None:
+        elif by_rank and mode != "dense" and not self.settings.sentence_weight:
             fused, ranked, dense = self.store.hybrid(words, qv, n, plans, self.settings.rrf_k)
+            top_dense = dense[0][1] if dense else 0.0
         else:
-            ranked = self.store.lexical(words, n, plans) if words else []
+            ranked = self.store.lexical(words, n, plans) if words and mode != "dense" else []
             dense = self.store.dense(qv, n, plans)
-            w = self.settings.dense_weight
-            fused = weighted([dict(ranked), dict(dense)], [1 - w, w])
-        return SearchResult(self._to_hits(fused, ranked, dense, k), dense[0][1] if dense else 0.0,
-                            ranked[0][1] if ranked else 0.0, vector)
+            top_dense = dense[0][1] if dense else 0.0
+            dense = self.by_sentence(qv, [p for p, _ in dense] + [p for p, _ in ranked])[:n]
+            if mode == "dense":
+                fused = dense
+            elif by_rank:
+                fused = rrf([[p for p, _ in ranked], [p for p, _ in dense]], k=self.settings.rrf_k)
+            else:
+                w = self.settings.dense_weight
+                fused = weighted([dict(ranked), dict(dense)], [1 - w, w])
+        return SearchResult(self._to_hits(fused, ranked, dense, k), top_dense, ranked[0][1] if ranked else 0.0,
+                            vector)
+
+    def by_sentence(self, vector: np.ndarray, rows: Sequence[int]) -> list[tuple[int, float]]:
+        """Candidate passages (the dense ranker's and the lexical ranker's) by meaning: each one's cosine mixed with
+        that of its clause's best sentence, `sentence_weight` of it. A long clause's vector blurs its measures
+        together; the one sentence a question paraphrases stands out in its own (`慢慢减少扶持` for
+        `建立…“退坡”支持等机制`). Every candidate gets a dense score, a lexical-only one too (else it scores 0
+        there in the weighted fusion). The rows and sentences read are the candidates' only: the cost does not
+        grow with the library."""
+        rows = list(dict.fromkeys(int(r) for r in rows))
+        if not rows:
+            return []
+        query = np.asarray(vector, np.float32).reshape(-1)
+        weight = self.settings.sentence_weight
+        cosines = self.index.vectors[rows] @ query
+        best: dict[str, float] = {}
+        scored = []
+        for row, cosine in zip(rows, cosines):
+            chunk_id = self.index.passages.chunk_of(row)
+            if weight and chunk_id not in best:
+                sentences = [r for r, _, _ in self.index.sentences_of(chunk_id)]
+                best[chunk_id] = float((self.index.sentence_vectors[sentences] @ query).max()) if sentences \
+                    else float(cosine)
+            scored.append((row, (1 - weight) * float(cosine) + weight * best.get(chunk_id, 0.0)))
+        return sorted(scored, key=lambda x: (-x[1], x[0]))
 
     def _to_hits(self, fused: list[tuple[Any, float]], lexical: list[tuple[int, float]],
                  dense: list[tuple[int, float]], k: int) -> list[Hit]:

@@ -33,7 +33,7 @@ def test_quality_on_the_unseen_development_questions(unseen):
     report = result["overall"]
     print("\n" + json.dumps({k: v for k, v in report.items() if k != "latency_ms"}, ensure_ascii=False))
     assert report["citation_at_3"] >= 0.95  # today 0.973 on 125 questions (0.874 before issue 14's work)
-    assert report["key_recall"] >= 0.92  # today 0.938 (0.708)
+    assert report["key_recall"] >= 0.92  # today 0.944 (0.708)
     assert report["no_answer_accuracy"] >= 0.97  # today 0.992 (0.960)
     assert report["false_no_answer_rate"] <= 0.01  # today 0 (0.018)
     # English through CC-CEDICT's glosses: today 0.933 / 0.818 (0.533 / 0.273 with meaning alone)
@@ -108,6 +108,17 @@ def test_an_open_question_is_quoted_with_the_measure_not_only_its_lead(unseen):
     assert (first.plan_id, first.item_path) == ("china-domesticdemand-2022", "三、(九)")
     assert "员工制家政企业" in first.quote and "家政进社区" in first.quote and first.quote in first.context
     assert "冰雪" not in first.quote and len(first.quote) <= 200  # the sentence before it is on winter sports
+
+
+def test_a_long_clause_is_found_by_the_one_sentence_a_question_paraphrases(unseen):
+    """一、(一) and 一、(二) of the digital economy plan are long (a paragraph of achievements, one of reasons): their
+    passage vectors blur; a question about one of their sentences finds them by that sentence's own vector."""
+    settings, answerer = unseen
+    assert settings.sentence_weight > 0
+    for question, item in (("工业企业的生产设备数字化水平怎么样了?", "一、(一)"),
+                           ("数据在提高生产效率方面有什么乘数作用?", "一、(二)")):
+        hits = answerer.retriever.retrieve(question, k=3, plans=["china-digitaleconomy-2022"]).hits
+        assert hits[0].item_path == item, (question, [h.item_path for h in hits])
 
 
 def test_a_lead_sentence_takes_the_detail_the_question_names(unseen):
@@ -203,7 +214,7 @@ def test_fresh_questions_written_before_the_changes_they_measure(unseen):
     assert chinese["no_answer_accuracy"] >= 0.93 and chinese["false_no_answer_rate"] <= 0.02  # today 0.967 / 0
     report = _scored(unseen[1], "dev_english_fresh.jsonl")
     english = report["overall"]
-    assert english["citation_at_3"] >= 0.9 and english["key_recall"] >= 0.9  # today 0.933 / 0.933
+    assert english["citation_at_3"] >= 0.87 and english["key_recall"] >= 0.9  # today 0.900 / 0.956
     assert english["no_answer_accuracy"] >= 0.85 and english["false_no_answer_rate"] == 0  # today 0.85 / 0
     outside = [r for r in report["rows"] if r["expect_no_answer"] and not r["plan"]]
     assert outside and all(r["no_answer"] for r in outside)  # every out-of-scope English question refused
@@ -214,13 +225,13 @@ def test_the_later_fresh_sets(unseen):
     first two. As written: 0.750 / 0.643 (English 0.50 / 0.47), 0.745 / 0.573 and 0.933 / 0.878; each a development
     set after that first score (fresh4 only for the English rank fusion, see README)."""
     second = _scored(unseen[1], "dev_fresh2.jsonl")["overall"]
-    assert second["citation_at_3"] >= 0.86 and second["key_recall"] >= 0.8  # today 0.889 / 0.839
+    assert second["citation_at_3"] >= 0.89 and second["key_recall"] >= 0.83  # today 0.917 / 0.857
     assert second["no_answer_accuracy"] >= 0.9 and second["false_no_answer_rate"] <= 0.03  # today 0.92 / 0
     third = _scored(unseen[1], "dev_fresh3.jsonl")["overall"]
-    assert third["citation_at_3"] >= 0.78 and third["key_recall"] >= 0.78  # today 0.808 / 0.809
+    assert third["citation_at_3"] >= 0.84 and third["key_recall"] >= 0.84  # today 0.872 / 0.865
     assert third["no_answer_accuracy"] >= 0.9 and third["false_no_answer_rate"] <= 0.03  # today 0.933 / 0
     fourth = _scored(unseen[1], "dev_fresh4.jsonl")["overall"]
-    assert fourth["citation_at_3"] >= 0.93 and fourth["key_recall"] >= 0.92  # today 0.956 / 0.946
+    assert fourth["citation_at_3"] >= 0.96 and fourth["key_recall"] >= 0.93  # today 1.0 / 0.960
     assert fourth["no_answer_accuracy"] >= 0.8 and fourth["false_no_answer_rate"] <= 0.05  # today 0.883 / 0.022
 
 
@@ -245,7 +256,7 @@ def test_an_english_question_on_a_number_gets_the_clause_stating_it_first_and_is
     assert not a.no_answer and a.citations and a.citations[0].plan_id == "shanghai-food-2026"
     report = _scored(answerer, "dev_english_numbers.jsonl")["overall"]
     assert report["false_no_answer_rate"] == 0  # (0.139 when English numbers could be said to be unstated)
-    assert report["citation_at_1"] >= 0.66 and report["citation_at_3"] >= 0.86  # today 0.694 / 0.889
+    assert report["citation_at_1"] >= 0.66 and report["citation_at_3"] >= 0.83  # today 0.722 / 0.861
 
 
 def test_of_plans_named_alike_the_named_places_own_answers(unseen):

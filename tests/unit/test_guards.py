@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from starlette.responses import JSONResponse
 
 from rag.api import create_app
+from rag.errors import BadInputError
 from rag.guards import Admission, ClosedRoutes, PinnedOrigins
 from rag.limits import MAX_ANALYSED_CHARS
 from rag.settings import Settings
@@ -153,6 +154,14 @@ def test_serving_limits_come_from_the_environment_and_are_checked(tmp_path):
     assert (s.rate_limit, s.queue_limit, s.api_keys, s.cors_origins) == (30, 4, {"a", "b"}, {"https://x.example"})
     with pytest.raises(Exception, match="must not be negative"):
         Settings.from_env({"POLICYQA_HOME": str(tmp_path), "POLICYQA_QUEUE": "-1"})
+
+
+def test_ranking_weights_are_shares_between_0_and_1(tmp_path):
+    s = Settings.from_env({"POLICYQA_HOME": str(tmp_path), "POLICYQA_SENTENCE_WEIGHT": "0", "POLICYQA_DENSE_WEIGHT": "1"})
+    assert (s.sentence_weight, s.dense_weight) == (0.0, 1.0)
+    for key, value in (("POLICYQA_SENTENCE_WEIGHT", "1.5"), ("POLICYQA_DENSE_WEIGHT", "-0.1")):
+        with pytest.raises(BadInputError, match=f"{key}='{value}' is not between 0 and 1"):
+            Settings.from_env({"POLICYQA_HOME": str(tmp_path), key: value})
 
 
 def test_an_upload_path_has_its_own_limit_and_an_unknown_length_is_counted_not_held():
