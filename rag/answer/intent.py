@@ -32,8 +32,10 @@ COMPARE = re.compile(r"分别|各有|各是|各自|各(?:提出|规定|要求|�
                      r"(?=有[^??]{0,8}(?:政策|文件|规定|措施|计划|方案)|出台|发布|印发)|"
                      r"不同地区|区别|差异|异同|compare|comparison|which (?:plans|regions|provinces|cities)|"
                      r"each (?:plan|province|region)|differ", re.I)
-# a question about the national level (of plans named alike, a national one is meant too)
-NATIONAL = re.compile(r"国家|全国|国务院|中央|国家级|national|State Council|central government", re.I)
+# a question about the national level (of plans named alike, a national one is meant too); not a place's standing
+# in the country (`全国知名`, `nationally known`: the place's own plan says it)
+NATIONAL = re.compile(r"国家|全国(?!知名|领先|一流|前列)|国务院|中央|国家级|\bnational\b|State Council|central government",
+                      re.I)
 CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措施|该措施|这个条款|该条款|上述|这一?款|它的|this (?:item|clause)",
                         re.I)
 PLAN_REF = re.compile(r"这个计划|该计划|这份计划|这份文件|该文件|这个文件|this plan", re.I)

@@ -363,6 +363,10 @@ def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_
                           ("shanghai-qa", 3.7)))
     assert own_first(["china"], subsumed, national, scope, clearly) == ["shanghai-qa"]
     assert NATIONAL.search("上海落实国家未来产业意见有哪些方向?") and not NATIONAL.search("上海未来产业先导区有哪几个?")
+    # a place's standing in the country is no question about the national level: its own plan says it
+    assert not NATIONAL.search("By what year does Yongchuan aim to become a nationally known metaverse city?")
+    assert not NATIONAL.search("永川要在哪一年建成全国知名的元宇宙示范城市?")
+    assert NATIONAL.search("What do the national plans say?") and NATIONAL.search("全国一体化算力网络怎么布局?")
 
 
 def test_which_bodies_issued_a_document_asked_in_several_words():
