@@ -141,7 +141,7 @@ class Answerer:
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridge and bridged else None
             resolution = self.named.resolve(worded, gloss, (lambda words: bridge.said(text, words)) if bridge else None)
-            wanted = resolution.named if asks_compare else resolution.plans
+            wanted = resolution.compared() if asks_compare else resolution.plans
             named = [p for p in wanted if not scope or p in scope]
             clearly, own = NAMES_CLEARLY * self.named.enough, places and not asks_compare and not intent.NATIONAL.search(text)
             named = own_first(named, resolution, self.jurisdictions.national, scope, clearly) if own else named

@@ -36,7 +36,11 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
                 per_plan[plan_id] = found
     # (the question's own words: an English question's dictionary words find clauses, but their spare senses
     # — `industry` as 工业 — would pick a plan's wrong clause by the word)
-    tokens, total = quotes.terms(query)
+    # … less the words naming the plans compared: they name no aspect, and a plan's notice holds them all
+    # (`“十四五”数字经济发展规划和…报告在开源方面各提出了什么` picked the 规划's 印发通知 by its title words)
+    tokens, _ = quotes.terms(query)
+    tokens = (tokens - set().union(*(corpus.title_terms(pid) for pid in per_plan))) or tokens
+    total = sum(corpus.terms.weight(t) for t in tokens) or 1.0
     shapes = quotes.wants(query)
 
     def fit(h: Hit) -> float:

@@ -27,6 +27,7 @@ DISTINCTIVE_SHARE = 0.12
 COMMON_SHARE = 0.75
 # Plans named within this ratio of the best are named too (several candidates: answer from each).
 CLOSE = 0.75
+COMPARED_SHARE = 0.5  # … and those within this ratio of it are the plans a comparison compares (dev sets: 0.5)
 MIN_INSIDE = 2  # characters of a name word found in the question's text though the tokenizer cut it otherwise
 # A question holding a plan's whole title (at least this long) names that plan, and its other words are about
 # the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
@@ -56,6 +57,18 @@ class Resolution:
     @property
     def one(self) -> str | None:
         return self.plans[0] if len(self.plans) == 1 else None
+
+    def compared(self) -> tuple[str, ...]:
+        """The plans a comparison asks about: those named by a copied title, and of the plans named by words those
+        at least COMPARED_SHARE as well named as the best or named by a year — not a plan one of the compared
+        matter's words names faintly (`…在应急通信方面` names an 应急 plan at a third of the two named plans' score)."""
+        scores = dict(self.reached)
+        sure = self.plans if self.copied else ()
+        rest = [p for p in self.named if p not in sure]
+        if not rest or not scores:
+            return self.named
+        best = max(scores.get(p, 0.0) for p in rest)
+        return tuple(sure) + tuple(p for p in rest if scores.get(p, 0.0) >= COMPARED_SHARE * best or p in self.dated)
 
     def score_of(self, plan_id: str) -> float:
         """How well the question names a plan (0 for one only `named`, far behind the best)."""
@@ -152,8 +165,9 @@ class PlanResolver:
         around = [pid for pid, titles in self.titles.items() if pid not in {p for p, _ in copied}
                   and any(c in t for t in titles for _, c in copied) and (self.terms[pid] - named) & said]
         found = tuple(dict.fromkeys(around or [pid for pid, _ in copied]))
-        others = tuple(p for p in self._by_words(rest).named if p not in found)
-        return Resolution(found, tuple(1.0 for _ in found), found + others, copied=True)
+        by_words = self._by_words(rest)
+        others = tuple(p for p in by_words.named if p not in found)
+        return Resolution(found, tuple(1.0 for _ in found), found + others, by_words.reached, copied=True)
 
     def _by_words(self, question: str, gloss: Callable[[str], set[str]] | None = None,
                   said: Callable[[set[str]], set[str]] | None = None) -> Resolution:

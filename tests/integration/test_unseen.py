@@ -121,6 +121,17 @@ def test_a_long_clause_is_found_by_the_one_sentence_a_question_paraphrases(unsee
         assert hits[0].item_path == item, (question, [h.item_path for h in hits])
 
 
+def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names(unseen):
+    """The words naming the compared plans name no aspect (the 规划's 印发通知 holds every one of them); a plan one
+    word of the compared matter names faintly (`应急`) is not compared."""
+    _, answerer = unseen
+    a = answerer.answer("“十四五”数字经济发展规划和国务院关于数字经济发展情况的报告,在开源生态方面分别怎么说?")
+    assert {c.plan_id for c in a.citations} == {"china-digitaleconomy-2022", "china-digitaleconomy-report-2022"}
+    assert all("开源" in "".join(c.quotes) and c.item_path not in ("印发通知", "前言") for c in a.citations), a.citations
+    a = answerer.answer("卫星通信指导意见和终端设备直连卫星服务管理规定在应急通信上各有什么安排?")
+    assert {c.plan_id for c in a.citations} == {"china-satcom-2025", "china-satdirect-2025"}, a.citations
+
+
 def test_a_lead_sentence_takes_the_detail_the_question_names(unseen):
     _, answerer = unseen
     a = answerer.answer("上海食品科技方案的“3+1”空间布局里,闵行区建设什么?")

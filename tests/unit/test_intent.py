@@ -369,6 +369,17 @@ def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_
     assert NATIONAL.search("What do the national plans say?") and NATIONAL.search("全国一体化算力网络怎么布局?")
 
 
+def test_a_comparison_compares_the_plans_named_well_and_those_a_year_names():
+    from rag.answer.plans import Resolution
+
+    two = Resolution(("a", "b"), (14.7, 13.1), ("a", "b", "c"), (("a", 14.7), ("b", 13.1), ("c", 5.4)))
+    assert two.compared() == ("a", "b")  # `c` named by one word of the matter compared, at a third of the score
+    assert Resolution(two.plans, two.scores, two.named, two.reached, dated=("c",)).compared() == ("a", "b", "c")
+    copied = Resolution(("a",), (1.0,), ("a", "b", "c"), (("b", 10.0), ("c", 3.0)), copied=True)
+    assert copied.compared() == ("a", "b")  # a copied title, and of the rest those named well
+    assert Resolution(("a",), (1.0,), ("a", "b")).compared() == ("a", "b")  # no scores: every plan named
+
+
 def test_which_bodies_issued_a_document_asked_in_several_words():
     from rag.answer.intent import about_document, wants
     from rag.text.patterns import BODY
