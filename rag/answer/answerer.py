@@ -236,14 +236,14 @@ class Answerer:
             answer_text = which_one([self.corpus.title(p) for p in candidates], english, candidates) + answer_text
         if intent.STRUCTURE.search(text) and citations:
             answer_text = where_in(self.corpus.clause(citations[0].chunk_id), citations[0], english) + answer_text
-        if about_document:
-            about = self.corpus.plans[scope[0]] if len(scope) == 1 else None
-            answer_text = unstated(text, citations, english, about) + answer_text
-        elif len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not dated \
+        lead, nothing = unstated(text, citations, english, self.corpus.plans[scope[0]] if len(scope) == 1 else None) \
+            if about_document else ("", False)  # (every asked document fact unstated: not stated, as for a number)
+        if not about_document and len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not dated \
                 and not any(EFFECTIVE.search(q) for c in citations for q in c.quotes):
-            answer_text = no_effective_date(self.corpus.title(scope[0]), english) + answer_text
-        return Answer(question=question, answer=answer_text, no_answer=False, citations=tuple(citations),
-                      regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates))
+            lead = no_effective_date(self.corpus.title(scope[0]), english)
+        return Answer(question=question, answer=lead + answer_text, no_answer=nothing, citations=tuple(citations),
+                      regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates),
+                      reason=NoAnswer.NOT_STATED if nothing else None)
 
     def _agreeing(self, named: list[str], query: str, scope: list[str], lexical: str, vector: np.ndarray) -> list[str]:
         """Those of the plans an English question names (through the dictionary's glosses: `farm businesses` gives

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import BODY
+from ..text.patterns import BODY, BODY_SUFFIX
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import (
     ADDRESSEES,
@@ -60,30 +60,43 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
     return [Hit.of(c, rank=i, score=round(v, 4)) for i, (v, c) in enumerate(ranked, start=1)]
 
 
-def unstated(text: str, citations: Sequence[Citation], english: bool, plan: PlanMeta | None = None) -> str:
+def unstated(text: str, citations: Sequence[Citation], english: bool, plan: PlanMeta | None = None) -> tuple[str, bool]:
     """A lead saying which asked document facts no quote states (no guess from elsewhere), naming the plan when
     the question is about one; and what the web page the plan was collected from says — marked as the page's
     header, not the document's text — when the fact is unstated or the question asks when or by whom it was
-    published (a page's 发布日期 answers that; a text's date may be when it was adopted). '' when nothing to say."""
+    published (a page's 发布日期 answers that; a text's date may be when it was adopted). '' when nothing to say.
+    And whether nothing asked is answered: every asked fact unstated, and no page header giving one (the answer is
+    then "not stated", its quotes the closest context, as for a number a plan does not state)."""
     asked, missing = [], []
     for intent, shape, name, name_en in META_NAMES:
         if shape is BODY and ADDRESSEES.search(text):
             continue
         if intent.search(text):
             asked.append(name)
-            if not any(shape.search(q) for c in citations for q in c.quotes):
+            if not any(_states(shape, q) for c in citations for q in c.quotes):
                 missing.append((name, name_en))
     page = _page_facts(plan, [n for n in asked if (n in dict(missing) or _PUBLISHED.search(text))], english) \
         if plan is not None else ""
     if not missing:
-        return page
+        return page, False
+    nothing = len(missing) == len(asked) and not page
     names = ", ".join(en for _, en in missing) if english else "、".join(cn for cn, _ in missing)
     if plan is None:
         return (f"The text in the library does not state the {names}; the closest passages: \n"
-                if english else f"本库收录的文本未载明{names};相关原文如下:\n")
+                if english else f"本库收录的文本未载明{names};相关原文如下:\n"), nothing
     title = plan.display_title
     return page + (f"The library's text of 《{title}》 does not state the {names}; the closest passages: \n"
-                   if english else f"本库收录的《{title}》文本未载明{names};相关原文如下:\n")
+                   if english else f"本库收录的《{title}》文本未载明{names};相关原文如下:\n"), nothing
+
+
+# a body said to issue a document in a sentence (`中共中央、国务院印发了《…》`), not only on a signature line
+_ISSUED_BY = re.compile(rf"{BODY_SUFFIX}(?:联合)?(?:印发|发布|出台)")
+
+
+def _states(shape: re.Pattern[str], quote: str) -> bool:
+    """Does a quote state a document fact of this shape: on one of its lines (a signature, a salutation, a date
+    line are lines of a notice), or, for the issuing body, in a sentence saying it issued the document?"""
+    return any(shape.search(line) for line in quote.split("\n")) or (shape is BODY and bool(_ISSUED_BY.search(quote)))
 
 
 def no_effective_date(title: str, english: bool) -> str:

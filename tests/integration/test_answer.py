@@ -10,7 +10,7 @@ from support import PROJECT_ROOT
 from rag.errors import BadInputError
 from rag.evaluation.score import score
 from rag.files import read_jsonl as load_jsonl
-from rag.types import Turn
+from rag.types import NoAnswer, Turn
 
 QUESTIONS = load_jsonl(PROJECT_ROOT / "eval" / "questions.jsonl")
 
@@ -154,7 +154,12 @@ def test_document_facts_are_quoted_or_declared_unstated(answerer):
     assert a.citations[0].quote.count("\n") >= 10  # the whole run of signatures
     d = answerer.answer("江苏的元宇宙计划是哪天印发的?")
     assert d.answer.startswith("本库收录的《江苏省元宇宙产业发展行动计划(2024—2026年)》文本未载明印发日期")
-    assert d.citations[0].plan_id == "jiangsu-2024"
+    assert d.citations[0].plan_id == "jiangsu-2024"  # the closest passage, as context
+    assert d.no_answer and d.reason == NoAnswer.NOT_STATED  # nothing asked is stated: not stated, as for a number
+    # a fact on one line of a notice (its signature, its salutation) is stated: quoted, never said to be unstated
+    for question in ("永川元宇宙行动计划由哪个机关印发?", "永川元宇宙计划印发给了哪些单位?"):
+        a = answerer.answer(question)
+        assert not a.no_answer and "未载明" not in a.answer and a.citations[0].item_path == "印发通知", a.answer
 
 
 def test_bad_input_is_refused(answerer):
