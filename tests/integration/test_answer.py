@@ -176,10 +176,10 @@ def test_quality_on_the_evaluation_questions(answerer):
     """Pinned minimums on eval/questions.jsonl (the calibration file; the holdout pins come with evaluation)."""
     report = score(answerer, QUESTIONS)["overall"]
     print("\n" + json.dumps({k: v for k, v in report.items() if k != "latency_ms"}, ensure_ascii=False))
-    assert report["citation_at_3"] >= 0.95  # today 0.977 on 211 questions
-    assert report["key_recall"] >= 0.95  # today 0.970
-    assert report["no_answer_accuracy"] >= 0.98  # today 0.995
-    assert report["false_no_answer_rate"] <= 0.01  # today 0.0
+    assert report["citation_at_3"] >= 0.95  # today 0.994 on 211 questions
+    assert report["key_recall"] >= 0.95  # today 0.994
+    assert report["no_answer_accuracy"] >= 0.98  # today 0.990
+    assert report["false_no_answer_rate"] <= 0.01  # today 0.006 (one news line naming no issuer: not stated)
     assert report["compare_coverage"] >= 0.9  # today 12 of 13
 
 
