@@ -211,15 +211,36 @@ class QuotePicker:
             if best < 0 or gain < w.aspect_gain:
                 break
             covered |= words[best]
-            a, b = spans[best][1], spans[best][2]
+            first = last = best
+            line = next((m for m in missing if m[1] >= 1 and m[0].search(clause.text[spans[best][1]:spans[best][2]])), None)
+            if line is not None and spans[best][2] - spans[best][1] <= w.list_line_chars:  # a signature: all of them
+                first, last = self.run(clause, spans, best, line)
+            a, b = spans[first][1], spans[last][2]
             missing = [(s, x) for s, x in missing if not s.search(clause.text[a:b])]
-            if _adjacent(quoted, best) and max(end, b) - min(start, a) <= w.quote_max:
+            block = [j for j in range(first, last + 1) if j not in quoted and j not in further]
+            if (_adjacent(quoted, first) or _adjacent(quoted, last)) and max(end, b) - min(start, a) <= w.quote_max:
                 start, end = min(start, a), max(end, b)
-                quoted.add(best)
+                quoted.update(block)
             else:
-                further.append(best)
-        more = tuple(clause.text[spans[i][1]:spans[i][2]] for i in sorted(further))
+                further.extend(block)
+        # (further sentences next to each other are one quote)
+        runs: list[list[int]] = []
+        for i in sorted(further):
+            if runs and i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        more = tuple(clause.text[spans[r[0]][1]:spans[r[-1]][2]] for r in runs)
         return clause.text[start:end], more
+
+    def run(self, clause: Clause, spans: Sequence[tuple[int, int, int]], i: int, shape: Want) -> tuple[int, int]:
+        """The run of short lines around line `i` that state the asked fact (a joint notice's signatures)."""
+        first = last = i
+        while first > 0 and _short_match(shape, clause.text, spans[first - 1], self.weights.list_line_chars):
+            first -= 1
+        while last + 1 < len(spans) and _short_match(shape, clause.text, spans[last + 1], self.weights.list_line_chars):
+            last += 1
+        return first, last
 
     def best_sentence(self, clause: Clause, tokens: set[str], total: float, shapes: list[Want],
                       vector: np.ndarray | None) -> tuple[str, float]:
@@ -251,11 +272,7 @@ class QuotePicker:
         # a list the question asks for (the signatures of a joint notice): take the whole run of such lines
         shape = next((s for s in shapes if s[1] >= 1 and s[0].search(clause.text[start:end])), None)
         if shape is not None and end - start <= w.list_line_chars:
-            first = last = best
-            while first > 0 and _short_match(shape, clause.text, spans[first - 1], w.list_line_chars):
-                first -= 1
-            while last + 1 < len(spans) and _short_match(shape, clause.text, spans[last + 1], w.list_line_chars):
-                last += 1
+            first, last = self.run(clause, spans, best, shape)
             start, end = spans[first][1], spans[last][2]
         # a list's lead (`应具备以下基本条件:(一)…`): the items that follow it are the answer, as far as they go
         if shape is None and _LIST_LEAD.search(clause.text[start:end]):

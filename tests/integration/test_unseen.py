@@ -132,6 +132,18 @@ def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names
     assert {c.plan_id for c in a.citations} == {"china-satcom-2025", "china-satdirect-2025"}, a.citations
 
 
+def test_a_joint_notices_signatures_are_quoted_whole(unseen):
+    """Every signing body, 海关总署 too (a body's name may end in 署); and asked beside the 文号, the signatures as one
+    further quote."""
+    _, answerer = unseen
+    first = answerer.answer("直连卫星服务管理规定是哪几个部门一起发的文?").citations[0]
+    signed = ("国家互联网信息办公室", "工业和信息化部", "公安部", "海关总署", "国家市场监督管理总局", "国家广播电视总局")
+    assert first.item_path == "印发通知" and all(body in "".join(first.quotes) for body in signed), first.quotes
+    first = answerer.answer("概念验证平台建设实施方案的文号是什么,哪几个部门联合印发?").citations[0]
+    assert "沪科合〔2025〕17号" in first.quote
+    assert any(q.startswith("上海市科学技术委员会") and q.endswith("上海市教育委员会") for q in first.quotes), first.quotes
+
+
 def test_a_lead_sentence_takes_the_detail_the_question_names(unseen):
     _, answerer = unseen
     a = answerer.answer("上海食品科技方案的“3+1”空间布局里,闵行区建设什么?")
