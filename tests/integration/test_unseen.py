@@ -33,7 +33,7 @@ def test_quality_on_the_unseen_development_questions(unseen):
     report = result["overall"]
     print("\n" + json.dumps({k: v for k, v in report.items() if k != "latency_ms"}, ensure_ascii=False))
     assert report["citation_at_3"] >= 0.95  # today 0.973 on 125 questions (0.874 before issue 14's work)
-    assert report["key_recall"] >= 0.92  # today 0.944 (0.708)
+    assert report["key_recall"] >= 0.92  # today 0.957 (0.708)
     assert report["no_answer_accuracy"] >= 0.97  # today 0.992 (0.960)
     assert report["false_no_answer_rate"] <= 0.01  # today 0 (0.018)
     # English through CC-CEDICT's glosses: today 0.933 / 0.818 (0.533 / 0.273 with meaning alone)
@@ -233,7 +233,7 @@ def test_fresh_questions_written_before_the_changes_they_measure(unseen):
     development documents; before the changes they led to: 0.830 / 0.779, no-answer 0.883, false no-answer rate
     0.085; English 0.867 / 0.756, no-answer 0.75 (no English question out of scope refused)."""
     chinese = _scored(unseen[1], "dev_fresh.jsonl")["overall"]
-    assert chinese["citation_at_3"] >= 0.97 and chinese["key_recall"] >= 0.91  # today 1.0 / 0.941
+    assert chinese["citation_at_3"] >= 0.97 and chinese["key_recall"] >= 0.92  # today 1.0 / 0.956
     assert chinese["no_answer_accuracy"] >= 0.93 and chinese["false_no_answer_rate"] <= 0.02  # today 0.967 / 0
     report = _scored(unseen[1], "dev_english_fresh.jsonl")
     english = report["overall"]
@@ -251,7 +251,7 @@ def test_the_later_fresh_sets(unseen):
     assert second["citation_at_3"] >= 0.89 and second["key_recall"] >= 0.83  # today 0.917 / 0.857
     assert second["no_answer_accuracy"] >= 0.9 and second["false_no_answer_rate"] <= 0.03  # today 0.92 / 0
     third = _scored(unseen[1], "dev_fresh3.jsonl")["overall"]
-    assert third["citation_at_3"] >= 0.84 and third["key_recall"] >= 0.84  # today 0.872 / 0.865
+    assert third["citation_at_3"] >= 0.86 and third["key_recall"] >= 0.84  # today 0.894 / 0.876
     assert third["no_answer_accuracy"] >= 0.9 and third["false_no_answer_rate"] <= 0.03  # today 0.933 / 0
     fourth = _scored(unseen[1], "dev_fresh4.jsonl")["overall"]
     assert fourth["citation_at_3"] >= 0.96 and fourth["key_recall"] >= 0.93  # today 1.0 / 0.960
@@ -279,7 +279,7 @@ def test_an_english_question_on_a_number_gets_the_clause_stating_it_first_and_is
     assert not a.no_answer and a.citations and a.citations[0].plan_id == "shanghai-food-2026"
     report = _scored(answerer, "dev_english_numbers.jsonl")["overall"]
     assert report["false_no_answer_rate"] == 0  # (0.139 when English numbers could be said to be unstated)
-    assert report["citation_at_1"] >= 0.66 and report["citation_at_3"] >= 0.83  # today 0.722 / 0.861
+    assert report["citation_at_1"] >= 0.66 and report["citation_at_3"] >= 0.86  # today 0.750 / 0.889
 
 
 def test_of_plans_named_alike_the_named_places_own_answers(unseen):
@@ -388,5 +388,14 @@ def test_the_fifth_fresh_set(unseen):
     """eval/unseen/dev_fresh5.jsonl (60), written by a helper from the development documents' text before this
     stop's answer changes; as written 0.851 / 0.915 / 0.782, no-answer 0.917, false no-answer 0.085."""
     fifth = _scored(unseen[1], "dev_fresh5.jsonl")["overall"]
-    assert fifth["citation_at_3"] >= 0.89 and fifth["key_recall"] >= 0.82  # today 0.915 / 0.846
+    assert fifth["citation_at_3"] >= 0.89 and fifth["key_recall"] >= 0.84  # today 0.915 / 0.872
     assert fifth["no_answer_accuracy"] >= 0.88 and fifth["false_no_answer_rate"] <= 0.1  # today 0.917 / 0.085
+
+
+def test_the_sixth_fresh_set(unseen):
+    """eval/unseen/dev_fresh6.jsonl (60), written by a helper from the development documents' text and scored once as
+    written (0.878 / 0.959 / 0.899, no-answer 0.917, false no-answer 0.020) before the comparison, document-fact and
+    signature changes it then measured."""
+    sixth = _scored(unseen[1], "dev_fresh6.jsonl")["overall"]
+    assert sixth["citation_at_3"] >= 0.96 and sixth["key_recall"] >= 0.9  # today 1.0 / 0.933
+    assert sixth["no_answer_accuracy"] >= 0.9 and sixth["false_no_answer_rate"] <= 0.03  # today 0.933 / 0.020
