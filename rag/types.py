@@ -31,7 +31,7 @@ class NoAnswer(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     NOT_FOUND = "not_found"
     REGION_MISSING = "region_missing"
-    NOT_STATED = "not_stated"  # the plan the question is about does not state the number it asks for
+    NOT_STATED = "not_stated"  # the plan asked about does not state the number or document fact asked for
     BAD_INPUT = "bad_input"
 
 

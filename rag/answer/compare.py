@@ -36,10 +36,13 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
                 per_plan[plan_id] = found
     # (the question's own words: an English question's dictionary words find clauses, but their spare senses
     # — `industry` as 工业 — would pick a plan's wrong clause by the word)
-    # … less the words naming the plans compared: they name no aspect, and a plan's notice holds them all
-    # (`“十四五”数字经济发展规划和…报告在开源方面各提出了什么` picked the 规划's 印发通知 by its title words)
+    # … less the words naming the plans the question names: they name no aspect, and a plan's notice holds them all
+    # (`“十四五”数字经济发展规划和…报告在开源方面各提出了什么` picked the 规划's 印发通知 by its title words; the
+    # plans of a place are named by the place — of theirs, the words all their titles share —, and a word of one
+    # title may be the matter compared: `各地在数字经济方面`)
     tokens, _ = quotes.terms(query)
-    tokens = (tokens - set().union(*(corpus.title_terms(pid) for pid in per_plan))) or tokens
+    shared = set.intersection(*(set(corpus.title_terms(pid)) for pid in per_plan)) if per_plan else set()
+    tokens = (tokens - shared - set().union(*(corpus.title_terms(pid) for pid in order))) or tokens
     total = sum(corpus.terms.weight(t) for t in tokens) or 1.0
     shapes = quotes.wants(query)
 

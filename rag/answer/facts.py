@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import BODY, BODY_SUFFIX
+from ..text.patterns import BODY
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import (
     ADDRESSEES,
@@ -89,8 +89,9 @@ def unstated(text: str, citations: Sequence[Citation], english: bool, plan: Plan
                    if english else f"本库收录的《{title}》文本未载明{names};相关原文如下:\n"), nothing
 
 
-# a body said to issue a document in a sentence (`中共中央、国务院印发了《…》`), not only on a signature line
-_ISSUED_BY = re.compile(rf"{BODY_SUFFIX}(?:联合)?(?:印发|发布|出台)")
+# a body said to issue a document in a sentence (`中共中央、国务院印发了《…》`), not only on a signature line (not
+# `向社会发布`, `将会出台`, `主办发布会`: a body's ending, never 会 or 办 alone)
+_ISSUED_BY = re.compile(r"(?:政府|中央|厅|局|委员会|委|部|总署|院)(?:联合)?(?:印发|发布|出台)")
 
 
 def _states(shape: re.Pattern[str], quote: str) -> bool:

@@ -34,8 +34,8 @@ COMPARE = re.compile(r"分别|各有|各是|各自|各(?:提出|规定|要求|�
                      r"each (?:plan|province|region)|differ", re.I)
 # a question about the national level (of plans named alike, a national one is meant too); not a place's standing
 # in the country (`全国知名`, `nationally known`: the place's own plan says it)
-NATIONAL = re.compile(r"国家|全国(?!知名|领先|一流|前列)|国务院|中央|国家级|\bnational\b|State Council|central government",
-                      re.I)
+NATIONAL = re.compile(r"国家|全国(?!知名|领先|一流|前列|第一|率先|首个|首家|首批|闻名|著名)|国务院|中央|国家级|\bnational\b|"
+                      r"State Council|central government", re.I)
 CLAUSE_REF = re.compile(r"这一?条|该条|上一条|这项|该项|这个措施|该措施|这个条款|该条款|上述|这一?款|它的|this (?:item|clause)",
                         re.I)
 PLAN_REF = re.compile(r"这个计划|该计划|这份计划|这份文件|该文件|这个文件|this plan", re.I)

@@ -167,7 +167,8 @@ class PlanResolver:
         found = tuple(dict.fromkeys(around or [pid for pid, _ in copied]))
         by_words = self._by_words(rest)
         others = tuple(p for p in by_words.named if p not in found)
-        return Resolution(found, tuple(1.0 for _ in found), found + others, by_words.reached, copied=True)
+        return Resolution(found, tuple(1.0 for _ in found), found + others, by_words.reached, copied=True,
+                          dated=by_words.dated)
 
     def _by_words(self, question: str, gloss: Callable[[str], set[str]] | None = None,
                   said: Callable[[set[str]], set[str]] | None = None) -> Resolution:

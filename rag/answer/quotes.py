@@ -117,7 +117,7 @@ class QuotePicker:
             quote, more = self.aspects(clause, quote, asked, total, shapes) if aspects else (quote, ())
             if aspects:  # the embedding preferred another sentence: the one holding most of the question's words too
                 other = self.wordiest(clause, tokens, total, shapes)
-                if other and other not in quote and self.fit(other, tokens, total, shapes) > self.fit(
+                if other and not any(other in q for q in (quote, *more)) and self.fit(other, tokens, total, shapes) > self.fit(
                         "".join((best, *more)), tokens, total, shapes):
                     more = (*more, other)
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
@@ -223,13 +223,16 @@ class QuotePicker:
                 quoted.update(block)
             else:
                 further.extend(block)
-        # (further sentences next to each other are one quote)
+        # (further sentences next to each other are one quote; next to the quote, part of it)
         runs: list[list[int]] = []
         for i in sorted(further):
             if runs and i == runs[-1][-1] + 1:
                 runs[-1].append(i)
             else:
                 runs.append([i])
+        for r in [r for r in runs if _adjacent(quoted, r[0]) or _adjacent(quoted, r[-1])]:
+            start, end = min(start, spans[r[0]][1]), max(end, spans[r[-1]][2])
+            runs.remove(r)
         more = tuple(clause.text[spans[r[0]][1]:spans[r[-1]][2]] for r in runs)
         return clause.text[start:end], more
 

@@ -119,9 +119,9 @@ class HybridRetriever:
         """Candidate passages (the dense ranker's and the lexical ranker's) by meaning: each one's cosine mixed with
         that of its clause's best sentence, `sentence_weight` of it. A long clause's vector blurs its measures
         together; the one sentence a question paraphrases stands out in its own (`慢慢减少扶持` for
-        `建立…“退坡”支持等机制`). Every candidate gets a dense score, a lexical-only one too (else it scores 0
-        there in the weighted fusion). The rows and sentences read are the candidates' only: the cost does not
-        grow with the library."""
+        `建立…“退坡”支持等机制`). Every candidate is scored, a lexical-only one too; the caller keeps the best
+        `candidates` of them as the meaning ranking (the rest score 0 there in the weighted fusion, as before). The
+        rows and sentences read are the candidates' only: the cost does not grow with the library."""
         rows = list(dict.fromkeys(int(r) for r in rows))
         if not rows:
             return []

@@ -366,6 +366,7 @@ def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_
     # a place's standing in the country is no question about the national level: its own plan says it
     assert not NATIONAL.search("By what year does Yongchuan aim to become a nationally known metaverse city?")
     assert not NATIONAL.search("永川要在哪一年建成全国知名的元宇宙示范城市?")
+    assert not any(NATIONAL.search(f"打造全国{w}的示范区") for w in ("领先", "第一", "率先", "首个"))
     assert NATIONAL.search("What do the national plans say?") and NATIONAL.search("全国一体化算力网络怎么布局?")
 
 

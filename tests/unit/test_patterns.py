@@ -29,3 +29,15 @@ def test_owner_names_are_the_names_inside_the_note():
     a, b = owner_names(text)
     assert text[a:b] == "市发展改革委牵头"
     assert owner_names("没有责任单位的句子。") is None
+
+
+def test_a_document_fact_is_stated_on_a_line_of_a_notice_or_by_a_sentence_saying_who_issued_it():
+    from rag.answer.facts import _states
+    from rag.text.patterns import BODY, SALUTATION
+
+    signed = "现将《规定》印发给你们,请认真贯彻执行。\n国家互联网信息办公室\n公安部\n海关总署"
+    assert _states(BODY, signed) and _states(BODY, "重庆市永川区人民政府\n关于印发…的通知")
+    assert _states(SALUTATION, "各镇人民政府、街道办事处,区政府有关部门,有关单位:\n《计划》已经区政府同意,现印发给你们。")
+    assert _states(BODY, "近日,中共中央、国务院印发了《扩大内需战略规划纲要(2022-2035年)》。")
+    for prose in ("将规划向社会发布。", "相关办法将会出台。", "由协会主办发布会。", "双方签署", "做好工作部署"):
+        assert not _states(BODY, prose), prose
