@@ -55,16 +55,17 @@ def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int)
 
 def _restates(sentence: str, title: str) -> bool:
     """The sentence is the item's title again, or a part of it, give or take a speaker's name (`第一财经:` + the
-    question of a transcript's item)."""
+    question of a transcript's item) — or goes on where a title cut short with `…` stops (`…领域的专…`)."""
     if len(title) < 8:
         return False
     head, colon, rest = sentence.partition(":")
     body = rest if colon and len(head) <= 12 else sentence
-    return (title in sentence and len(sentence) <= len(title) + 12) or (len(body) >= 8 and body in title)
+    cut = title[:-1] if title.endswith("…") else ""
+    return (title in sentence and len(sentence) <= len(title) + 12) or (len(body) >= 8 and body in title) \
+        or (len(cut) >= 8 and any(cut.endswith(body[:k]) for k in range(8, len(body))))
 
 
-def _adjacent(quoted: set[int], i: int) -> bool:
-    """Sentence `i` is right before or after the quoted run."""
+def _adjacent(quoted: set[int], i: int) -> bool:  # sentence `i` is right before or after the quoted run
     return bool(quoted) and (i == min(quoted) - 1 or i == max(quoted) + 1)
 
 
@@ -126,8 +127,7 @@ class QuotePicker:
         return citations
 
     def semantic(self, spans: Sequence[tuple[int, int, int]], vector: np.ndarray | None) -> list[float]:
-        """Each sentence's cosine to the question, min-max scaled within the clause (0 without a vector)."""
-        if vector is None:
+        if vector is None:  # (each sentence's cosine to the question, min-max scaled within the clause)
             return [0.0] * len(spans)
         dense = self.corpus.sentence_vectors([r for r, _, _ in spans]) @ vector[0]
         lo, hi = float(dense.min()), float(dense.max())

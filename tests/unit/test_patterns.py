@@ -41,3 +41,13 @@ def test_a_document_fact_is_stated_on_a_line_of_a_notice_or_by_a_sentence_saying
     assert _states(BODY, "近日,中共中央、国务院印发了《扩大内需战略规划纲要(2022-2035年)》。")
     for prose in ("将规划向社会发布。", "相关办法将会出台。", "由协会主办发布会。", "双方签署", "做好工作部署"):
         assert not _states(BODY, prose), prose
+
+
+def test_a_transcripts_question_is_no_answer_even_past_where_its_title_is_cut():
+    from rag.answer.quotes import _restates
+
+    title = "刚才主发布介绍要深化科技社团改革,请问科技社团扮演着怎样的角色?如何更好地发挥他们在科技服务领域的专…"
+    assert _restates("东方网:刚才主发布介绍要深化科技社团改革,请问科技社团扮演着怎样的角色?", title)
+    assert _restates("如何更好地发挥他们在科技服务领域的专业性作用,科协有何考虑?", title)  # goes on past the cut
+    assert not _restates("陈馨:科技社团,是由科技工作者自愿组成的专业性的社会组织。", title)
+    assert not _restates("如何更好地发挥他们在科技服务领域的专业性作用?", title.rstrip("…") + "业性作用")  # no cut: whole
