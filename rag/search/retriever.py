@@ -104,7 +104,7 @@ class HybridRetriever:
             ranked = self.store.lexical(words, n, plans) if words and mode != "dense" else []
             dense = self.store.dense(qv, n, plans)
             top_dense = dense[0][1] if dense else 0.0
-            dense = self.by_sentence(qv, [p for p, _ in dense] + [p for p, _ in ranked])[:n]
+            dense = self.by_sentence(qv, [p for p, _ in ranked], dict(dense))[:n]
             if mode == "dense":
                 fused = dense
             elif by_rank:
@@ -115,22 +115,23 @@ class HybridRetriever:
         return SearchResult(self._to_hits(fused, ranked, dense, k), top_dense, ranked[0][1] if ranked else 0.0,
                             vector)
 
-    def by_sentence(self, vector: np.ndarray, rows: Sequence[int]) -> list[tuple[int, float]]:
+    def by_sentence(self, vector: np.ndarray, rows: Sequence[int], cosines: dict[int, float]) -> list[tuple[int, float]]:
         """Candidate passages (the dense ranker's and the lexical ranker's) by meaning: each one's cosine mixed with
         that of its clause's best sentence, `sentence_weight` of it. A long clause's vector blurs its measures
         together; the one sentence a question paraphrases stands out in its own (`慢慢减少扶持` for
         `建立…“退坡”支持等机制`). Every candidate is scored, a lexical-only one too; the caller keeps the best
         `candidates` of them as the meaning ranking (the rest score 0 there in the weighted fusion, as before). The
-        rows and sentences read are the candidates' only: the cost does not grow with the library."""
-        rows = list(dict.fromkeys(int(r) for r in rows))
-        if not rows:
-            return []
+        rows and sentences read are the candidates' only: the cost does not grow with the library. `cosines`: the
+        dense ranker's candidates with their cosines (kept); `rows`: further candidates, whose vectors are read."""
         query = np.asarray(vector, np.float32).reshape(-1)
+        cosines = dict(cosines)
+        unread = [r for r in dict.fromkeys(int(r) for r in rows) if r not in cosines]
+        if unread:
+            cosines.update(zip(unread, (float(c) for c in self.index.vectors[unread] @ query)))
         weight = self.settings.sentence_weight
-        cosines = self.index.vectors[rows] @ query
         best: dict[str, float] = {}
         scored = []
-        for row, cosine in zip(rows, cosines):
+        for row, cosine in cosines.items():
             chunk_id = self.index.passages.chunk_of(row)
             if weight and chunk_id not in best:
                 sentences = [r for r, _, _ in self.index.sentences_of(chunk_id)]

@@ -20,7 +20,7 @@ DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 # What an issuing or responsible body's name ends with.
 BODY_SUFFIX = r"(?:政府|厅|局|委员会|委|部|总署|署|办公室|办|中心|院|会|室)"
 # A sentence naming a body (a signature line, `…等5部门联合印发`).
-BODY = re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中心|院|会|室|总署|(?<![部签])署)(?:$|等|联合)")
+BODY = re.compile(r"(?:政府|厅|局|委员会|委|部|部门|办公室|办|中心|院|会|室|(?<![部签])署)(?:$|等|联合)")
 # A line that is one body's name (a notice's signature).
 ORG_NAME = re.compile(rf"^[\u4e00-\u9fff()]{{2,30}}{BODY_SUFFIX}$")  # 公安部, 海关总署, 四川省经济和信息化厅
 # Whom a notice is addressed to: `各市(州)经济和信息化局……:`.
