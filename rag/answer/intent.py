@@ -69,7 +69,8 @@ def defined_term(question: str) -> str | None:
 STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几条|第几章|哪个章节|哪个板块|哪一?项任务|哪一?个方面|"
                        r"which (?:part|section|chapter|article)", re.I)
 
-ADDRESSEES = re.compile(r"主送|印发给|发给|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
+# (`发给` not in `研发给予`)
+ADDRESSEES = re.compile(r"主送|印发给|发给(?!予)|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.
 # When a document takes effect (not `实施行动`: 施行 inside 实施行…).
 ASKS_EFFECTIVE = re.compile(r"(?<!实)施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|"
@@ -160,9 +161,10 @@ def is_company(text: str) -> bool:
     return bool(SELF_DESCRIPTION.search(text) and ASKS_SUPPORT.search(text))
 
 
-# Facts the body states, not the issuing notice: who leads an item, and when a regulation takes effect (its
-# closing article: `本办法自…起施行`).
-_BODY_FACT = re.compile(r"负责|牵头|责任单位|施行|生效|有效期|实施日期|起实施|responsible|take effect|effective|valid", re.I)
+# Facts the body states, not the issuing notice: who leads an item or approves a filing (`善后处理方案要报哪个部门批准`),
+# and when a regulation takes effect (its closing article: `本办法自…起施行`).
+_BODY_FACT = re.compile(r"负责|牵头|责任单位|批准|审批|审核|备案|施行|生效|有效期|实施日期|起实施|responsible|take effect|"
+                        r"effective|valid", re.I)
 
 
 def about_document(text: str) -> bool:

@@ -145,6 +145,9 @@ def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
     ("终端设备直连卫星服务管理规定从哪天起施行?", False),  # the closing article says when it takes effect
     ("数字经济规划要求哪些部门牵头对规划实施开展评估?", False),  # who leads an item: the item says
     ("济南对入选新型智慧城市试点示范的项目补助多少?", False),
+    ("企业不再提供直连卫星服务时,用户善后处理方案要报哪个部门批准?", False),  # who approves a filing: the body says
+    ("《终端设备直连卫星服务管理规定》对技术研发给予多少资助?", False),  # `研发给予` is no `发给` (addressees)
+    ("这份方案印发给哪些单位?", True),
 ])
 def test_questions_about_the_document_itself(question, expected):
     assert about_document(question) is expected
