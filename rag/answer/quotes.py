@@ -6,7 +6,6 @@ one clause. Every weight is named in `QuoteWeights`.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import OWNER, is_owner_line
+from ..text.patterns import LIST_ITEM, LIST_LEAD, OWNER, POINT_END, POINT_START, is_owner_line
 from ..types import Citation, Clause, ClauseKind, Hit
 from .intent import NUMBER, Want, wants
 
@@ -44,9 +43,6 @@ class QuoteWeights:
 DEFAULT_WEIGHTS = QuoteWeights()
 
 
-# a sentence leading a list (`应具备以下基本条件:`, `包括:`), and a list item (`(二)…`, `2.…`, `三、…`)
-_LIST_LEAD = re.compile(r"(?:以下|如下|下列)[^。;;]{0,16}[::]|(?:包括|分为)[::]")
-_LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\d{1,2}[.、.](?!\d)|[一二三四五六七八九十]{1,3}、)")
 
 
 def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int) -> bool:
@@ -278,15 +274,17 @@ class QuotePicker:
             first, last = self.run(clause, spans, best, shape)
             start, end = spans[first][1], spans[last][2]
         # a list's lead (`应具备以下基本条件:(一)…`): the items that follow it are the answer, as far as they go
-        if shape is None and _LIST_LEAD.search(clause.text[start:end]):
+        if shape is None and LIST_LEAD.search(clause.text[start:end]):
             last = best
-            while last + 1 < len(spans) and _LIST_ITEM.match(clause.text[spans[last + 1][1]:spans[last + 1][2]]) \
+            while last + 1 < len(spans) and LIST_ITEM.match(clause.text[spans[last + 1][1]:spans[last + 1][2]]) \
                     and spans[last + 1][2] - start <= w.list_quote_max:
                 last += 1
             if last > best:
                 return clause.text[start:spans[last][2]], fits[best]
-        # a heading-like first sentence says little alone: take the next one with it
-        if end - start < w.heading_chars and best + 1 < len(spans):
+        # a heading-like first sentence says little alone: take the next one with it; so does a sentence ending in a
+        # point's heading (`…重点体现在3个方面:一是规模质效全面跃升。` before `营收从…增加到…`)
+        if (end - start < w.heading_chars or POINT_END.search(clause.text[start:end])) and best + 1 < len(spans) \
+                and not POINT_START.match(sentences[best + 1]):
             end = spans[best + 1][2]
         elif shape is None and not stating and scores[best] > 0:
             # a neighbour that answers nearly as well belongs to the same answer (a measure said in two sentences)

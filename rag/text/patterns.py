@@ -32,6 +32,13 @@ OWNER = re.compile(rf"{_OWNER_WORDS}|[\u4e00-\u9fff、]{{2,40}}(?:牵头|负责)
 OWNER_LINE = re.compile(rf"[((](?:{_OWNER_WORDS})[::][^))]*[))]|[((][\u4e00-\u9fff、,;]{{2,60}}(?:牵头|负责)[))]")
 _OWNER_START = re.compile(rf"^(?:{_OWNER_WORDS})[::]")
 
+# a sentence leading a list (`应具备以下基本条件:`, `包括:`), and a list item (`(二)…`, `2.…`, `三、…`)
+LIST_LEAD = re.compile(r"(?:以下|如下|下列)[^。;;]{0,16}[::]|(?:包括|分为)[::]")
+LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\d{1,2}[.、.](?!\d)|[一二三四五六七八九十]{1,3}、)")
+# a point's heading closing a sentence (`…:一是规模质效全面跃升。`), and a sentence opening the next point
+POINT_END = re.compile(r"(?:^|[::,,])[一二三四五六七八九十]是[^。;;::,,]{2,20}[。;;]?$")
+POINT_START = re.compile(r"\s*[一二三四五六七八九十]是")
+
 
 def owner_names(text: str) -> tuple[int, int] | None:
     """[start, end) of the names in the first responsibility note of `text` (`(责任单位:市财政局)` -> `市财政局`,

@@ -110,6 +110,16 @@ def test_an_open_question_is_quoted_with_the_measure_not_only_its_lead(unseen):
     assert "冰雪" not in first.quote and len(first.quote) <= 200  # the sentence before it is on winter sports
 
 
+def test_a_sentence_ending_in_a_points_heading_is_quoted_with_the_point(unseen):
+    """`…重点体现在3个方面:一是科技服务业规模质效全面跃升。` says only what the point is about; the sentence after it
+    (`营收从…增加到2024年的1472亿元`) is the point, up to the next one (`二是…`)."""
+    _, answerer = unseen
+    first = answerer.answer("上海浦东新区的科技服务业目前发展规模怎么样?").citations[0]
+    assert (first.plan_id, first.item_path) == ("shanghai-techservice-qa-2025", "问答3")
+    assert "一是科技服务业规模质效全面跃升" in first.quote and "1472亿元" in first.quote, first.quote
+    assert "二是" not in first.quote and first.quote in first.context
+
+
 def test_a_long_clause_is_found_by_the_one_sentence_a_question_paraphrases(unseen):
     """一、(一) and 一、(二) of the digital economy plan are long (a paragraph of achievements, one of reasons): their
     passage vectors blur; a question about one of their sentences finds them by that sentence's own vector."""

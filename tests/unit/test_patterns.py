@@ -51,3 +51,12 @@ def test_a_transcripts_question_is_no_answer_even_past_where_its_title_is_cut():
     assert _restates("如何更好地发挥他们在科技服务领域的专业性作用,科协有何考虑?", title)  # goes on past the cut
     assert not _restates("陈馨:科技社团,是由科技工作者自愿组成的专业性的社会组织。", title)
     assert not _restates("如何更好地发挥他们在科技服务领域的专业性作用?", title.rstrip("…") + "业性作用")  # no cut: whole
+
+
+def test_a_points_heading_closes_a_sentence_and_the_next_point_opens_one():
+    from rag.text.patterns import POINT_END as _POINT
+    from rag.text.patterns import POINT_START as _POINT_START
+    assert _POINT.search("张彤:发展态势良好,重点体现在3个方面:一是科技服务业规模质效全面跃升。")
+    assert not _POINT.search("一是加快推进数字产业化,培育壮大人工智能、大数据、区块链、云计算、网络安全等新兴数字产业。")
+    assert not _POINT.search("这是他们共同的选择。")  # (`是` after no numeral)
+    assert _POINT_START.match("二是科技资源要素加速集聚。") and not _POINT_START.match("营收从2021年的1017亿元增加到1472亿元。")
