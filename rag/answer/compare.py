@@ -9,6 +9,7 @@ import numpy as np
 from ..search.corpus import CorpusView
 from ..search.retriever import Retriever
 from ..types import Clause, Hit
+from .plans import plan_years
 from .quotes import QuotePicker
 
 WIDE_K = 30  # a comparison's one wide search …
@@ -42,7 +43,8 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
     # title may be the matter compared: `各地在数字经济方面`)
     tokens, _ = quotes.terms(query)
     shared = set.intersection(*(set(corpus.title_terms(pid)) for pid in per_plan)) if per_plan else set()
-    tokens = (tokens - shared - set().union(*(corpus.title_terms(pid) for pid in order))) or tokens
+    years = set().union(*(plan_years(corpus.plans[pid]) for pid in per_plan))  # (`国务院2022年的报告`)
+    tokens = (tokens - shared - years - set().union(*(corpus.title_terms(pid) for pid in order))) or tokens
     total = sum(corpus.terms.weight(t) for t in tokens) or 1.0
     shapes = quotes.wants(query)
 

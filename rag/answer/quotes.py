@@ -243,7 +243,7 @@ class QuotePicker:
 
     def best_sentence(self, clause: Clause, tokens: set[str], total: float, shapes: list[Want],
                       vector: np.ndarray | None) -> tuple[str, float]:
-        """The quote for a clause and its fit (see `fit`)."""
+        """The quote for a clause and its fit (see `fit`): its best sentence's, of the sentences it quotes."""
         w = self.weights
         spans = self.corpus.sentences(clause.chunk_id)
         if len(spans) <= 1:
@@ -295,4 +295,4 @@ class QuotePicker:
                 j = max(near, key=lambda i: scores[i])
                 if max(end, spans[j][2]) - min(start, spans[j][1]) <= w.quote_max:
                     start, end = min(start, spans[j][1]), max(end, spans[j][2])
-        return clause.text[start:end], fits[best]
+        return clause.text[start:end], max(f for f, (_, a, b) in zip(fits, spans) if start <= a and b <= end)
