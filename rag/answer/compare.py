@@ -8,7 +8,7 @@ import numpy as np
 
 from ..search.corpus import CorpusView
 from ..search.retriever import Retriever
-from ..types import Clause, Hit
+from ..types import Clause, ClauseKind, Hit
 from .plans import plan_years
 from .quotes import QuotePicker
 
@@ -53,7 +53,12 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
         assert clause is not None, h.chunk_id
         return quotes.best_sentence(clause, tokens, total, shapes, vector)[1]
 
-    best = [max(candidates, key=lambda h: (fit(h), h.score)) for candidates in per_plan.values()]
+    def own(candidates: list[Hit]) -> list[Hit]:
+        # a plan's own clause before a 相关报道 summarising it, unless a document fact is asked (the report dates it)
+        mine = [h for h in candidates if h.kind != ClauseKind.NEWS and fit(h) > 0]
+        return mine if mine and not any(weight >= 1 for _, weight in shapes) else candidates
+
+    best = [max(own(candidates), key=lambda h: (fit(h), h.score)) for candidates in per_plan.values()]
     # the plans in the order the question names them (best named first), else by how well each answers
     rank = {pid: i for i, pid in enumerate(order)}
     hits = sorted(best, key=lambda h: (rank.get(h.plan_id, len(rank)), -h.score))

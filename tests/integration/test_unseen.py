@@ -145,6 +145,9 @@ def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names
     a = answerer.answer("对平台经济的监管方式,“十四五”数字经济发展规划和国务院2022年关于数字经济发展情况的报告分别提出了什么?")
     assert {(c.plan_id, c.item_path) for c in a.citations} == {("china-digitaleconomy-2022", "八、(二)"),
                                                                ("china-digitaleconomy-report-2022", "三、(六)")}, a.citations
+    # a plan's own clause before the 相关报道 summarising it (which names every task in one long sentence)
+    a = answerer.answer("江苏和浙江的元宇宙行动计划,在商场、零售这类消费场景上分别打算怎么用元宇宙?")
+    assert ("zhejiang-2023", "二、(三)1.") in {(c.plan_id, c.item_path) for c in a.citations}, a.citations
 
 
 def test_a_joint_notices_signatures_are_quoted_whole(unseen):
