@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import BODY
+from ..text.patterns import BODY, DATE
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import (
     ADDRESSEES,
@@ -44,8 +44,15 @@ _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str], text: str,
                      vector: np.ndarray | None, top_k: int) -> list[Hit]:
     """The plans' notices and issuance reports, ranked by how well their best sentence states the fact."""
-    candidates = [c for c in corpus.clauses_of(plans) if
+    clauses = corpus.clauses_of(plans)
+    candidates = [c for c in clauses if
                   (c.kind == ClauseKind.NOTICE or (c.kind == ClauseKind.NEWS and ISSUANCE.search(c.text)))]
+    # a document issued without a notice is signed and dated where its text ends (`工业和信息化部2025年8月25日`)
+    for plan_id in plans:
+        body = [c for c in clauses if c.plan_id == plan_id and c.kind not in (ClauseKind.NOTICE, ClauseKind.NEWS)]
+        last = max(body, key=lambda c: c.order, default=None)
+        if last is not None and DATE.search(last.text.splitlines()[-1] if last.text else ""):
+            candidates.append(last)
     if not candidates:
         return []
     shapes = quotes.wants(text)

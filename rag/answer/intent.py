@@ -167,9 +167,14 @@ _BODY_FACT = re.compile(r"负责|牵头|责任单位|批准|审批|审核|备案
                         r"effective|valid", re.I)
 
 
+# who issued it, asked outright: `由哪个部门牵头、几个部门联合印发的?` is about the document, though 牵头 is a body's word
+_ISSUED_ASKED = re.compile(r"联合(?:印发|发布|发文)|(?:印发|发布|出台|发文)的[??]?\s*$")
+
+
 def about_document(text: str) -> bool:
     """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself (its notice, its issuance)."""
-    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text) and not _BODY_FACT.search(text))
+    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text)
+                and (not _BODY_FACT.search(text) or _ISSUED_ASKED.search(text)))
 
 
 @dataclass(frozen=True)

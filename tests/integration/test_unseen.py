@@ -150,6 +150,14 @@ def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names
     assert ("zhejiang-2023", "二、(三)1.") in {(c.plan_id, c.item_path) for c in a.citations}, a.citations
 
 
+def test_a_document_signed_where_its_text_ends_is_dated_there(unseen):
+    """The 指导意见 has a notice without a date; it is signed and dated on its last line (`工业和信息化部2025年8月25日`)."""
+    _, answerer = unseen
+    a = answerer.answer("《工业和信息化部关于优化业务准入促进卫星通信产业发展的指导意见》的落款日期是哪天?")
+    assert not a.no_answer and "2025年8月25日" in a.citations[0].quote, a.citations
+    assert a.citations[0].plan_id == "china-satcom-2025"
+
+
 def test_a_joint_notices_signatures_are_quoted_whole(unseen):
     """Every signing body, 海关总署 too (a body's name may end in 署); and asked beside the 文号, the signatures as one
     further quote."""

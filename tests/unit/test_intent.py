@@ -148,6 +148,8 @@ def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
     ("企业不再提供直连卫星服务时,用户善后处理方案要报哪个部门批准?", False),  # who approves a filing: the body says
     ("《终端设备直连卫星服务管理规定》对技术研发给予多少资助?", False),  # `研发给予` is no `发给` (addressees)
     ("这份方案印发给哪些单位?", True),
+    ("浙江元宇宙行动计划是由哪个部门牵头、几个部门联合印发的?", True),  # who issued it, though 牵头 is asked
+    ("上海2025年出台的科技服务业意见由哪个部门牵头统筹推进?", False),  # (`出台的` describes the document)
 ])
 def test_questions_about_the_document_itself(question, expected):
     assert about_document(question) is expected
