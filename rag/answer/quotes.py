@@ -38,11 +38,10 @@ class QuoteWeights:
     aspects: int = 2  # quote does not (its plan's title words aside) is quoted too, up to this many
     open_quote_max: int = 200  # an open question's quote takes its neighbours with it, within this many characters, …
     open_share: float = 0.3  # … each fitting the question at least this share as well as the quote's best sentence
+    open_gap: float = 0.1  # (a cosine this far below the clause's best sentence's counts 0 for the fit by meaning)
 
 
 DEFAULT_WEIGHTS = QuoteWeights()
-
-
 
 
 def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int) -> bool:
@@ -122,20 +121,22 @@ class QuotePicker:
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
         return citations
 
-    def semantic(self, spans: Sequence[tuple[int, int, int]], vector: np.ndarray | None) -> list[float]:
-        if vector is None:  # (each sentence's cosine to the question, min-max scaled within the clause)
+    def semantic(self, spans: Sequence[tuple[int, int, int]], vector: np.ndarray | None, gap: float = 0.0) -> list[float]:
+        """Each sentence's cosine to the question, min-max scaled within the clause; with `gap`: 1 for the best, 0 at
+        `gap` below it or lower (a clause of two sentences has no worst to scale by)."""
+        if vector is None:
             return [0.0] * len(spans)
         dense = self.corpus.sentence_vectors([r for r, _, _ in spans]) @ vector[0]
-        lo, hi = float(dense.min()), float(dense.max())
-        return [(float(d) - lo) / (hi - lo) if hi > lo else 0.0 for d in dense]
+        lo, hi = (float(dense.max()) - gap if gap else float(dense.min())), float(dense.max())
+        return [max(0.0, (float(d) - lo) / (hi - lo)) if hi > lo else 0.0 for d in dense]
 
     def widened(self, clause: Clause, quote: str, tokens: set[str], total: float, vector: np.ndarray | None) -> str:
         """An open question (what a plan does about X, how it treats Y: no number or document fact asked) is
         answered by a measure, not by its one best sentence, which often says only where the measure starts
         (`推动家政服务提质扩容。` before `发展员工制家政企业`). The quote takes the neighbour that fits the question
         better, one at a time, while it stays within `open_quote_max` characters and the neighbour fits at least
-        `open_share` as well as the best sentence (a sentence on another matter in between ends it); never a
-        responsibility line or a transcript's question."""
+        `open_share` as well as the best sentence (its cosine scaled by `open_gap`; a sentence on another matter in
+        between ends it); never a responsibility line or a transcript's question."""
         spans = self.corpus.sentences(clause.chunk_id)
         start = clause.text.find(quote)
         inside = [i for i, (_, a, b) in enumerate(spans) if start >= 0 and a >= start and b <= start + len(quote)]
@@ -144,7 +145,7 @@ class QuotePicker:
         first, last = min(inside), max(inside)
         start, end = spans[first][1], spans[last][2]
         fits = []
-        for (_, a, b), semantic in zip(spans, self.semantic(spans, vector)):
+        for (_, a, b), semantic in zip(spans, self.semantic(spans, vector, self.weights.open_gap)):
             sentence = clause.text[a:b]
             barred = is_owner_line(sentence) or _restates(sentence, clause.item_title)
             fits.append(-1.0 if barred else self.fit(sentence, tokens, total, []) + self.weights.semantic * semantic)

@@ -120,6 +120,17 @@ def test_a_sentence_ending_in_a_points_heading_is_quoted_with_the_point(unseen):
     assert "二是" not in first.quote and first.quote in first.context
 
 
+def test_an_open_questions_quote_takes_a_close_neighbour_in_a_clause_of_two_sentences(unseen):
+    """Scaled between a clause's best and worst sentence, the second of two always scored 0 by meaning; scaled by
+    `open_gap` below the best, the sentence listing the scenarios (`打造无人出租车…`) joins the one leading it."""
+    _, answerer = unseen
+    a = answerer.answer("Which driverless-vehicle scenarios does Sichuan's metaverse action plan list for intelligent "
+                        "interaction in the Internet of Vehicles?")
+    first = a.citations[0]
+    assert (first.plan_id, first.item_path) == ("sichuan-2023", "二、(三)专栏6")
+    assert "无人出租车" in first.quote and "自动驾驶" in first.quote and first.quote in first.context, first.quote
+
+
 def test_a_long_clause_is_found_by_the_one_sentence_a_question_paraphrases(unseen):
     """一、(一) and 一、(二) of the digital economy plan are long (a paragraph of achievements, one of reasons): their
     passage vectors blur; a question about one of their sentences finds them by that sentence's own vector."""
