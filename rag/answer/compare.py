@@ -1,6 +1,7 @@
 """A comparison's answer: the best clause of each plan asked about, grouped by plan."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -14,6 +15,7 @@ from .quotes import QuotePicker
 
 WIDE_K = 30  # a comparison's one wide search …
 PER_PLAN = 3  # … of which each plan's first hits compete on how well their best sentence fits
+_TARGET_YEAR = re.compile(r"(?:到|至|截至|截止到?|by)\s*((?:19|20)\d\d)")
 
 
 def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker, query: str, plans: list[str],
@@ -43,7 +45,8 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
     # title may be the matter compared: `各地在数字经济方面`)
     tokens, _ = quotes.terms(query)
     shared = set.intersection(*(set(corpus.title_terms(pid)) for pid in per_plan)) if per_plan else set()
-    years = set().union(*(plan_years(corpus.plans[pid]) for pid in per_plan))  # (`国务院2022年的报告`)
+    # … and the years naming them (`国务院2022年的报告`), not a year a target is set for (`到2025年…分别是多少`)
+    years = set().union(*(plan_years(corpus.plans[pid]) for pid in per_plan)) - set(_TARGET_YEAR.findall(query))
     tokens = (tokens - shared - years - set().union(*(corpus.title_terms(pid) for pid in order))) or tokens
     total = sum(corpus.terms.weight(t) for t in tokens) or 1.0
     shapes = quotes.wants(query)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import BODY, DATE
+from ..text.patterns import BODY
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import (
     ADDRESSEES,
@@ -38,6 +38,7 @@ ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks
 # a number asked with its unit keeps the stricter rule it was built with (none stated -> not stated)
 CAUTIOUS = (COUNT, ORG, PLACE, SCHOOL)
 _YEAR = re.compile(r"((?:19|20)\d\d)年")  # a year as a sentence names it (plans.py reads bare years in titles)
+_SIGNED = re.compile(r"^[\u4e00-\u9fff()、 ]{0,40}?\d{4}年\d{1,2}月\d{1,2}日$")  # `工业和信息化部2025年8月25日`
 _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 
 
@@ -51,7 +52,7 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
     for plan_id in plans:
         body = [c for c in clauses if c.plan_id == plan_id and c.kind not in (ClauseKind.NOTICE, ClauseKind.NEWS)]
         last = max(body, key=lambda c: c.order, default=None)
-        if last is not None and DATE.search(last.text.splitlines()[-1] if last.text else ""):
+        if last is not None and _SIGNED.search(last.text.splitlines()[-1] if last.text else ""):
             candidates.append(last)
     if not candidates:
         return []

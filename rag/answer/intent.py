@@ -69,8 +69,8 @@ def defined_term(question: str) -> str | None:
 STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几条|第几章|哪个章节|哪个板块|哪一?项任务|哪一?个方面|"
                        r"which (?:part|section|chapter|article)", re.I)
 
-# (`发给` not in `研发给予`)
-ADDRESSEES = re.compile(r"主送|印发给|发给(?!予)|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
+# (`发给` not in `研发给予`, `开发给企业`)
+ADDRESSEES = re.compile(r"主送|印发给|(?<![研开])发给(?!予)|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
 # Questions about the plan's own facts, and what a sentence stating that fact looks like.
 # When a document takes effect (not `实施行动`: 施行 inside 实施行…).
 ASKS_EFFECTIVE = re.compile(r"(?<!实)施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|"
@@ -168,7 +168,7 @@ _BODY_FACT = re.compile(r"负责|牵头|责任单位|批准|审批|审核|备案
 
 
 # who issued it, asked outright: `由哪个部门牵头、几个部门联合印发的?` is about the document, though 牵头 is a body's word
-_ISSUED_ASKED = re.compile(r"联合(?:印发|发布|发文)|(?:印发|发布|出台|发文)的[??]?\s*$")
+_ISSUED_ASKED = re.compile(r"(?:联合)?(?:印发|发布|出台|发文)的?[??]?\s*$")
 
 
 def about_document(text: str) -> bool:

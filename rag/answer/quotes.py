@@ -256,7 +256,7 @@ class QuotePicker:
         if not shapes and self.names_item(clause, tokens):
             last = max((i for i, x in enumerate(sentences) if not is_owner_line(x)), default=-1)
             if last >= 0 and spans[last][2] - spans[0][1] <= w.item_quote_max:
-                return clause.text[spans[0][1]:spans[last][2]], max(fits)
+                return clause.text[spans[0][1]:spans[last][2]], max(fits[:last + 1])
         asks_owner = any(shape is OWNER for shape, _ in shapes)
         scores = []
         for sentence, fit, semantic in zip(sentences, fits, self.semantic(spans, vector)):
@@ -281,11 +281,11 @@ class QuotePicker:
                     and spans[last + 1][2] - start <= w.list_quote_max:
                 last += 1
             if last > best:
-                return clause.text[start:spans[last][2]], fits[best]
+                return clause.text[start:spans[last][2]], max(fits[best:last + 1])
         # a heading-like first sentence says little alone: take the next one with it; so does a sentence ending in a
         # point's heading (`…重点体现在3个方面:一是规模质效全面跃升。` before `营收从…增加到…`)
-        if (end - start < w.heading_chars or POINT_END.search(clause.text[start:end])) and best + 1 < len(spans) \
-                and not POINT_START.match(sentences[best + 1]):
+        if best + 1 < len(spans) and (end - start < w.heading_chars or (
+                POINT_END.search(clause.text[start:end]) and not POINT_START.match(sentences[best + 1]))):
             end = spans[best + 1][2]
         elif shape is None and not stating and scores[best] > 0:
             # a neighbour that answers nearly as well belongs to the same answer (a measure said in two sentences)

@@ -35,8 +35,9 @@ _OWNER_START = re.compile(rf"^(?:{_OWNER_WORDS})[::]")
 # a sentence leading a list (`应具备以下基本条件:`, `包括:`), and a list item (`(二)…`, `2.…`, `三、…`)
 LIST_LEAD = re.compile(r"(?:以下|如下|下列)[^。;;]{0,16}[::]|(?:包括|分为)[::]")
 LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\d{1,2}[.、.](?!\d)|[一二三四五六七八九十]{1,3}、)")
-# a point's heading closing a sentence (`…:一是规模质效全面跃升。`), and a sentence opening the next point
-POINT_END = re.compile(r"(?:^|[::,,])[一二三四五六七八九十]是[^。;;::,,]{2,20}[。;;]?$")
+# a point's heading closing the sentence that leads to it (`…体现在3个方面:一是规模质效全面跃升。`; not a point
+# said whole in its own sentence, `三是营收增长12%。`), and a sentence opening the next point
+POINT_END = re.compile(r"[::][一二三四五六七八九十]是[^。;;::,,]{2,20}[。;;]?$")
 POINT_START = re.compile(r"\s*[一二三四五六七八九十]是")
 
 

@@ -59,4 +59,30 @@ def test_a_points_heading_closes_a_sentence_and_the_next_point_opens_one():
     assert _POINT.search("张彤:发展态势良好,重点体现在3个方面:一是科技服务业规模质效全面跃升。")
     assert not _POINT.search("一是加快推进数字产业化,培育壮大人工智能、大数据、区块链、云计算、网络安全等新兴数字产业。")
     assert not _POINT.search("这是他们共同的选择。")  # (`是` after no numeral)
+    assert not _POINT.search("三是营收增长12%。")  # a point said whole in its own sentence leads to nothing
     assert _POINT_START.match("二是科技资源要素加速集聚。") and not _POINT_START.match("营收从2021年的1017亿元增加到1472亿元。")
+
+
+def test_a_neighbours_fit_by_meaning_is_scaled_from_the_best_sentence_down_by_the_gap():
+    """Min-max within a clause puts the second of two sentences at 0 however close it is; scaled by `gap` it keeps
+    its closeness (and one `gap` or more below the best counts 0)."""
+    import numpy as np
+
+    from rag.answer.quotes import QuotePicker
+
+    class Corpus:
+        def sentence_vectors(self, rows):
+            return np.array([[1.0, 0.0], [0.95, 0.0], [0.7, 0.0]])[list(rows)]
+
+    picker = QuotePicker(Corpus())  # type: ignore[arg-type]
+    spans = [(0, 0, 5), (1, 5, 9)]
+    vector = np.array([[1.0, 0.0]])
+    assert picker.semantic(spans, vector) == [1.0, 0.0]
+    assert picker.semantic(spans, vector, 0.1) == pytest.approx([1.0, 0.5])
+    assert picker.semantic([*spans, (2, 9, 12)], vector, 0.1)[2] == 0.0
+
+
+def test_a_text_is_signed_on_its_last_line_only_by_a_signature_not_by_when_it_takes_effect():
+    from rag.answer.facts import _SIGNED
+    assert _SIGNED.search("工业和信息化部2025年8月25日") and _SIGNED.search("上海市科学技术委员会 2025年7月10日")
+    assert not _SIGNED.search("本规定自2025年6月1日起施行。") and not _SIGNED.search("第四十一条 本办法自2025年1月1日起施行")
