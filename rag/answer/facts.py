@@ -98,8 +98,10 @@ def unstated(text: str, citations: Sequence[Citation], english: bool, plan: Plan
 
 
 # a body said to issue a document in a sentence (`中共中央、国务院印发了《…》`), not only on a signature line (not
-# `向社会发布`, `将会出台`, `主办发布会`: a body's ending, never 会 or 办 alone)
-_ISSUED_BY = re.compile(r"(?:政府|中央|厅|局|委员会|委|部|总署|院)(?:联合)?(?:印发|发布|出台)")
+# `向社会发布`, `将会出台`, `主办发布会`: a body's ending, never 会 or 办 alone); or a news line giving the body its
+# news of the issuance comes from (`据济南市人民政府消息,《…》近日印发`)
+_ISSUED_BY = re.compile(r"(?:政府|中央|厅|局|委员会|委|部|总署|院)(?:联合)?(?:印发|发布|出台)|"
+                        r"据[^,,。;;]{2,30}(?:政府|厅|局|委员会|委|部|总署|院)(?:网站)?消息[^。;;]{0,80}(?:印发|发布|出台)")
 
 
 def _states(shape: re.Pattern[str], quote: str) -> bool:

@@ -39,7 +39,10 @@ def test_a_document_fact_is_stated_on_a_line_of_a_notice_or_by_a_sentence_saying
     assert _states(BODY, signed) and _states(BODY, "重庆市永川区人民政府\n关于印发…的通知")
     assert _states(SALUTATION, "各镇人民政府、街道办事处,区政府有关部门,有关单位:\n《计划》已经区政府同意,现印发给你们。")
     assert _states(BODY, "近日,中共中央、国务院印发了《扩大内需战略规划纲要(2022-2035年)》。")
-    for prose in ("将规划向社会发布。", "相关办法将会出台。", "由协会主办发布会。", "双方签署", "做好工作部署"):
+    # a news line naming the body its news of the issuance comes from
+    assert _states(BODY, "据济南市人民政府消息,《济南市促进元宇宙产业创新发展行动计划(2022—2025年)》近日印发。")
+    for prose in ("将规划向社会发布。", "相关办法将会出台。", "由协会主办发布会。", "双方签署", "做好工作部署",
+                  "据记者了解,计划将于年底发布。"):
         assert not _states(BODY, prose), prose
 
 
