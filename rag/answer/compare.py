@@ -51,10 +51,14 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
     total = sum(corpus.terms.weight(t) for t in tokens) or 1.0
     shapes = quotes.wants(query)
 
+    fits: dict[str, float] = {}  # chunk_id -> its best sentence's fit (each clause's sentences scored once)
+
     def fit(h: Hit) -> float:
-        clause = corpus.clause(h.chunk_id)
-        assert clause is not None, h.chunk_id
-        return quotes.best_sentence(clause, tokens, total, shapes, vector)[1]
+        if h.chunk_id not in fits:
+            clause = corpus.clause(h.chunk_id)
+            assert clause is not None, h.chunk_id
+            fits[h.chunk_id] = quotes.best_sentence(clause, tokens, total, shapes, vector)[1]
+        return fits[h.chunk_id]
 
     def own(candidates: list[Hit]) -> list[Hit]:
         # a plan's own clause before a 相关报道 summarising it, unless a document fact is asked (the report dates it)
