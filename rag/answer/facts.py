@@ -49,11 +49,11 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
     candidates = [c for c in clauses if
                   (c.kind == ClauseKind.NOTICE or (c.kind == ClauseKind.NEWS and ISSUANCE.search(c.text)))]
     # a document issued without a notice is signed and dated where its text ends (`工业和信息化部2025年8月25日`)
-    for plan_id in plans:
-        body = [c for c in clauses if c.plan_id == plan_id and c.kind not in (ClauseKind.NOTICE, ClauseKind.NEWS)]
-        last = max(body, key=lambda c: c.order, default=None)
-        if last is not None and _SIGNED.search(last.text.splitlines()[-1] if last.text else ""):
-            candidates.append(last)
+    ends: dict[str, Clause] = {}  # plan_id -> its text's last clause (one pass over the plans' clauses)
+    for c in clauses:
+        if c.kind not in (ClauseKind.NOTICE, ClauseKind.NEWS) and (c.plan_id not in ends or c.order > ends[c.plan_id].order):
+            ends[c.plan_id] = c
+    candidates += [c for c in ends.values() if c.text and _SIGNED.search(c.text.splitlines()[-1])]
     if not candidates:
         return []
     shapes = quotes.wants(text)
