@@ -44,10 +44,6 @@ class QuoteWeights:
 DEFAULT_WEIGHTS = QuoteWeights()
 
 
-def _short_match(shape: Want, text: str, span: tuple[int, int, int], limit: int) -> bool:
-    return span[2] - span[1] <= limit and shape[0].search(text[span[1]:span[2]]) is not None
-
-
 def _restates(sentence: str, title: str) -> bool:
     """The sentence is the item's title again, or a part of it, give or take a speaker's name (`第一财经:` + the
     question of a transcript's item) — or goes on where a title cut short with `…` stops (`…领域的专…`)."""
@@ -58,6 +54,11 @@ def _restates(sentence: str, title: str) -> bool:
     cut = title[:-1] if title.endswith("…") else ""
     return (title in sentence and len(sentence) <= len(title) + 12) or (len(body) >= 8 and body in title) \
         or (len(cut) >= 8 and any(cut.endswith(body[:k]) for k in range(8, len(body))))
+
+
+def _barred(sentence: str, title: str, asks_owner: bool = False) -> bool:
+    """Never quoted for its own sake: a responsibility line (unless asked), a transcript's question (the title)."""
+    return (is_owner_line(sentence) and not asks_owner) or _restates(sentence, title)
 
 
 def _adjacent(quoted: set[int], i: int) -> bool:  # sentence `i` is right before or after the quoted run
@@ -147,8 +148,8 @@ class QuotePicker:
         fits = []
         for (_, a, b), semantic in zip(spans, self.semantic(spans, vector, self.weights.open_gap)):
             sentence = clause.text[a:b]
-            barred = is_owner_line(sentence) or _restates(sentence, clause.item_title)
-            fits.append(-1.0 if barred else self.fit(sentence, tokens, total, []) + self.weights.semantic * semantic)
+            fits.append(-1.0 if _barred(sentence, clause.item_title)
+                        else self.fit(sentence, tokens, total, []) + self.weights.semantic * semantic)
         floor = max(0.0, self.weights.open_share * max(fits[first:last + 1]))
         while True:
             near = [j for j in (first - 1, last + 1) if 0 <= j < len(spans) and fits[j] > floor
@@ -166,8 +167,7 @@ class QuotePicker:
         when this sentence holds more of the question's words than the quote, it is quoted as well."""
         spans = self.corpus.sentences(clause.chunk_id)
         sentences = [clause.text[a:b] for _, a, b in spans]
-        fits = [-1.0 if is_owner_line(x) or _restates(x, clause.item_title) else self.fit(x, tokens, total, shapes)
-                for x in sentences]
+        fits = [-1.0 if _barred(x, clause.item_title) else self.fit(x, tokens, total, shapes) for x in sentences]
         if not fits or max(fits) <= 0:
             return None
         return sentences[int(np.argmax(fits))]
@@ -196,8 +196,7 @@ class QuotePicker:
             best, gain = -1, 0.0
             for i, (_, a, b) in enumerate(spans):
                 sentence = clause.text[a:b]
-                if i in quoted or i in further or (is_owner_line(sentence) and not asks_owner) \
-                        or _restates(sentence, clause.item_title):  # a transcript's question is no answer
+                if i in quoted or i in further or _barred(sentence, clause.item_title, asks_owner):
                     continue
                 g = sum(weight(t) for t in (asked & words[i]) - covered) / total
                 # an asked shape counts with some asked word beside it; a document fact (文号, date) alone, and the
@@ -235,10 +234,12 @@ class QuotePicker:
 
     def run(self, clause: Clause, spans: Sequence[tuple[int, int, int]], i: int, shape: Want) -> tuple[int, int]:
         """The run of short lines around line `i` that state the asked fact (a joint notice's signatures)."""
+        short = lambda j: spans[j][2] - spans[j][1] <= self.weights.list_line_chars and \
+            shape[0].search(clause.text[spans[j][1]:spans[j][2]]) is not None
         first = last = i
-        while first > 0 and _short_match(shape, clause.text, spans[first - 1], self.weights.list_line_chars):
+        while first > 0 and short(first - 1):
             first -= 1
-        while last + 1 < len(spans) and _short_match(shape, clause.text, spans[last + 1], self.weights.list_line_chars):
+        while last + 1 < len(spans) and short(last + 1):
             last += 1
         return first, last
 
@@ -252,17 +253,16 @@ class QuotePicker:
             return quote, self.fit(quote, tokens, total, shapes)
         sentences = [clause.text[a:b] for _, a, b in spans]
         fits = [self.fit(sentence, tokens, total, shapes) for sentence in sentences]
+        quoted = lambda i, j: (clause.text[i:j], max(f for f, (_, a, b) in zip(fits, spans) if i <= a and b <= j))
         # what the item does, asked by its heading: the item is the answer, up to its responsibility line
         if not shapes and self.names_item(clause, tokens):
             last = max((i for i, x in enumerate(sentences) if not is_owner_line(x)), default=-1)
             if last >= 0 and spans[last][2] - spans[0][1] <= w.item_quote_max:
-                return clause.text[spans[0][1]:spans[last][2]], max(fits[:last + 1])
+                return quoted(spans[0][1], spans[last][2])
         asks_owner = any(shape is OWNER for shape, _ in shapes)
         scores = []
         for sentence, fit, semantic in zip(sentences, fits, self.semantic(spans, vector)):
-            # who is responsible, unless asked; a sentence restating the item's title (a transcript's question)
-            penalty = w.owner_penalty if (not asks_owner and is_owner_line(sentence)) \
-                or _restates(sentence, clause.item_title) else 0.0
+            penalty = w.owner_penalty if _barred(sentence, clause.item_title, asks_owner) else 0.0
             scores.append(fit + w.semantic * semantic - penalty)
         # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer
         strict = [s for s, weight in shapes if weight >= 1]
@@ -281,7 +281,7 @@ class QuotePicker:
                     and spans[last + 1][2] - start <= w.list_quote_max:
                 last += 1
             if last > best:
-                return clause.text[start:spans[last][2]], max(fits[best:last + 1])
+                return quoted(start, spans[last][2])
         # a heading-like first sentence says little alone: take the next one with it; so does a sentence ending in a
         # point's heading (`…重点体现在3个方面:一是规模质效全面跃升。` before `营收从…增加到…`)
         if best + 1 < len(spans) and (end - start < w.heading_chars or (
@@ -296,4 +296,4 @@ class QuotePicker:
                 j = max(near, key=lambda i: scores[i])
                 if max(end, spans[j][2]) - min(start, spans[j][1]) <= w.quote_max:
                     start, end = min(start, spans[j][1]), max(end, spans[j][2])
-        return clause.text[start:end], max(f for f, (_, a, b) in zip(fits, spans) if start <= a and b <= end)
+        return quoted(start, end)
