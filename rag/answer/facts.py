@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import BODY
+from ..text.patterns import BODY, BODY_SUFFIX
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
 from .intent import (
     ADDRESSEES,
@@ -38,7 +38,9 @@ ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks
 # a number asked with its unit keeps the stricter rule it was built with (none stated -> not stated)
 CAUTIOUS = (COUNT, ORG, PLACE, SCHOOL)
 _YEAR = re.compile(r"((?:19|20)\d\d)年")  # a year as a sentence names it (plans.py reads bare years in titles)
-_SIGNED = re.compile(r"^[\u4e00-\u9fff()、 ]{0,40}?\d{4}年\d{1,2}月\d{1,2}日$")  # `工业和信息化部2025年8月25日`
+# a signature ending the text, on its own line or run on after the last sentence (`…(责任单位:…)上海市人民政府办公厅
+# 2025年5月17日`, a page that lost its line breaks): a body's name, then the date, and nothing after it
+_SIGNED = re.compile(rf"(?:^|[。;;))])[\u4e00-\u9fff()、 ]{{0,40}}?{BODY_SUFFIX}\s*\d{{4}}年\d{{1,2}}月\d{{1,2}}日$")
 _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 
 
@@ -53,8 +55,8 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
     for c in clauses:
         if c.kind not in (ClauseKind.NOTICE, ClauseKind.NEWS) and (c.plan_id not in ends or c.order > ends[c.plan_id].order):
             ends[c.plan_id] = c
-    candidates += [c for c in ends.values() if c.text and _SIGNED.search(c.text.splitlines()[-1])]
-    if not candidates:
+    signed = [c for c in ends.values() if c.text and _SIGNED.search(c.text.splitlines()[-1])]
+    if not candidates + signed:
         return []
     shapes = quotes.wants(text)
     tokens, total = quotes.terms(text)
@@ -64,7 +66,9 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
         bonus = quotes.weights.notice_bonus if c.kind == ClauseKind.NOTICE else 0.0
         return sum(w for shape, w in shapes if shape.search(quote)) + bonus
 
-    ranked = sorted(((value(c), c) for c in candidates), key=lambda vc: (-vc[0], vc[1].order))[:top_k]
+    # (a signature, only when it states an asked fact: not cited for a 文号 its notice gives)
+    valued = [(value(c), c) for c in candidates] + [(v, c) for c in signed if (v := value(c)) > 0]
+    ranked = sorted(valued, key=lambda vc: (-vc[0], vc[1].order))[:top_k]
     return [Hit.of(c, rank=i, score=round(v, 4)) for i, (v, c) in enumerate(ranked, start=1)]
 
 

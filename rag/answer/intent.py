@@ -96,7 +96,7 @@ _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则
                        r"plan|document|policy|measures|regulation|opinion|rules", re.I)
 # (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —; `什么时候
 #前要建成平台` asks a deadline the body states)
-_ABOUT_DOCUMENT = re.compile(rf"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|{_WHICH}部门|"
+_ABOUT_DOCUMENT = re.compile(rf"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|(?:是|由){_WHICH}部门|"
                              r"(?:是|为)[^,,。??]{0,12}(?:哪天|哪一天|什么时候|何时|哪一?年)[^,,。??]{0,12}的[??]?$|"
                              r"日期是|什么日期|"
                              r"issued|published|released|document number|date of|" + ADDRESSEES.pattern, re.I)

@@ -169,6 +169,17 @@ def test_a_document_signed_where_its_text_ends_is_dated_there(unseen):
     assert a.citations[0].plan_id == "china-satcom-2025"
 
 
+def test_a_signature_run_on_after_the_last_sentence_dates_the_document_and_is_cited_only_for_what_it_states(unseen):
+    """The 若干意见's notice gives its 文号 but no date; its text ends `…(责任单位:市科委、市统计局)上海市人民政府办公厅
+    2025年5月17日` (the page lost the line break). Asked who issued it and when, the signature answers; asked the
+    文号, the notice alone does."""
+    _, answerer = unseen
+    a = answerer.answer("上海《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》是以哪个机关名义、在哪天印发的?")
+    assert "上海市人民政府办公厅2025年5月17日" in a.citations[0].quote, a.citations
+    a = answerer.answer("上海《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》的文号是多少?")
+    assert [c.item_path for c in a.citations] == ["印发通知"], a.citations
+
+
 def test_a_joint_notices_signatures_are_quoted_whole(unseen):
     """Every signing body, 海关总署 too (a body's name may end in 署); and asked beside the 文号, the signatures as one
     further quote."""

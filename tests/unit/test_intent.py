@@ -152,6 +152,8 @@ def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
     ("上海2025年出台的科技服务业意见由哪个部门牵头统筹推进?", False),  # (`出台的` describes the document)
     ("方案要求哪些部门牵头联合发布行业标准?", False),  # (a body's task, not who issued the plan)
     ("济南元宇宙计划对开发给企业的软件有补贴吗?", False),  # `开发给` is no `发给` (addressees)
+    ("重点实验室管理办法规定,市科委征集布局建议时要协调哪些部门和单位?", False),  # bodies a body works with
+    ("济南元宇宙行动计划是哪个部门的?", True),  # (which body the document is)
 ])
 def test_questions_about_the_document_itself(question, expected):
     assert about_document(question) is expected

@@ -89,3 +89,6 @@ def test_a_text_is_signed_on_its_last_line_only_by_a_signature_not_by_when_it_ta
     from rag.answer.facts import _SIGNED
     assert _SIGNED.search("工业和信息化部2025年8月25日") and _SIGNED.search("上海市科学技术委员会 2025年7月10日")
     assert not _SIGNED.search("本规定自2025年6月1日起施行。") and not _SIGNED.search("第四十一条 本办法自2025年1月1日起施行")
+    # run on after the last sentence when a page lost its line breaks; a date alone or after a verb signs nothing
+    assert _SIGNED.search("推动科技服务业更好支撑新质生产力发展。(责任单位:市科委、市统计局)上海市人民政府办公厅2025年5月17日")
+    assert not _SIGNED.search("工作。截至2025年5月17日") and not _SIGNED.search("会议于2025年5月17日")
