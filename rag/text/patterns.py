@@ -26,10 +26,14 @@ ORG_NAME = re.compile(rf"^[\u4e00-\u9fff()]{{2,30}}{BODY_SUFFIX}$")  # 公安部
 # Whom a notice is addressed to: `各市(州)经济和信息化局……:`.
 SALUTATION = re.compile(r"^各[^。;;]{2,}[::]$")
 # Who is responsible for an item, in every form the documents use: `(责任单位:…)`, `牵头单位:…`, `牵头部门`,
-# `责任部门`, `配合单位`, and a bracketed `(市发展改革委牵头)` / `(市科委负责)`.
+# `责任部门`, `配合单位`, a bracketed `(市发展改革委牵头)` / `(市科委负责)`, and an item closing on its bodies alone,
+# bracketed (`(市商务委、市经济信息化委)`: each a government body's name, not `(以下简称市科委)`).
 _OWNER_WORDS = r"责任单位|牵头单位|牵头部门|责任部门|配合单位|主责部门|责任主体"
-OWNER = re.compile(rf"{_OWNER_WORDS}|[\u4e00-\u9fff、]{{2,40}}(?:牵头|负责)[))]")
-OWNER_LINE = re.compile(rf"[((](?:{_OWNER_WORDS})[::][^))]*[))]|[((][\u4e00-\u9fff、,;]{{2,60}}(?:牵头|负责)[))]")
+_GOV_BODY = rf"(?:市|区|省|县|国家|各)[\u4e00-\u9fff]{{0,18}}?{BODY_SUFFIX}"
+_BODIES = rf"[((]{_GOV_BODY}(?:[、,]{_GOV_BODY})*等?[))]"
+OWNER = re.compile(rf"{_OWNER_WORDS}|[\u4e00-\u9fff、]{{2,40}}(?:牵头|负责)[))]|^\s*{_BODIES}\s*$")
+OWNER_LINE = re.compile(rf"[((](?:{_OWNER_WORDS})[::][^))]*[))]|[((][\u4e00-\u9fff、,;]{{2,60}}(?:牵头|负责)[))]|"
+                        rf"{_BODIES}")
 _OWNER_START = re.compile(rf"^(?:{_OWNER_WORDS})[::]")
 
 # a sentence leading a list (`应具备以下基本条件:`, `包括:`), and a list item (`(二)…`, `2.…`, `三、…`)

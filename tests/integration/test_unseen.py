@@ -180,6 +180,15 @@ def test_a_signature_run_on_after_the_last_sentence_dates_the_document_and_is_ci
     assert [c.item_path for c in a.citations] == ["印发通知"], a.citations
 
 
+def test_an_item_closing_on_its_bodies_alone_names_who_is_responsible(unseen):
+    """The food plan closes each item on its bodies, bracketed with no label: `(市商务委、市经济信息化委)`."""
+    _, answerer = unseen
+    a = answerer.answer("上海食品科技行动方案在优化餐食配送上鼓励借助哪些智能运输装备?这项任务由哪些部门负责?")
+    first = a.citations[0]
+    assert (first.plan_id, first.item_path) == ("shanghai-food-2026", "五、9."), a.citations
+    assert "无人机、物流机器人" in "".join(first.quotes) and "市商务委、市经济信息化委" in "".join(first.quotes), first.quotes
+
+
 def test_a_joint_notices_signatures_are_quoted_whole(unseen):
     """Every signing body, 海关总署 too (a body's name may end in 署); and asked beside the 文号, the signatures as one
     further quote."""

@@ -7,14 +7,15 @@ from rag.text.patterns import OWNER, OWNER_LINE, is_owner_line
 
 
 @pytest.mark.parametrize("line", ["(责任单位:市工业和信息化局)", "(牵头单位:市发展改革委;配合单位:市财政局)",
-                                  "牵头部门:市科委", "(责任部门:区政府)", "(市发展改革委牵头)", "(市科委、市财政局负责)"])
+                                  "牵头部门:市科委", "(责任部门:区政府)", "(市发展改革委牵头)", "(市科委、市财政局负责)",
+                                  "(市商务委、市经济信息化委)", "(市科委)"])
 def test_every_form_of_a_responsibility_line_is_one(line):
     assert is_owner_line(line) and OWNER.search(line)
     assert OWNER_LINE.fullmatch(line) or not line.startswith("(")  # a bracketed one is set aside when tagging
 
 
 @pytest.mark.parametrize("sentence", ["加快培育元宇宙龙头企业。", "由企业牵头组建创新联合体,开展技术攻关。",
-                                      "各区负责组织实施本方案。"])
+                                      "各区负责组织实施本方案。", "(以下简称市科委)", "(2023年)"])
 def test_a_sentence_that_mentions_leading_is_not_a_responsibility_line(sentence):
     assert not is_owner_line(sentence)
 
