@@ -117,6 +117,9 @@ class QuotePicker:
                 if other and not any(other in q for q in (quote, *more)) and self.fit(other, tokens, total, shapes) > self.fit(
                         "".join((best, *more)), tokens, total, shapes):
                     more = (*more, other)
+                if is_owner_line(quote) and not more:  # who is responsible for what: the what, too
+                    what, _ = self.best_sentence(clause, tokens, total, [x for x in shapes if x[0] is not OWNER], vector)
+                    more = (what,) if what not in quote and not is_owner_line(what) else ()
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
@@ -168,9 +171,7 @@ class QuotePicker:
         spans = self.corpus.sentences(clause.chunk_id)
         sentences = [clause.text[a:b] for _, a, b in spans]
         fits = [-1.0 if _barred(x, clause.item_title) else self.fit(x, tokens, total, shapes) for x in sentences]
-        if not fits or max(fits) <= 0:
-            return None
-        return sentences[int(np.argmax(fits))]
+        return sentences[int(np.argmax(fits))] if fits and max(fits) > 0 else None
 
     def aspects(self, clause: Clause, quote: str, asked: set[str], total: float,
                 shapes: list[Want]) -> tuple[str, tuple[str, ...]]:

@@ -189,6 +189,16 @@ def test_an_item_closing_on_its_bodies_alone_names_who_is_responsible(unseen):
     assert "无人机、物流机器人" in "".join(first.quotes) and "市商务委、市经济信息化委" in "".join(first.quotes), first.quotes
 
 
+def test_a_responsibility_line_is_quoted_with_what_it_is_responsible_for(unseen):
+    """Asked what a plan does and who is responsible, an answer whose quote is the `(责任单位:…)` line quotes the
+    sentence it answers for as well (English: the dictionary's words share too little with it to be an aspect)."""
+    _, answerer = unseen
+    a = answerer.answer("What major computing project does Jinan's metaverse action plan want to speed up in order to "
+                        "attract 'chain leader' companies, and which city bodies are responsible for that task?")
+    cited = {c.item_path: "".join(c.quotes) for c in a.citations if c.plan_id == "jinan-2022"}
+    assert "中国算谷重大项目建设" in cited.get("二、(一)3.(2)", "") and "市投资促进局" in cited["二、(一)3.(2)"], a.citations
+
+
 def test_a_joint_notices_signatures_are_quoted_whole(unseen):
     """Every signing body, 海关总署 too (a body's name may end in 署); and asked beside the 文号, the signatures as one
     further quote."""
