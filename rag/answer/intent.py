@@ -112,7 +112,7 @@ UNIT_WORDS = _UNIT  # (facts.py: a count stated with a measure word)
 # (`哪几个` asks which ones, not how many)
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
-_ASKED_RATIO = re.compile(r"(比例|比重|占比|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
+_ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
 # Money asked by its name, with no unit (`给予多少补贴`, `补贴上限是多少`, `奖励金额是多少`, `多少钱`): an amount of
 # money or a share of a cost states it (a subsidy may be `30%` of an investment).
 MONEY_WORDS = r"补贴|补助|资助|奖励|奖补|扶持|资金|经费|金额|费用|劳务费|报酬|贴息|津贴|薪酬|拨款"

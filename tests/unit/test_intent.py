@@ -28,6 +28,7 @@ def is_word(text: str) -> bool:
     ("未通过验收的整改期限是几个月?", "个月", "整改期限是"),
     ("到2025年农村卫生厕所普及率要达到多少?", "率", "到2025年农村卫生厕所普及率"),  # asked by the rate's name
     ("数字经济核心产业增加值占GDP比重的目标是多少?", "比例", "数字经济核心产业增加值占GDP比重"),
+    ("江苏元宇宙产业年均增速目标是多少?", "比例", "江苏元宇宙产业年均增速"),  # a rate of growth is a ratio
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)
