@@ -165,15 +165,16 @@ def is_company(text: str) -> bool:
 # and when a regulation takes effect (its closing article: `本办法自…起施行`).
 _BODY_FACT = re.compile(r"负责|牵头|责任单位|批准|审批|审核|备案|施行|生效|有效期|实施日期|起实施|responsible|take effect|"
                         r"effective|valid", re.I)
-
-
 # who issued it, asked outright: `由哪个部门牵头、几个部门联合印发的?` is about the document, though 牵头 is a body's word
 _ISSUED_ASKED = re.compile(r"(?:联合)?(?:印发|发布|出台|发文)的?[??]?\s*$")
+# issuing another document, a body's task (`成员单位出台重要涉农政策时要履行什么程序`), unless its notice's facts are asked
+_ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了])[\u4e00-\u9fff]{0,8}?"
+                           r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)(?!.*(?:文号|字号|主送|落款|成文))")
 
 
 def about_document(text: str) -> bool:
     """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself (its notice, its issuance)."""
-    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text)
+    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text) and not _ISSUES_OTHER.search(text)
                 and (not _BODY_FACT.search(text) or _ISSUED_ASKED.search(text)))
 
 
@@ -289,8 +290,9 @@ def _asked_time(question: str) -> AskedNumber | None:
 def wants(question: str, number_weight: float) -> list[Want]:
     """Shapes of the sentence the question asks for: a document fact's counts 1, a number `number_weight`."""
     out: list[Want] = [(shape, 1.0) for intent, shape in META_INTENTS if intent.search(question)]
-    if DEFINES.search(question):
-        out.append((DEFINITION, 1.0))
+    if DEFINES.search(question):  # the sentence defining the term asked (`(三)关口站,是指…`), not one naming it in
+        term = defined_term(question)  # another's definition (`配套通信平台,是指…包括关口站…`)
+        out.append((re.compile(rf"{re.escape(term)}[”」』\"]?[,,:]?\s*(?:是指|系指|指的是|指)") if term else DEFINITION, 1.0))
     if QUANTITY.search(question):
         out.append((NUMBER, number_weight))
     return out

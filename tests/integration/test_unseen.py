@@ -259,6 +259,9 @@ def test_a_definition_question_gets_the_defining_sentence(unseen):
     a = answerer.answer("终端设备直连卫星服务管理规定中“终端设备”指的是什么?")
     first = a.citations[0]
     assert first.plan_id == "china-satdirect-2025" and "是指" in first.quote and "终端设备" in first.quote
+    # of a clause defining several terms, the sentence defining the one asked (not another's naming it)
+    a = answerer.answer("《终端设备直连卫星服务管理规定》里说的“关口站”是指什么?")
+    assert a.citations[0].quote.startswith("(三)关口站,是指"), a.citations[0].quote
 
 
 def test_when_plans_take_effect_is_quoted_from_each_or_said_to_be_unstated(unseen):

@@ -155,6 +155,8 @@ def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
     ("济南元宇宙计划对开发给企业的软件有补贴吗?", False),  # `开发给` is no `发给` (addressees)
     ("重点实验室管理办法规定,市科委征集布局建议时要协调哪些部门和单位?", False),  # bodies a body works with
     ("济南元宇宙行动计划是哪个部门的?", True),  # (which body the document is)
+    ("一号文件要求成员单位出台重要涉农政策时要履行什么程序?", False),  # another document a body is to issue
+    ("国务院印发实施方案的通知文号是什么?", True),  # (the notice issuing it: its own facts)
 ])
 def test_questions_about_the_document_itself(question, expected):
     assert about_document(question) is expected
@@ -174,6 +176,14 @@ def test_the_term_a_definition_question_asks_about():
     assert defined_term("请问高新技术企业是指什么?") == "高新技术企业"
     assert defined_term("本规定中“终端设备”指的是什么?") == "终端设备"
     assert defined_term("江苏有什么元宇宙政策?") is None
+
+
+def test_a_definition_is_asked_of_the_sentence_defining_the_term_not_one_naming_it():
+    from rag.answer.intent import wants
+
+    (shape, weight), = wants("规定里说的“关口站”是指什么?", 0.3)
+    assert weight == 1.0 and shape.search("(三)关口站,是指卫星通信链路中用于信号中继…的地面设施。")
+    assert not shape.search("(五)配套通信平台,是指…综合性通信设施,包括关口站和地球站控制系统")
 
 
 def test_plans_named_exactly_alike_are_all_named():
