@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import LIST_ITEM, LIST_LEAD, OWNER, POINT_END, POINT_START, is_owner_line
+from ..text.patterns import ENUM_LEAD, ENUM_NEXT, LIST_ITEM, LIST_LEAD, OWNER, POINT_END, POINT_START, is_owner_line
 from ..types import Citation, Clause, ClauseKind, Hit
 from .intent import NUMBER, Want, wants
 
@@ -275,11 +275,11 @@ class QuotePicker:
         if shape is not None and end - start <= w.list_line_chars:
             first, last = self.run(clause, spans, best, shape)
             start, end = spans[first][1], spans[last][2]
-        # a list's lead (`应具备以下基本条件:(一)…`): the items that follow it are the answer, as far as they go
-        if shape is None and LIST_LEAD.search(clause.text[start:end]):
+        # a list's lead (`应具备以下基本条件:(一)…`, `扮演多重角色:首先,…;`): the items after it answer, as far as they go
+        item = next((i for lead, i in ((LIST_LEAD, LIST_ITEM), (ENUM_LEAD, ENUM_NEXT)) if lead.search(sentences[best])), None)
+        if shape is None and item is not None:
             last = best
-            while last + 1 < len(spans) and LIST_ITEM.match(clause.text[spans[last + 1][1]:spans[last + 1][2]]) \
-                    and spans[last + 1][2] - start <= w.list_quote_max:
+            while last + 1 < len(spans) and item.match(sentences[last + 1]) and spans[last + 1][2] - start <= w.list_quote_max:
                 last += 1
             if last > best:
                 return quoted(start, spans[last][2])

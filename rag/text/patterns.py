@@ -43,6 +43,10 @@ LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\
 # said whole in its own sentence, `三是营收增长12%。`), and a sentence opening the next point
 POINT_END = re.compile(r"[::][一二三四五六七八九十]是[^。;;::,,]{2,20}[。;;]?$")
 POINT_START = re.compile(r"\s*[一二三四五六七八九十]是")
+# an enumeration opened after a colon (`扮演多重角色:首先,…;`, `主要开展两项工作:一是…;`), and a sentence going on
+# with it (`其次,…`, `二是…`, `最后,…`)
+ENUM_LEAD = re.compile(r"[::]\s*(?:首先|第一[,,、]|[一1]是)")
+ENUM_NEXT = re.compile(r"\s*(?:其次|再次|然后|同时|此外|最后|第[二三四五六七八九十][,,、]|[二三四五六七八九十]是)")
 
 
 def owner_names(text: str) -> tuple[int, int] | None:

@@ -199,6 +199,15 @@ def test_a_responsibility_line_is_quoted_with_what_it_is_responsible_for(unseen)
     assert "中国算谷重大项目建设" in cited.get("二、(一)3.(2)", "") and "市投资促进局" in cited["二、(一)3.(2)"], a.citations
 
 
+def test_an_enumeration_is_quoted_through_the_sentences_that_continue_it(unseen):
+    """`扮演多重角色:首先,…提炼者;其次,…提供者;同时,…推广者。`: all three roles, not the lead with its neighbours before."""
+    _, answerer = unseen
+    a = answerer.answer("科技服务业若干意见发布会上,市科协认为学(协)会在科技服务中可以扮演哪几种角色?")
+    first = a.citations[0]
+    assert (first.plan_id, first.item_path) == ("shanghai-techservice-qa-2025", "问答4"), a.citations
+    assert all(role in first.quote for role in ("需求的提炼者", "应用场景的提供者", "科技服务的推广者")), first.quote
+
+
 def test_a_joint_notices_signatures_are_quoted_whole(unseen):
     """Every signing body, 海关总署 too (a body's name may end in 署); and asked beside the 文号, the signatures as one
     further quote."""

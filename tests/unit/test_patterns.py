@@ -67,6 +67,15 @@ def test_a_points_heading_closes_a_sentence_and_the_next_point_opens_one():
     assert _POINT_START.match("二是科技资源要素加速集聚。") and not _POINT_START.match("营收从2021年的1017亿元增加到1472亿元。")
 
 
+def test_an_enumeration_opened_after_a_colon_goes_on_in_the_sentences_that_continue_it():
+    from rag.text.patterns import ENUM_LEAD, ENUM_NEXT
+    assert ENUM_LEAD.search("使得科技社团能够在科技服务中扮演多重角色:首先,学(协)会了解行业发展中存在的问题和共性需求;")
+    assert ENUM_LEAD.search("简单来说,概念验证主要开展两项工作:一是验证技术是否可行;")
+    assert not ENUM_LEAD.search("首先要加强组织领导。") and not ENUM_LEAD.search("主要目标:到2025年,产业规模突破千亿元。")
+    assert ENUM_NEXT.match("其次,会员单位本身就是服务落地的应用主体;") and ENUM_NEXT.match("二是验证市场是否认可。")
+    assert not ENUM_NEXT.match("事实上,我们已有很多学会在做。")
+
+
 def test_a_neighbours_fit_by_meaning_is_scaled_from_the_best_sentence_down_by_the_gap():
     """Min-max within a clause puts the second of two sentences at 0 however close it is; scaled by `gap` it keeps
     its closeness (and one `gap` or more below the best counts 0)."""
