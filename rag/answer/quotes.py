@@ -13,7 +13,19 @@ from functools import lru_cache
 import numpy as np
 
 from ..search.corpus import CorpusView
-from ..text.patterns import ENUM_LEAD, ENUM_NEXT, LIST_ITEM, LIST_LEAD, OWNER, POINT_END, POINT_START, is_owner_line
+from ..text.patterns import (
+    ENUM_LEAD,
+    ENUM_NEXT,
+    LIST_ITEM,
+    LIST_LEAD,
+    OWNER,
+    POINT_END,
+    POINT_START,
+    barred,
+    enumerations,
+    is_owner_line,
+    only_listed,
+)
 from ..types import Citation, Clause, ClauseKind, Hit
 from .intent import NUMBER, Want, wants
 
@@ -39,26 +51,10 @@ class QuoteWeights:
     open_quote_max: int = 200  # an open question's quote takes its neighbours with it, within this many characters, …
     open_share: float = 0.3  # … each fitting the question at least this share as well as the quote's best sentence
     open_gap: float = 0.1  # (a cosine this far below the clause's best sentence's counts 0 for the fit by meaning)
+    listed: float = 0.5  # a question's word a sentence holds only among four or more items (`…、…、…、…`) counts this
 
 
 DEFAULT_WEIGHTS = QuoteWeights()
-
-
-def _restates(sentence: str, title: str) -> bool:
-    """The sentence is the item's title again, or a part of it, give or take a speaker's name (`第一财经:` + the
-    question of a transcript's item) — or goes on where a title cut short with `…` stops (`…领域的专…`)."""
-    if len(title) < 8:
-        return False
-    head, colon, rest = sentence.partition(":")
-    body = rest if colon and len(head) <= 12 else sentence
-    cut = title[:-1] if title.endswith("…") else ""
-    return (title in sentence and len(sentence) <= len(title) + 12) or (len(body) >= 8 and body in title) \
-        or (len(cut) >= 8 and any(cut.endswith(body[:k]) for k in range(8, len(body))))
-
-
-def _barred(sentence: str, title: str, asks_owner: bool = False) -> bool:
-    """Never quoted for its own sake: a responsibility line (unless asked), a transcript's question (the title)."""
-    return (is_owner_line(sentence) and not asks_owner) or _restates(sentence, title)
 
 
 def _adjacent(quoted: set[int], i: int) -> bool:  # sentence `i` is right before or after the quoted run
@@ -72,6 +68,7 @@ class QuotePicker:
         # a sentence's words, tokenized once per process (the library's sentences recur from question to question)
         self.words: Callable[[str], frozenset[str]] = lru_cache(maxsize=WORDS_CACHED)(
             lambda text: frozenset(corpus.tokenize(text)))
+        self.lists: Callable[[str], tuple[tuple[int, int], ...]] = lru_cache(maxsize=WORDS_CACHED)(enumerations)
 
     def wants(self, question: str) -> list[Want]:
         return wants(question, self.weights.number)
@@ -84,8 +81,8 @@ class QuotePicker:
     def fit(self, sentence: str, tokens: set[str], total: float, shapes: list[Want]) -> float:
         """How well one sentence answers, comparable across clauses: the question's words it holds (weighted
         share) plus the shapes the question asks for."""
-        words = self.words(sentence)
-        return (sum(self.corpus.terms.weight(t) for t in tokens & words) / total
+        words, lists, weight = self.words(sentence), self.lists(sentence), self.corpus.terms.weight
+        return (sum(weight(t) * (self.weights.listed if only_listed(t, sentence, lists) else 1.0) for t in tokens & words) / total
                 + sum(w for shape, w in shapes if shape.search(sentence)))
 
     def names_item(self, clause: Clause, tokens: set[str]) -> bool:
@@ -151,7 +148,7 @@ class QuotePicker:
         fits = []
         for (_, a, b), semantic in zip(spans, self.semantic(spans, vector, self.weights.open_gap)):
             sentence = clause.text[a:b]
-            fits.append(-1.0 if _barred(sentence, clause.item_title)
+            fits.append(-1.0 if barred(sentence, clause.item_title)
                         else self.fit(sentence, tokens, total, []) + self.weights.semantic * semantic)
         floor = max(0.0, self.weights.open_share * max(fits[first:last + 1]))
         while True:
@@ -170,7 +167,7 @@ class QuotePicker:
         when this sentence holds more of the question's words than the quote, it is quoted as well."""
         spans = self.corpus.sentences(clause.chunk_id)
         sentences = [clause.text[a:b] for _, a, b in spans]
-        fits = [-1.0 if _barred(x, clause.item_title) else self.fit(x, tokens, total, shapes) for x in sentences]
+        fits = [-1.0 if barred(x, clause.item_title) else self.fit(x, tokens, total, shapes) for x in sentences]
         return sentences[int(np.argmax(fits))] if fits and max(fits) > 0 else None
 
     def aspects(self, clause: Clause, quote: str, asked: set[str], total: float,
@@ -197,7 +194,7 @@ class QuotePicker:
             best, gain = -1, 0.0
             for i, (_, a, b) in enumerate(spans):
                 sentence = clause.text[a:b]
-                if i in quoted or i in further or _barred(sentence, clause.item_title, asks_owner):
+                if i in quoted or i in further or barred(sentence, clause.item_title, asks_owner):
                     continue
                 g = sum(weight(t) for t in (asked & words[i]) - covered) / total
                 # an asked shape counts with some asked word beside it; a document fact (文号, date) alone, and the
@@ -263,7 +260,7 @@ class QuotePicker:
         asks_owner = any(shape is OWNER for shape, _ in shapes)
         scores = []
         for sentence, fit, semantic in zip(sentences, fits, self.semantic(spans, vector)):
-            penalty = w.owner_penalty if _barred(sentence, clause.item_title, asks_owner) else 0.0
+            penalty = w.owner_penalty if barred(sentence, clause.item_title, asks_owner) else 0.0
             scores.append(fit + w.semantic * semantic - penalty)
         # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer
         strict = [s for s, weight in shapes if weight >= 1]

@@ -64,3 +64,37 @@ def is_owner_line(sentence: str) -> bool:
     """`(责任单位:…)`, `(市发展改革委牵头)`: says who is responsible, never what is done."""
     s = sentence.strip()
     return _OWNER_START.match(s.strip("(()) ")) is not None or OWNER_LINE.fullmatch(s) is not None  # noqa: B005
+
+
+# four or more items named one after another (`在生产制造、智慧城市、文化旅游、教育培训、医疗健康等领域`)
+_ENUMERATION = re.compile(r"(?:[^、,,。;;:: ]{1,8}、){3,}[^、,,。;;:: ]{1,8}")
+
+
+def enumerations(sentence: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _ENUMERATION.finditer(sentence))
+
+
+def only_listed(word: str, sentence: str, lists: tuple[tuple[int, int], ...]) -> bool:
+    """Every occurrence of `word` is one item of an enumeration: the sentence names it among many, it does not
+    treat it (a goal listing fields, beside the task devoted to one)."""
+    if not lists:
+        return False
+    at = [m.start() for m in re.finditer(re.escape(word), sentence)]
+    return bool(at) and all(any(a <= i < b for a, b in lists) for i in at)
+
+
+def restates(sentence: str, title: str) -> bool:
+    """The sentence is the item's title again, or a part of it, give or take a speaker's name (`第一财经:` + the
+    question of a transcript's item) — or goes on where a title cut short with `…` stops (`…领域的专…`)."""
+    if len(title) < 8:
+        return False
+    head, colon, rest = sentence.partition(":")
+    body = rest if colon and len(head) <= 12 else sentence
+    cut = title[:-1] if title.endswith("…") else ""
+    return (title in sentence and len(sentence) <= len(title) + 12) or (len(body) >= 8 and body in title) \
+        or (len(cut) >= 8 and any(cut.endswith(body[:k]) for k in range(8, len(body))))
+
+
+def barred(sentence: str, title: str, asks_owner: bool = False) -> bool:
+    """Never quoted for its own sake: a responsibility line (unless asked), a transcript's question (the title)."""
+    return (is_owner_line(sentence) and not asks_owner) or restates(sentence, title)

@@ -208,6 +208,14 @@ def test_an_enumeration_is_quoted_through_the_sentences_that_continue_it(unseen)
     assert all(role in first.quote for role in ("需求的提炼者", "应用场景的提供者", "科技服务的推广者")), first.quote
 
 
+def test_a_plan_naming_the_compared_field_among_many_is_answered_by_its_clause_on_that_field(unseen):
+    """济南's goals list 教育培训 among five fields; its task 推广数字教育场景 is what it plans for education."""
+    _, answerer = unseen
+    a = answerer.answer("济南和永川的元宇宙计划在教育培训领域分别打算怎么应用元宇宙?")
+    cited = {c.plan_id: c.item_path for c in a.citations}
+    assert cited.get("jinan-2022") == "二、(三)11." and cited.get("yongchuan-2023") == "二、(三)7.", a.citations
+
+
 def test_a_joint_notices_signatures_are_quoted_whole(unseen):
     """Every signing body, 海关总署 too (a body's name may end in 署); and asked beside the 文号, the signatures as one
     further quote."""

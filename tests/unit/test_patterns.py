@@ -48,7 +48,7 @@ def test_a_document_fact_is_stated_on_a_line_of_a_notice_or_by_a_sentence_saying
 
 
 def test_a_transcripts_question_is_no_answer_even_past_where_its_title_is_cut():
-    from rag.answer.quotes import _restates
+    from rag.text.patterns import restates as _restates
 
     title = "刚才主发布介绍要深化科技社团改革,请问科技社团扮演着怎样的角色?如何更好地发挥他们在科技服务领域的专…"
     assert _restates("东方网:刚才主发布介绍要深化科技社团改革,请问科技社团扮演着怎样的角色?", title)
@@ -74,6 +74,15 @@ def test_an_enumeration_opened_after_a_colon_goes_on_in_the_sentences_that_conti
     assert not ENUM_LEAD.search("首先要加强组织领导。") and not ENUM_LEAD.search("主要目标:到2025年,产业规模突破千亿元。")
     assert ENUM_NEXT.match("其次,会员单位本身就是服务落地的应用主体;") and ENUM_NEXT.match("二是验证市场是否认可。")
     assert not ENUM_NEXT.match("事实上,我们已有很多学会在做。")
+
+
+def test_a_word_named_only_among_four_or_more_items_is_listed_not_treated():
+    from rag.text.patterns import enumerations, only_listed
+    goal = "在生产制造、智慧城市、文化旅游、教育培训、医疗健康等领域开发一批全国领先的元宇宙应用场景。"
+    assert only_listed("教育培训", goal, enumerations(goal)) and not only_listed("应用场景", goal, enumerations(goal))
+    task = "推广数字教育场景,开发行业通用数字教学平台、虚拟现实远程教育资源共享平台。"
+    assert not only_listed("教育", task, enumerations(task))  # (also outside the list: treated)
+    assert enumerations("开发虚拟现实课堂、数字教师等产品。") == ()  # (two items are no enumeration)
 
 
 def test_a_neighbours_fit_by_meaning_is_scaled_from_the_best_sentence_down_by_the_gap():
