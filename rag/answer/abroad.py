@@ -36,7 +36,7 @@ _OWNS_CN = re.compile(r"^[^,;。!?]{0,10}?(?:对|政府|有什么|有哪些|出�
 # … unless it is a market, a partner or an origin: the words just before or right after it
 _NOT_OWNER_BEFORE = re.compile(r"(?:到|向|往|从|自|与|和|同|跟|赴|去|在|出口|进口|对|面向|来自)$")
 _NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专家|人才|留学|回国|归国|产品|技术|合作|伙伴|客商|投资者)")
-_OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|from the government of)\s+(?:the\s+)?$)")
+_OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|a|from the government of)\s+(?:the\s+)?$)")
 _OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?))\b")
 
 
@@ -108,7 +108,8 @@ def countries_named(text: str) -> list[Country]:
             at = text.find(name)
             while at >= 0:
                 end = at + len(name)
-                if at in bounds and end in bounds and not _NOT_OWNER_BEFORE.search(text[:at]) \
+                # (`韩国政府` is one word of general Chinese: the name, then its government)
+                if at in bounds and (end in bounds or text.startswith("政府", end)) and not _NOT_OWNER_BEFORE.search(text[:at]) \
                         and not _NOT_OWNER_AFTER.match(text[end:]) and _OWNS_CN.match(text[end:]):
                     found.append(known.chinese[name])
                     break

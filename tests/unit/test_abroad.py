@@ -20,6 +20,8 @@ def _names(text: str) -> list[str]:
     ("What subsidies does Russia offer to chip makers?", "Russian Federation"),
     ("Tax incentives in Viet Nam for factories", "Vietnam"),  # its common name, however written
     ("Germany's hydrogen strategy: what does it fund?", "Germany"),
+    ("韩国政府对外资企业新建半导体工厂给予多少补贴?", "韩国"),  # (韩国政府 is one word of general Chinese)
+    ("What is the minimum salary for a Singapore Employment Pass?", "Singapore"),  # a country's own scheme
 ])
 def test_a_country_asked_about_its_own_policy(text, country):
     assert _names(text) == [country]
