@@ -168,8 +168,9 @@ _BODY_FACT = re.compile(r"负责|牵头|责任单位|批准|审批|审核|备案
 # who issued it, asked outright: `由哪个部门牵头、几个部门联合印发的?` is about the document, though 牵头 is a body's word
 _ISSUED_ASKED = re.compile(r"(?:联合)?(?:印发|发布|出台|发文)的?[??]?\s*$")
 # issuing another document, a body's task (`成员单位出台重要涉农政策时要履行什么程序`), unless its notice's facts are asked
-_ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了])[\u4e00-\u9fff]{0,8}?"
-                           r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)(?!.*(?:文号|字号|主送|落款|成文))")
+_ISSUES_OTHER = re.compile(r"(?:(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了])[\u4e00-\u9fff]{0,8}?"
+                           r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)|(?:印发|发布|出台)的(?:哪|什么))"
+                           r"(?!.*(?:文号|字号|主送|落款|成文))")
 
 
 def about_document(text: str) -> bool:

@@ -156,6 +156,7 @@ def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
     ("重点实验室管理办法规定,市科委征集布局建议时要协调哪些部门和单位?", False),  # bodies a body works with
     ("济南元宇宙行动计划是哪个部门的?", True),  # (which body the document is)
     ("一号文件要求成员单位出台重要涉农政策时要履行什么程序?", False),  # another document a body is to issue
+    ("专家库管理办法是依据国务院办公厅印发的哪两份文件制定的?", False),  # documents another body issued
     ("国务院印发实施方案的通知文号是什么?", True),  # (the notice issuing it: its own facts)
 ])
 def test_questions_about_the_document_itself(question, expected):
