@@ -41,6 +41,12 @@ def test_no_unit_no_asked_number(question):
     assert asked_number(question, is_word) is None
 
 
+def test_a_year_is_no_amount_a_how_many_question_asks_for():
+    from rag.answer.intent import NUMBER
+    assert not NUMBER.search("到2027年,实现合成生物食品创制重要突破。")  # (`By 2027, how many …?`)
+    assert NUMBER.search("引育5家以上自主创新企业") and NUMBER.search("2025年5月17日") and NUMBER.search("增长12%")
+
+
 @pytest.mark.parametrize("question, thing", [
     ("永川每年培育引进多少元宇宙相关人才?", "元宇宙相关人才"),  # a count written with no measure word
     ("有多少企业获得了补贴?", "企业获得了补贴"),
