@@ -38,6 +38,9 @@ _NOT_OWNER_BEFORE = re.compile(r"(?:到|向|往|从|自|与|和|同|跟|赴|去|
 _NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专家|人才|留学|回国|归国|产品|技术|合作|伙伴|客商|投资者)")
 _OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|a|from the government of)\s+(?:the\s+)?$)")
 _OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?))\b")
+# (`a Singapore company`, `a Japan-based firm`: a company from there, not its policy)
+_NOT_OWNER_EN = re.compile(r"^(?:-based|\s+(?:companies|company|firms?|enterprises?|investors?|business(?:es)?|startups?|"
+                           r"nationals?|citizens?|residents?|students?|suppliers?|customers?|partners?|markets?|products?))\b")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def countries_named(text: str) -> list[Country]:
         return []
     known = countries()
     found = [known.english[m.group(1)] for m in known.english_pattern.finditer(text)
-             if _OWNS_EN.search(text[:m.start()]) or _OWNS_EN_AFTER.match(text[m.end():])]
+             if (_OWNS_EN.search(text[:m.start()]) or _OWNS_EN_AFTER.match(text[m.end():]))
+             and not _NOT_OWNER_EN.match(text[m.end():])]
     if re.search(r"[\u4e00-\u9fff]", text) and any(name in text for name in known.chinese):
         bounds = word_bounds(text)
         for name in known.chinese:

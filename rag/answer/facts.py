@@ -38,9 +38,10 @@ ENTITY = (ORG, PLACE, SCHOOL, MENTION)  # (checked to be stated; retrieval ranks
 # a number asked with its unit keeps the stricter rule it was built with (none stated -> not stated)
 CAUTIOUS = (COUNT, ORG, PLACE, SCHOOL)
 _YEAR = re.compile(r"((?:19|20)\d\d)年")  # a year as a sentence names it (plans.py reads bare years in titles)
-# a signature ending the text, on its own line or run on after the last sentence (`…(责任单位:…)上海市人民政府办公厅
-# 2025年5月17日`, a page that lost its line breaks): a body's name, then the date, and nothing after it
-_SIGNED = re.compile(rf"(?:^|[。;;))])[\u4e00-\u9fff()、 ]{{0,40}}?{BODY_SUFFIX}\s*\d{{4}}年\d{{1,2}}月\d{{1,2}}日$")
+# a signature ending the text: a dated last line (`工业和信息化部2025年8月25日`, `2025年8月25日` under the body's), or
+# run on after the last sentence (`…(责任单位:…)上海市人民政府办公厅2025年5月17日`: a body's name, then the date)
+_SIGNED = re.compile(rf"^[\u4e00-\u9fff()、 ]{{0,40}}?\d{{4}}年\d{{1,2}}月\d{{1,2}}日$|"
+                     rf"[。;;))][\u4e00-\u9fff()、 ]{{0,40}}?{BODY_SUFFIX}\s*\d{{4}}年\d{{1,2}}月\d{{1,2}}日$")
 _DATES = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 
 
@@ -61,10 +62,13 @@ def document_clauses(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[st
     shapes = quotes.wants(text)
     tokens, total = quotes.terms(text)
 
+    sent_to = ADDRESSEES.search(text) is not None
+
     def value(c: Clause) -> float:
         quote, _ = quotes.best_sentence(c, tokens, total, shapes, vector)
         bonus = quotes.weights.notice_bonus if c.kind == ClauseKind.NOTICE else 0.0
-        return sum(w for shape, w in shapes if shape.search(quote)) + bonus
+        # (`主送哪些单位` asks whom it was sent to, not who sent it)
+        return sum(w for shape, w in shapes if _states(shape, quote) and not (shape is BODY and sent_to)) + bonus
 
     # (a signature, only when it states an asked fact: not cited for a 文号 its notice gives)
     valued = [(value(c), c) for c in candidates] + [(v, c) for c in signed if (v := value(c)) > 0]

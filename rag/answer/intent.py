@@ -22,7 +22,9 @@ STARTUP = re.compile(r"初创|刚成立|创业")
 QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目标|金额|额度|比例|上限|最高|补助|补贴|奖励|资助|"
                       r"how much|how many|how large|how big|how often|how long|how frequent|what share|what proportion|"
                       r"what percentage|what scale|what size|target|amount|percent|subsid", re.I)
-NUMBER = re.compile(r"(?<!\d)(?!(?:19|20)\d\d年)\d|[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")  # (a year is no amount)
+# (a year is no amount, nor a period: `2027年`, `2025—2027年`)
+NUMBER = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?:年|\s*[—–\-~至到]\s*(?:19|20)\d\d年))\d|"
+                    r"[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
 # (`哪几个` compares plans when it asks which places or plans: `评估结果分为哪几个等级` asks one plan's list)
 # (`都在哪几个地方?` asks where something is; `在哪些地方有…政策` which places have one)
 COMPARE = re.compile(r"分别|各有|各是|各自|各(?:提出|规定|要求|设定|明确|部署|安排|强调|怎么|怎样|如何)|"
@@ -52,7 +54,6 @@ DEFINITION = re.compile(r"是指|系指|所称|指的是|含义")
 _TERM_BEFORE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9()]{2,20}?)"
                           r"(?:是怎么定义的|是如何定义的|的定义|是指什么|指什么|指的是什么|的含义)")
 
-
 _ASKING = re.compile(r"^(?:请问|请教|想问|我想知道|想了解|本办法中|本规定中|本条例中|文件中|文中|这里的|所谓)+")
 
 
@@ -63,7 +64,6 @@ def defined_term(question: str) -> str | None:
         return quoted[0]
     m = _TERM_BEFORE.search(question)
     return (_ASKING.sub("", m.group(1)) or None) if m else None
-
 
 # Where in the document something is said: the answer names the headings above the clause.
 STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几条|第几章|哪个章节|哪个板块|哪一?项任务|哪一?个方面|"
@@ -97,6 +97,7 @@ _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则
 # (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —; `什么时候
 #前要建成平台` asks a deadline the body states)
 _ABOUT_DOCUMENT = re.compile(rf"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|(?:是|由){_WHICH}部门|"
+                             rf"{_WHICH}部门(?=.*(?:制定|颁布|签发|发的|出的))|"
                              r"(?:是|为)[^,,。??]{0,12}(?:哪天|哪一天|什么时候|何时|哪一?年)[^,,。??]{0,12}的[??]?$|"
                              r"日期是|什么日期|"
                              r"issued|published|released|document number|date of|" + ADDRESSEES.pattern, re.I)
@@ -160,22 +161,22 @@ def is_company(text: str) -> bool:
     """`我们是杭州一家做VR头显的中小企业,有什么政策?`"""
     return bool(SELF_DESCRIPTION.search(text) and ASKS_SUPPORT.search(text))
 
-
 # Facts the body states, not the issuing notice: who leads an item or approves a filing (`善后处理方案要报哪个部门批准`),
 # and when a regulation takes effect (its closing article: `本办法自…起施行`).
 _BODY_FACT = re.compile(r"负责|牵头|责任单位|批准|审批|审核|备案|施行|生效|有效期|实施日期|起实施|responsible|take effect|"
                         r"effective|valid", re.I)
 # who issued it, asked outright: `由哪个部门牵头、几个部门联合印发的?` is about the document, though 牵头 is a body's word
 _ISSUED_ASKED = re.compile(r"(?:联合)?(?:印发|发布|出台|发文)的?[??]?\s*$")
-# issuing another document, a body's task (`成员单位出台重要涉农政策时要履行什么程序`), unless its notice's facts are asked
-_ISSUES_OTHER = re.compile(r"(?:(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了])[\u4e00-\u9fff]{0,8}?"
-                           r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)|(?:印发|发布|出台)的(?:哪|什么))"
-                           r"(?!.*(?:文号|字号|主送|落款|成文))")
+# issuing another document, a body's task (`成员单位出台重要涉农政策时要履行什么程序`) — not this one (`该方案`, a 《title》)
+_ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了该本这此])[\u4e00-\u9fff]{0,8}?"
+                           r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)|(?:印发|发布|出台)的(?:哪|什么)")
+_NOTICE_FACT = re.compile(r"文号|字号|主送|落款|成文")
 
 
 def about_document(text: str) -> bool:
     """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself (its notice, its issuance)."""
-    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text) and not _ISSUES_OTHER.search(text)
+    other = _ISSUES_OTHER.search(re.sub(r"《[^》]*》", "", text)) and not _NOTICE_FACT.search(text)
+    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text) and not other
                 and (not _BODY_FACT.search(text) or _ISSUED_ASKED.search(text)))
 
 
@@ -184,14 +185,11 @@ class AskedNumber:
     unit: str  # `家`, `万元`, `比例`
     thing: str  # what is counted, as the question writes it after the unit (`概念验证平台`), may be ''
 
-
 # Words around a number that say how it is bounded, not what is counted.
 _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|总共|一共|能|可以|要|需要|将")
 
-
 # a question's own asking words: a last part holding one asks there (`我们招了几个外国专家,…有什么便利措施?`)
 _ASKS = re.compile(r"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|多少|几")
-
 
 # how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
 _ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")
@@ -291,9 +289,12 @@ def _asked_time(question: str) -> AskedNumber | None:
 def wants(question: str, number_weight: float) -> list[Want]:
     """Shapes of the sentence the question asks for: a document fact's counts 1, a number `number_weight`."""
     out: list[Want] = [(shape, 1.0) for intent, shape in META_INTENTS if intent.search(question)]
-    if DEFINES.search(question):  # the sentence defining the term asked (`(三)关口站,是指…`), not one naming it in
-        term = defined_term(question)  # another's definition (`配套通信平台,是指…包括关口站…`)
-        out.append((re.compile(rf"{re.escape(term)}[”」』\"]?[,,:]?\s*(?:是指|系指|指的是|指)") if term else DEFINITION, 1.0))
+    if DEFINES.search(question):  # a definition; the one of the term asked first (`(三)关口站,是指…`), not one naming it
+        out.append((DEFINITION, 1.0))  # in another's (`配套通信平台,是指…包括关口站…`)
+        if term := defined_term(question):
+            term = re.split(r"[的中里]|所称", term)[-1] or term  # (`…管理规定中的关口站`)
+            out.append((re.compile(rf"{re.escape(term)}(?:[((][^))]{{0,20}}[))])?[”」』\"]?[,,:]?\s*"
+                                   r"(?:是指|系指|指的是|指(?![标导南引定出明挥]))"), 1.0))
     if QUANTITY.search(question):
         out.append((NUMBER, number_weight))
     return out

@@ -14,8 +14,7 @@ import numpy as np
 
 from ..search.corpus import CorpusView
 from ..text.patterns import (
-    ENUM_LEAD,
-    ENUM_NEXT,
+    ENUMERATIONS,
     LIST_ITEM,
     LIST_LEAD,
     OWNER,
@@ -115,7 +114,7 @@ class QuotePicker:
                         "".join((best, *more)), tokens, total, shapes):
                     more = (*more, other)
                 if is_owner_line(quote) and not more:  # who is responsible for what: the what, too
-                    what, _ = self.best_sentence(clause, tokens, total, [x for x in shapes if x[0] is not OWNER], vector)
+                    what, _ = self.best_sentence(clause, tokens, total, [x for x in shapes if x[1] < 1], vector)
                     more = (what,) if what not in quote and not is_owner_line(what) else ()
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
@@ -273,7 +272,8 @@ class QuotePicker:
             first, last = self.run(clause, spans, best, shape)
             start, end = spans[first][1], spans[last][2]
         # a list's lead (`应具备以下基本条件:(一)…`, `扮演多重角色:首先,…;`): the items after it answer, as far as they go
-        item = next((i for lead, i in ((LIST_LEAD, LIST_ITEM), (ENUM_LEAD, ENUM_NEXT)) if lead.search(sentences[best])), None)
+        item = next((i for lead, i in ((LIST_LEAD, LIST_ITEM), *ENUMERATIONS) if lead.search(sentences[best])
+                     and best + 1 < len(spans) and i.match(sentences[best + 1])), None)
         if shape is None and item is not None:
             last = best
             while last + 1 < len(spans) and item.match(sentences[last + 1]) and spans[last + 1][2] - start <= w.list_quote_max:

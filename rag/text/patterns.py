@@ -29,11 +29,10 @@ SALUTATION = re.compile(r"^各[^。;;]{2,}[::]$")
 # `责任部门`, `配合单位`, a bracketed `(市发展改革委牵头)` / `(市科委负责)`, and an item closing on its bodies alone,
 # bracketed (`(市商务委、市经济信息化委)`: each a government body's name, not `(以下简称市科委)`).
 _OWNER_WORDS = r"责任单位|牵头单位|牵头部门|责任部门|配合单位|主责部门|责任主体"
-_GOV_BODY = rf"(?:市|区|省|县|国家|各)[\u4e00-\u9fff]{{0,18}}?{BODY_SUFFIX}"
-_BODIES = rf"[((]{_GOV_BODY}(?:[、,]{_GOV_BODY})*等?[))]"
-OWNER = re.compile(rf"{_OWNER_WORDS}|[\u4e00-\u9fff、]{{2,40}}(?:牵头|负责)[))]|^\s*{_BODIES}\s*$")
-OWNER_LINE = re.compile(rf"[((](?:{_OWNER_WORDS})[::][^))]*[))]|[((][\u4e00-\u9fff、,;]{{2,60}}(?:牵头|负责)[))]|"
-                        rf"{_BODIES}")
+_GOV_BODY = r"[\u4e00-\u9fff]{0,18}?(?:政府|厅|局|委员会|委|部门|部|办公室|办)"  # (the first a city's, a province's …)
+_BODIES = re.compile(rf"[((](?:市|区|省|县|国家|各){_GOV_BODY}(?:[、,][\u4e00-\u9fff]{_GOV_BODY})*等?[))]")
+OWNER = re.compile(rf"{_OWNER_WORDS}|[\u4e00-\u9fff、]{{2,40}}(?:牵头|负责)[))]|^\s*{_BODIES.pattern}\s*$")
+OWNER_LINE = re.compile(rf"[((](?:{_OWNER_WORDS})[::][^))]*[))]|[((][\u4e00-\u9fff、,;]{{2,60}}(?:牵头|负责)[))]")
 _OWNER_START = re.compile(rf"^(?:{_OWNER_WORDS})[::]")
 
 # a sentence leading a list (`应具备以下基本条件:`, `包括:`), and a list item (`(二)…`, `2.…`, `三、…`)
@@ -43,10 +42,11 @@ LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\
 # said whole in its own sentence, `三是营收增长12%。`), and a sentence opening the next point
 POINT_END = re.compile(r"[::][一二三四五六七八九十]是[^。;;::,,]{2,20}[。;;]?$")
 POINT_START = re.compile(r"\s*[一二三四五六七八九十]是")
-# an enumeration opened after a colon (`扮演多重角色:首先,…;`, `主要开展两项工作:一是…;`), and a sentence going on
-# with it (`其次,…`, `二是…`, `最后,…`)
-ENUM_LEAD = re.compile(r"[::]\s*(?:首先|第一[,,、]|[一1]是)")
-ENUM_NEXT = re.compile(r"\s*(?:其次|再次|然后|同时|此外|最后|第[二三四五六七八九十][,,、]|[二三四五六七八九十]是)")
+# an enumeration opened after a colon (`扮演多重角色:首先,…;`, `主要开展两项工作:一是…;`), each with the sentences that
+# go on with it (`其次,…`/`同时,…`/`最后,…`; `第二,…`; `二是…`)
+ENUMERATIONS = ((re.compile(r"[::]\s*首先"), re.compile(r"\s*(?:其次|再次|然后|同时|此外|最后)[,,]")),
+                (re.compile(r"[::]\s*第一[,,、]"), re.compile(r"\s*第[二三四五六七八九十][,,、]")),
+                (re.compile(r"[::]\s*[一1]是"), re.compile(r"\s*[二三四五六七八九十]是")))
 
 
 def owner_names(text: str) -> tuple[int, int] | None:
@@ -63,11 +63,12 @@ def owner_names(text: str) -> tuple[int, int] | None:
 def is_owner_line(sentence: str) -> bool:
     """`(责任单位:…)`, `(市发展改革委牵头)`: says who is responsible, never what is done."""
     s = sentence.strip()
-    return _OWNER_START.match(s.strip("(()) ")) is not None or OWNER_LINE.fullmatch(s) is not None  # noqa: B005
+    bodies = _BODIES.fullmatch(s) is not None  # (an item's closing bracket of bodies alone)
+    return bodies or _OWNER_START.match(s.strip("(()) ")) is not None or OWNER_LINE.fullmatch(s) is not None  # noqa: B005
 
 
 # four or more items named one after another (`在生产制造、智慧城市、文化旅游、教育培训、医疗健康等领域`)
-_ENUMERATION = re.compile(r"(?:[^、,,。;;:: ]{1,8}、){3,}[^、,,。;;:: ]{1,8}")
+_ENUMERATION = re.compile(r"(?:[^、,,。;;:: ]{1,8}、){3,}[^、,,。;;:: 等]{1,8}")
 
 
 def enumerations(sentence: str) -> tuple[tuple[int, int], ...]:

