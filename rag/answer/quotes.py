@@ -273,8 +273,8 @@ class QuotePicker:
             start, end = spans[first][1], spans[last][2]
         # a list's lead (`应具备以下基本条件:(一)…`, `扮演多重角色:首先,…;`): the items after it answer, as far as they go
         item = next((i for lead, i in ((LIST_LEAD, LIST_ITEM), *ENUMERATIONS) if lead.search(sentences[best])
-                     and best + 1 < len(spans) and i.match(sentences[best + 1])), None)
-        if shape is None and item is not None:
+                     and best + 1 < len(spans) and i.match(sentences[best + 1])), None) if shape is None else None
+        if item is not None:
             last = best
             while last + 1 < len(spans) and item.match(sentences[last + 1]) and spans[last + 1][2] - start <= w.list_quote_max:
                 last += 1
