@@ -292,7 +292,7 @@ def wants(question: str, number_weight: float) -> list[Want]:
     if DEFINES.search(question):  # a definition; the one of the term asked first (`(三)关口站,是指…`), not one naming it
         out.append((DEFINITION, 1.0))  # in another's (`配套通信平台,是指…包括关口站…`)
         if term := defined_term(question):
-            term = re.split(r"[的中里]|所称", term)[-1] or term  # (`…管理规定中的关口站`)
+            term = re.split(r"(?:中|里)?的|所称", term)[-1] or term  # (`…管理规定中的关口站`; not 中小企业's 中)
             out.append((re.compile(rf"{re.escape(term)}(?:[((][^))]{{0,20}}[))])?[”」』\"]?[,,:]?\s*"
                                    r"(?:是指|系指|指的是|指(?![标导南引定出明挥]))"), 1.0))
     if QUANTITY.search(question):
