@@ -50,9 +50,8 @@ class Answerer:
 
     def __init__(self, retriever: Retriever, corpus: CorpusView, calibration: Calibration | None,
                  weights: QuoteWeights = DEFAULT_WEIGHTS, resolve_plans: bool = True, bridge_english: bool = True):
-        """`resolve_plans`: restrict retrieval to the plans a question names; `bridge_english`: an English
-        question's words through the dictionary to the library's, to find and quote clauses (off: the ablations;
-        whether it is in scope is read through the dictionary either way)."""
+        """`resolve_plans`: restrict retrieval to the plans a question names; `bridge_english`: an English question's
+        words through the dictionary to the library's, to find and quote clauses (off: ablations; scope reads it anyway)."""
         self.retriever = retriever
         self.corpus = corpus
         self.jurisdictions = Jurisdictions(corpus.plans.values())
@@ -162,6 +161,8 @@ class Answerer:
             return no_answer(question, NoAnswer.REGION_NOT_COVERED, english, self.places.covered_regions(), names,
                              names, resolved)
         compare = asks_compare and len(scope) != 1
+        if places and scope and (searched := self.places.topic(text, places, scope)) != query:
+            query, vector = searched, None  # (a place its plans do not govern is asked about: it is searched for)
         # an English question's own words would match only the rare clause printing an English name (`Shanghai
         # Key Laboratory of××`): its Chinese words rank by words, and with none, meaning alone ranks
         mode = "dense" if english and not bridged else None
@@ -267,8 +268,7 @@ class Answerer:
                         for _, a, b in self.corpus.sentences(c.chunk_id))]
 
     def _clauses_holding(self, phrases: list[str], scope: list[str], limit: int | None = None) -> list[Clause]:
-        """The clauses (of these plans; of the library for none) holding one of the phrases verbatim (the first
-        `limit`): a few plans' clauses are read, more plans' are found in the clause file."""
+        """The clauses (of these plans; of the library for none) holding one of the phrases verbatim (the first `limit`)."""
         if scope and len(scope) <= MAX_STATED_SCOPE:
             return [c for c in self.corpus.clauses_of(scope) if any(p in c.text for p in phrases)][:limit]
         return self.corpus.holding(phrases, limit, scope or None)

@@ -3,7 +3,7 @@ is a follow-up of the previous turn (`那江苏呢?`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..regions import Jurisdictions, Place
 from .intent import FOLLOW_UP_FILLERS, FOLLOW_UP_TAIL
@@ -38,17 +38,32 @@ class PlaceResolver:
         """Of plans covering a place, its own: all but the national ones, unless those are all."""
         return [p for p in plans if p not in self.jurisdictions.national] or plans
 
-    def strip_places(self, text: str) -> str:
-        """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`."""
+    def strip_places(self, text: str, kept: Sequence[Place] = ()) -> str:
+        """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`;
+        `kept`: places (and the places around or inside them) that stay."""
         gazetteer = self.jurisdictions.gazetteer
         for place in sorted(gazetteer.find(text), key=lambda p: -len(p.name)):
+            if any(place.code == k.code or k.code in place.parents or place.code in k.parents for k in kept):
+                continue
             for alias in gazetteer.names_of(place.code):
                 text = text.replace(alias, "")
         return re.sub(r"\s+", " ", text).strip()
 
-    def topic(self, text: str, places: list[Place]) -> str:
-        """What to search for: the question without the places it names (the whole question if that is all)."""
-        return (self.strip_places(text) if places else text) or text
+    def topic(self, text: str, places: list[Place], plans: Sequence[str] = ()) -> str:
+        """What to search for: the question without the places that chose its plans (the whole question if that is
+        all). Given the plans searched, a place none of their own regions holds is part of what is asked, not the
+        filter, and stays: `北京、天津、河北一体化` asked of a national plan (京津冀协同发展)."""
+        if not places:
+            return text
+        kept = [p for p in places if plans and not self.governed(p, plans)]
+        return self.strip_places(text, kept) or text
+
+    def governed(self, place: Place, plans: Sequence[str]) -> bool:
+        """Does one of these plans (not a national one) govern the place: its region is the place or holds it?"""
+        line = {p.code for p in self.jurisdictions.gazetteer.lineage(place)}
+        regions = self.jurisdictions.plan_place
+        return any(plan in regions and plan not in self.jurisdictions.national and regions[plan].code in line
+                   for plan in plans)
 
     def is_follow_up(self, text: str, places: list[Place]) -> bool:
         """`那江苏呢?`, `杭州呢`, `what about Jiangsu?`: short, and about a place or ending like a follow-up."""

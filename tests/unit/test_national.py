@@ -94,3 +94,18 @@ def test_a_count_question_is_answered_by_the_sentence_that_states_the_count(mixe
     first = answer.citations[0]
     assert (first.plan_id, first.item_path) == ("sichuan-2023", "一、(二)") and "200个" in first.quote
     assert not mixed.answer("永川每年培育引进多少元宇宙相关人才?").no_answer  # `多少元宇宙`: 元 is no unit here
+
+
+def test_a_place_its_plans_do_not_govern_is_searched_for_not_stripped(mixed):
+    """`上海` chose Shanghai's plan and is left out of the search; `杭州`, asked of a national plan (or of
+    Shanghai's), is part of what is asked and stays."""
+    places = mixed.places
+    shanghai, hangzhou = places.places_in("上海")[0], places.places_in("杭州")[0]
+    assert places.governed(shanghai, ["shanghai-2026"]) and not places.governed(shanghai, [SATCOM])
+    assert not places.governed(hangzhou, ["shanghai-2026", SATCOM])
+    text = "上海和杭州的卫星通信企业"
+    both = places.places_in(text)
+    assert places.topic(text, both) == "和的卫星通信企业"  # (no plans given: every place is the filter)
+    assert places.topic(text, both, ["shanghai-2026"]) == "和杭州的卫星通信企业"
+    assert places.topic(text, both, [SATCOM]) == text
+    assert places.topic("上海", [shanghai], ["shanghai-2026"]) == "上海"  # nothing else: the whole question
