@@ -94,8 +94,10 @@ def own_first(named: list[str], resolution: Resolution, national: frozenset[str]
         return named
     score = dict(resolution.reached)
     own = {p for p in scope if p not in national}
-    mine = [p for p in resolution.named if p in own] or [p for p in score if p in own]  # (those named beside
-    # better-named ones first)
+    # (those named beside better-named ones first, unless a plan of its own is named better than they are by words
+    # only a national plan accounted for: `Shanghai's press conference on future industries`)
+    reached, mine = [p for p in score if p in own], [p for p in resolution.named if p in own]
+    mine = mine if mine and max(score[p] for p in mine) >= max(score[p] for p in reached) else reached
     mine = [p for p in mine if p in resolution.dated] or mine  # (those a year names, if any)
     if mine:
         best = max(score[p] for p in mine)

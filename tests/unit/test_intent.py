@@ -384,6 +384,12 @@ def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_
     behind = Resolution(("china",), (7.0,), reached=(("china", 7.0), ("shanghai", 3.7), ("shanghai-qa", 2.5)))
     assert own_first(["china"], behind, national, scope, clearly) == ["shanghai"]
     assert own_first(["china"], behind, national, ["china", "shanghai-qa"], clearly) == ["shanghai-qa"]  # (its scope)
+    # an own plan named only beside the national plan that accounts for its words is still the own plan named best,
+    # over own plans named by fainter words (`Shanghai's press conference on future industries`)
+    pruned = Resolution(("china",), (6.3,), ("china", "shanghai-qa"), (("china", 6.3), ("shanghai", 3.7), ("shanghai-qa", 2.6)))
+    assert own_first(["china"], pruned, national, scope, clearly) == ["shanghai"]
+    kept = Resolution(("china",), (6.3,), ("china", "shanghai"), (("china", 6.3), ("shanghai", 3.7), ("shanghai-qa", 2.6)))
+    assert own_first(["china"], kept, national, scope, clearly) == ["shanghai"]
     faint = Resolution(("china",), (3.0,), reached=(("china", 3.0),))
     assert own_first(["china"], faint, national, scope, clearly) == []  # the place's plans answer
     clear = Resolution(("china",), (5.0,), reached=(("china", 5.0),))
