@@ -27,6 +27,7 @@ from ..text.patterns import (
 )
 from ..types import Citation, Clause, ClauseKind, Hit
 from .intent import NUMBER, Want, wants
+from .parts import part_answers
 
 WORDS_CACHED = 1 << 16  # sentences whose words are kept
 _TITLED = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.GOAL)
@@ -51,6 +52,7 @@ class QuoteWeights:
     open_share: float = 0.3  # … each fitting the question at least this share as well as the quote's best sentence
     open_gap: float = 0.1  # (a cosine this far below the clause's best sentence's counts 0 for the fit by meaning)
     listed: float = 0.5  # a question's word a sentence holds only among four or more items (`…、…、…、…`) counts this
+    part_fit: float = 0.15  # one question of a message asking several: its best sentence fitting it this well is quoted
 
 
 DEFAULT_WEIGHTS = QuoteWeights()
@@ -116,6 +118,7 @@ class QuotePicker:
                 if is_owner_line(quote) and not more:  # who is responsible for what: the what, too
                     what, _ = self.best_sentence(clause, tokens, total, [x for x in shapes if x[1] < 1], vector)
                     more = (what,) if what not in quote and not is_owner_line(what) else ()
+                more = (*more, *part_answers(self, clause, question, (quote, *more), hit.plan_id))  # (each question's too)
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))

@@ -109,3 +109,15 @@ def test_a_place_its_plans_do_not_govern_is_searched_for_not_stripped(mixed):
     assert places.topic(text, both, ["shanghai-2026"]) == "和杭州的卫星通信企业"
     assert places.topic(text, both, [SATCOM]) == text
     assert places.topic("上海", [shanghai], ["shanghai-2026"]) == "上海"  # nothing else: the whole question
+
+
+def test_each_question_of_a_two_question_message_gets_its_sentence(mixed):
+    from rag.answer.parts import part_answers, parts
+
+    assert parts("专用号段怎么规划?手机终端要创新什么模式?") == ["专用号段怎么规划", "手机终端要创新什么模式"]
+    assert parts("专用号段怎么规划?") == [] and parts("What is planned? 号段 规划") == []  # one question each
+    clause = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "五、(十)")
+    first = next(s for s in clause.text.split("。") if "专用号段" in s) + "。"
+    found = part_answers(mixed.quotes, clause, "卫星通信专用号段怎么规划?手机终端要创新什么模式?", (first,), SATCOM)
+    assert len(found) == 1 and "不换卡不换号" in found[0] and found[0] in clause.text
+    assert part_answers(mixed.quotes, clause, "卫星通信专用号段怎么规划?", (first,), SATCOM) == ()
