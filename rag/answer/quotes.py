@@ -109,7 +109,7 @@ class QuotePicker:
             quote = self.widened(clause, best, tokens, total, vector) if aspects and not shapes else best
             title = self.corpus.title(hit.plan_id)
             asked = tokens - self.corpus.title_terms(hit.plan_id)  # the words naming the plan name no aspect
-            quote, more = self.aspects(clause, quote, asked, total, shapes) if aspects else (quote, ())
+            quote, more = self.aspects(clause, quote, asked, shapes) if aspects else (quote, ())
             if aspects:  # the embedding preferred another sentence: the one holding most of the question's words too
                 other = self.wordiest(clause, tokens, total, shapes)
                 if other and not any(other in q for q in (quote, *more)) and self.fit(other, tokens, total, shapes) > self.fit(
@@ -172,13 +172,12 @@ class QuotePicker:
         fits = [-1.0 if barred(x, clause.item_title) else self.fit(x, tokens, total, shapes) for x in sentences]
         return sentences[int(np.argmax(fits))] if fits and max(fits) > 0 else None
 
-    def aspects(self, clause: Clause, quote: str, asked: set[str], total: float,
-                shapes: list[Want]) -> tuple[str, tuple[str, ...]]:
+    def aspects(self, clause: Clause, quote: str, asked: set[str], shapes: list[Want]) -> tuple[str, tuple[str, ...]]:
         """The quote widened to, or joined by, the clause's sentences that answer what it leaves out: a part of
         a two-part question (`资金和金融`), the sentence after a lead (`构建“3+1”布局。在浦东新区建设…`), the
         number a count question asks for. Greedy: each step takes the sentence holding the largest share of
-        the question's words not yet quoted (and an asked shape not yet present), if at least `aspect_gain`;
-        a sentence next to the quote widens it while it stays within `quote_max`, any other is a further quote."""
+        the asked words (the plan's title words name no aspect) not yet quoted (and an asked shape not yet present), if at
+        least `aspect_gain`; a sentence next to the quote widens it while it stays within `quote_max`, else a further quote."""
         w = self.weights
         start = clause.text.find(quote)
         spans = self.corpus.sentences(clause.chunk_id)
@@ -186,6 +185,7 @@ class QuotePicker:
             return quote, ()
         end = start + len(quote)
         weight = self.corpus.terms.weight
+        total = sum(weight(t) for t in asked) or 1.0
         asks_owner = any(shape is OWNER for shape, _ in shapes)
         words = [self.words(clause.text[a:b]) for _, a, b in spans]
         quoted = {i for i, (_, a, b) in enumerate(spans) if a >= start and b <= end}
