@@ -161,8 +161,8 @@ class Answerer:
             return no_answer(question, NoAnswer.REGION_NOT_COVERED, english, self.places.covered_regions(), names,
                              names, resolved)
         compare = asks_compare and len(scope) != 1
-        if (searched := self.named.unnamed(self.places.topic(text, places, scope), scope)) != query:  # (a place
-            query, vector = searched, None  # its plans do not govern is asked about; a 《title》 naming them is not)
+        if places and scope and (searched := self.places.topic(text, places, scope)) != query:
+            query, vector = searched, None  # (a place its plans do not govern is asked about: it is searched for)
         # an English question's own words would match only the rare clause printing an English name (`Shanghai
         # Key Laboratory of××`): its Chinese words rank by words, and with none, meaning alone ranks
         mode = "dense" if english and not bridged else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..types import PlanMeta
@@ -33,9 +33,6 @@ MIN_INSIDE = 2  # characters of a name word found in the question's text though 
 # the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
 MIN_TITLE = 8
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_TITLED = re.compile(r"《([^》]+)》")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-MIN_UNNAMED = 4  # Chinese characters a query keeps without the titles naming its plans, or it keeps them
 _MORE_YEARS = r"(?:[和与及、至到—-](?:19|20)\d\d年?)*"  # years listed together name alike (`2021年和2023年的…文件`)
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
 # names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)
@@ -156,15 +153,6 @@ class PlanResolver:
         if copied:
             return self._by_title(question, copied)
         return self._by_words(question, gloss, said)
-
-    def unnamed(self, query: str, plans: Sequence[str]) -> str:
-        """The query without the 《titles》 naming these plans (`按《上海市重点实验室建设与运行管理办法》,重点实验室要…`):
-        they say which plan to search, not what to search it for (unchanged when little else would be left)."""
-        rest = query
-        for m in _TITLED.finditer(query):
-            if set(self.resolve(m.group(1)).plans) & set(plans):
-                rest = rest.replace(m.group(0), "")
-        return rest if len(_CJK.findall(rest)) >= MIN_UNNAMED else query
 
     def _by_title(self, question: str, copied: list[tuple[str, str]]) -> Resolution:
         """The plans whose whole titles the question copies; or a plan whose title holds a copied one and whose
