@@ -162,7 +162,7 @@ class Answerer:
                              names, resolved)
         compare = asks_compare and len(scope) != 1
         if places and scope and (searched := self.places.topic(text, places, scope)) != query:
-            query, vector = searched, None  # (a place its plans do not govern is asked about: it is searched for)
+            query, vector = searched, None  # (a place its plans do not govern is asked about: searched for)
         # an English question's own words would match only the rare clause printing an English name (`Shanghai
         # Key Laboratory of××`): its Chinese words rank by words, and with none, meaning alone ranks
         mode = "dense" if english and not bridged else None
@@ -179,7 +179,7 @@ class Answerer:
             phrases += [near for q, clauses in held.items() if not clauses
                         and (near := nearly_quoted(self.corpus, q, scope, top_k))]
         if not quotes_library and not names_clearly \
-                and self.scope.out_of_scope(probe, self.scope.signals(query, english, probe.top_dense)):
+                and self.scope.out_of_scope(probe, self.scope.signals(self.places.topic(text, places), english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
         every_plan = scope or sorted(self.corpus.plans)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..text.patterns import is_owner_line
+from ..text.patterns import barred
 from ..types import Clause
 
 if TYPE_CHECKING:
@@ -20,21 +20,28 @@ MIN_PART_CHARS = 4  # Chinese characters: a piece with fewer after a question ma
 
 
 def parts(question: str) -> list[str]:
-    """The questions of a message, two or more, or none (a message asking one thing)."""
-    found = [p for p in _END.split(question) if len(_CJK.findall(p)) >= MIN_PART_CHARS]
+    """The questions of a message, two or more (each closed by its question mark), or none (one question)."""
+    found = [p for p in _END.split(question)[:-1] if len(_CJK.findall(p)) >= MIN_PART_CHARS]
     return found if len(found) >= 2 else []
 
 
 def part_answers(picker: QuotePicker, clause: Clause, question: str, quoted: Sequence[str], plan_id: str) -> tuple[str, ...]:
-    """Further quotes of the clause: each question's best sentence the quotes do not hold (the plan's own title words
-    name no question's matter)."""
+    """Further quotes of the clause (at most `QuoteWeights.aspects`): each question's best sentence that shares some of
+    its words (a number alone is no answer to `预计要达到多少?`) and overlaps no quote (the plan's own title words name
+    no question's matter; never a responsibility line or a transcript's question)."""
     named = picker.corpus.title_terms(plan_id)
+    taken = [(a, a + len(q)) for q in quoted if (a := clause.text.find(q)) >= 0]
     out: list[str] = []
     for part in parts(question):
         tokens = set(picker.corpus.tokenize(part)) - named
         total = sum(picker.corpus.terms.weight(t) for t in tokens) or 1.0
         best, fit = picker.best_sentence(clause, tokens, total, picker.wants(part), None)
-        if fit >= picker.weights.part_fit and not is_owner_line(best) \
-                and not any(best in q or q in best for q in (*quoted, *out)):
-            out.append(best)
+        start = clause.text.find(best)
+        if fit < picker.weights.part_fit or picker.fit(best, tokens, total, []) <= 0 or barred(best, clause.item_title) \
+                or start < 0 or any(start < b and a < start + len(best) for a, b in taken):
+            continue
+        out.append(best)
+        taken.append((start, start + len(best)))
+        if len(out) == picker.weights.aspects:
+            break
     return tuple(out)

@@ -42,11 +42,12 @@ class PlaceResolver:
         """The question without its place names (the plan filter carries them), e.g. `济南历下区的…` -> `的…`;
         `kept`: places (and the places around or inside them) that stay."""
         gazetteer = self.jurisdictions.gazetteer
+        keep = {a for k in kept for a in gazetteer.names_of(k.code)}  # (`普陀区` of 上海 kept, of 舟山 not: kept)
         for place in sorted(gazetteer.find(text), key=lambda p: -len(p.name)):
             if any(place.code == k.code or k.code in place.parents or place.code in k.parents for k in kept):
                 continue
             for alias in gazetteer.names_of(place.code):
-                text = text.replace(alias, "")
+                text = text if alias in keep else text.replace(alias, "")
         return re.sub(r"\s+", " ", text).strip()
 
     def topic(self, text: str, places: list[Place], plans: Sequence[str] = ()) -> str:
@@ -59,11 +60,12 @@ class PlaceResolver:
         return self.strip_places(text, kept) or text
 
     def governed(self, place: Place, plans: Sequence[str]) -> bool:
-        """Does one of these plans (not a national one) govern the place: its region is the place or holds it?"""
+        """Is the place one these plans (not national ones) were chosen for: a plan's region is the place, holds it,
+        or lies inside it (`重庆市…` answered by 永川区's plan)?"""
         line = {p.code for p in self.jurisdictions.gazetteer.lineage(place)}
         regions = self.jurisdictions.plan_place
-        return any(plan in regions and plan not in self.jurisdictions.national and regions[plan].code in line
-                   for plan in plans)
+        return any(plan in regions and plan not in self.jurisdictions.national
+                   and (regions[plan].code in line or place.code in regions[plan].parents) for plan in plans)
 
     def is_follow_up(self, text: str, places: list[Place]) -> bool:
         """`那江苏呢?`, `杭州呢`, `what about Jiangsu?`: short, and about a place or ending like a follow-up."""

@@ -84,8 +84,10 @@ def own_first(named: list[str], resolution: Resolution, national: frozenset[str]
               clearly: float) -> list[str]:
     """`上海…未来产业…` (a place named, not the national level: the caller asks): the plans the question names among
     the place's own (`scope` less the national ones), however far behind a national plan named by a generic word
-    (`各部门` for `七部门关于…`), the best and those close to it. Naming none of its own, the national plans it
-    names `clearly` (this score) or by a copied title; none for national plans named faintly (`Jinan … pilot
+    (`各部门` for `七部门关于…`), the best and those close to it — of all its own plans whose name words it holds
+    (`reached`), when one of those scores above every own plan it names (pruned from `named` only because the
+    national plan accounts for its words, which the place's own plans do not have to share). Naming none of its own,
+    the national plans it names `clearly` (this score) or by a copied title; none for national plans named faintly (`Jinan … pilot
     projects`: `projects` -> 工程, of `千村示范、万村整治”工程`): the place's own plans answer."""
     if resolution.copied:
         return named

@@ -109,6 +109,10 @@ def test_a_place_its_plans_do_not_govern_is_searched_for_not_stripped(mixed):
     assert places.topic(text, both, ["shanghai-2026"]) == "和杭州的卫星通信企业"
     assert places.topic(text, both, [SATCOM]) == text
     assert places.topic("上海", [shanghai], ["shanghai-2026"]) == "上海"  # nothing else: the whole question
+    # a place answered by a plan of a part of it chose that plan too (`重庆市…` by 永川区's plan)
+    chongqing = places.places_in("重庆市")[0]
+    assert places.governed(chongqing, ["yongchuan-2023"]) and not places.governed(chongqing, [SATCOM])
+    assert places.topic("重庆市在元宇宙方面有什么规划?", [chongqing], ["yongchuan-2023"]) == "在元宇宙方面有什么规划?"
 
 
 def test_each_question_of_a_two_question_message_gets_its_sentence(mixed):
@@ -121,3 +125,7 @@ def test_each_question_of_a_two_question_message_gets_its_sentence(mixed):
     found = part_answers(mixed.quotes, clause, "卫星通信专用号段怎么规划?手机终端要创新什么模式?", (first,), SATCOM)
     assert len(found) == 1 and "不换卡不换号" in found[0] and found[0] in clause.text
     assert part_answers(mixed.quotes, clause, "卫星通信专用号段怎么规划?", (first,), SATCOM) == ()
+    assert parts("专用号段怎么规划?手机终端有哪些模式?请详细说明一下") == ["专用号段怎么规划", "手机终端有哪些模式"]
+    # a number alone answers no question (`预计要达到多少?` holding none of a sentence's words)
+    other = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "四、(八)")
+    assert part_answers(mixed.quotes, other, "专用号段怎么规划?预计要达到多少?", (), SATCOM) == ()
