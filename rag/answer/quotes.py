@@ -27,7 +27,7 @@ from ..text.patterns import (
 )
 from ..types import Citation, Clause, ClauseKind, Hit
 from .intent import NUMBER, Want, wants
-from .parts import part_answers
+from .parts import joined, part_answers
 
 WORDS_CACHED = 1 << 16  # sentences whose words are kept
 _TITLED = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.GOAL)
@@ -118,7 +118,7 @@ class QuotePicker:
                 if is_owner_line(quote) and not more:  # who is responsible for what: the what, too
                     what, _ = self.best_sentence(clause, tokens, total, [x for x in shapes if x[1] < 1], vector)
                     more = (what,) if what not in quote and not is_owner_line(what) else ()
-                more = (*more, *part_answers(self, clause, question, (quote, *more), hit.plan_id))  # (each question's too)
+                quote, more = joined(clause.text, quote, more + part_answers(self, clause, question, (quote, *more), hit.plan_id))
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))

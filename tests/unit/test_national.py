@@ -129,3 +129,13 @@ def test_each_question_of_a_two_question_message_gets_its_sentence(mixed):
     # a number alone answers no question (`预计要达到多少?` holding none of a sentence's words)
     other = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "四、(八)")
     assert part_answers(mixed.quotes, other, "专用号段怎么规划?预计要达到多少?", (), SATCOM) == ()
+
+
+def test_quotes_next_to_each_other_are_joined():
+    from rag.answer.parts import joined
+
+    text = "甲句。乙句。 丙句。丁句。"
+    assert joined(text, "乙句。", ("丙句。", "甲句。")) == ("甲句。乙句。 丙句。", ())  # (white space between: next to it)
+    assert joined(text, "乙句。", ("丁句。",)) == ("乙句。", ("丁句。",))  # 丙句 left out between them
+    assert joined(text, "丁句。", ("甲句。",)) == ("丁句。", ("甲句。",))
+    assert joined(text, "丙句。丁", ("丁句。",)) == ("丙句。丁句。", ())  # (overlapping quotes: one)
