@@ -136,7 +136,7 @@ class Answerer:
         named_order: list[str] = []  # the plans the question names, best named first
         names_clearly = False  # … by its own words, twice as clearly as naming needs: asked of the library
         vector = None  # the question's embedding, once made
-        query = self.places.topic(text, places)
+        calibrated = query = self.places.topic(text, places)  # (the scope rule reads it as calibrated)
         if self.resolve_plans and not plans:  # the plans the question names, within its places' plans
             gloss = (lambda span: set(self.corpus.tokenize(bridge.chinese(span)))) if bridge and bridged else None
             resolution = self.named.resolve(worded, gloss, (lambda words: bridge.said(text, words)) if bridge else None)
@@ -179,7 +179,7 @@ class Answerer:
             phrases += [near for q, clauses in held.items() if not clauses
                         and (near := nearly_quoted(self.corpus, q, scope, top_k))]
         if not quotes_library and not names_clearly \
-                and self.scope.out_of_scope(probe, self.scope.signals(self.places.topic(text, places), english, probe.top_dense)):
+                and self.scope.out_of_scope(probe, self.scope.signals(calibrated, english, probe.top_dense)):
             return refuse(NoAnswer.OUT_OF_SCOPE)
         about_document = intent.about_document(text)
         every_plan = scope or sorted(self.corpus.plans)

@@ -50,16 +50,17 @@ def part_answers(picker: QuotePicker, clause: Clause, question: str, quoted: Seq
 def joined(text: str, quote: str, more: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """The quote and its further quotes with those next to each other in the clause's text (nothing, or only white
     space, between them) joined into one: `“…”……“…”` would say that text was left out between them."""
-    spans = sorted((a, a + len(q)) for q in (quote, *more) if (a := text.find(q)) >= 0)
-    if len(spans) != 1 + len(more):
+    start = text.find(quote)
+    spans = sorted((a, a + len(q)) for q in more if (a := text.find(q)) >= 0)
+    if start < 0 or len(spans) != len(more):
         return quote, tuple(more)  # (every quote is a substring of the text: not expected)
+    spans = sorted([(start, start + len(quote)), *spans])
     runs: list[list[int]] = []
     for a, b in spans:
         if runs and not text[runs[-1][1]:a].strip():
             runs[-1][1] = max(runs[-1][1], b)
         else:
             runs.append([a, b])
-    start = text.find(quote)
     first = next(r for r in runs if r[0] <= start < r[1])
     return text[first[0]:first[1]], tuple(text[a:b] for a, b in runs if [a, b] != first)
 
