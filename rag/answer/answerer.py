@@ -33,7 +33,7 @@ from .english import asked_english
 from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
 from .nearly import nearly_quoted
 from .places import PlaceResolver
-from .plans import COMMON_SHARE, PlanResolver, own_first
+from .plans import COMMON_SHARE, FAINT_K, PlanResolver, own_first, with_best_found
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
 from .scope import Calibration, ScopeJudge, Signals
 
@@ -41,8 +41,7 @@ MAX_COMPARED = WIDE_K  # more plans in scope than this: those one wide search fi
 MAX_CANDIDATES = 4  # more plans named alike than this: the words name a kind of document, not one to pick
 MAX_STATED_SCOPE = 3  # "the plan does not state it" is said of the plans a question is about, not of the library
 NAMES_CLEARLY = 2  # a question naming a plan this many times as clearly as naming needs is asked of the library
-AGREEING_K = 5  # an English question names the plans its glosses name that its best clauses come from: a wide
-# search's first this many (chosen on the development sets: 3 lost one English question, 10 let a stray gloss's in)
+AGREEING_K = 5  # English: of its glosses' plans, those a wide search's first 5 come from (dev: 3 lost one, 10 let strays in)
 
 
 class Answerer:
@@ -147,6 +146,9 @@ class Answerer:
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
                 vector = self.retriever.embed_query(query)
                 named = self._agreeing(named, query, scope, bridged, vector)
+            if not bridged and not places and not asks_compare:  # (named faintly: the best clauses' plans as well)
+                named = with_best_found(named, resolution, clearly, lambda: [
+                    h.plan_id for h in self.retriever.retrieve(query, k=FAINT_K).hits])
             # a place named, no plan: its own plans answer (the national ones only when it has none)
             scope, named_order = named or (self.places.own(scope) if own else scope), named
             names_clearly = not bridged and resolution.names_any(named, clearly)
@@ -163,14 +165,12 @@ class Answerer:
         compare = asks_compare and len(scope) != 1
         if places and scope and (searched := self.places.topic(text, places, scope)) != query:
             query, vector = searched, None  # (a place its plans do not govern is asked about: searched for)
-        # an English question's own words would match only the rare clause printing an English name (`Shanghai
-        # Key Laboratory of××`): its Chinese words rank by words, and with none, meaning alone ranks
+        # an English question's own words match only a clause printing an English name: its Chinese words rank, else meaning
         mode = "dense" if english and not bridged else None
         lexical = bridged or None
         probe = self.retriever.retrieve(query, k=top_k, plans=scope or None, mode=mode, lexical=lexical,
                                         vector=vector if mode != "bm25" else None)
-        # a phrase the question quotes that the library holds verbatim (a plan's own slogan) puts it in scope,
-        # and the clauses holding it answer first (unless it is part of a title: then it names a plan)
+        # a phrase quoted that the library holds verbatim (a plan's slogan) is in scope; its clauses answer first (not a title's)
         held = {q: self.corpus.holding([q], top_k + 1) for q in intent.QUOTED.findall(text)}  # (one read each)
         phrases = [q for q, clauses in held.items() if clauses]
         quotes_library = any(len(held[q]) <= top_k for q in phrases)  # a rare one only

@@ -27,6 +27,9 @@ DISTINCTIVE_SHARE = 0.12
 COMMON_SHARE = 0.75
 # Plans named within this ratio of the best are named too (several candidates: answer from each).
 CLOSE = 0.75
+# A plan named faintly: the plans of the library's first this many clauses are asked as well (the citations an answer
+# shows first; with 1, `…通信星…真名实姓?` reworded kept only the faintly named plan)
+FAINT_K = 3
 COMPARED_SHARE = 0.5  # … and those within this ratio of it are the plans a comparison compares (dev sets: 0.5)
 MIN_INSIDE = 2  # characters of a name word found in the question's text though the tokenizer cut it otherwise
 # A question holding a plan's whole title (at least this long) names that plan, and its other words are about
@@ -102,6 +105,16 @@ def own_first(named: list[str], resolution: Resolution, national: frozenset[str]
         best = max(score[p] for p in mine)
         return [p for p in mine if score[p] >= CLOSE * best]
     return named if resolution.names_any(named, clearly) else []
+
+
+def with_best_found(named: list[str], resolution: Resolution, clearly: float,
+                    best: Callable[[], list[str]]) -> list[str]:
+    """Plans named only faintly — by words weighing less than `clearly`, no title copied — may be named by a word the
+    question uses for what it asks (`通信` of 卫星通信's title in `用手机直接连天上的通信星打电话…`): the plans the
+    library's best clauses come from (`best`, asked only then: the first FAINT_K) are asked as well."""
+    if not named or resolution.copied or resolution.names_any(named, clearly):
+        return named
+    return list(dict.fromkeys([*named, *best()]))
 
 
 def plan_years(meta: PlanMeta) -> set[str]:

@@ -142,6 +142,19 @@ def test_a_long_clause_is_found_by_the_one_sentence_a_question_paraphrases(unsee
         assert hits[0].item_path == item, (question, [h.item_path for h in hits])
 
 
+def test_a_plan_named_by_one_word_the_question_uses_for_its_matter_does_not_hide_the_plan_that_answers(unseen):
+    """`通信` is a word of the satellite-communication opinion's title only, so `…通信星…` names that opinion, faintly;
+    what is asked (a real name when the service is opened) is a rule of the direct-to-satellite regulation."""
+    _, answerer = unseen
+    answer = answerer.answer("用手机直接连天上的通信星打电话,开通时运营商会不会要我提供真名实姓?")
+    assert answerer.named.resolve(answer.question).plans == ("china-satcom-2025",)  # (still named, faintly)
+    cited = [(c.plan_id, c.item_path) for c in answer.citations[:3]]
+    assert ("china-satdirect-2025", "第三章第二十四条") in cited, cited
+    # named clearly, the plan alone answers
+    clear = answerer.answer("卫星通信产业指导意见对卫星通信业务的市场准入怎么优化?")
+    assert {c.plan_id for c in clear.citations} == {"china-satcom-2025"}
+
+
 def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names(unseen):
     """The words naming the compared plans name no aspect (the 规划's 印发通知 holds every one of them); a plan one
     word of the compared matter names faintly (`应急`) is not compared."""

@@ -373,6 +373,25 @@ def test_a_word_naming_a_kind_of_document_never_names_a_plan_alone():
     assert resolver.resolve("卫星 直连 规定 怎么 说").plans == ("sat",)
 
 
+def test_a_plan_named_faintly_is_asked_beside_the_plans_the_best_clauses_come_from():
+    from rag.answer.plans import Resolution, with_best_found
+
+    asked: list[int] = []
+
+    def best() -> list[str]:
+        asked.append(1)
+        return ["direct", "opinion", "direct"]
+
+    faint = Resolution(("opinion",), (3.3,), ("opinion",), (("opinion", 3.3),))
+    assert with_best_found(["opinion"], faint, 4.2, best) == ["opinion", "direct"]  # once each, the named first
+    clear = Resolution(("opinion",), (8.1,), ("opinion",), (("opinion", 8.1),))
+    copied = Resolution(("opinion",), (1.0,), ("opinion",), copied=True)
+    assert with_best_found(["opinion"], clear, 4.2, best) == ["opinion"]
+    assert with_best_found(["opinion"], copied, 4.2, best) == ["opinion"]
+    assert with_best_found([], Resolution((), ()), 4.2, best) == []  # naming none: the whole scope already
+    assert len(asked) == 1  # the search is made only for a faint name
+
+
 def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_or_by_its_title():
     from rag.answer.intent import NATIONAL
     from rag.answer.plans import Resolution, own_first
