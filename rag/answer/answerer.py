@@ -19,7 +19,7 @@ from ..limits import DEFAULT_TOP_K, MAX_ANALYSED_CHARS, analysed_part, check_que
 from ..match.matcher import Matcher, fit_of
 from ..regions import Jurisdictions
 from ..search.corpus import CorpusView
-from ..search.retriever import Retriever
+from ..search.retriever import Retriever, SearchResult
 from ..text.bridge import Bridge
 from ..text.normalize import normalize_text
 from ..text.patterns import EFFECTIVE
@@ -31,6 +31,7 @@ from .compare import WIDE_K, best_per_plan
 from .compose import compose, no_answer, some_of, where_in, which_one
 from .english import asked_english
 from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead, stating_clause, unstated
+from .followup import from_clause
 from .nearly import nearly_quoted
 from .places import PlaceResolver
 from .plans import COMMON_SHARE, FAINT_K, PlanResolver, own_first, with_best_found
@@ -99,7 +100,7 @@ class Answerer:
         english = intent.is_english(text)
         previous = history[-1] if history else None
         if previous and intent.CLAUSE_REF.search(text) and previous.answer.citations:
-            return self._from_clause(question, text, previous, english)
+            return from_clause(self.corpus, self.retriever, self.quotes, self.places, question, text, previous, english)
 
         places = self.places.places_in(text)
         # a company asking what applies to it (not what a plan it names says on one matter: that is a question)
@@ -146,15 +147,20 @@ class Answerer:
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
                 vector = self.retriever.embed_query(query)
                 named = self._agreeing(named, query, scope, bridged, vector)
-            if not bridged and not places and not asks_compare:  # (named faintly: the best clauses' plans as well)
-                named = with_best_found(named, resolution, clearly, lambda: [
-                    h.plan_id for h in self.retriever.retrieve(query, k=FAINT_K).hits])
+            named_order, found = named, list[SearchResult]()  # (named faintly: the best clauses' plans searched too)
+            if not english and not places and not asks_compare and not intent.about_document(text) \
+                    and not intent.ASKS_EFFECTIVE.search(text):
+                def best() -> list[str]:
+                    found.append(self.retriever.retrieve(query, k=FAINT_K))
+                    return [h.plan_id for h in found[0].hits]
+                named = with_best_found(named, resolution, clearly, MAX_STATED_SCOPE, best)
+                vector = found[0].query_vector if found else vector  # (the same query: embedded once)
             # a place named, no plan: its own plans answer (the national ones only when it has none)
-            scope, named_order = named or (self.places.own(scope) if own else scope), named
-            names_clearly = not bridged and resolution.names_any(named, clearly)
+            scope = named or (self.places.own(scope) if own else scope)
+            names_clearly = not bridged and resolution.names_any(named_order, clearly)
             if own and not named and len(uncovered) == len(places):  # `天津市对…有什么补贴?`: no plan of its own,
                 return refuse(NoAnswer.REGION_NOT_COVERED, True)  # none named (national ones are named, or asked)
-            candidates = named if 1 < len(named) <= MAX_CANDIDATES and not asks_compare else []
+            candidates = named_order if 1 < len(named_order) <= MAX_CANDIDATES and not asks_compare else []
 
         # another country's policy (the plans are China's), unless a plan it names speaks of that country
         if not places and not plans and (abroad := countries_named(text)) and not self.corpus.holding(
@@ -286,15 +292,3 @@ class Answerer:
         first = [ranked.get(c.chunk_id) or Hit.of(c, rank=0, score=0.0) for c in holding[:top_k]]
         rest = [h for h in hits if h.chunk_id not in {f.chunk_id for f in first}]
         return [replace(h, rank=i) for i, h in enumerate([*first, *rest][:top_k], start=1)]
-
-    def _from_clause(self, question: str, text: str, previous: Turn, english: bool) -> Answer:
-        """`这一条的责任单位是谁?`: answer from the clause the previous answer cited first."""
-        first = previous.answer.citations[0]
-        clause = self.corpus.clause(first.chunk_id)
-        if clause is None:
-            return no_answer(question, NoAnswer.NOT_FOUND, english, self.places.covered_regions(), [], [], None)
-        vector = self.retriever.embed_query(text)
-        citations = self.quotes.cite([Hit.of(clause, rank=1, score=first.score)], text, vector)
-        return Answer(question=question, answer=compose(citations, english, False, []), no_answer=False,
-                      citations=tuple(citations), resolved_question=f"{clause.item_path} {clause.item_title}: {text}")
-

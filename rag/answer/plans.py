@@ -107,14 +107,15 @@ def own_first(named: list[str], resolution: Resolution, national: frozenset[str]
     return named if resolution.names_any(named, clearly) else []
 
 
-def with_best_found(named: list[str], resolution: Resolution, clearly: float,
+def with_best_found(named: list[str], resolution: Resolution, clearly: float, limit: int,
                     best: Callable[[], list[str]]) -> list[str]:
-    """Plans named only faintly — by words weighing less than `clearly`, no title copied — may be named by a word the
-    question uses for what it asks (`通信` of 卫星通信's title in `用手机直接连天上的通信星打电话…`): the plans the
-    library's best clauses come from (`best`, asked only then: the first FAINT_K) are asked as well."""
+    """Plans named only faintly — by words weighing less than `clearly`, neither by a copied title nor by a year — may
+    be named by a word the question uses for what it asks (`通信` of 卫星通信's title in `用手机直接连天上的通信星
+    打电话…`): the plans the library's best clauses come from (`best`, asked only then) are searched as well, up to
+    `limit` plans in all."""
     if not named or resolution.copied or resolution.names_any(named, clearly):
         return named
-    return list(dict.fromkeys([*named, *best()]))
+    return list(dict.fromkeys([*named, *best()]))[:max(limit, len(named))]
 
 
 def plan_years(meta: PlanMeta) -> set[str]:

@@ -150,9 +150,23 @@ def test_a_plan_named_by_one_word_the_question_uses_for_its_matter_does_not_hide
     assert answerer.named.resolve(answer.question).plans == ("china-satcom-2025",)  # (still named, faintly)
     cited = [(c.plan_id, c.item_path) for c in answer.citations[:3]]
     assert ("china-satdirect-2025", "第三章第二十四条") in cited, cited
+    assert answer.candidates == () and not answer.answer.startswith("这个问题可能指")  # one plan named: no choice
+    # a plan named faintly that answers still answers first (the searched plans are candidates, not the answer)
+    pool = answerer.answer("和被评项目的负责人三年内合作发表过论文的专家,还能当这个项目的评审专家吗?")
+    assert pool.citations[0].plan_id == "shanghai-expertpool-2025", [c.plan_id for c in pool.citations]
     # named clearly, the plan alone answers
     clear = answerer.answer("卫星通信产业指导意见对卫星通信业务的市场准入怎么优化?")
     assert {c.plan_id for c in clear.citations} == {"china-satcom-2025"}
+
+
+def test_the_words_of_a_plans_alias_name_the_plan_not_the_number_asked(unseen):
+    """`2021年的中央一号文件` is the manifest's alias of the 2021 opinion, not its title: its words (中央, 一号, 文件) are
+    no part of the rate asked for, which the plan states (`到2025年农村自来水普及率达到88%`)."""
+    _, answerer = unseen
+    assert {"一号", "文件"} <= answerer.corpus.title_terms("china-ruralrevival-2021")
+    answer = answerer.answer("2021年的中央一号文件要求到2025年农村自来水普及率达到多少?")
+    assert not answer.no_answer, answer.answer[:80]
+    assert any("88%" in q for c in answer.citations[:1] for q in c.quotes), answer.answer[:200]
 
 
 def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names(unseen):

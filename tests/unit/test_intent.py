@@ -29,6 +29,9 @@ def is_word(text: str) -> bool:
     ("到2025年农村卫生厕所普及率要达到多少?", "率", "到2025年农村卫生厕所普及率"),  # asked by the rate's name
     ("数字经济核心产业增加值占GDP比重的目标是多少?", "比例", "数字经济核心产业增加值占GDP比重"),
     ("江苏元宇宙产业年均增速目标是多少?", "比例", "江苏元宇宙产业年均增速"),  # a rate of growth is a ratio
+    ("这几年宽带费一直在降,一共帮中小企业省了多少钱?", "金额", "这几年宽带费一直在降,一共帮中小企业省了"),  # `这几年`: no ask
+    ("近几年新建了多少家孵化器?", "家", "孵化器"),
+    ("过去几年要建几个示范区?", "个", "示范区"),
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)
@@ -380,16 +383,22 @@ def test_a_plan_named_faintly_is_asked_beside_the_plans_the_best_clauses_come_fr
 
     def best() -> list[str]:
         asked.append(1)
-        return ["direct", "opinion", "direct"]
+        return ["direct", "opinion", "direct", "other", "more"]
 
     faint = Resolution(("opinion",), (3.3,), ("opinion",), (("opinion", 3.3),))
-    assert with_best_found(["opinion"], faint, 4.2, best) == ["opinion", "direct"]  # once each, the named first
+    assert with_best_found(["opinion"], faint, 4.2, 3, best) == ["opinion", "direct", "other"]  # once each, named first
+    assert with_best_found(["opinion"], faint, 4.2, 2, best) == ["opinion", "direct"]  # at most `limit` plans
+    alike = Resolution(("a", "b", "c"), (3.0, 3.0, 3.0), ("a", "b", "c"), (("a", 3.0), ("b", 3.0), ("c", 3.0)))
+    assert with_best_found(["a", "b", "c"], alike, 4.2, 2, best) == ["a", "b", "c"]  # never fewer than named
     clear = Resolution(("opinion",), (8.1,), ("opinion",), (("opinion", 8.1),))
     copied = Resolution(("opinion",), (1.0,), ("opinion",), copied=True)
-    assert with_best_found(["opinion"], clear, 4.2, best) == ["opinion"]
-    assert with_best_found(["opinion"], copied, 4.2, best) == ["opinion"]
-    assert with_best_found([], Resolution((), ()), 4.2, best) == []  # naming none: the whole scope already
-    assert len(asked) == 1  # the search is made only for a faint name
+    dated = Resolution(("opinion",), (3.3,), ("opinion",), (("opinion", 3.3),), dated=("opinion",))
+    asked.clear()
+    assert with_best_found(["opinion"], clear, 4.2, 3, best) == ["opinion"]
+    assert with_best_found(["opinion"], copied, 4.2, 3, best) == ["opinion"]
+    assert with_best_found(["opinion"], dated, 4.2, 3, best) == ["opinion"]  # named by its year as well
+    assert with_best_found([], Resolution((), ()), 4.2, 3, best) == []  # naming none: the whole scope already
+    assert asked == []  # the search is made only for a faint name
 
 
 def test_a_named_places_own_plans_answer_unless_a_national_one_is_named_clearly_or_by_its_title():
