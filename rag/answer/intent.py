@@ -110,8 +110,8 @@ _UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千
     次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周 岁""".split(), key=len, reverse=True)
 _UNIT = "|".join(_UNITS)
 UNIT_WORDS = _UNIT  # (facts.py: a count stated with a measure word)
-# (`哪几个` asks which ones, not how many)
-_ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
+_HOW_MANY = r"(?:多少|(?<![哪这那近前头去])几)"  # not `哪几个` (which ones) nor `这/近/前/过去几年` (some years)
+_ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
 _ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
 # Money asked by its name, with no unit (`给予多少补贴`, `补贴上限是多少`, `奖励金额是多少`, `多少钱`): an amount of
@@ -140,9 +140,9 @@ MENTION = "相关内容"
 _ASKED_YES_NO = re.compile(r"有没有|是否|有无|能不能|可不可以|会不会|吗\s*[??]?\s*$")
 COUNT = "数量"  # a count asked with no measure word (`要创建多少现代林业产业示范区`, `总数控制在多少以内`)
 # `多少` + what is counted, written without a measure word; `多少支持`, `多少帮助` ask money or help, not a count
-_ASKED_COUNT = re.compile(r"(?:多少|(?<!哪)几)(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{2})")
+_ASKED_COUNT = re.compile(rf"{_HOW_MANY}(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{{2}})")
 # a total asked by its name before `多少` (`实验室总数要控制在多少以内`): what precedes is counted
-_ASKED_TOTAL = re.compile(r"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{0,10}?(?:多少|(?<!哪)几)")
+_ASKED_TOTAL = re.compile(rf"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{{0,10}}?{_HOW_MANY}")
 _ASKED_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月份?|截止(?:时间|日期)")
 _ASKED_HOW_LONG = re.compile(r"多久|多长时间|多长")
 UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", MONEY: "金额", "比例": "比例", "百分之": "比例",

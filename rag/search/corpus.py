@@ -118,9 +118,12 @@ class CorpusView:
         check_plans(self._index, plans)
 
     def title_terms(self, plan_id: str) -> frozenset[str]:
-        """The words of a plan's title (as `tokenize` cuts them): they name the plan, not what is asked of it."""
+        """The words of a plan's titles — its own, a page header's, the aliases users call it by (`2021年中央一号文件`)
+        — as `tokenize` cuts them: they name the plan, not what is asked of it."""
         if plan_id not in self._title_terms:
-            self._title_terms[plan_id] = frozenset(self.tokenize(self.title(plan_id)))
+            meta = self._index.plans.get(plan_id)
+            names = " ".join(meta.names) if meta is not None else ""
+            self._title_terms[plan_id] = frozenset(self.tokenize(names or self.title(plan_id)))
         return self._title_terms[plan_id]
 
     def in_library(self, term: str) -> bool:
