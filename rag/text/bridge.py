@@ -51,6 +51,9 @@ _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 
 
 _ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ary|ory|ful|able|ible)$")
+# `No. 1` (`the No.1 central document`): the Chinese `一号`, which no gloss says (a numbered document's own name)
+_NUMBERED = re.compile(r"\bno\.?\s?([1-9])(?![\d.])")
+_NUMERALS = "一二三四五六七八九"
 
 
 def _words(text: str) -> list[str]:
@@ -223,7 +226,8 @@ class Bridge:
                     break
             else:
                 i += 1
-        return out
+        numbered = [f"{_NUMERALS[int(m.group(1)) - 1]}号" for m in _NUMBERED.finditer(text.lower())]
+        return out + [(f"no {w}", (w,)) for w in dict.fromkeys(numbered) if self._known(w)]
 
     def said(self, text: str, words: Iterable[str]) -> set[str]:
         """Those of `words` (library words) an English text says in one of their glosses' words: a title's 直连

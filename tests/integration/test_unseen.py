@@ -169,6 +169,15 @@ def test_the_words_of_a_plans_alias_name_the_plan_not_the_number_asked(unseen):
     assert any("88%" in q for c in answer.citations[:1] for q in c.quotes), answer.answer[:200]
 
 
+def test_the_no_1_document_in_english_is_the_central_no_1_document(unseen):
+    """`No.1` is `一号` (`2021年中央一号文件`, the 2021 opinion's alias), which no dictionary gloss says: without it, `the
+    2021 No.1 document` named whichever plan of 2021 its other words fitted."""
+    _, answerer = unseen
+    answer = answerer.answer("What does the 2021 No. 1 document say about the transition period for counties lifted out "
+                             "of poverty?")
+    assert answer.citations[0].plan_id == "china-ruralrevival-2021", [c.plan_id for c in answer.citations]
+
+
 def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names(unseen):
     """The words naming the compared plans name no aspect (the 规划's 印发通知 holds every one of them); a plan one
     word of the compared matter names faintly (`应急`) is not compared."""

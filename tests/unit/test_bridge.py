@@ -33,6 +33,15 @@ def test_hyphens_abbreviations_and_inflections():
     assert bridge.terms("Chinese only: 科技平台") == [] and bridge.chinese("") == ""
 
 
+def test_a_numbered_document_is_its_chinese_number_when_the_library_uses_it():
+    library = {"一号": 2, "文件": 5}
+    bridge = Bridge(lambda w: w in library, lambda w: library.get(w, 0), lambda: [])  # no gloss says 一号
+    for text in ("the 2021 No.1 document", "China's No. 1 central document", "no.1"):
+        assert "一号" in bridge.chinese(text).split(), text
+    assert "二号" not in bridge.chinese("the No.2 document")  # (a number the library never writes so: none)
+    assert bridge.chinese("no 10 rules") == "" and bridge.chinese("No.1.5") == ""  # (not a number of its own)
+
+
 def test_stems_undo_regular_inflections():
     assert "laboratory" in stems("laboratories") and "evaluate" in stems("evaluated")
     assert "revitalize" in stems("revitalization") and "agriculture" in stems("agricultural")
