@@ -146,7 +146,7 @@ class Answerer:
             named = own_first(named, resolution, self.jurisdictions.national, scope, clearly) if own else named
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
                 vector = self.retriever.embed_query(query)
-                named = self._agreeing(named, query, scope, bridged, vector)
+                named = self._agreeing(named, query, scope, bridged, vector, resolution.dated)
             named_order, found = named, list[SearchResult]()  # (named faintly: the best clauses' plans searched too)
             if not english and not places and not asks_compare and not intent.about_document(text) \
                     and not intent.ASKS_EFFECTIVE.search(text):
@@ -252,13 +252,14 @@ class Answerer:
                       regions=tuple(regions), resolved_question=resolved, candidates=tuple(candidates),
                       reason=NoAnswer.NOT_STATED if nothing else None)
 
-    def _agreeing(self, named: list[str], query: str, scope: list[str], lexical: str, vector: np.ndarray) -> list[str]:
+    def _agreeing(self, named: list[str], query: str, scope: list[str], lexical: str, vector: np.ndarray,
+                  dated: Sequence[str]) -> list[str]:
         """Those of the plans an English question names (through the dictionary's glosses: `farm businesses` gives
-        业务, a word of a satellite plan's title) that are among the AGREEING_K plans its best clauses come from
-        (none: it names none)."""
+        业务, a word of a satellite plan's title) that are among the AGREEING_K plans its best clauses come from, or
+        that it names by a year as well (`the 2021 No.1 document … funding`: 资金 is everywhere); none: it names none."""
         hits = self.retriever.retrieve(query, k=WIDE_K, plans=scope or None, lexical=lexical, vector=vector).hits
         found = list(dict.fromkeys(h.plan_id for h in hits))[:AGREEING_K]
-        return [p for p in named if p in found]
+        return [p for p in named if p in found or p in dated]
 
     def _dated(self, text: str, scope: list[str]) -> list[Clause]:
         """`什么时候开始施行?`: the clauses (of a few named plans) with a sentence saying when they take effect."""
