@@ -62,8 +62,10 @@ class Answerer:
         self.matcher = Matcher(corpus, self.jurisdictions, lambda text: retriever.embed_query(text).reshape(-1),
                                fit_of(getattr(retriever, "settings", None)))
         common, gazetteer = COMMON_SHARE * len(corpus.plans), self.jurisdictions.gazetteer
+        transcripts = [p for p in corpus.plans if (paths := [c.item_path for c in corpus.clauses_of([p])])
+                       and all(path.startswith("问答") for path in paths)]
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,
-                                  lambda t: corpus.plan_count(t) > common)
+                                  lambda t: corpus.plan_count(t) > common, transcripts)
         self.resolve_plans = resolve_plans
         self.bridge = bridge if bridge_english else None
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from ..types import PlanMeta
@@ -35,6 +35,8 @@ MIN_INSIDE = 2  # characters of a name word found in the question's text though 
 # A question holding a plan's whole title (at least this long) names that plan, and its other words are about
 # the content (`《…食品科技…行动方案》对建设概念验证平台的单位…` does not name the 概念验证 plan)
 MIN_TITLE = 8
+# A transcript (every clause a `问答N`) is named by the meeting it records: `科技服务业发布会`, "the press conference"
+TRANSCRIPT_NAMES = "新闻发布会 发布会 记者会 答记者问 吹风会"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MORE_YEARS = r"(?:[和与及、至到—-](?:19|20)\d\d年?)*"  # years listed together name alike (`2021年和2023年的…文件`)
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
@@ -126,8 +128,10 @@ def plan_years(meta: PlanMeta) -> set[str]:
 
 class PlanResolver:
     def __init__(self, plans: Mapping[str, PlanMeta], tokenize: Callable[[str], list[str]],
-                 is_place: Callable[[str], bool], common: Callable[[str], bool] = lambda _: False):
-        """`common`: a word most of the library's texts use (示范, 规划): it adds to a name, never names alone."""
+                 is_place: Callable[[str], bool], common: Callable[[str], bool] = lambda _: False,
+                 transcripts: Collection[str] = ()):
+        """`common`: a word most of the library's texts use (示范, 规划): it adds to a name, never names alone;
+        `transcripts`: the plans that are transcripts, named by TRANSCRIPT_NAMES as well."""
         self.tokenize = tokenize
         self.common = common
         self.terms: dict[str, set[str]] = {}
@@ -139,6 +143,8 @@ class PlanResolver:
             # an alias's own words name the plan (`一号`), its kind words do not (`文件` of `中央一号文件`: no title's)
             titled = set(tokenize(" ".join(t for t in (meta.title, meta.page_title) if t)))
             self.terms[pid] = {t for t in words if t in titled or not DOCUMENT_KIND.fullmatch(t)}
+            if pid in transcripts:
+                self.terms[pid] |= {t for t in tokenize(TRANSCRIPT_NAMES) if len(t) >= 2}
         places = {t for meta in plans.values() for t in tokenize(" ".join(meta.names)) if is_place(t)}
         self.fragments = {w for words in self.terms.values() for w in words if any(w in p and w != p for p in places)}
         n = max(1, len(plans))

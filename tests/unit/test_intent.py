@@ -215,6 +215,22 @@ def test_plans_named_exactly_alike_are_all_named():
     assert set(resolver.resolve("人工 智能 算力 产业 条例").named) == {"a", "b", "c"}  # no whole title copied
 
 
+def test_a_transcript_is_named_by_the_meeting_it_records():
+    from rag.answer.plans import PlanResolver
+    from rag.types import PlanMeta
+
+    titles = {"opinion": "关于 加快 科技服务业 发展 的 若干意见",
+              "qa": "问答实录 : 《关于 加快 科技服务业 发展 的 若干意见》 有关 情况"} | {
+        f"other-{i}": f"其他 文件{i}" for i in range(8)}
+    plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
+    told = PlanResolver(plans, str.split, lambda _: False, transcripts=["qa"])
+    assert told.resolve("科技服务业 发布会 上 说 了 什么").plans == ("qa",)
+    assert told.resolve("科技服务业 新闻发布会 上 说 了 什么").plans == ("qa",)
+    assert told.resolve("科技服务业 若干意见 有 什么 要求").plans[0] == "opinion"  # (no meeting named)
+    untold = PlanResolver(plans, str.split, lambda _: False)  # (which plans are transcripts is the caller's)
+    assert untold.resolve("科技服务业 发布会 上 说 了 什么").plans != ("qa",)
+
+
 def test_a_copied_whole_title_names_its_plan_and_the_rest_of_the_question_is_content():
     from rag.answer.plans import PlanResolver
     from rag.types import PlanMeta
