@@ -52,21 +52,20 @@ class PlaceResolver:
 
     def topic(self, text: str, places: list[Place], plans: Sequence[str] = ()) -> str:
         """What to search for: the question without the places that chose its plans (the whole question if that is
-        all). Given the plans searched, a place that is neither one of their own regions nor around one is part of what
-        is asked, not the filter, and stays: `北京、天津、河北一体化` asked of a national plan (京津冀协同发展), `闵行` of a
-        Shanghai plan."""
+        all). Given the plans searched, a place none of their own regions holds is part of what is asked, not the
+        filter, and stays: `北京、天津、河北一体化` asked of a national plan (京津冀协同发展)."""
         if not places:
             return text
         kept = [p for p in places if plans and not self.governed(p, plans)]
         return self.strip_places(text, kept) or text
 
     def governed(self, place: Place, plans: Sequence[str]) -> bool:
-        """Is the place one these plans (not national ones) were chosen for: a plan's region is the place or lies
-        inside it (`重庆市…` answered by 永川区's plan)? A place inside a plan's region is part of what is asked of the
-        plan (`上海…食品产业规划里闵行主打什么方向?`: the plan's `在闵行区建设…`)."""
+        """Is the place one these plans (not national ones) were chosen for: a plan's region is the place, holds it,
+        or lies inside it (`重庆市…` answered by 永川区's plan)?"""
+        line = {p.code for p in self.jurisdictions.gazetteer.lineage(place)}
         regions = self.jurisdictions.plan_place
         return any(plan in regions and plan not in self.jurisdictions.national
-                   and (regions[plan].code == place.code or place.code in regions[plan].parents) for plan in plans)
+                   and (regions[plan].code in line or place.code in regions[plan].parents) for plan in plans)
 
     def is_follow_up(self, text: str, places: list[Place]) -> bool:
         """`那江苏呢?`, `杭州呢`, `what about Jiangsu?`: short, and about a place or ending like a follow-up."""
