@@ -4,7 +4,8 @@ The answerer orchestrates; each concept lives in its own module: `intent` (what 
 plans its places point to; follow-ups), `scope` (in or out of the library's scope), `quotes` (the sentence that
 answers), `facts` (questions about the document itself; unstated facts), `compose` (the text, in the question's
 language), `company` (a company describing itself), `compare` (a comparison's clause per plan), `abroad` (another
-country's policy). It reads retrieval only through the `Retriever` protocol and the library through `CorpusView`.
+country's policy), `followup` (a follow-up about the clause just cited). It reads retrieval only through the
+`Retriever` protocol and the library through `CorpusView`.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead,
 from .followup import from_clause
 from .nearly import nearly_quoted
 from .places import PlaceResolver
-from .plans import COMMON_SHARE, FAINT_K, PlanResolver, own_first, with_best_found
+from .plans import COMMON_SHARE, FAINT_K, PlanResolver, Resolution, own_first, transcripts, with_best_found
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
 from .scope import Calibration, ScopeJudge, Signals
 
@@ -62,10 +63,8 @@ class Answerer:
         self.matcher = Matcher(corpus, self.jurisdictions, lambda text: retriever.embed_query(text).reshape(-1),
                                fit_of(getattr(retriever, "settings", None)))
         common, gazetteer = COMMON_SHARE * len(corpus.plans), self.jurisdictions.gazetteer
-        transcripts = [p for p in corpus.plans if (paths := [c.item_path for c in corpus.clauses_of([p])])
-                       and all(path.startswith("问答") for path in paths)]
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,
-                                  lambda t: corpus.plan_count(t) > common, transcripts)
+                                  lambda t: corpus.plan_count(t) > common, transcripts(corpus.clauses))
         self.resolve_plans = resolve_plans
         self.bridge = bridge if bridge_english else None
 
@@ -148,7 +147,7 @@ class Answerer:
             named = own_first(named, resolution, self.jurisdictions.national, scope, clearly) if own else named
             if bridged and named and not asks_compare:  # (an English question names plans through glosses)
                 vector = self.retriever.embed_query(query)
-                named = self._agreeing(named, query, scope, bridged, vector, resolution.dated)
+                named = self._agreeing(named, query, scope, bridged, vector, resolution)
             named_order, found = named, list[SearchResult]()  # (named faintly: the best clauses' plans searched too)
             if not english and not places and not asks_compare and not intent.about_document(text) \
                     and not intent.ASKS_EFFECTIVE.search(text):
@@ -255,12 +254,14 @@ class Answerer:
                       reason=NoAnswer.NOT_STATED if nothing else None)
 
     def _agreeing(self, named: list[str], query: str, scope: list[str], lexical: str, vector: np.ndarray,
-                  dated: Sequence[str]) -> list[str]:
+                  resolution: Resolution) -> list[str]:
         """Those of the plans an English question names (through the dictionary's glosses: `farm businesses` gives
         业务, a word of a satellite plan's title) that are among the AGREEING_K plans its best clauses come from, or
-        that it names by a year as well (`the 2021 No.1 document … funding`: 资金 is everywhere); none: it names none."""
+        the best named of those it names by a year as well (`the 2021 No.1 document … funding`: 资金 is everywhere)."""
         hits = self.retriever.retrieve(query, k=WIDE_K, plans=scope or None, lexical=lexical, vector=vector).hits
         found = list(dict.fromkeys(h.plan_id for h in hits))[:AGREEING_K]
+        years = {p: resolution.score_of(p) for p in named if p in resolution.dated}
+        dated = [p for p, score in years.items() if score >= max(years.values())]
         return [p for p in named if p in found or p in dated]
 
     def _dated(self, text: str, scope: list[str]) -> list[Clause]:

@@ -110,7 +110,7 @@ _UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千
     次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周 岁""".split(), key=len, reverse=True)
 _UNIT = "|".join(_UNITS)
 UNIT_WORDS = _UNIT  # (facts.py: a count stated with a measure word)
-_HOW_MANY = r"(?:多少|(?<![哪这那近前头去])几)"  # not `哪几个` (which ones) nor `这/近/前/过去几年` (some years)
+_HOW_MANY = r"(?:多少|(?<![哪这那近头好十])(?<!(?<!提)前)(?<!过去)几)"  # not 哪几 (which), 这/近/前/过去/好/十几 (some)
 _ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
 _ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
@@ -189,7 +189,7 @@ class AskedNumber:
 _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|总共|一共|能|可以|要|需要|将")
 
 # a question's own asking words: a last part holding one asks there (`我们招了几个外国专家,…有什么便利措施?`)
-_ASKS = re.compile(r"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|多少|几")
+_ASKS = re.compile(rf"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|{_HOW_MANY}")
 
 # how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
 _ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")

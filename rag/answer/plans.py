@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from ..types import PlanMeta
+from ..types import Clause, ClauseKind, PlanMeta
 
 # A question names a plan when its matched terms weigh at least log(1 / DISTINCTIVE_SHARE): as much as one term
 # held by at most this share of the library's titles. With 27 titles: a term in at most 3 of them.
@@ -120,6 +120,16 @@ def with_best_found(named: list[str], resolution: Resolution, clearly: float, li
     return list(dict.fromkeys([*named, *best()]))[:max(limit, len(named))]
 
 
+def transcripts(clauses: Iterable[Clause]) -> frozenset[str]:
+    """The plans whose items are all `问答N` (a notice or a news report beside them aside): transcripts. One pass over
+    the library's clauses."""
+    items: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.kind == ClauseKind.ITEM:
+            items.setdefault(c.plan_id, []).append(c.item_path)
+    return frozenset(p for p, paths in items.items() if all(path.startswith("问答") for path in paths))
+
+
 def plan_years(meta: PlanMeta) -> set[str]:
     """The years of a plan's period, issue and publication dates and names."""
     text = " ".join(x for x in (meta.period, meta.issued_on, meta.published, *meta.names) if x)
@@ -144,7 +154,7 @@ class PlanResolver:
             titled = set(tokenize(" ".join(t for t in (meta.title, meta.page_title) if t)))
             self.terms[pid] = {t for t in words if t in titled or not DOCUMENT_KIND.fullmatch(t)}
             if pid in transcripts:
-                self.terms[pid] |= {t for t in tokenize(TRANSCRIPT_NAMES) if len(t) >= 2}
+                self.terms[pid] |= set(TRANSCRIPT_NAMES.split())  # (whole: 新闻 or 记者 alone names no meeting)
         places = {t for meta in plans.values() for t in tokenize(" ".join(meta.names)) if is_place(t)}
         self.fragments = {w for words in self.terms.values() for w in words if any(w in p and w != p for p in places)}
         n = max(1, len(plans))

@@ -52,7 +52,7 @@ _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 
 _ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ary|ory|ful|able|ible)$")
 # `No. 1` (`the No.1 central document`): the Chinese `一号`, which no gloss says (a numbered document's own name)
-_NUMBERED = re.compile(r"\bno\.?\s?([1-9])(?![\d.])")
+_NUMBERED = re.compile(r"(?<![\w-])(?:No\.?|no\.)\s?([1-9])(?![\w-]|\.\d)")  # (`no 1-year limit`, `no 5G`: none)
 _NUMERALS = "一二三四五六七八九"
 
 
@@ -226,7 +226,8 @@ class Bridge:
                     break
             else:
                 i += 1
-        numbered = [f"{_NUMERALS[int(m.group(1)) - 1]}号" for m in _NUMBERED.finditer(text.lower())]
+        # (a numbered document's name after the phrases: the order of the words matters to no caller)
+        numbered = [f"{_NUMERALS[int(m.group(1)) - 1]}号" for m in _NUMBERED.finditer(text)]
         return out + [(f"no {w}", (w,)) for w in dict.fromkeys(numbered) if self._known(w)]
 
     def said(self, text: str, words: Iterable[str]) -> set[str]:

@@ -40,6 +40,9 @@ def test_a_numbered_document_is_its_chinese_number_when_the_library_uses_it():
         assert "一号" in bridge.chinese(text).split(), text
     assert "二号" not in bridge.chinese("the No.2 document")  # (a number the library never writes so: none)
     assert bridge.chinese("no 10 rules") == "" and bridge.chinese("No.1.5") == ""  # (not a number of its own)
+    assert "一号" in bridge.chinese("as the 2021 No.1.").split()  # (a sentence's full stop after it)
+    for text in ("there is no 1-year limit", "no 5G base stations", "no 1 plan is alike"):  # (the word no)
+        assert bridge.chinese(text) == "", text
 
 
 def test_stems_undo_regular_inflections():

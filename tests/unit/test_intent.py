@@ -32,6 +32,11 @@ def is_word(text: str) -> bool:
     ("这几年宽带费一直在降,一共帮中小企业省了多少钱?", "金额", "这几年宽带费一直在降,一共帮中小企业省了"),  # `这几年`: no ask
     ("近几年新建了多少家孵化器?", "家", "孵化器"),
     ("过去几年要建几个示范区?", "个", "示范区"),
+    ("申报需要提前几天提交材料?", "天", "提交材料"),  # 提前几天 asks; 前几天 (some days ago) does not
+    ("办理要去几个部门盖章?", "个", "部门盖章"),
+    ("好几年没涨了,补贴标准是多少?", "金额", "好几年没涨了,补贴"),  # 好几, 十几: some, not asked
+    ("十几家企业入选,每家补贴多少钱?", "金额", "十几家企业入选,每家补贴"),
+    ("每年能拿多少补贴,这几年都一样吗", "金额", "每年能拿"),  # (这几年 after the ask: no second asking part)
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)
@@ -219,16 +224,31 @@ def test_a_transcript_is_named_by_the_meeting_it_records():
     from rag.answer.plans import PlanResolver
     from rag.types import PlanMeta
 
-    titles = {"opinion": "关于 加快 科技服务业 发展 的 若干意见",
-              "qa": "问答实录 : 《关于 加快 科技服务业 发展 的 若干意见》 有关 情况"} | {
-        f"other-{i}": f"其他 文件{i}" for i in range(8)}
+    titles = {"opinion": "关于进一步深化改革创新加快科技服务业高质量发展的若干意见",
+              "qa": "问答实录:《关于进一步深化改革创新加快科技服务业高质量发展的若干意见》的有关情况"} | {
+        f"other-{i}": f"其他文件{i}" for i in range(25)}  # (27 titles, as the unseen library has)
     plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title=t) for pid, t in titles.items()}
-    told = PlanResolver(plans, str.split, lambda _: False, transcripts=["qa"])
-    assert told.resolve("科技服务业 发布会 上 说 了 什么").plans == ("qa",)
-    assert told.resolve("科技服务业 新闻发布会 上 说 了 什么").plans == ("qa",)
-    assert told.resolve("科技服务业 若干意见 有 什么 要求").plans[0] == "opinion"  # (no meeting named)
-    untold = PlanResolver(plans, str.split, lambda _: False)  # (which plans are transcripts is the caller's)
-    assert untold.resolve("科技服务业 发布会 上 说 了 什么").plans != ("qa",)
+    told = PlanResolver(plans, LEXICON.tokenize, lambda _: False, transcripts=frozenset({"qa"}))
+    assert told.resolve("科技服务业发布会上说了什么?").plans == ("qa",)
+    assert told.resolve("科技服务业新闻发布会上说了什么?").plans == ("qa",)
+    assert set(told.resolve("科技服务业若干意见有什么要求?").plans) == {"opinion", "qa"}  # (no meeting: named alike)
+    # the meeting's words whole, not their pieces: 新闻 or 发布 names no transcript
+    assert told.resolve("新闻出版行业有什么扶持政策?").plans == ()
+    assert told.resolve("最近发布了哪些支持中小企业的政策?").plans == ()
+    untold = PlanResolver(plans, LEXICON.tokenize, lambda _: False)  # (which plans are transcripts is the caller's)
+    assert set(untold.resolve("科技服务业发布会上说了什么?").plans) == {"opinion", "qa"}
+
+
+def test_transcripts_are_the_plans_whose_items_are_all_questions_and_answers():
+    from rag.answer.plans import transcripts
+    from rag.types import Clause, ClauseKind
+
+    def clause(plan: str, path: str, kind: ClauseKind = ClauseKind.ITEM) -> Clause:
+        return Clause(plan_id=plan, item_path=path, item_title="", text="…", kind=kind)
+
+    clauses = [clause("qa", "印发通知", ClauseKind.NOTICE), clause("qa", "问答1"), clause("qa", "问答2"),
+               clause("plan", "一、"), clause("plan", "问答1"), clause("empty", "前言", ClauseKind.PREAMBLE)]
+    assert transcripts(clauses) == {"qa"}
 
 
 def test_a_copied_whole_title_names_its_plan_and_the_rest_of_the_question_is_content():
