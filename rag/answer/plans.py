@@ -38,6 +38,7 @@ MIN_TITLE = 8
 # A transcript (every clause a `问答N`) is named by the meeting it records: `科技服务业发布会`, "the press conference"
 TRANSCRIPT_NAMES = "新闻发布会 发布会 记者会 答记者问 吹风会"
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)年(?=的|版|那|出|发布|印发)")  # (`23年来`, `15年以上`: no year)
 _MORE_YEARS = r"(?:[和与及、至到—-](?:19|20)\d\d年?)*"  # years listed together name alike (`2021年和2023年的…文件`)
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
 # names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)
@@ -148,6 +149,7 @@ class PlanResolver:
         # whole titles, as a question may copy one (`《上海市加快…行动方案(2026—2030年)》对…`)
         self.titles: dict[str, list[str]] = {pid: [t for t in meta.names if len(t) >= MIN_TITLE] for pid, meta in plans.items()}
         self.years: dict[str, set[str]] = {pid: plan_years(meta) for pid, meta in plans.items()}
+        self.all_years = set().union(*self.years.values())
         for pid, meta in plans.items():
             words = {t for t in tokenize(" ".join(meta.names)) if len(t) >= 2 and not t.isdigit() and not is_place(t)}
             # an alias's own words name the plan (`一号`), its kind words do not (`文件` of `中央一号文件`: no title's)
@@ -181,6 +183,9 @@ class PlanResolver:
         """`gloss`: for an English question (its dictionary words appended), the library words an English span may
         mean; a year names a plan when the few English words after it mean one of the plan's name words (`the 2023
         No.1 central document` -> 中央, `the 2021 rural revitalization opinion`; not `the 2024 scale of …`)."""
+        # a year written short (`23年的中央一号文件`) is a plan's year in full when a plan has it
+        question = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年" if f"20{m.group(1)}" in self.all_years else m.group(0),
+                                   question)
         copied = [(pid, t) for pid, titles in self.titles.items() for t in titles if t in question]
         if copied:
             return self._by_title(question, copied)

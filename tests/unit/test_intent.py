@@ -220,6 +220,19 @@ def test_plans_named_exactly_alike_are_all_named():
     assert set(resolver.resolve("人工 智能 算力 产业 条例").named) == {"a", "b", "c"}  # no whole title copied
 
 
+def test_a_year_written_short_names_a_plan_of_that_year():
+    from rag.answer.plans import PlanResolver
+    from rag.types import PlanMeta
+
+    plans = {pid: PlanMeta(plan_id=pid, file=f"{pid}.txt", title="关于 乡村振兴 重点 工作 的 意见", period=period,
+                           aliases=[f"{period}年 中央 一号 文件"]) for pid, period in (("y21", "2021"), ("y23", "2023"))}
+    plans |= {f"other-{i}": PlanMeta(plan_id=f"other-{i}", file="x.txt", title=f"其他 文件{i}") for i in range(8)}
+    resolver = PlanResolver(plans, str.split, lambda _: False)
+    assert resolver.resolve("23年的 中央 一号 文件 提出 了 什么 目标").plans == ("y23",)
+    assert resolver.resolve("21年的 中央 一号 文件 提出 了 什么 目标").plans == ("y21",)
+    assert set(resolver.resolve("15年的 中央 一号 文件 提出 了 什么").plans) == {"y21", "y23"}  # (no plan of 2015)
+
+
 def test_a_transcript_is_named_by_the_meeting_it_records():
     from rag.answer.plans import PlanResolver
     from rag.types import PlanMeta
