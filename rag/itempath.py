@@ -34,5 +34,10 @@ def path_within(path: str, prefix: str) -> bool:
     return a[: len(b)] == b
 
 
+def is_qa(item_path: str) -> bool:
+    """A transcript's question with the answers that follow it (`问答3`)."""
+    return item_path.startswith("问答")
+
+
 def is_zone(item_path: str) -> bool:
     return item_path in ZONES

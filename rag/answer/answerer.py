@@ -35,7 +35,7 @@ from .facts import ENTITY, document_clauses, no_effective_date, not_stated_lead,
 from .followup import from_clause
 from .nearly import nearly_quoted
 from .places import PlaceResolver
-from .plans import COMMON_SHARE, FAINT_K, PlanResolver, Resolution, own_first, transcripts, with_best_found
+from .plans import COMMON_SHARE, FAINT_K, PlanResolver, Resolution, own_first, with_best_found
 from .quotes import DEFAULT_WEIGHTS, QuotePicker, QuoteWeights
 from .scope import Calibration, ScopeJudge, Signals
 
@@ -64,7 +64,7 @@ class Answerer:
                                fit_of(getattr(retriever, "settings", None)))
         common, gazetteer = COMMON_SHARE * len(corpus.plans), self.jurisdictions.gazetteer
         self.named = PlanResolver(corpus.plans, corpus.tokenize, lambda t: t in gazetteer.aliases,
-                                  lambda t: corpus.plan_count(t) > common, transcripts(corpus.clauses))
+                                  lambda t: corpus.plan_count(t) > common, corpus.transcripts)
         self.resolve_plans = resolve_plans
         self.bridge = bridge if bridge_english else None
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
-from ..types import Clause, ClauseKind, PlanMeta
+from ..types import PlanMeta
 
 # A question names a plan when its matched terms weigh at least log(1 / DISTINCTIVE_SHARE): as much as one term
 # held by at most this share of the library's titles. With 27 titles: a term in at most 3 of them.
@@ -121,16 +121,6 @@ def with_best_found(named: list[str], resolution: Resolution, clearly: float, li
     return list(dict.fromkeys([*named, *best()]))[:max(limit, len(named))]
 
 
-def transcripts(clauses: Iterable[Clause]) -> frozenset[str]:
-    """The plans whose items are all `问答N` (a notice or a news report beside them aside): transcripts. One pass over
-    the library's clauses."""
-    items: dict[str, list[str]] = {}
-    for c in clauses:
-        if c.kind == ClauseKind.ITEM:
-            items.setdefault(c.plan_id, []).append(c.item_path)
-    return frozenset(p for p, paths in items.items() if all(path.startswith("问答") for path in paths))
-
-
 def plan_years(meta: PlanMeta) -> set[str]:
     """The years of a plan's period, issue and publication dates and names."""
     text = " ".join(x for x in (meta.period, meta.issued_on, meta.published, *meta.names) if x)
@@ -142,7 +132,7 @@ class PlanResolver:
                  is_place: Callable[[str], bool], common: Callable[[str], bool] = lambda _: False,
                  transcripts: Collection[str] = ()):
         """`common`: a word most of the library's texts use (示范, 规划): it adds to a name, never names alone;
-        `transcripts`: the plans that are transcripts, named by TRANSCRIPT_NAMES as well."""
+        `transcripts`: the plans that are transcripts (`CorpusView.transcripts`), named by TRANSCRIPT_NAMES as well."""
         self.tokenize = tokenize
         self.common = common
         self.terms: dict[str, set[str]] = {}

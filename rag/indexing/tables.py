@@ -17,7 +17,8 @@ from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-from ..types import Clause
+from ..itempath import is_qa
+from ..types import Clause, ClauseKind
 from .passages import Passage
 from .reads import read_at
 
@@ -130,9 +131,14 @@ class Clauses(JsonLines[Clause]):
     def __init__(self, path: Path):
         super().__init__(path, Clause.from_dict)
         ids, plans = [], []
+        qa: dict[str, bool] = {}  # a plan -> are all its items `问答N` (read in the same pass: nothing decoded)
         for d in self.dicts():
             ids.append(d["chunk_id"])
             plans.append(d["plan_id"])
+            if d["kind"] == ClauseKind.ITEM:
+                qa[d["plan_id"]] = qa.get(d["plan_id"], True) and is_qa(d["item_path"])
+        # the transcripts: plans whose items are all `问答N` (a notice or a news report beside them aside)
+        self.transcripts = frozenset(p for p, all_qa in qa.items() if all_qa)
         self.plan_ids = sorted(set(plans))
         self._code = code = {p: i for i, p in enumerate(self.plan_ids)}
         self.plan_code = np.fromiter((code[p] for p in plans), np.int32, len(plans))

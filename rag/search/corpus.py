@@ -83,6 +83,11 @@ class CorpusView:
     def clause(self, chunk_id: str) -> Clause | None:
         return self._index.clause(chunk_id)
 
+    @property
+    def transcripts(self) -> frozenset[str]:
+        """The plans that are transcripts: every item a `问答N`."""
+        return self._index.clauses.transcripts
+
     def clauses_of(self, plans: Iterable[str]) -> list[Clause]:
         """The clauses of these plans, in library order (a plan's rows are looked up, not searched for)."""
         return self._index.clauses.of_plans(plans)

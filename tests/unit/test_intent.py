@@ -252,18 +252,6 @@ def test_a_transcript_is_named_by_the_meeting_it_records():
     assert set(untold.resolve("科技服务业发布会上说了什么?").plans) == {"opinion", "qa"}
 
 
-def test_transcripts_are_the_plans_whose_items_are_all_questions_and_answers():
-    from rag.answer.plans import transcripts
-    from rag.types import Clause, ClauseKind
-
-    def clause(plan: str, path: str, kind: ClauseKind = ClauseKind.ITEM) -> Clause:
-        return Clause(plan_id=plan, item_path=path, item_title="", text="…", kind=kind)
-
-    clauses = [clause("qa", "印发通知", ClauseKind.NOTICE), clause("qa", "问答1"), clause("qa", "问答2"),
-               clause("plan", "一、"), clause("plan", "问答1"), clause("empty", "前言", ClauseKind.PREAMBLE)]
-    assert transcripts(clauses) == {"qa"}
-
-
 def test_a_copied_whole_title_names_its_plan_and_the_rest_of_the_question_is_content():
     from rag.answer.plans import PlanResolver
     from rag.types import PlanMeta

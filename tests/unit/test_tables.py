@@ -49,6 +49,18 @@ def test_rows_come_back_as_reading_every_line_gives_them(tmp_path):
         assert rows.of_clause(c.chunk_id) == [p.pid for p in passages if p.chunk_id == c.chunk_id]
 
 
+def test_transcripts_are_the_plans_whose_items_are_all_questions_and_answers(tmp_path):
+    def clause(plan: str, path: str, kind: ClauseKind = ClauseKind.ITEM) -> Clause:
+        return Clause(plan_id=plan, item_path=path, item_title="", text="…", kind=kind, chunk_id=f"{plan}{path}")
+
+    clauses = [clause("qa", "印发通知", ClauseKind.NOTICE), clause("qa", "问答1"), clause("qa", "问答2"),
+               clause("plan", "一、"), clause("plan", "问答1"), clause("empty", "前言", ClauseKind.PREAMBLE)]
+    write_jsonl(tmp_path / "clauses.jsonl", (c.to_dict() for c in clauses))
+    assert Clauses(tmp_path / "clauses.jsonl").transcripts == {"qa"}
+    _library(tmp_path)  # (no transcript among numbered items)
+    assert Clauses(tmp_path / "clauses.jsonl").transcripts == frozenset()
+
+
 def test_clauses_holding_a_phrase_are_those_whose_text_holds_it(tmp_path):
     clauses, _, _ = _library(tmp_path)
     table = Clauses(tmp_path / "clauses.jsonl")
