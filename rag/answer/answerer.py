@@ -261,7 +261,8 @@ class Answerer:
         hits = self.retriever.retrieve(query, k=WIDE_K, plans=scope or None, lexical=lexical, vector=vector).hits
         found = list(dict.fromkeys(h.plan_id for h in hits))[:AGREEING_K]
         years = {p: resolution.score_of(p) for p in named if p in resolution.dated}
-        dated = [p for p, score in years.items() if score >= max(years.values())]
+        best = max(years.values(), default=0.0)
+        dated = [p for p, score in years.items() if score >= best]
         return [p for p in named if p in found or p in dated]
 
     def _dated(self, text: str, scope: list[str]) -> list[Clause]:
