@@ -14,6 +14,7 @@ import numpy as np
 
 from ..files import file_sha256, read_json, read_jsonl
 from ..fingerprint import PROGRAM
+from ..itempath import is_qa
 from ..match.measures import SupportMeasure
 from ..match.terms import Terms
 from ..regions import Jurisdictions
@@ -161,8 +162,9 @@ def reuse_dense(settings: Settings, previous: Previous | None, match: Match | No
 
 def measures_key(terms: Terms, juris: Jurisdictions) -> dict[str, Any]:
     """What support measures depend on beyond their clause and its plan's region (the manifest's `measures`): the
-    measure vocabulary, the program, the provinces whose districts are loaded, and — for news paragraphs, whose
-    sentences are placed by the places they name — the library's places by pinyin (`Jurisdictions.english`)."""
+    measure vocabulary, the program, the provinces whose districts are loaded, and — for news paragraphs and
+    transcripts' answers, whose sentences are placed by the places they name — the library's places by pinyin
+    (`Jurisdictions.english`)."""
     places = json.dumps(sorted(juris.english.items()), ensure_ascii=False)
     return {"checksum": terms.checksum, "program": PROGRAM, "provinces": list(juris.provinces),
             "news_places": hashlib.sha256(places.encode()).hexdigest()[:16]}
@@ -203,7 +205,7 @@ class KeptMeasures:
         if self.previous.clauses.get(cid) != clause.to_dict() or (cid in self.old_twins) != (cid in self.twins) \
                 or clause.plan_id not in self.regions or self.regions[clause.plan_id] != self.now[clause.plan_id] \
                 or cid in self.repeated or cid in self.previous.repeated \
-                or (clause.kind == ClauseKind.NEWS and not self.news):
+                or ((clause.kind == ClauseKind.NEWS or is_qa(clause.item_path)) and not self.news):
             return None
         self.count += 1
         return [SupportMeasure.from_dict(row) for row in self.earlier.get(cid, [])]

@@ -18,6 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
+from ..itempath import is_qa
 from ..text.lexicon import word_bounds
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
@@ -263,8 +264,9 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
                     twins: dict[str, str],
                     kept: Callable[[Clause], list[SupportMeasure] | None] | None = None) -> list[SupportMeasure]:
     """Every support measure of the library, each placed in its plan's region (full name), or for a news
-    paragraph reporting a local policy, in the places its sentences name inside that region. `kept`: a clause's
-    measures as an earlier build extracted them, when they are sure to be the same (rag/indexing/reuse.py)."""
+    paragraph reporting a local policy or a transcript's answer, in the places its sentences name inside that
+    region. `kept`: a clause's measures as an earlier build extracted them, when they are sure to be the same
+    (rag/indexing/reuse.py)."""
     from ..regions import Jurisdictions
 
     juris = Jurisdictions(plans.values())
@@ -283,9 +285,10 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
         region = regions.get(clause.plan_id, [])
         places = None
         own = juris.plan_place.get(clause.plan_id)
-        if clause.kind == ClauseKind.NEWS and own is not None and own.level >= 0:
-            # a report may cover several districts' policies: each sentence belongs to the place it (or the
-            # sentence before it) names
+        if (clause.kind == ClauseKind.NEWS or is_qa(clause.item_path)) and own is not None and own.level >= 0:
+            # a report, or a press conference's answer (a district's official on the district's own measures), may
+            # cover several districts' policies: each sentence belongs to the place it (or the sentence before it)
+            # names
             places, current = {}, region
             for a, b in sentence_spans(clause.text):
                 inside = [p for p in juris.places_in(clause.text[a:b]) if own.code in p.parents]

@@ -132,3 +132,29 @@ def test_a_plans_background_and_past_results_give_nothing():
     assert extract_library([clause("我国扩大内需已取得显著成效", ("规划背景",))], plans, TERMS, {}) == []
     assert extract_library([clause("发展现状", ())], plans, TERMS, {}) == []
     assert len(extract_library([clause("强化人才保障", ("重点任务",))], plans, TERMS, {})) == 1
+
+
+def test_preferential_use_is_money_s_worth():
+    """`优惠` (a preferential price or use) is money's worth, as 税收优惠 already was."""
+    (m,) = _measures("建立算力设施的开放和优惠使用机制,支持企业面向智能制造等领域开发新业态。")
+    assert m.money and "优惠" in [t.label for t in m.types]
+
+
+def test_a_press_conference_answer_naming_a_district_places_its_measures_there():
+    """A transcript's answer is reported speech, as a news report is: a district's official on the district's own
+    measures (`浦东发布了…`) places the sentence, and those after it, in that district; an answer naming none stays in
+    the plan's region."""
+    from rag.match.measures import extract_library
+    from rag.types import PlanMeta, Region
+
+    plans = {"x-qa-2025": PlanMeta(plan_id="x-qa-2025", file="x.txt", title="问答实录",
+                                   region=Region(name="上海市", level="省级"))}
+    told = Clause(plan_id="x-qa-2025", item_path="问答3", item_title="浦东如何支持人才?", kind=ClauseKind.ITEM,
+                  text="记者:浦东如何支持人才?\n某某:浦东新区发布了若干措施,对新落户的企业给予租金补贴。\n"
+                       "同时对青年人才给予住房补贴。")
+    city = Clause(plan_id="x-qa-2025", item_path="问答4", item_title="本市如何支持企业?", kind=ClauseKind.ITEM,
+                  text="记者:本市如何支持企业?\n某某:对新落户的企业给予租金补贴。")
+    measures = extract_library([told, city], plans, TERMS, {})
+    placed = [(m.item_path, m.sentence.rstrip("。")[-4:], [p["name"] for p in m.jurisdiction]) for m in measures]
+    assert placed == [("问答3", "租金补贴", ["上海市浦东新区"]), ("问答3", "住房补贴", ["上海市浦东新区"]),
+                      ("问答4", "租金补贴", ["上海市"])], placed

@@ -67,3 +67,14 @@ def test_a_term_moved_between_the_program_dictionary_and_the_coinages_changes_th
     moved.__dict__["_program_terms"] = moved._program_terms | {"元平台"}  # as if policy_terms.txt now held it
     assert moved.terms == coined.terms and moved.checksum != coined.checksum
     assert moved.coinages() == coined.coinages() - {"元平台"}
+
+
+def test_a_transcript_answer_is_placed_again_when_the_library_gains_a_place_it_names(tmp_path):
+    terms = Terms.load()
+    answer = Clause(plan_id="chongqing-2024", item_path="问答2", item_title="永川有何举措?", kind=ClauseKind.ITEM,
+                    text="某某:Yongchuan对新认定的国家级专精特新企业给予一次性奖励50万元。")
+    live = _live(tmp_path / "live", [answer], {"chongqing-2024": CITY}, terms)
+    both = {"chongqing-2024": CITY, "yongchuan-2023": DISTRICT}
+    measures, kept = _rebuilt(live, [answer], both, terms)
+    assert kept == 0
+    assert any("永川区" in p["name"] for m in measures for p in m.jurisdiction)
