@@ -51,6 +51,7 @@ _OFFER = re.compile(r"(?<![认作成因行称视以])(?:为|向|面向)([^,，;�
 _DONE = re.compile(r"已|已经|累计|共|先后|曾")
 # not promises: a question (a 问答's interviewer), and eligibility criteria (`专家应当具有…`, `具有…的资金;`)
 _QUESTION = re.compile(r"[?？]\s*$")
+_OWN_PLACE = re.compile(r"本市|全市|我市|本省|全省|我省")  # a city's or province's own place, named as such
 _CRITERIA = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.]\s*)?(?:具有|具备)|应当?(?:具有|具备|是)|须具备|需具备")
 # a number of firms before a qualification or size word
 _COUNTED = re.compile(rf"{_NUM}\s*(?:多|余)?(?:家|个|户)[^,，;；。]{{0,4}}$")
@@ -210,8 +211,8 @@ def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list
 
 def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, str]]] | None = None,
                 jurisdiction: list[dict[str, str]] | None = None) -> list[SupportMeasure]:
-    """The support measures of one clause. `places`: for a news paragraph, sentence start -> the places its
-    sentences are about."""
+    """The support measures of one clause. `places`: for a news paragraph or a transcript's answer, sentence start
+    -> the places its sentences are about."""
     text = clause.text
     owner = owner_names(text)
     unit = Span("unit", text[owner[0]:owner[1]], *owner) if owner else None
@@ -286,14 +287,14 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
         places = None
         own = juris.plan_place.get(clause.plan_id)
         if (clause.kind == ClauseKind.NEWS or is_qa(clause.item_path)) and own is not None and own.level >= 0:
-            # a report, or a press conference's answer (a district's official on the district's own measures), may
-            # cover several districts' policies: each sentence belongs to the place it (or the sentence before it)
-            # names
+            # a report, or a press conference's answer (a district's official on its measures): each sentence is of the
+            # place it (or one before it) names; a question places nothing, `本市`/`全市` is the region again
             places, current = {}, region
             for a, b in sentence_spans(clause.text):
-                inside = [p for p in juris.places_in(clause.text[a:b]) if own.code in p.parents]
-                if inside:
-                    current = [{"code": p.code, "name": gaz.full_name(p)} for p in inside]
+                asked = _QUESTION.search(said := clause.text[a:b])
+                inside = [p for p in juris.places_in(said) if own.code in p.parents and not asked]
+                current = [{"code": p.code, "name": gaz.full_name(p)} for p in inside] if inside else \
+                    region if _OWN_PLACE.search(said) else current
                 places[a] = current
         out.extend(measures_of(clause, terms, places, region))
     return out

@@ -158,3 +158,16 @@ def test_a_press_conference_answer_naming_a_district_places_its_measures_there()
     placed = [(m.item_path, m.sentence.rstrip("。")[-4:], [p["name"] for p in m.jurisdiction]) for m in measures]
     assert placed == [("问答3", "租金补贴", ["上海市浦东新区"]), ("问答3", "住房补贴", ["上海市浦东新区"]),
                       ("问答4", "租金补贴", ["上海市"])], placed
+
+
+def test_a_question_naming_a_district_does_not_place_the_city_s_answer():
+    from rag.match.measures import extract_library
+    from rag.types import PlanMeta, Region
+
+    plans = {"x-qa-2025": PlanMeta(plan_id="x-qa-2025", file="x.txt", title="问答实录",
+                                   region=Region(name="上海市", level="省级"))}
+    asked = Clause(plan_id="x-qa-2025", item_path="问答1", item_title="浦东新区企业反映融资难,本市有何举措?",
+                   kind=ClauseKind.ITEM, text="记者:浦东新区企业反映融资难,有何举措?\n某某:对新落户的企业给予租金补贴。\n"
+                                              "浦东新区已开展试点。下一步,全市将对新落户的企业给予住房补贴。")
+    assert [[p["name"] for p in m.jurisdiction] for m in extract_library([asked], plans, TERMS, {})] == \
+        [["上海市"], ["上海市"]]
