@@ -1,13 +1,14 @@
 """Item paths, the contract's address of a clause in its plan: `二、(一)3.(1)`, `二、(三)专栏4`, `前言`.
 
 The parser (rag/ingest/body.py) is the only place a path is made; this module reads them: split into labels,
-test whether one lies inside another, and names the zones outside the numbered body.
+test whether one lies inside another, names the zones outside the numbered body, and tells reported speech.
 """
 from __future__ import annotations
 
 import re
 
 from .errors import BadInputError
+from .types import Clause, ClauseKind
 
 CN_NUM = "一二三四五六七八九十"
 # Zones: text around the numbered body, each cited by its name.
@@ -37,6 +38,12 @@ def path_within(path: str, prefix: str) -> bool:
 def is_qa(item_path: str) -> bool:
     """A transcript's question with the answers that follow it (`问答3`)."""
     return item_path.startswith("问答")
+
+
+def reported(clause: Clause) -> bool:
+    """A news report or a press conference's answer (a district's official on its measures): its sentences are placed
+    by the places they name, so its measures depend on the library's places (rag/match/measures.py, indexing/reuse.py)."""
+    return clause.kind == ClauseKind.NEWS or is_qa(clause.item_path)
 
 
 def is_zone(item_path: str) -> bool:

@@ -14,14 +14,14 @@ import numpy as np
 
 from ..files import file_sha256, read_json, read_jsonl
 from ..fingerprint import PROGRAM
-from ..itempath import is_qa
+from ..itempath import reported
 from ..match.measures import SupportMeasure
 from ..match.terms import Terms
 from ..regions import Jurisdictions
 from ..settings import Settings
 from ..text.lexicon import Lexicon
 from ..text.normalize import normalize_text
-from ..types import Clause, ClauseKind, PlanMeta
+from ..types import Clause, PlanMeta
 from . import dense as dense_index
 from .bm25 import FILES as BM25_FILES
 from .bm25 import TOKEN_FILES, Tokens
@@ -205,7 +205,7 @@ class KeptMeasures:
         if self.previous.clauses.get(cid) != clause.to_dict() or (cid in self.old_twins) != (cid in self.twins) \
                 or clause.plan_id not in self.regions or self.regions[clause.plan_id] != self.now[clause.plan_id] \
                 or cid in self.repeated or cid in self.previous.repeated \
-                or ((clause.kind == ClauseKind.NEWS or is_qa(clause.item_path)) and not self.news):
+                or (reported(clause) and not self.news):
             return None
         self.count += 1
         return [SupportMeasure.from_dict(row) for row in self.earlier.get(cid, [])]

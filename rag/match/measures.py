@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..itempath import is_qa
+from ..itempath import reported
 from ..text.lexicon import word_bounds
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
@@ -264,10 +264,9 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
 def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms: Terms,
                     twins: dict[str, str],
                     kept: Callable[[Clause], list[SupportMeasure] | None] | None = None) -> list[SupportMeasure]:
-    """Every support measure of the library, each placed in its plan's region (full name), or for a news
-    paragraph reporting a local policy or a transcript's answer, in the places its sentences name inside that
-    region. `kept`: a clause's measures as an earlier build extracted them, when they are sure to be the same
-    (rag/indexing/reuse.py)."""
+    """Every support measure of the library, each placed in its plan's region (full name) or, when `reported`, in the
+    places its sentences name inside that region. `kept`: a clause's measures as an earlier build extracted them,
+    when they are sure to be the same (rag/indexing/reuse.py)."""
     from ..regions import Jurisdictions
 
     juris = Jurisdictions(plans.values())
@@ -286,15 +285,16 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
         region = regions.get(clause.plan_id, [])
         places = None
         own = juris.plan_place.get(clause.plan_id)
-        if (clause.kind == ClauseKind.NEWS or is_qa(clause.item_path)) and own is not None and own.level >= 0:
-            # a report, or a press conference's answer (a district's official on its measures): each sentence is of the
-            # place it (or one before it) names; a question places nothing, `本市`/`全市` is the region again
+        if reported(clause) and own is not None and own.level >= 0:
+            # each sentence is of the place it (or one before it) names; a question places nothing, `本市` is the region
             places, current = {}, region
             for a, b in sentence_spans(clause.text):
-                asked = _QUESTION.search(said := clause.text[a:b])
-                inside = [p for p in juris.places_in(said) if own.code in p.parents and not asked]
-                current = [{"code": p.code, "name": gaz.full_name(p)} for p in inside] if inside else \
-                    region if _OWN_PLACE.search(said) else current
+                said = clause.text[a:b]
+                inside = [] if _QUESTION.search(said) else [p for p in juris.places_in(said) if own.code in p.parents]
+                if inside:
+                    current = [{"code": p.code, "name": gaz.full_name(p)} for p in inside]
+                elif _OWN_PLACE.search(said):
+                    current = region
                 places[a] = current
         out.extend(measures_of(clause, terms, places, region))
     return out
