@@ -23,50 +23,11 @@ from ..text.lexicon import word_bounds
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
 from ..types import Clause, ClauseKind, PlanMeta
-from .amounts import NUM as _NUM
+from . import shapes as sh
 from .amounts import given_sum, read_amount
 from .terms import Span, Terms
 
 _KINDS = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.NEWS)
-# headings whose clauses state goals, principles, the plan's thinking, or its background and past results: nothing
-# is given there
-_NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体思路|发展定位|背景(?!下)|发展现状|面临的?形势|发展形势|形势分析|"
-                          r"取得.{0,4}成[效就]|主要成就")
-_GIVES = re.compile(r"给予|奖励|补贴|补助|资助|支持")  # (`对取得重大科技成就的团队给予奖励` is a measure's heading)
-_MONEY_UNIT = r"(?:万元|亿元|元|%|％|倍|万|个百分点)"
-# conditions: each a span of the sentence
-_SELECTION = re.compile(r"(?:首次|初次|新|当年|已|经)?(?:入选|获评|获批|获得|列入|纳入|认定为|通过认定|被认定为|评为|"
-                        r"被评为|获认定|取得|承担|牵头承担)[^,，;；。的]{2,30}?(?=的|后|,|，)")
-_THRESHOLD = re.compile(rf"(?:总投资|投资额|固定资产投资|设备投资|营业收入|营收|主营业务收入|产值|销售额|销售收入|"
-                        rf"合同金额|交易额|研发投入|研发费用|纳税|融资额|估值|增长|年收入)[^,，;；。]{{0,16}}?"
-                        rf"(?:{_NUM}\s*{_MONEY_UNIT})(?:以上|及以上|以内|以下)"
-                        rf"|(?:达到|超过|不低于|不少于){_NUM}\s*{_MONEY_UNIT}(?:以上)?")
-_FOUNDED = re.compile(rf"(?:成立|注册|设立|创办)(?:时间)?(?:不满|不超过|未满|不足|在)?{_NUM}年(?:以内|以下|内)?")
-_LOCATION = re.compile(r"(?:新)?(?:落户|注册(?:在|于)|迁入|设立在|设在|位于|在本市注册|在本区注册)[^,，;；。的]{0,12}")
-_OTHER = re.compile(r"符合(?:条件|要求|规定|标准)的?|经(?:认定|评审|审核|评估)的?|按(?:照)?(?:有关|相关)?规定")
-# `为…企业提供…`, `向企业用户开放`: a service or a resource given to whom the words between name, with no instrument word
-_OFFER = re.compile(r"(?<![认作成因行称视以])(?:为|向|面向)([^,，;；。]{1,24}?)[,，]?(?:免费|无偿|优先|定期|按需)?"
-                    r"(提供|开放)(?!了)")
-# … not a report of what was done (`累计为200余家企业提供…`, `已向…开放`)
-_DONE = re.compile(r"已|已经|累计|共|先后|曾")
-# not promises: a question (a 问答's interviewer), and eligibility criteria (`专家应当具有…`, `具有…的资金;`)
-_QUESTION = re.compile(r"[?？]\s*$")
-_OWN_PLACE = re.compile(r"本市|全市|我市|本省|全省|我省")  # a city's or province's own place, named as such
-_CRITERIA = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.]\s*)?(?:具有|具备)|应当?(?:具有|具备|是)|须具备|需具备")
-# a number of firms before a qualification or size word
-_COUNTED = re.compile(rf"{_NUM}\s*(?:多|余)?(?:家|个|户)[^,，;；。]{{0,4}}$")
-# an award or a fund obtained or judged elsewhere (`获得科技奖励`, `申报奖励`, `奖励评审`) is not what the plan gives
-_EARNED = re.compile(r"(?<!可)(?<!可以)(?:获得|获|申报|申请)")  # (`可申请贷款贴息` is the plan's promise)
-_JUDGED = re.compile(r"评审|评选|评价")
-# `对…的X给予`, `为X提供`: where the recipient sits; `支持X`, `鼓励X`: the recipient follows
-_TO_OBJECT = re.compile(r"对(?!于|接|标|外|照)|向(?!着)|为(?!了|主|核心|重点|引领|导向|支撑|抓手)")
-_SUPPORT_VERB = re.compile(r"支持|鼓励|扶持|引导|推动|帮助")
-# a verb phrase before a recipient (`推动各类金融机构`) is what the plan does, not the recipient's field
-_ACTION = re.compile(r"^(?:推动|加快|健全|完善|加大|创新|支持|鼓励|引导|推进|建设|打造|培育|发展|提升|强化|实施|开展|组织|"
-                     r"引进|吸引|服务|面向|围绕|依托|联合|促进|带动|做好|落实|统筹|发挥|用好|制定|出台|探索|建立|构建)")
-# words before a recipient that say nothing of its field
-_BLAND = re.compile(r"^(?:相关|重点|优质|优秀|各类|本地|本市|本区|我市|我省|全市|全省|有关|符合条件|一批|骨干|新|其他|"
-                    r"各|这些|该|此类|上述|以上|首次|初次|当年|新增|新认定|认定|获批|市级|省级|国家级|区级|[的等和与及、])+$")
 
 
 @dataclass(frozen=True)
@@ -138,7 +99,7 @@ def _recipient(terms: Terms, sentence: str, instruments: list[Span], amount: Spa
 def _head(terms: Terms, sentence: str, instruments: list[Span], amount: Span | None, hits: list[Span]) -> Span | None:
     money = [s.start for s in instruments if s.label in terms.money] + ([amount.start] if amount else [])
     point = min(money) if money else instruments[0].start
-    objects = list(_TO_OBJECT.finditer(sentence, 0, point))
+    objects = list(sh.TO_OBJECT.finditer(sentence, 0, point))
     for m in reversed(objects):
         inside = [h for h in hits if h.start >= m.end() and h.end <= point]
         # stop at the comma part's end: `对A,按B给予` keeps A
@@ -149,7 +110,7 @@ def _head(terms: Terms, sentence: str, instruments: list[Span], amount: Span | N
             return inside[-1]
     if objects and not re.search(r"[,，;；]", sentence[objects[-1].end():point]):
         return None  # `鼓励地方对设施农业建设给予信贷贴息`: given to what `对` names (no recipient word), not to 地方
-    for m in reversed(list(_SUPPORT_VERB.finditer(sentence, 0, point + 1))):
+    for m in reversed(list(sh.SUPPORT_VERB.finditer(sentence, 0, point + 1))):
         after = [h for h in hits if h.start >= m.end() and h.start - m.end() <= 20]
         if after:
             return after[0]
@@ -162,10 +123,10 @@ def _head(terms: Terms, sentence: str, instruments: list[Span], amount: Span | N
 def _offer(terms: Terms, sentence: str) -> tuple[Span, Span] | None:
     """`为科技服务业企业提供…`, `向企业用户开放…`: (the verb as a 服务 instrument, the company word it names).
     Not `提供了` (a report of what was done)."""
-    for m in _OFFER.finditer(sentence):
+    for m in sh.OFFER.finditer(sentence):
         # the company word heads the phrase (`为实验室评估提供` gives to an evaluation, not to a lab)
         who = [h for h in terms.spans("recipient", m.group(1)) if h.end == len(m.group(1))]
-        if who and who[-1].label in terms.company and not _DONE.search(sentence, max(0, m.start() - 6), m.start(2)):
+        if who and who[-1].label in terms.company and not sh.DONE.search(sentence, max(0, m.start() - 6), m.start(2)):
             return Span("服务", m.group(2), m.start(2), m.end(2)), who[-1].moved(m.start(1))
     return None
 
@@ -184,28 +145,56 @@ def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list
     for section in ("qualification", "size", "stage"):
         for h in terms.spans(section, sentence):
             # `惠及200多家科技型中小企业`, `培育100家专精特新企业`: firms counted, not a requirement
-            if not _COUNTED.search(sentence, max(0, h.start - 8), h.start):
+            if not sh.COUNTED.search(sentence, max(0, h.start - 8), h.start):
                 add(section, h.label, h.start, h.end)
-    for m in _FOUNDED.finditer(sentence):
+    for m in sh.FOUNDED.finditer(sentence):
         add("founded", m.group(0), m.start(), m.end())
-    for m in _SELECTION.finditer(sentence):
+    for m in sh.SELECTION.finditer(sentence):
         add("selection", m.group(0), m.start(), m.end())
-    for m in _THRESHOLD.finditer(sentence):
+    for m in sh.THRESHOLD.finditer(sentence):
         add("threshold", m.group(0), m.start(), m.end())
-    for m in _LOCATION.finditer(sentence):
+    for m in sh.LOCATION.finditer(sentence):
         if m.end() - m.start() >= 3:
             add("location", m.group(0), m.start(), m.end())
-    for m in _OTHER.finditer(sentence):
+    for m in sh.OTHER.finditer(sentence):
         add("other", m.group(0), m.start(), m.end())
+    for kind, a, b in _merits(terms, sentence, recipient):
+        add(kind, sentence[a:b], a, b)
     if recipient is not None:
-        # the recipient's field: the words right before it, back to a break or a condition
-        a = recipient.start
+        # the recipient's field: the words right before it (and before a title it must hold), back to a break or a
+        # condition
+        titled = next((c for c in out if c.kind == "selection" and c.end == recipient.end), None)
+        a = titled.start if titled else recipient.start
         stop = max([0] + [m.end() for m in re.finditer(r"[,，;；。、:：(（)）“”《》]|对|为|向|支持|鼓励|扶持|的", sentence[:a])]
                    + [e for s, e in taken if e <= a])
         words = sentence[stop:a]
-        if 2 <= len(words) <= 16 and not _BLAND.match(words) and not _ACTION.match(words):
-            add("domain", words + recipient.text, stop, recipient.end)
+        if 2 <= len(words) <= 16 and not sh.BLAND.match(words) and not sh.ACTION.match(words):
+            add("domain", words, stop, a) if titled else add("domain", words + recipient.text, stop, recipient.end)
     out.sort(key=lambda c: c.start)
+    return out
+
+
+def _merits(terms: Terms, sentence: str, recipient: Span | None) -> list[tuple[str, int, int]]:
+    """What judges a recipient rather than describing it, so the company must confirm it: a title it must hold
+    (`重点企业`, `龙头企业`: a selection) and an attribute that rates it (`成效突出的`, `有影响力的`, `创新性强、融合性广的`)."""
+    out: list[tuple[str, int, int]] = []
+    whom = terms.spans("recipient", sentence)
+    if recipient is not None:  # the recipient and those listed with it (`科研平台、优质企业、项目`), not what else is named
+        whom = [r for r in whom
+                if not re.search(r"[,，;；。]", sentence[min(r.end, recipient.end):max(r.start, recipient.start)])]
+    titles = terms.table["merit"].get("称号", ())
+    for r in whom:
+        title = next((t for t in titles if sentence.endswith(t, 0, r.start)), None)
+        if title is not None:
+            out.append(("selection", r.start - len(title), r.end))
+    rated = terms.table["merit"].get("评价", ())
+    for m in re.finditer("的", sentence):
+        if not any(m.end() <= r.start <= m.end() + 12 and not re.search(r"[,，;；。]", sentence[m.end():r.start])
+                   for r in whom):
+            continue  # not a recipient's attribute
+        a = max([x.end() for x in sh.ATTRIBUTE_START.finditer(sentence, 0, m.start())], default=0)
+        if 2 <= m.start() - a <= 24 and any(w in sentence[a:m.start()] for w in rated):
+            out.append(("other", a, m.start()))
     return out
 
 
@@ -219,25 +208,25 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     out = []
     for a, b in sentence_spans(text):
         sentence = text[a:b]
-        if is_owner_line(sentence) or len(sentence) < 6 or _QUESTION.search(sentence):
+        if is_owner_line(sentence) or len(sentence) < 6 or sh.QUESTION.search(sentence):
             continue
         instruments = terms.spans("instrument", sentence)
         if instruments:  # (word boundaries only where they can matter)
             bounds = word_bounds(sentence)
             instruments = [s for s in instruments if s.start in bounds  # `用地` is not in `农用地`, `券` not in `证券`
-                           and not _EARNED.search(sentence, max(0, s.start - 4), s.start)
-                           and not _JUDGED.match(sentence, s.end)]
+                           and not sh.EARNED.search(sentence, max(0, s.start - 4), s.start)
+                           and not sh.JUDGED.match(sentence, s.end)]
         offered = None if instruments else _offer(terms, sentence)
         if offered is not None:
             instruments = [offered[0]]
         amount, cap, rate, per = read_amount(sentence)
         given = None if instruments else given_sum(sentence, amount)
-        if given is not None and not _DONE.search(sentence, 0, given.start):  # (not `累计支持…亿元`)
+        if given is not None and not sh.DONE.search(sentence, 0, given.start):  # (not `累计支持…亿元`)
             instruments = [given]
         if not instruments:
             continue
         giving = terms.spans("giving", sentence)
-        if _CRITERIA.search(sentence) and amount is None and \
+        if sh.CRITERIA.search(sentence) and amount is None and \
                 all(any(g.start < i.end and g.end > i.start for i in instruments) for g in giving):
             continue  # eligibility criteria, nothing given in the sentence (`获得…奖励` names an award, gives none)
         recipient = offered[1] if offered is not None else _recipient(terms, sentence, instruments, amount)
@@ -276,7 +265,7 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
     for clause in clauses:
         if clause.kind not in _KINDS or clause.chunk_id in twins:
             continue
-        if any(_NOT_MEASURE.search(h) and not _GIVES.search(h) for h in (clause.item_title, *clause.parents)):
+        if any(sh.NOT_MEASURE.search(h) and not sh.GIVES.search(h) for h in (clause.item_title, *clause.parents)):
             continue
         earlier = kept(clause) if kept is not None else None
         if earlier is not None:
@@ -290,10 +279,10 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
             places, current = {}, region
             for a, b in sentence_spans(clause.text):
                 said = clause.text[a:b]
-                inside = [] if _QUESTION.search(said) else [p for p in juris.places_in(said) if own.code in p.parents]
+                inside = [] if sh.QUESTION.search(said) else [p for p in juris.places_in(said) if own.code in p.parents]
                 if inside:
                     current = [{"code": p.code, "name": gaz.full_name(p)} for p in inside]
-                elif _OWN_PLACE.search(said):
+                elif sh.OWN_PLACE.search(said):
                     current = region
                 places[a] = current
         out.extend(measures_of(clause, terms, places, region))

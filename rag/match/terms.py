@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import DataFileError
 
-SECTIONS = ("instrument", "strong", "money", "giving", "recipient", "company", "qualification", "size", "stage")
+SECTIONS = ("instrument", "strong", "money", "giving", "recipient", "company", "qualification", "size", "stage", "merit")
 
 
 def _default_path() -> Path:

@@ -1,7 +1,7 @@
 """Is a plan still in force on a date: its end from 有效期 in its text (`有效期至2030年12月31日`,
 `自2025年9月1日起施行,有效期5年`), else from its period (实施期限, or the years of its title: `(2022—2025年)`,
-or the five-year plan its title names: `“十四五”数字经济发展规划` runs 2021—2025). A plan with none of these is
-未载明 — never guessed."""
+or the five-year plan its title names: `“十四五”数字经济发展规划` runs 2021—2025, or the one year whose work its
+title plans: `关于做好2023年…重点工作的意见` is 2023's). A plan with none of these is 未载明 — never guessed."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,8 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 # the Nth five-year plan (from the third on, without gaps since): 十三五 2016—2020, 十四五 2021—2025, 十五五 2026—2030
 # (the tenth, 十五, only quoted or as 十五规划/时期: `十五条措施` are fifteen measures)
 _FIVE_YEAR = re.compile(r"十([一二三四五六七八九])个?五(?!条|项|个|家)|“十五”|十五(?=规划|时期|期间)")
+# a year's work (`做好2023年…重点工作`, `2024年工作要点`), not a year's edition (`(2022年修订)`, `2025年版`)
+_ONE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?(?![修版])[^(（)）《》,，]{0,24}?(?:重点工作|工作要点|工作计划|工作安排)")
 _VALID_UNTIL = re.compile(r"有效期(?:至|到|截至)\s*((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
 _VALID_YEARS = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起(?:施行|实施|执行)[^。]{0,6}?"
                           r"有效期\s*([一二两三四五六七八九十\d]+)\s*年")
@@ -50,6 +52,8 @@ class Validity:
             if text and found and (meta.period or re.search(r"\d{4}\s*[—\-–~至]+\s*\d{4}", text)):
                 return {"period": text if text == meta.period else f"{found[0]}—{found[-1]}年",
                         "ends": f"{found[-1]}-12-31", "source": "period"}
+        if meta.title and (m := _ONE_YEAR.search(meta.title)):
+            return {"period": f"{m.group(1)}年(年度工作)", "ends": f"{m.group(1)}-12-31", "source": "period"}
         if meta.title and (m := _FIVE_YEAR.search(meta.title)):
             first = 1966 + 5 * (10 + CN_NUM[m.group(1)] - 3) if m.group(1) else 2001  # (十五: 2001—2005)
             name = m.group(0).strip("“”")

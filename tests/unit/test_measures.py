@@ -171,3 +171,27 @@ def test_a_question_naming_a_district_does_not_place_the_city_s_answer():
                                               "浦东新区已开展试点。下一步,全市将对新落户的企业给予住房补贴。")
     assert [[p["name"] for p in m.jurisdiction] for m in extract_library([asked], plans, TERMS, {})] == \
         [["上海市"], ["上海市"]]
+
+
+@pytest.mark.parametrize("text, kind, span", [
+    ("引导金融服务机构对创新性强、融合性广的元宇宙企业给予信贷支持。", "other", "创新性强、融合性广"),
+    ("对成效突出的重点实验室,在考核评估和专项支持中予以奖励。", "other", "成效突出"),
+    ("对成效突出的重点实验室,在考核评估和专项支持中予以奖励。", "selection", "重点实验室"),
+    ("发挥产业基金的作用,带动社会资本支持卫星通信领域重点企业。", "selection", "重点企业"),
+    ("对初次入选的瞪羚企业给予最高100万元奖励。", "selection", "初次入选"),
+])
+def test_what_judges_the_recipient_is_a_condition_to_confirm(text, kind, span):
+    """A title the recipient must hold (`重点企业`) and an attribute rating it (`成效突出的`) are conditions: a
+    company with every field filled in still has to confirm them, so the measure is 需确认, never 适用 unasked."""
+    (m,) = _measures(text)
+    assert (kind, span) in [(c.kind, c.text) for c in m.conditions]
+
+
+def test_a_title_leaves_the_field_before_it():
+    (m,) = _measures("发挥产业基金的作用,带动社会资本支持卫星通信领域重点企业。")
+    assert [(c.kind, c.text) for c in m.conditions] == [("domain", "卫星通信领域"), ("selection", "重点企业")]
+
+
+def test_an_attribute_that_describes_is_no_condition():
+    (m,) = _measures("对从事元宇宙内容制作的企业给予10万元奖励。")
+    assert [c.kind for c in m.conditions if c.kind in ("other", "selection")] == []
