@@ -135,6 +135,9 @@ def test_gold_development_profiles(wide):
     # reached — these pin what is
     assert result["precision"] >= 0.45 and result["recall"] >= 0.86, (result["precision"], result["recall"])
     assert result["money_missed"] == 0, [r["money_missed"] for r in result["rows"] if r["money_missed"]]
+    # every scope plan's expiry as the gold has it (a year's work plan ends with its year); the verdicts as measured
+    right, total = map(int, result["expiry_right"].split("/"))
+    assert right == total and result["verdict_agreement"] >= 0.42, (result["expiry_right"], result["verdict_agreement"])
 
 
 @pytest.mark.parametrize("args", [

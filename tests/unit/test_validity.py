@@ -31,3 +31,10 @@ def test_the_text_and_the_title_years_come_before_the_five_year_plan():
 def test_a_five_year_plan_named_in_full():
     assert _validity("中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要")["ends"] == "2025-12-31"
     assert _validity("“十一五”规划纲要")["ends"] == "2010-12-31" and _validity("“十五”计划纲要")["ends"] == "2005-12-31"
+
+
+def test_a_year_s_work_ends_with_that_year():
+    annual = _validity("中共中央国务院关于做好2023年全面推进乡村振兴重点工作的意见")
+    assert annual["ends"] == "2023-12-31" and annual["status"] == "已到期" and "2023" in annual["period"]
+    assert _validity("某市2026年科技工作要点")["status"] == "有效"
+    assert _validity("某某管理办法(2022年修订)")["status"] == "未载明"  # an edition, not a year's work
