@@ -208,7 +208,8 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     out = []
     for a, b in sentence_spans(text):
         sentence = text[a:b]
-        if is_owner_line(sentence) or len(sentence) < 6 or sh.QUESTION.search(sentence):
+        if is_owner_line(sentence) or len(sentence) < 6 or sh.QUESTION.search(sentence) \
+                or sh.LIST_HEAD.match(sentence) or sh.IN_PLACE.search(sentence):
             continue
         instruments = terms.spans("instrument", sentence)
         if instruments:  # (word boundaries only where they can matter)

@@ -195,3 +195,15 @@ def test_a_title_leaves_the_field_before_it():
 def test_an_attribute_that_describes_is_no_condition():
     (m,) = _measures("对从事元宇宙内容制作的企业给予10万元奖励。")
     assert [c.kind for c in m.conditions if c.kind in ("other", "selection")] == []
+
+
+@pytest.mark.parametrize("text", [
+    "一是降低融资成本。",  # the head of a spoken list: the sentences after it say what is given
+    "目前,我市已设立总规模约150亿元的未来产业基金,并完成18支子基金的投资决策工作。",  # what is already in place
+])
+def test_a_list_head_and_a_report_of_what_exists_give_nothing(text):
+    assert _measures(text) == []
+
+
+def test_a_list_head_that_gives_is_still_a_measure():
+    assert len(_measures("一是对首次认定的高新技术企业给予20万元奖励。")) == 1
