@@ -206,11 +206,13 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     owner = owner_names(text)
     unit = Span("unit", text[owner[0]:owner[1]], *owner) if owner else None
     out = []
-    for a, b in sentence_spans(text):
+    spans = sentence_spans(text)
+    for n, (a, b) in enumerate(spans):
         sentence = text[a:b]
-        if is_owner_line(sentence) or len(sentence) < 6 or sh.QUESTION.search(sentence) \
-                or sh.LIST_HEAD.match(sentence) or sh.IN_PLACE.search(sentence):
+        if is_owner_line(sentence) or len(sentence) < 6 or sh.QUESTION.search(sentence) or sh.IN_PLACE.search(sentence):
             continue
+        if sh.LIST_HEAD.match(sentence) and n + 1 < len(spans) and not sh.LIST_HEAD.match(text[slice(*spans[n + 1])]):
+            continue  # the head of a list item whose next sentence says what is given (`一是给予房租补贴。` alone gives)
         instruments = terms.spans("instrument", sentence)
         if instruments:  # (word boundaries only where they can matter)
             bounds = word_bounds(sentence)
