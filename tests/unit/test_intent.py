@@ -44,7 +44,10 @@ def test_the_number_a_question_asks_for(question, unit, thing):
 
 
 @pytest.mark.parametrize("question", ["新建概念验证平台最高能拿多少支持?", "江苏有什么元宇宙政策?",
-                                      "是不是按实际干活多少来补?"])
+                                      "是不是按实际干活多少来补?",
+                                      # `几` before a last part asking no number is `several`
+                                      "几家单位一起做出来的专利,别人想用,那个方案里有没有方便授权的办法?",
+                                      "我手里有几只股票,上市公司不怎么分红,那份纲要里有没有说要在分红上下功夫?"])
 def test_no_unit_no_asked_number(question):
     assert asked_number(question, is_word) is None
 
