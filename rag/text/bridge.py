@@ -38,7 +38,9 @@ ABBREVIATIONS = {"q&a": "question and answer", "r&d": "research and development"
                  "mous": "memorandum of understanding", "ai": "artificial intelligence", "smes": "small and medium enterprises",
                  "sme": "small and medium enterprise", "gdp": "gross domestic product", "m&a": "merger and acquisition",
                  "tech": "technology", "lab": "laboratory", "labs": "laboratories", "telecom": "telecommunications",
-                 "govt": "government", "info": "information"}
+                 "govt": "government", "info": "information", "ip": "intellectual property rights",
+                 "ipr": "intellectual property rights", "iprs": "intellectual property rights",
+                 "s&t": "science and technology", "poc": "proof of concept", "vr": "virtual reality"}
 _ABBREVIATION = re.compile(r"\b(" + "|".join(re.escape(a) for a in ABBREVIATIONS) + r")\b")
 # function words alone carry no meaning to look up (inside a phrase they do: `science and technology`)
 _FUNCTION = frozenset("""a an the of in on to for by with and or not no nor what which who whom whose when where why how
