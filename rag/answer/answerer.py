@@ -154,7 +154,7 @@ class Answerer:
                 def best() -> list[str]:
                     found.append(self.retriever.retrieve(query, k=FAINT_K))
                     return [h.plan_id for h in found[0].hits]
-                named = with_best_found(named, resolution, clearly, MAX_STATED_SCOPE, best)
+                named = with_best_found(named, resolution, clearly, MAX_STATED_SCOPE, best, text)
                 vector = found[0].query_vector if found else vector  # (the same query: embedded once)
             # a place named, no plan: its own plans answer (the national ones only when it has none)
             scope = named or (self.places.own(scope) if own else scope)

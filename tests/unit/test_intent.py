@@ -434,7 +434,13 @@ def test_a_plan_named_faintly_is_asked_beside_the_plans_the_best_clauses_come_fr
     copied = Resolution(("opinion",), (1.0,), ("opinion",), copied=True)
     dated = Resolution(("opinion",), (3.3,), ("opinion",), (("opinion", 3.3),), dated=("opinion",))
     asked.clear()
-    assert with_best_found(["opinion"], clear, 4.2, 3, best) == ["opinion"]
+    assert with_best_found(["opinion"], clear, 4.2, 3, best, "卫星通信的指导意见对这个怎么说?") == ["opinion"]
+    assert with_best_found(["opinion"], clear, 4.2, 3, best, "通信发布会上怎么说?") == ["opinion"]
+    assert asked == []
+    # named clearly by a question that speaks of no document: its words are what it asks about
+    assert with_best_found(["opinion"], clear, 4.2, 3, best, "做手机连卫星业务的公司要不要出力?") == \
+        ["opinion", "direct", "other"]
+    asked.clear()
     assert with_best_found(["opinion"], copied, 4.2, 3, best) == ["opinion"]
     assert with_best_found(["opinion"], dated, 4.2, 3, best) == ["opinion"]  # named by its year as well
     assert with_best_found([], Resolution((), ()), 4.2, 3, best) == []  # naming none: the whole scope already
