@@ -18,6 +18,7 @@ Money measures first, then by fit. A plan whose period has ended is marked 已�
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Callable, Sequence
 
@@ -211,7 +212,11 @@ class Matcher:
     def _domain(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, profile: Profile, words: Sequence[str],
                 field: FieldScore | None) -> Check:
         own = next((c for c in m.conditions if c.kind == "domain"), None)
-        field_name = own.text if own else (clause.item_title or meta.display_title)
+        # else the item's heading, when it is a name (a transcript's item is headed by the reporter's question), else
+        # the plan's title (a transcript's: the document it is about, `问答实录:《…若干意见》的有关情况`)
+        heading = clause.item_title if len(clause.item_title) <= 20 and not re.search(r"[?？。!！,，]", clause.item_title) else ""
+        about = re.findall(r"《([^》]+)》", meta.display_title) or [meta.display_title]
+        field_name = own.text if own else (heading or about[0])
 
         def check(status: Status, reason: str) -> Check:
             return Check(kind="domain", label=field_name, text=own.text if own else "", status=status, reason=reason,

@@ -165,10 +165,11 @@ def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list
         # condition
         titled = next((c for c in out if c.kind == "selection" and c.end == recipient.end), None)
         a = titled.start if titled else recipient.start
-        stop = max([0] + [m.end() for m in re.finditer(r"[,，;；。、:：(（)）“”《》]|对|为|向|支持|鼓励|扶持|的", sentence[:a])]
-                   + [e for s, e in taken if e <= a])
+        stop = max([0] + [m.end() for m in sh.FIELD_STOP.finditer(sentence[:a])] + [e for s, e in taken if e <= a])
+        while (verb := sh.ACTION.match(sentence[stop:a])) is not None:  # what the plan does, not the field
+            stop += verb.end()
         words = sentence[stop:a]
-        if 2 <= len(words) <= 16 and not sh.BLAND.match(words) and not sh.ACTION.match(words):
+        if 2 <= len(words) <= 16 and not sh.BLAND.match(words):
             add("domain", words, stop, a) if titled else add("domain", words + recipient.text, stop, recipient.end)
     out.sort(key=lambda c: c.start)
     return out

@@ -14,8 +14,10 @@ NOT_MEASURE = re.compile(r"目标|指导思想|基本原则|发展思路|总体�
 GIVES = re.compile(r"给予|奖励|补贴|补助|资助|支持")  # (`对取得重大科技成就的团队给予奖励` is a measure's heading)
 MONEY_UNIT = r"(?:万元|亿元|元|%|％|倍|万|个百分点)"
 # conditions: each a span of the sentence
-SELECTION = re.compile(r"(?:首次|初次|新|当年|已|经)?(?:入选|获评|获批|获得|列入|纳入|认定为|通过认定|被认定为|评为|"
+# (`纳入`/`列入` a scheme is a condition as an attribute, `纳入…名单的企业`; `将…企业纳入…支持范围` gives the scheme)
+SELECTION = re.compile(r"(?:首次|初次|新|当年|已|经)?(?:入选|获评|获批|获得|认定为|通过认定|被认定为|评为|"
                         r"被评为|获认定|取得|承担|牵头承担)[^,，;；。的]{2,30}?(?=的|后|,|，)"
+                        r"|(?:已|经)?(?:列入|纳入)[^,，;；。的]{2,30}?(?=的|后)"
                         r"|(?:首次|初次)(?:入选|获评|获批|认定|被认定|评为|被评为)(?=的)")  # (`对初次入选的瞪羚企业`)
 THRESHOLD = re.compile(rf"(?:总投资|投资额|固定资产投资|设备投资|营业收入|营收|主营业务收入|产值|销售额|销售收入|"
                         rf"合同金额|交易额|研发投入|研发费用|纳税|融资额|估值|增长|年收入)[^,，;；。]{{0,16}}?"
@@ -43,7 +45,10 @@ TO_OBJECT = re.compile(r"对(?!于|接|标|外|照)|向(?!着)|为(?!了|主|核
 SUPPORT_VERB = re.compile(r"支持|鼓励|扶持|引导|推动|帮助")
 # a verb phrase before a recipient (`推动各类金融机构`) is what the plan does, not the recipient's field
 ACTION = re.compile(r"^(?:推动|加快|健全|完善|加大|创新|支持|鼓励|引导|推进|建设|打造|培育|发展|提升|强化|实施|开展|组织|"
-                     r"引进|吸引|服务|面向|围绕|依托|联合|促进|带动|做好|落实|统筹|发挥|用好|制定|出台|探索|建立|构建)")
+                     r"引进|吸引|服务|面向|围绕|依托|联合|促进|带动|做好|落实|统筹|发挥|用好|制定|出台|探索|建立|构建|提高|加强|扩大|"
+                     r"降低|优化|保障)")
+# where the words naming a recipient's field begin (`对…`, `将科技服务业企业纳入…`)
+FIELD_STOP = re.compile(r"[,，;；。、:：(（)）“”《》]|对|为|向|将|把|支持|鼓励|扶持|的")
 # words before a recipient that say nothing of its field
 BLAND = re.compile(r"^(?:相关|重点|优质|优秀|各类|本地|本市|本区|我市|我省|全市|全省|有关|符合条件|一批|骨干|新|其他|"
                     r"各|这些|该|此类|上述|以上|首次|初次|当年|新增|新认定|认定|获批|市级|省级|国家级|区级|[的等和与及、])+$")

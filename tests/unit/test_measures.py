@@ -207,3 +207,17 @@ def test_a_list_head_and_a_report_of_what_exists_give_nothing():
 @pytest.mark.parametrize("text", ["一是给予房租补贴。二是给予贷款贴息。", "一是对首次认定的高新技术企业给予20万元奖励。"])
 def test_a_list_head_that_gives_is_still_a_measure(text):
     assert len(_measures(text)) == text.count("。")
+
+
+@pytest.mark.parametrize("text, field", [
+    ("将科技服务业企业纳入“沪科专贷”“沪科专贴”支持范围,降低企业贷款成本。", "科技服务业企业"),  # 将: what follows is it
+    ("提高科技服务业企业的“履约贷”保费补贴比例。", "科技服务业企业"),  # what the plan does is no part of the field
+])
+def test_the_field_is_the_words_naming_the_recipient(text, field):
+    (m,) = _measures(text)
+    assert [(c.kind, c.text) for c in m.conditions] == [("domain", field)]  # (纳入 the scheme: the measure, no condition)
+
+
+def test_included_in_a_list_is_a_condition_as_an_attribute():
+    (m,) = _measures("对纳入市级重点项目库的企业给予贷款贴息。")
+    assert ("selection", "纳入市级重点项目库") in [(c.kind, c.text) for c in m.conditions]
