@@ -131,9 +131,9 @@ def test_gold_development_profiles(wide):
     assert len(rows) >= 60 and {r["split"] for r in rows} == {"dev", "holdout"}
     result = score_profiles(wide, [r for r in rows if r["split"] == "dev"])
     assert result["cross_jurisdiction_shown"] == 0, [r for r in result["rows"] if r["cross_jurisdiction"]]
-    # the measured numbers (README: 0.463 / 0.870, none of 508 money measures missed); the 0.90 is not
-    # reached — these pin what is
-    assert result["precision"] >= 0.45 and result["recall"] >= 0.86, (result["precision"], result["recall"])
+    # the measured numbers (README: 0.473 / 0.907, none of 508 money measures missed); the 0.90 precision is
+    # not reached — these pin what is
+    assert result["precision"] >= 0.46 and result["recall"] >= 0.90, (result["precision"], result["recall"])
     assert result["money_missed"] == 0, [r["money_missed"] for r in result["rows"] if r["money_missed"]]
     # every scope plan's expiry as the gold has it (a year's work plan ends with its year); the verdicts as measured
     right, total = map(int, result["expiry_right"].split("/"))

@@ -102,6 +102,8 @@ def test_field_scores_rank_measures_within_the_library():
     "符合条件的企业可申请贷款贴息。",  # the plan's promise, not an award obtained elsewhere
     "对首次认定的企业给予一次性补助金。",  # an instrument word starting a longer word (`补助金`)
     "具有自主知识产权的首台套产品,给予最高500万元奖励。",  # a criterion, and something given
+    "市科委定期公开发布重点实验室建设指南,组织开展申报。",  # a call for applications
+    "建设元宇宙重点企业库,开展链主企业、创新型中小企业、初创型企业梯度培育。",  # a firms' cultivation list
 ])
 def test_measures_the_sentence_shapes_do_not_hide(text):
     assert _measures(text), text
