@@ -94,10 +94,8 @@ class Settings:
     calibration_questions: Path = PROJECT_ROOT / "eval" / "questions.jsonl"
     model_home: Path | None = None  # where the materialised model lives, when not under `home`
     # company matching, in z-scores of the business's cosine over the library's measures: a plan whose measures
-    # average below `floor` is outside the business's field; a measure at or above `met` (in a plan at or above
-    # the average) inside it; chosen on the development profiles (README)
+    # average below `floor` is outside the business's field; chosen on the development profiles (README)
     match_fit_floor: float = -1.5
-    match_fit_met: float = 1.0
     # a writer (ingest, index, calibrate) that finds another one at work waits for it; off: stops (`--no-wait`)
     wait_for_writer: bool = True
     # serving (README "Configuration"): requests per minute per client (API key, else address; 0 = no limit),

@@ -16,7 +16,6 @@ import numpy as np
 @dataclass(frozen=True)
 class FitThresholds:
     floor: float  # a plan whose measures' mean z-score is below: the business is outside its field
-    met: float  # a measure's z-score at or above (in a plan at or above the average): inside it
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ Per condition (`Check`): met, not met, or unknown — a blank profile field is u
 - qualification / size / stage (alternatives of one sentence: any met is enough), founded (成立N年内, from the
   founding year and the date `on`), location (a place the sentence names), selection / threshold / other
   (入选…, 投资额…以上, 符合条件的: only the company can say) — each from the profile's fields.
-- domain (the measure's field): met when the company's business shares a telling word with the measure, else by
-  meaning, judged against the library itself (`field.py`: z-scores of the business's fit over the library's
-  measures). A plan whose measures lie on average below `floor` is outside the business's field: not met. A measure
-  at or above `met`, in a plan at or above the average: met. Else unknown, as when the business is blank. Both
-  thresholds were chosen on the development profiles (README).
+- domain (the measure's field): met when the company's business shares a telling word with the words naming the
+  measure's field (else with its clause; a report's or a transcript's: its sentence). By meaning, judged against the
+  library itself (`field.py`: z-scores of the business's fit over the library's measures), a plan whose measures
+  lie on average below `floor` is outside the business's field: not met. Meaning never says "met" (a finance
+  sentence is near every business: stop 40). Else unknown, as when the business is blank.
 Verdict: any condition not met -> 不适用; else any unknown -> 需确认 (listing exactly what to confirm); else 适用.
 Money measures first, then by fit. A plan whose period has ended is marked 已到期 (its verdicts unchanged).
 """
@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import BadInputError
+from ..itempath import reported
 from ..regions import Jurisdictions, Place
 from ..search.corpus import CorpusView
 from ..settings import Settings
@@ -68,7 +69,7 @@ class Matcher:
         self.corpus = corpus
         self.jurisdictions = jurisdictions
         self.encode = encode
-        self.fit = fit or FitThresholds(floor=-1.5, met=1.0)
+        self.fit = fit or FitThresholds(floor=-1.5)
         self.validity = Validity(corpus).of
         self._vectors: dict[str, np.ndarray] | None = None
         self._plan_of = {m.measure_id: m.plan_id for m in corpus.measures}
@@ -224,7 +225,10 @@ class Matcher:
 
         if not profile.industry:
             return check(UNKNOWN, f"领域:是否属于“{field_name}”(行业未填写),请确认")
-        scope = f"{clause.item_title} {clause.text}"  # the sentence is in the clause
+        # where a shared word shows the field: the words naming it when the sentence has them (`面向食品研发企业,提供
+        # …检测…服务` is for food firms, whatever else it names), else the clause (a report or a transcript's long
+        # answer ranges over many fields: its sentence)
+        scope = own.text if own else m.sentence if reported(clause) else f"{clause.item_title} {clause.text}"
         shared = [w for w in words if w in scope]
         if shared:
             return check(MET, f"领域:行业“{'”“'.join(shared)}”见于条款")
@@ -234,8 +238,6 @@ class Matcher:
         if field.plan_z < self.fit.floor:
             return check(NOT_MET, f"领域:行业与《{meta.display_title}》的措施整体相去甚远(远低于本库平均),"
                                   f"不属于“{field_name}”")
-        if field.z >= self.fit.met and field.plan_z >= 0:
-            return check(MET, f"领域:行业与“{field_name}”语义相近(居本库前列)")
         return check(UNKNOWN, f"领域:行业是否属于“{field_name}”,请确认")
 
     def _measure(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, verdict: Applicability,
@@ -253,7 +255,7 @@ class Matcher:
 
 
 def fit_of(settings: Settings | None) -> FitThresholds | None:
-    return FitThresholds(settings.match_fit_floor, settings.match_fit_met) if settings is not None else None
+    return FitThresholds(settings.match_fit_floor) if settings is not None else None
 
 
 def open_matcher(settings: Settings, with_model: bool = True, build: bool = False,
