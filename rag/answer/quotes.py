@@ -19,6 +19,7 @@ from ..text.patterns import (
     LIST_LEAD,
     OWNER,
     POINT_END,
+    POINT_HEAD,
     POINT_START,
     barred,
     enumerations,
@@ -80,15 +81,13 @@ class QuotePicker:
         return tokens, sum(self.corpus.terms.weight(t) for t in tokens) or 1.0
 
     def fit(self, sentence: str, tokens: set[str], total: float, shapes: list[Want]) -> float:
-        """How well one sentence answers, comparable across clauses: the question's words it holds (weighted
-        share) plus the shapes the question asks for."""
+        """How well a sentence answers (comparable across clauses): the question's words it holds, weighted, + shapes."""
         words, lists, weight = self.words(sentence), self.lists(sentence), self.corpus.terms.weight
         return (sum(weight(t) * (self.weights.listed if only_listed(t, sentence, lists) else 1.0) for t in tokens & words) / total
                 + sum(w for shape, w in shapes if shape.search(sentence)))
 
     def names_item(self, clause: Clause, tokens: set[str]) -> bool:
-        """The question names the item by its heading (`江苏在开放合作方面…` for 深化开放合作): at least
-        `item_named` of the heading's words, weighted."""
+        """The question names the item by `item_named` of its heading's words (`江苏在开放合作方面…`: 深化开放合作)."""
         if clause.kind not in _TITLED or not clause.item_title:
             return False
         weight = self.corpus.terms.weight
@@ -124,22 +123,23 @@ class QuotePicker:
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))
         return citations
 
-    def semantic(self, spans: Sequence[tuple[int, int, int]], vector: np.ndarray | None, gap: float = 0.0) -> list[float]:
-        """Each sentence's cosine to the question, min-max scaled within the clause; with `gap`: 1 for the best, 0 at
-        `gap` below it or lower (a clause of two sentences has no worst to scale by)."""
+    def semantic(self, spans: Sequence[tuple[int, int, int]], vector: np.ndarray | None, gap: float = 0.0,
+                 texts: Sequence[str] = ()) -> list[float]:
+        """Each sentence's cosine to the question, min-max scaled in the clause; with `gap`: 1 for the best, 0 at `gap`
+        below it. A point's heading (`二是…集聚。`, of `texts`) is as near as what it heads (a short one is near all)."""
         if vector is None:
             return [0.0] * len(spans)
         dense = self.corpus.sentence_vectors([r for r, _, _ in spans]) @ vector[0]
+        for i in [i for i, t in enumerate(texts[:-1]) if POINT_HEAD.match(t)][::-1]:
+            dense[i] = dense[i + 1]
         lo, hi = (float(dense.max()) - gap if gap else float(dense.min())), float(dense.max())
         return [max(0.0, (float(d) - lo) / (hi - lo)) if hi > lo else 0.0 for d in dense]
 
     def widened(self, clause: Clause, quote: str, tokens: set[str], total: float, vector: np.ndarray | None) -> str:
-        """An open question (what a plan does about X, how it treats Y: no number or document fact asked) is
-        answered by a measure, not by its one best sentence, which often says only where the measure starts
-        (`推动家政服务提质扩容。` before `发展员工制家政企业`). The quote takes the neighbour that fits the question
-        better, one at a time, while it stays within `open_quote_max` characters and the neighbour fits at least
-        `open_share` as well as the best sentence (its cosine scaled by `open_gap`; a sentence on another matter in
-        between ends it); never a responsibility line or a transcript's question."""
+        """An open question (no number or document fact asked) is answered by a measure, not by its best sentence,
+        which often says only where it starts (`推动家政服务提质扩容。` before `发展员工制家政企业`). The quote takes
+        the better-fitting neighbour, one at a time, within `open_quote_max` characters, while it fits at least
+        `open_share` as well as the best sentence (cosine scaled by `open_gap`); never an owner line or a question."""
         spans = self.corpus.sentences(clause.chunk_id)
         start = clause.text.find(quote)
         inside = [i for i, (_, a, b) in enumerate(spans) if start >= 0 and a >= start and b <= start + len(quote)]
@@ -148,7 +148,8 @@ class QuotePicker:
         first, last = min(inside), max(inside)
         start, end = spans[first][1], spans[last][2]
         fits = []
-        for (_, a, b), semantic in zip(spans, self.semantic(spans, vector, self.weights.open_gap)):
+        texts = [clause.text[a:b] for _, a, b in spans]
+        for (_, a, b), semantic in zip(spans, self.semantic(spans, vector, self.weights.open_gap, texts)):
             sentence = clause.text[a:b]
             fits.append(-1.0 if barred(sentence, clause.item_title)
                         else self.fit(sentence, tokens, total, []) + self.weights.semantic * semantic)
@@ -163,10 +164,9 @@ class QuotePicker:
             start, end = spans[first][1], spans[last][2]
 
     def wordiest(self, clause: Clause, tokens: set[str], total: float, shapes: list[Want]) -> str | None:
-        """The clause's sentence that fits the question best by its words alone (no responsibility line, no
-        transcript's question). The embedding's tie-break can prefer a sentence that merely sounds alike
-        (`深化科技领域智库改革` for `智库怎么考核、钱怎么给`, over `…服务绩效评估,评估结果作为…投入支持的重要依据`);
-        when this sentence holds more of the question's words than the quote, it is quoted as well."""
+        """The clause's sentence fitting the question best by its words alone (no responsibility line, no transcript's
+        question): the embedding may prefer one merely sounding alike (`深化科技领域智库改革` for `智库怎么考核、钱怎么给`);
+        holding more of the question's words than the quote, it is quoted as well."""
         spans = self.corpus.sentences(clause.chunk_id)
         sentences = [clause.text[a:b] for _, a, b in spans]
         fits = [-1.0 if barred(x, clause.item_title) else self.fit(x, tokens, total, shapes) for x in sentences]
@@ -261,7 +261,7 @@ class QuotePicker:
                 return quoted(spans[0][1], spans[last][2])
         asks_owner = any(shape is OWNER for shape, _ in shapes)
         scores = []
-        for sentence, fit, semantic in zip(sentences, fits, self.semantic(spans, vector)):
+        for sentence, fit, semantic in zip(sentences, fits, self.semantic(spans, vector, texts=sentences)):
             penalty = w.owner_penalty if barred(sentence, clause.item_title, asks_owner) else 0.0
             scores.append(fit + w.semantic * semantic - penalty)
         # a question about the document's own facts (文号, date, issuer): a sentence stating one is the answer

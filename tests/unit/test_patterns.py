@@ -111,6 +111,11 @@ def test_a_neighbours_fit_by_meaning_is_scaled_from_the_best_sentence_down_by_th
     assert picker.semantic(spans, vector) == [1.0, 0.0]
     assert picker.semantic(spans, vector, 0.1) == pytest.approx([1.0, 0.5])
     assert picker.semantic([*spans, (2, 9, 12)], vector, 0.1)[2] == 0.0
+    # a point's heading is as near as the sentence it heads (a short heading is near any question)
+    three = [(1, 0, 5), (0, 5, 9), (2, 9, 12)]
+    texts = ["二是科技资源要素加速集聚。", "已建大科学设施达到14个。", "三是营收增长。"]
+    assert picker.semantic(three, vector, texts=texts) == [1.0, 1.0, 0.0]
+    assert picker.semantic(three, vector) == pytest.approx([0.833, 1.0, 0.0], abs=0.001)
 
 
 def test_a_text_is_signed_on_its_last_line_only_by_a_signature_not_by_when_it_takes_effect():
