@@ -192,13 +192,13 @@ _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|�
 _ASKS = re.compile(rf"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|{_HOW_MANY}")
 
 # how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
+_SEVERAL = re.compile(r"(?:^|[,,;;。!!??])(?:[^,,;;。!!??多]*我[^,,;;。!!??多]*|)几(?![^,,;;。!!??]*[??])")
 _ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")
 
 
 def asks_elsewhere(question: str, number: bool = False) -> bool:
-    """The question asks in its last part, and that part asks no fact (`number`: no number — a `几` there is
-    `several`; a `多少` is asked: `每年能拿多少补贴,这几年都一样吗`): a number word before it describes the asker
-    (`招了几个外国专家`, `几家单位…做出来的专利,…有没有方便授权的办法?`). (Nor is `培育多少家企业,具体怎么做?` judged.)"""
+    """The last part asks, and asks no fact (`number`: no number; a `几` in the asker's own part or opening one is
+    `several`: `我手里有几只股票,…有没有说…`): a number word before it describes the asker (`招了几个外国专家`)."""
     parts = [p for p in re.split(r"[,,;;。!!??]", question) if p.strip()]
     return len(parts) > 1 and bool(_ASKS.search(parts[-1])) and not _asks_fact(parts[-1], number)
 
@@ -213,7 +213,7 @@ def _asks_fact(part: str, number: bool = False) -> bool:
 def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
     """The number a question asks for, when it names its unit (`多少家概念验证平台` -> 家, 概念验证平台). A unit that
     starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
-    if asks_elsewhere(question, number="多少" not in question) or _ASKED_HOW.search(question):
+    if asks_elsewhere(question, number=bool(_SEVERAL.search(question))) or _ASKED_HOW.search(question):
         return None
     m = _ASKED_UNIT.search(question)
     ratio = _ASKED_RATIO.search(question)

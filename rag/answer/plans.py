@@ -111,13 +111,15 @@ def own_first(named: list[str], resolution: Resolution, national: frozenset[str]
 
 
 def with_best_found(named: list[str], resolution: Resolution, clearly: float, limit: int,
-                    best: Callable[[], list[str]], question: str = "") -> list[str]:
+                    best: Callable[[], list[str]], question: str | None = None) -> list[str]:
     """Plans named only faintly — by words weighing less than `clearly`, neither by a copied title nor by a year — may
     be named by a word the question uses for what it asks (`通信` of 卫星通信's title in `用手机直接连天上的通信星
     打电话…`): the plans the library's best clauses come from (`best`, asked only then) are searched as well, up to
     `limit` plans in all. So are plans named clearly by a question that speaks of no document at all (no 方案, 规定,
-    发布会 …): its words are what it asks about (`做手机连卫星业务的公司要不要出力?` names no 卫星通信 意见)."""
-    refers = bool(resolution.dated or DOCUMENT_KIND.search(question) or any(w in question for w in TRANSCRIPT_NAMES.split()))
+    发布会 …): its words are what it asks about (`做手机连卫星业务的公司要不要出力?` names no 卫星通信 意见). (No
+    `question`: taken to speak of one.)"""
+    refers = question is None or bool(resolution.dated or DOCUMENT_KIND.search(question)
+                                      or any(w in question for w in TRANSCRIPT_NAMES.split()))
     if not named or resolution.copied or (refers and resolution.names_any(named, clearly)):
         return named
     return list(dict.fromkeys([*named, *best()]))[:max(limit, len(named))]

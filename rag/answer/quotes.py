@@ -130,7 +130,7 @@ class QuotePicker:
         if vector is None:
             return [0.0] * len(spans)
         dense = self.corpus.sentence_vectors([r for r, _, _ in spans]) @ vector[0]
-        for i in [i for i, t in enumerate(texts[:-1]) if POINT_HEAD.match(t)][::-1]:
+        for i in [i for i, t in enumerate(texts[:-1]) if POINT_HEAD.match(t) and not POINT_START.match(texts[i + 1])]:
             dense[i] = dense[i + 1]
         lo, hi = (float(dense.max()) - gap if gap else float(dense.min())), float(dense.max())
         return [max(0.0, (float(d) - lo) / (hi - lo)) if hi > lo else 0.0 for d in dense]

@@ -3,7 +3,8 @@
 e5 puts unrelated Chinese texts at a cosine of 0.80–0.85, so a raw cosine says little about one pair. How a measure
 ranks for this business among all the library's measures says more: each fit (the business as a query against the
 measure's sentence and clause vectors) becomes a z-score over the library's measures, and a plan's field is the mean
-z-score of its measures. `rag/match/matcher.py` reads them with the thresholds below.
+z-score of its measures. `rag/match/matcher.py` reads them with the floor below (a plan below it is outside the
+business's field).
 """
 from __future__ import annotations
 

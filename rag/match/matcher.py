@@ -11,8 +11,8 @@ Per condition (`Check`): met, not met, or unknown — a blank profile field is u
 - domain (the measure's field): met when the company's business shares a telling word with the words naming the
   measure's field (else with its clause; a report's or a transcript's: its sentence). By meaning, judged against the
   library itself (`field.py`: z-scores of the business's fit over the library's measures), a plan whose measures
-  lie on average below `floor` is outside the business's field: not met. Meaning never says "met" (a finance
-  sentence is near every business: stop 40). Else unknown, as when the business is blank.
+  lie on average below `floor` is outside the business's field: not met. Meaning never says "met": a generic
+  sentence (a bank loan for food-tech firms) scores near every business. Else unknown, as when the business is blank.
 Verdict: any condition not met -> 不适用; else any unknown -> 需确认 (listing exactly what to confirm); else 适用.
 Money measures first, then by fit. A plan whose period has ended is marked 已到期 (its verdicts unchanged).
 """
@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import BadInputError
-from ..itempath import reported
+from ..itempath import is_qa, reported
 from ..regions import Jurisdictions, Place
 from ..search.corpus import CorpusView
 from ..settings import Settings
@@ -213,9 +213,9 @@ class Matcher:
     def _domain(self, m: SupportMeasure, clause: Clause, meta: PlanMeta, profile: Profile, words: Sequence[str],
                 field: FieldScore | None) -> Check:
         own = next((c for c in m.conditions if c.kind == "domain"), None)
-        # else the item's heading, when it is a name (a transcript's item is headed by the reporter's question), else
-        # the plan's title (a transcript's: the document it is about, `问答实录:《…若干意见》的有关情况`)
-        heading = clause.item_title if len(clause.item_title) <= 20 and not re.search(r"[?？。!！,，]", clause.item_title) else ""
+        # else the item's heading — not a transcript's, the reporter's question — else the plan's title (a
+        # transcript's: the document it is about, `问答实录:《…若干意见》的有关情况`)
+        heading = "" if is_qa(clause.item_path) or re.search(r"[?？]", clause.item_title) else clause.item_title
         about = re.findall(r"《([^》]+)》", meta.display_title) or [meta.display_title]
         field_name = own.text if own else (heading or about[0])
 

@@ -1,15 +1,15 @@
 """Support measures as data: one record per sentence that gives something a company could receive.
 
 Extracted at index time (`measures.jsonl` in the index, verified like every other file) with the words of
-`data/measure_terms.txt` and the sentence shapes below, which are Chinese policy language in general. Every field
+`data/measure_terms.txt` and the sentence shapes of `shapes.py`, which are Chinese policy language in general. Every field
 keeps its exact span: `start`/`end` are offsets in the clause's text, so a reader can highlight what each
 condition, the amount and the responsible unit are.
 
 A measure: a sentence holding an instrument (补助, 奖励, 贴息, 基金, 用地, 认定, 优先 …) and a giving verb or an
 amount, outside a plan's goals and principles. Its recipient is who the sentence gives to (`对…的项目`, `支持…企业`);
 its conditions are what the sentence requires of that recipient: a qualification (高新技术企业 …), a size
-(中小企业), a stage (初创), an age (成立N年内), a selection (入选…), a threshold (投资额…以上), a place
-(落户/注册在…), the field it is in, or a bare `符合条件的`.
+(中小企业), a stage (初创), an age (成立N年内), a selection (入选…; a title it must hold, 重点企业), a threshold
+(投资额…以上), a place (落户/注册在…), an attribute rating it (成效突出的), the field it is in, or a bare `符合条件的`.
 """
 from __future__ import annotations
 
@@ -166,18 +166,23 @@ def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list
         titled = next((c for c in out if c.kind == "selection" and c.end == recipient.end), None)
         a = titled.start if titled else recipient.start
         stop = max([0] + [m.end() for m in sh.FIELD_STOP.finditer(sentence[:a])] + [e for s, e in taken if e <= a])
-        while (verb := sh.ACTION.match(sentence[stop:a])) is not None:  # what the plan does, not the field
+        bounds = word_bounds(sentence)  # what the plan does is no part of the field (a whole word: not 保障性…)
+        while (verb := sh.ACTION.match(sentence[stop:a])) and stop + verb.end() in bounds \
+                and sentence[stop + verb.end()] not in "性型化":
             stop += verb.end()
         words = sentence[stop:a]
         if 2 <= len(words) <= 16 and not sh.BLAND.match(words):
-            add("domain", words, stop, a) if titled else add("domain", words + recipient.text, stop, recipient.end)
+            if titled:
+                add("domain", words, stop, a)
+            else:
+                add("domain", words + recipient.text, stop, recipient.end)
     out.sort(key=lambda c: c.start)
     return out
 
 
 def _merits(terms: Terms, sentence: str, recipient: Span | None) -> list[tuple[str, int, int]]:
     """What judges a recipient rather than describing it, so the company must confirm it: a title it must hold
-    (`重点企业`, `龙头企业`: a selection) and an attribute that rates it (`成效突出的`, `有影响力的`, `创新性强、融合性广的`)."""
+    (`重点企业`, `优质企业`: a selection) and an attribute that rates it (`成效突出的`, `有影响力的`, `创新性强、融合性广的`)."""
     out: list[tuple[str, int, int]] = []
     whom = terms.spans("recipient", sentence)
     if recipient is not None:  # the recipient and those listed with it (`科研平台、优质企业、项目`), not what else is named
@@ -186,7 +191,7 @@ def _merits(terms: Terms, sentence: str, recipient: Span | None) -> list[tuple[s
     titles = terms.table["merit"].get("称号", ())
     for r in whom:
         title = next((t for t in titles if sentence.endswith(t, 0, r.start)), None)
-        if title is not None:
+        if title is not None and not sentence.startswith(("库", "名单", "目录", "清单"), r.end):  # (not `重点企业库`)
             out.append(("selection", r.start - len(title), r.end))
     rated = terms.table["merit"].get("评价", ())
     for m in re.finditer("的", sentence):
@@ -208,12 +213,10 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     unit = Span("unit", text[owner[0]:owner[1]], *owner) if owner else None
     out = []
     spans = sentence_spans(text)
-    for n, (a, b) in enumerate(spans):
+    for a, b in spans:
         sentence = text[a:b]
         if is_owner_line(sentence) or len(sentence) < 6 or sh.QUESTION.search(sentence) or sh.IN_PLACE.search(sentence):
             continue
-        if sh.LIST_HEAD.match(sentence) and n + 1 < len(spans) and not sh.LIST_HEAD.match(text[slice(*spans[n + 1])]):
-            continue  # the head of a list item whose next sentence says what is given (`一是给予房租补贴。` alone gives)
         instruments = terms.spans("instrument", sentence)
         if instruments:  # (word boundaries only where they can matter)
             bounds = word_bounds(sentence)
@@ -251,7 +254,11 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
             conditions=[Condition(c.kind, c.label, c.text, c.start + a, c.end + a) for c in conditions],
             amount=amount.moved(a) if amount else None, cap=cap, rate=rate, per=per, unit=unit,
             jurisdiction=list(where)))
-    return out
+    # a list item's head (`一是降低融资成本。`) before a measure (past an owner line) only heads it; alone it gives
+    starts = {m.start for m in out}
+    heads = {m.start for m in out if sh.LIST_HEAD.match(m.sentence)}
+    nxt = {a: next((c for c, d in spans[i + 1:] if not is_owner_line(text[c:d])), -1) for i, (a, _) in enumerate(spans)}
+    return [m for m in out if not (m.start in heads and nxt[m.start] in starts - heads)]
 
 
 def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms: Terms,

@@ -58,5 +58,5 @@ ATTRIBUTE_START = re.compile(rf"[,，;；。:：]|{TO_OBJECT.pattern}|{SUPPORT_V
 # a sentence that gives nothing itself: the head of a spoken list whose next sentences say what is given (`一是降低融资
 # 成本。`), and a report of what is already in place (`目前,我市已设立总规模约150亿元的未来产业基金`)
 LIST_HEAD = re.compile(r"^[一二三四五六七八九十]是[^,，;；。]{2,14}[。；;]?$")
-IN_PLACE = re.compile(r"^(?:目前|截至[^,，]{0,10}|截止[^,，]{0,10})[,，]?[^,，;；。]{0,8}?已|"
-                      r"^[^,，;；。]{0,8}?已经?(?:设立|建立|建成|形成|完成|出台|发布|实施|推出|落户)")
+# (opening with when it is said: `对已落户本市的总部企业给予…` is a condition, not a report)
+IN_PLACE = re.compile(r"^(?:目前|截至[^,，]{0,10}|截止[^,，]{0,10})[,，]?[^,，;；。对为向]{0,8}?已")

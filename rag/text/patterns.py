@@ -42,7 +42,7 @@ LIST_ITEM = re.compile(r"\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|\
 # said whole in its own sentence, `三是营收增长12%。`), and a sentence opening the next point
 POINT_END = re.compile(r"[::][一二三四五六七八九十]是[^。;;::,,]{2,20}[。;;]?$")
 POINT_START = re.compile(r"\s*[一二三四五六七八九十]是")
-POINT_HEAD = re.compile(r"\s*[一二三四五六七八九十]是[^。;;::,,]{2,20}[。;;]?$")  # a point's heading, a sentence alone
+POINT_HEAD = re.compile(r"\s*[一二三四五六七八九十]是[^。;;::,,\d]{2,20}[。;;]?$")  # a point's heading alone (no number)
 # an enumeration opened after a colon (`扮演多重角色:首先,…;`, `主要开展两项工作:一是…;`), each with the sentences that
 # go on with it (`其次,…`/`同时,…`/`最后,…`; `第二,…`; `二是…`)
 ENUMERATIONS = ((re.compile(r"[::]\s*首先"), re.compile(r"\s*(?:其次|再次|然后|同时|此外|最后)[,,]")),

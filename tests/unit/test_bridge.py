@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from rag.text.bridge import Bridge, american, stems
 
-LIBRARY = {"知识产权": 3, "科技": 9, "科学技术": 2, "平台": 8, "实验室": 3, "评估": 5, "评价": 4, "食品": 2, "概念验证": 1, "问答": 1,
-           "研发": 6, "振兴": 3, "农业": 4, "备忘录": 1, "谅解": 1, "桥梁": 1}
+LIBRARY = {"知识产权": 3, "科技": 9, "科学技术": 2, "平台": 8, "实验室": 3, "评估": 5, "评价": 4, "食品": 2, "概念验证": 1,
+           "问答": 1, "研发": 6, "振兴": 3, "农业": 4, "备忘录": 1, "谅解": 1, "桥梁": 1, "虚拟现实": 1}
 
 
 def _bridge(entries=None) -> Bridge:
@@ -29,7 +29,7 @@ def test_hyphens_abbreviations_and_inflections():
     assert "问答" in dict(bridge.terms("In the Q&A"))["question and answer"]
     assert "研发" in bridge.chinese("R&D spending")
     assert "知识产权" in bridge.chinese("the IP administration") and "概念验证" in bridge.chinese("PoC platforms")
-    assert "科技" in bridge.chinese("the S&T expert pool")
+    assert "科技" in bridge.chinese("the S&T expert pool") and "虚拟现实" in bridge.chinese("VR headsets")
     assert {"备忘录", "谅解"} <= set(bridge.chinese("signed MOUs").split())  # memorandum of understanding
     assert "农业" in bridge.chinese("agricultural zones") and "振兴" in bridge.chinese("rural revitalization")
     assert bridge.terms("Chinese only: 科技平台") == [] and bridge.chinese("") == ""

@@ -37,6 +37,8 @@ def is_word(text: str) -> bool:
     ("好几年没涨了,补贴标准是多少?", "金额", "好几年没涨了,补贴"),  # 好几, 十几: some, not asked
     ("十几家企业入选,每家补贴多少钱?", "金额", "十几家企业入选,每家补贴"),
     ("每年能拿多少补贴,这几年都一样吗", "金额", "每年能拿"),  # (这几年 after the ask: no second asking part)
+    ("全市共认定了几家概念验证平台,都在哪里?", "家", "概念验证平台"),  # a `几` asked, then something else
+    ("浦东有几家概念验证平台,是否都能申请?", "家", "概念验证平台"),
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)

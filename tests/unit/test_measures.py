@@ -104,6 +104,10 @@ def test_field_scores_rank_measures_within_the_library():
     "具有自主知识产权的首台套产品,给予最高500万元奖励。",  # a criterion, and something given
     "市科委定期公开发布重点实验室建设指南,组织开展申报。",  # a call for applications
     "建设元宇宙重点企业库,开展链主企业、创新型中小企业、初创型企业梯度培育。",  # a firms' cultivation list
+    "对已落户本市的总部企业给予一次性奖励。",  # `已…的`: a condition, not a report of what exists
+    "企业已设立研发机构的,给予50万元补助。",
+    "一是给予最高100万元奖励。(责任单位:市科委)",  # a list item's head that is the measure
+    "一是给予房租补贴。对新引进企业按规定执行。",
 ])
 def test_measures_the_sentence_shapes_do_not_hide(text):
     assert _measures(text), text

@@ -116,6 +116,9 @@ def test_a_neighbours_fit_by_meaning_is_scaled_from_the_best_sentence_down_by_th
     texts = ["二是科技资源要素加速集聚。", "已建大科学设施达到14个。", "三是营收增长。"]
     assert picker.semantic(three, vector, texts=texts) == [1.0, 1.0, 0.0]
     assert picker.semantic(three, vector) == pytest.approx([0.833, 1.0, 0.0], abs=0.001)
+    # … not a heading before another point's (each keeps its own), nor a point stating a number
+    for texts in (["一是规模扩大。", "二是要素集聚。", "三是营收增长。"], ["一是营收增长12%。", "已建设施。", "三是营收增长。"]):
+        assert picker.semantic(three, vector, texts=texts)[0] == pytest.approx(0.833, abs=0.001)
 
 
 def test_a_text_is_signed_on_its_last_line_only_by_a_signature_not_by_when_it_takes_effect():

@@ -38,3 +38,6 @@ def test_a_year_s_work_ends_with_that_year():
     assert annual["ends"] == "2023-12-31" and annual["status"] == "已到期" and "2023" in annual["period"]
     assert _validity("某市2026年科技工作要点")["status"] == "有效"
     assert _validity("某某管理办法(2022年修订)")["status"] == "未载明"  # an edition, not a year's work
+    assert _validity("某市2022年度版工作计划")["status"] == "未载明"
+    assert _validity("关于到2035年重点工作的意见")["status"] == "未载明"  # a target year, not a year's work
+    assert _validity("某市2023年、2027年重点工作安排")["ends"] == "2027-12-31"  # the year the work is planned for
