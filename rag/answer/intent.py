@@ -191,8 +191,8 @@ _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|�
 # a question's own asking words: a last part holding one asks there (`我们招了几个外国专家,…有什么便利措施?`)
 _ASKS = re.compile(rf"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|{_HOW_MANY}")
 
-# how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
 _SEVERAL = re.compile(r"(?:^|[,,;;。!!??])(?:[^,,;;。!!??多]*我[^,,;;。!!??多]*|)几(?![^,,;;。!!??]*[??])")
+# how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
 _ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")
 
 

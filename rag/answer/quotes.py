@@ -149,8 +149,7 @@ class QuotePicker:
         start, end = spans[first][1], spans[last][2]
         fits = []
         texts = [clause.text[a:b] for _, a, b in spans]
-        for (_, a, b), semantic in zip(spans, self.semantic(spans, vector, self.weights.open_gap, texts)):
-            sentence = clause.text[a:b]
+        for sentence, semantic in zip(texts, self.semantic(spans, vector, self.weights.open_gap, texts)):
             fits.append(-1.0 if barred(sentence, clause.item_title)
                         else self.fit(sentence, tokens, total, []) + self.weights.semantic * semantic)
         floor = max(0.0, self.weights.open_share * max(fits[first:last + 1]))

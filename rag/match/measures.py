@@ -161,13 +161,12 @@ def read_conditions(terms: Terms, sentence: str, recipient: Span | None) -> list
     for kind, a, b in _merits(terms, sentence, recipient):
         add(kind, sentence[a:b], a, b)
     if recipient is not None:
-        # the recipient's field: the words right before it (and before a title it must hold), back to a break or a
-        # condition
+        # the recipient's field: the words right before it (and before a title it must hold), back to a break or condition
         titled = next((c for c in out if c.kind == "selection" and c.end == recipient.end), None)
         a = titled.start if titled else recipient.start
         stop = max([0] + [m.end() for m in sh.FIELD_STOP.finditer(sentence[:a])] + [e for s, e in taken if e <= a])
-        bounds = word_bounds(sentence)  # what the plan does is no part of the field (a whole word: not 保障性…)
-        while (verb := sh.ACTION.match(sentence[stop:a])) and stop + verb.end() in bounds \
+        # what the plan does is no part of the field (a whole word: not 保障性…)
+        while (verb := sh.ACTION.match(sentence[stop:a])) and stop + verb.end() in word_bounds(sentence) \
                 and sentence[stop + verb.end()] not in "性型化":
             stop += verb.end()
         words = sentence[stop:a]
@@ -257,7 +256,8 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
     # a list item's head (`一是降低融资成本。`) before a measure (past an owner line) only heads it; alone it gives
     starts = {m.start for m in out}
     heads = {m.start for m in out if sh.LIST_HEAD.match(m.sentence)}
-    nxt = {a: next((c for c, d in spans[i + 1:] if not is_owner_line(text[c:d])), -1) for i, (a, _) in enumerate(spans)}
+    nxt = {a: next((c for c, d in spans[i + 1:] if not is_owner_line(text[c:d])), -1) for i, (a, _) in enumerate(spans)
+           if a in heads}
     return [m for m in out if not (m.start in heads and nxt[m.start] in starts - heads)]
 
 
