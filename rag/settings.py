@@ -83,6 +83,9 @@ class Settings:
     # a passage's meaning score mixes in its clause's best sentence's cosine, this much (0: the passage alone;
     # chosen on the development sets, see README)
     sentence_weight: float = 0.3
+    # searching one plan, a term's BM25 weight is scaled by (its idf over its passages / its idf
+    # over the library) ** this (0: the library's idf alone; chosen on the development sets, see README)
+    scoped_idf: float = 0.5
     candidates: int = 50
     ann: str = "auto"
     exact_limit: int = 100_000  # passages; above it `auto` picks HNSW
@@ -164,6 +167,7 @@ class Settings:
             rrf_k=_number(env, "POLICYQA_RRF_K", cls.rrf_k),
             dense_weight=_share(env, "POLICYQA_DENSE_WEIGHT", cls.dense_weight),
             sentence_weight=_share(env, "POLICYQA_SENTENCE_WEIGHT", cls.sentence_weight),
+            scoped_idf=_share(env, "POLICYQA_SCOPED_IDF", cls.scoped_idf),
             candidates=_number(env, "POLICYQA_CANDIDATES", cls.candidates, int),
             ann=_choice(env, "POLICYQA_ANN", cls.ann, ANN_KINDS),
             hnsw_ef=_number(env, "POLICYQA_HNSW_EF", cls.hnsw_ef, int),

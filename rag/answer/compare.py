@@ -33,8 +33,8 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
         per_plan.setdefault(c.plan_id, []).append(Hit.of(c, rank=0, score=0.0))
     for plan_id in plans:
         if plan_id not in per_plan:
-            found = retriever.retrieve(query, k=1, plans=[plan_id], vector=vector, mode=mode,
-                                            lexical=lexical).hits
+            found = retriever.retrieve(query, k=PER_PLAN, plans=[plan_id], vector=vector, mode=mode,
+                                       lexical=lexical).hits  # (they compete too, as the wide search's do)
             if found:
                 per_plan[plan_id] = found
     # (the question's own words: an English question's dictionary words find clauses, but their spare senses

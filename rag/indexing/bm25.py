@@ -26,6 +26,10 @@ FILES = ("bm25_data.npy", "bm25_indices.npy", "bm25_indptr.npy", "bm25_vocab.jso
 TOKEN_FILES = ("bm25_tokens.npy", "bm25_token_offsets.npy")
 
 
+def _idf(n_docs: int, df: int) -> float:
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
 def _offsets(lengths: np.ndarray) -> np.ndarray:
     """Where each document's tokens start (and, last, where they end)."""
     return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
@@ -153,6 +157,21 @@ class BM25:
         for row in (self.vocab[t] for t in self.tokenizer(query) if t in self.vocab):
             a, b = int(self.indptr[row]), int(self.indptr[row + 1])
             scores[np.asarray(self.indices[a:b])] += np.asarray(self.data[a:b])  # a document once per term
+        return scores
+
+    def rescored(self, query: str, rows: np.ndarray, scope: np.ndarray, power: float) -> np.ndarray:
+        """BM25 of documents `rows` with each term's idf moved toward its idf over the `scope` documents (ascending):
+        a term every passage of the searched plans holds (`专家库` in the expert-pool rules) tells them apart no better
+        than a common word, however rare it is in the library. Each weight is scaled by (scope idf / library idf) **
+        `power`, the idfs in the always-positive form ln(1 + (N - n + 0.5) / (n + 0.5))."""
+        scores = np.zeros(len(rows))
+        for row in (self.vocab[t] for t in self.tokenizer(query) if t in self.vocab):
+            a, b = int(self.indptr[row]), int(self.indptr[row + 1])
+            docs, weights = np.asarray(self.indices[a:b]), np.asarray(self.data[a:b])
+            within = int(np.count_nonzero(np.isin(docs, scope, assume_unique=True)))
+            where = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            held = docs[where] == rows
+            scores[held] += weights[where[held]] * (_idf(len(scope), within) / _idf(self.n_docs, b - a)) ** power
         return scores
 
     def save(self, folder: Path) -> list[str]:

@@ -92,3 +92,34 @@ def test_bm25_can_rank_by_other_words_than_the_query(fake_settings, fake_index):
     hits = retriever.retrieve(english, k=3, lexical="数字孪生 平台").hits
     assert hits and all("数字孪生" in h.text or "平台" in h.text for h in hits)
     assert [h.chunk_id for h in hits] == [h.chunk_id for h in retriever.retrieve("数字孪生 平台", k=3).hits]
+
+
+def test_within_the_plans_searched_a_term_all_their_passages_hold_weighs_less():
+    """BM25 rescored with each term's idf moved toward its idf over the searched passages: a word every searched
+    passage holds (`专家`) stops outweighing the one word that tells them apart (`智库`)."""
+    others = ["卫星 终端 服务", "食品 科技 企业", "农业 种子 补贴", "智库 建设 智库", "数据 要素 市场", "人才 公寓 住房"]
+    docs = ["专家 专家 专家 评审", "专家 智库 咨询 管理 办法 规定", "专家 评审 公示", *others, *others]  # 专家: rare in all
+    bm25 = BM25.build(docs, str.split)
+    scope = np.array([0, 1, 2])
+    rows = np.array([0, 1, 2])
+    plain = bm25.scores("专家 智库")[rows]
+    scoped = bm25.rescored("专家 智库", rows, scope, 1.0)
+    assert int(np.argmax(plain)) == 0 and int(np.argmax(scoped)) == 1  # the repeated 专家 no longer wins
+    assert bm25.rescored("专家 智库", rows, scope, 0.0) == pytest.approx(plain)  # power 0: the library's idf
+    assert bm25.rescored("专家", np.array([3]), scope, 1.0)[0] == 0.0  # a row not holding the term scores nothing
+
+
+def test_the_plans_own_idf_ranks_within_one_plan_only(fake_settings, fake_index):
+    """Searching one plan, a word all its passages hold (`元宇宙` in a 元宇宙 plan) counts less; searching the plans a
+    comparison names, the library's idf ranks (a word common in one of them is what the question compares)."""
+    from conftest import FakeEncoder
+
+    from rag.search.retriever import HybridRetriever
+
+    def ranked(power: float, plans: list[str]) -> list[tuple[str, float]]:
+        retriever = HybridRetriever(fake_index, FakeEncoder(), fake_settings.with_(scoped_idf=power))
+        return [(h.chunk_id, round(h.score, 9)) for h in retriever.retrieve("元宇宙 算力 中心", k=10, plans=plans).hits]
+
+    two = ["jinan-2022", "sichuan-2023"]
+    assert ranked(0.5, two) == ranked(0.0, two)
+    assert ranked(0.5, ["jinan-2022"]) != ranked(0.0, ["jinan-2022"])
