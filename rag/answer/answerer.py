@@ -25,7 +25,7 @@ from ..text.bridge import Bridge
 from ..text.normalize import normalize_text
 from ..text.patterns import EFFECTIVE
 from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
-from . import intent
+from . import intent, parts
 from .abroad import countries_named
 from .company import match_company
 from .compare import WIDE_K, best_per_plan
@@ -236,7 +236,8 @@ class Answerer:
             if isinstance(stating, Hit) and stating.chunk_id != hits[0].chunk_id and asked.unit not in ENTITY:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         vector = self.retriever.embed_query(worded) if bridged else probe.query_vector  # (English: its meaning with
-        citations = self.quotes.cite(hits, worded, vector)  # its dictionary words picks a Chinese sentence better)
+        citations = self.quotes.cite(hits, worded, vector, questions=parts.english_parts(  # its dictionary words picks a Chinese
+            text, bridge.chinese, self.retriever.embed_query) if bridge and bridged else None)  # sentence better)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if (compare or about_document) and len(every_plan) < in_scope:
             answer_text = some_of(len({c.plan_id for c in citations}), in_scope, english) + answer_text

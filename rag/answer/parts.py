@@ -5,8 +5,10 @@ question at least `QuoteWeights.part_fit` and no quote holds it yet."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
 
 from ..text.patterns import barred
 from ..types import Clause
@@ -17,28 +19,51 @@ if TYPE_CHECKING:
 _END = re.compile(r"[?？]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_PART_CHARS = 4  # Chinese characters: a piece with fewer after a question mark is no question of its own
+# an English message's questions: each closed by its question mark, or joined by `, and what|how|which…` (a comma
+# normalised has no space after it)
+_EN_PART = re.compile(r"\?|(?:,\s*|\s+)and\s+(?=(?:what|how|which|who|whom|where|when|whether|why|does|do|did|is|are|can|"
+                      r"will|must)\b)", re.I)
+MIN_PART_WORDS = 3  # English words: a shorter piece is no question of its own
 
 
-def parts(question: str) -> list[str]:
+class Part(NamedTuple):
+    """One question of a message: its words in the library's language (an English one's dictionary words), its own
+    text (for the shapes it asks: `how many`), and its meaning when the words alone pick poorly (English)."""
+    words: str
+    text: str
+    vector: np.ndarray | None = None
+
+
+def parts(question: str) -> list[Part]:
     """The questions of a message, two or more (each closed by its question mark), or none (one question)."""
     found = [p for p in _END.split(question)[:-1] if len(_CJK.findall(p)) >= MIN_PART_CHARS]
-    return found if len(found) >= 2 else []
+    return [Part(p, p) for p in found] if len(found) >= 2 else []
 
 
-def part_answers(picker: QuotePicker, clause: Clause, question: str, quoted: Sequence[str], plan_id: str) -> tuple[str, ...]:
+def english_parts(question: str, chinese: Callable[[str], str], embed: Callable[[str], np.ndarray]) -> list[Part]:
+    """An English message's questions (`…, and what cap applies to…`), two or more, each by its dictionary words
+    and its own meaning: its words bridged are few and loose, the embedding reads it across languages."""
+    found = [p for p in _EN_PART.split(question) if len(p.split()) >= MIN_PART_WORDS]
+    return [Part(chinese(p), p, embed(p)) for p in found] if len(found) >= 2 else []
+
+
+def part_answers(picker: QuotePicker, clause: Clause, asked: Sequence[Part], quoted: Sequence[str],
+                 plan_id: str) -> tuple[str, ...]:
     """Further quotes of the clause (at most `QuoteWeights.aspects`): each question's best sentence that shares some of
     its words (a number alone is no answer to `预计要达到多少?`) and overlaps no quote (the plan's own title words name
     no question's matter; never a responsibility line or a transcript's question)."""
     named = picker.corpus.title_terms(plan_id)
     taken = [(a, a + len(q)) for q in quoted if (a := clause.text.find(q)) >= 0]
     out: list[str] = []
-    for part in parts(question):
-        tokens = set(picker.corpus.tokenize(part)) - named
+    for part in asked:
+        tokens = set(picker.corpus.tokenize(part.words)) - named
         total = sum(picker.corpus.terms.weight(t) for t in tokens) or 1.0
-        best, fit = picker.best_sentence(clause, tokens, total, picker.wants(part), None)
+        best, fit = picker.best_sentence(clause, tokens, total, picker.wants(part.text), part.vector)
         start = clause.text.find(best)
-        if fit < picker.weights.part_fit or picker.fit(best, tokens, total, []) <= 0 or barred(best, clause.item_title) \
-                or start < 0 or any(start < b and a < start + len(best) for a, b in taken):
+        # (an English question's bridged words are loose: its meaning picked the sentence, a word shared suffices)
+        loose = part.vector is not None
+        if (fit < picker.weights.part_fit and not loose) or picker.fit(best, tokens, total, []) <= 0 \
+                or barred(best, clause.item_title) or start < 0 or any(start < b and a < start + len(best) for a, b in taken):
             continue
         out.append(best)
         taken.append((start, start + len(best)))

@@ -28,7 +28,7 @@ from ..text.patterns import (
 )
 from ..types import Citation, Clause, ClauseKind, Hit
 from .intent import NUMBER, Want, wants
-from .parts import joined, part_answers
+from .parts import Part, joined, part_answers, parts
 
 WORDS_CACHED = 1 << 16  # sentences whose words are kept
 _TITLED = (ClauseKind.ITEM, ClauseKind.HEADING, ClauseKind.COLUMN_ENTRY, ClauseKind.GOAL)
@@ -95,11 +95,12 @@ class QuotePicker:
         total = sum(weight(t) for t in title)
         return total > 0 and sum(weight(t) for t in title & tokens) / total >= self.weights.item_named
 
-    def cite(self, hits: Sequence[Hit], question: str, vector: np.ndarray | None,
-             aspects: bool = True) -> list[Citation]:
-        """`aspects`: widen or join each quote by what it leaves out of the question (off: the best sentence)."""
+    def cite(self, hits: Sequence[Hit], question: str, vector: np.ndarray | None, aspects: bool = True,
+             questions: Sequence[Part] | None = None) -> list[Citation]:
+        """`aspects`: widen or join each quote by what it leaves out of the question (off: the best sentence);
+        `questions`: the message's questions, each answered too (by default those its question marks close)."""
         tokens, total = self.terms(question)
-        shapes = self.wants(question)
+        shapes, asks = self.wants(question), parts(question) if questions is None else questions
         citations = []
         for n, hit in enumerate(hits, start=1):
             clause = self.corpus.clause(hit.chunk_id)
@@ -117,7 +118,7 @@ class QuotePicker:
                 if is_owner_line(quote) and not more:  # who is responsible for what: the what, too
                     what, _ = self.best_sentence(clause, tokens, total, [x for x in shapes if x[1] < 1], vector)
                     more = (what,) if what not in quote and not is_owner_line(what) else ()
-                quote, more = joined(clause.text, quote, more + part_answers(self, clause, question, (quote, *more), hit.plan_id))
+                quote, more = joined(clause.text, quote, more + part_answers(self, clause, asks, (quote, *more), hit.plan_id))
             citations.append(Citation(n=n, plan_id=hit.plan_id, plan_title=title, item_path=hit.item_path,
                                       item_title=hit.item_title, quote=quote, more_quotes=more, context=hit.text,
                                       score=round(float(hit.score), 6), chunk_id=hit.chunk_id))

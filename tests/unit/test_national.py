@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 from support import CALIBRATION, CORPUS, PROJECT_ROOT
 
@@ -118,17 +119,43 @@ def test_a_place_its_plans_do_not_govern_is_searched_for_not_stripped(mixed):
 def test_each_question_of_a_two_question_message_gets_its_sentence(mixed):
     from rag.answer.parts import part_answers, parts
 
-    assert parts("专用号段怎么规划?手机终端要创新什么模式?") == ["专用号段怎么规划", "手机终端要创新什么模式"]
+    texts = lambda message: [p.text for p in parts(message)]  # noqa: E731
+    assert texts("专用号段怎么规划?手机终端要创新什么模式?") == ["专用号段怎么规划", "手机终端要创新什么模式"]
     assert parts("专用号段怎么规划?") == [] and parts("What is planned? 号段 规划") == []  # one question each
     clause = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "五、(十)")
     first = next(s for s in clause.text.split("。") if "专用号段" in s) + "。"
-    found = part_answers(mixed.quotes, clause, "卫星通信专用号段怎么规划?手机终端要创新什么模式?", (first,), SATCOM)
+    found = part_answers(mixed.quotes, clause, parts("卫星通信专用号段怎么规划?手机终端要创新什么模式?"), (first,), SATCOM)
     assert len(found) == 1 and "不换卡不换号" in found[0] and found[0] in clause.text
-    assert part_answers(mixed.quotes, clause, "卫星通信专用号段怎么规划?", (first,), SATCOM) == ()
-    assert parts("专用号段怎么规划?手机终端有哪些模式?请详细说明一下") == ["专用号段怎么规划", "手机终端有哪些模式"]
+    assert part_answers(mixed.quotes, clause, parts("卫星通信专用号段怎么规划?"), (first,), SATCOM) == ()
+    assert texts("专用号段怎么规划?手机终端有哪些模式?请详细说明一下") == ["专用号段怎么规划", "手机终端有哪些模式"]
     # a number alone answers no question (`预计要达到多少?` holding none of a sentence's words)
     other = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "四、(八)")
-    assert part_answers(mixed.quotes, other, "专用号段怎么规划?预计要达到多少?", (), SATCOM) == ()
+    assert part_answers(mixed.quotes, other, parts("专用号段怎么规划?预计要达到多少?"), (), SATCOM) == ()
+
+
+def test_each_question_of_an_english_message_gets_its_sentence_by_its_meaning(mixed):
+    """An English message's questions, split at `?` and at `, and what|how…` (a comma normalised has no space after
+    it); each is answered by the sentence its meaning picks when it shares a word with it: the bridged words are
+    too few and loose to fit as well as a Chinese question's own words must."""
+    from rag.answer.parts import Part, english_parts, part_answers
+    from rag.text.normalize import normalize_text
+
+    made: list[str] = []
+    found = english_parts(normalize_text("How is the numbering planned, and what mode must handsets adopt?"),
+                          lambda p: f"[{p}]", lambda p: made.append(p) or np.zeros((1, 4)))
+    assert [(p.words, p.text) for p in found] == [("[How is the numbering planned]", "How is the numbering planned"),
+                                                  ("[what mode must handsets adopt]", "what mode must handsets adopt")]
+    assert made == [p.text for p in found]  # (each embedded once)
+    assert english_parts("What is planned for handsets?", str, lambda p: np.zeros((1, 4))) == []  # one question
+    assert [p.text for p in english_parts("Who leads it? When does it end?", str, lambda p: np.zeros((1, 4)))] == \
+        ["Who leads it", " When does it end"]
+    clause = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "五、(十)")
+    first = next(s for s in clause.text.split("。") if "专用号段" in s) + "。"
+    loose = "模式 帽子 宿主 会员 主持 机关 规律 用语 分担"  # (one word of the sentence among many it lacks)
+    vector = mixed.retriever.embed_query("模式")
+    assert part_answers(mixed.quotes, clause, [Part(loose, "what mode", None)], (first,), SATCOM) == ()
+    found = part_answers(mixed.quotes, clause, [Part(loose, "what mode", vector)], (first,), SATCOM)
+    assert len(found) == 1 and "模式" in found[0] and found[0] in clause.text
 
 
 def test_quotes_next_to_each_other_are_joined():
