@@ -170,12 +170,18 @@ class HybridRetriever:
                 seen.add(cid)
                 order.append((cid, score))
         order = self._plan_before_news(order)
-        hits = []
-        for rank, (cid, score) in enumerate(order[:k], start=1):
+        hits: list[Hit] = []
+        texts: set[str] = set()  # a clause word for word the same as a better one's (a document added twice) says
+        for cid, score in order:  # nothing new: not a hit (a comparison searches each plan it misses on its own)
             c = self.index.clause(cid)
             assert c is not None, cid
-            hits.append(Hit.of(c, rank=rank, score=round(score, 6), lexical_rank=lex_rank.get(cid),
+            if c.text.strip() in texts:
+                continue
+            texts.add(c.text.strip())
+            hits.append(Hit.of(c, rank=len(hits) + 1, score=round(score, 6), lexical_rank=lex_rank.get(cid),
                                dense_rank=den_rank.get(cid)))
+            if len(hits) == k:
+                break
         return hits
 
     def _clause_ranks(self, ranked: list[tuple[int, float]]) -> dict[str, int]:

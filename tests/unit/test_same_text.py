@@ -1,0 +1,44 @@
+"""A clause word for word the same as a better-ranked one's (the same document added twice, or a page that served
+another year's body) is not a second hit: it says nothing new and would take a place another clause needs. A search
+of that plan alone still finds it. Built with the fake encoder: nothing here depends on the model."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from support import CALIBRATION, CORPUS, PROJECT_ROOT
+
+from rag.indexing.build import build_index
+from rag.indexing.folder import SearchIndex
+from rag.ingest.library import Library
+from rag.search.retriever import HybridRetriever
+from rag.settings import Settings
+
+MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory) -> HybridRetriever:
+    from conftest import FAKE_MODEL, FakeEncoder
+
+    root = tmp_path_factory.mktemp("twice")
+    shutil.copytree(CORPUS, root / "corpus")
+    settings = Settings(home=root / "home", corpus=root / "corpus", embedding_model=FAKE_MODEL, calibration=CALIBRATION)
+    library = Library(settings)
+    # the 2024 page holds the 2023 document's text (as received); each added under its own id
+    library.ingest_path(MORE / "china-ruralrevival-2023.txt", plan_id="china-ruralrevival-2023")
+    library.ingest_path(MORE / "china-ruralrevival-2024.txt", plan_id="china-ruralrevival-2024")
+    build_index(settings, FakeEncoder(), progress=lambda _: None)
+    return HybridRetriever(SearchIndex.open(settings.index_dir, settings), FakeEncoder(), settings)
+
+
+def test_the_same_text_in_two_plans_is_one_hit(twice):
+    for query in ("粮食生产 耕地保护", "乡村建设 农村人居环境", "种业振兴"):
+        hits = twice.retrieve(query, k=8).hits
+        texts = [h.text.strip() for h in hits]
+        assert len(hits) == 8 and len(set(texts)) == len(texts), query
+        assert [h.rank for h in hits] == list(range(1, 9))
+        both = twice.retrieve(query, k=8, plans=["china-ruralrevival-2023", "china-ruralrevival-2024"]).hits
+        assert len({h.text.strip() for h in both}) == len(both) == 8  # of each text, the better-ranked copy only
+        alone = twice.retrieve(query, k=3, plans=["china-ruralrevival-2024"]).hits
+        assert [h.plan_id for h in alone] == ["china-ruralrevival-2024"] * 3  # searched alone, it answers
