@@ -122,8 +122,7 @@ _ASKED_MONEY = re.compile(rf"({MONEY_WORDS})[^,,。;;??]{{0,8}}?(?:多少|几何
 NOT_THING = re.compile(rf"[能可]?(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|上限|标准|可以|每年|一次性|政府|"
                        r"支持|要求|规定|提出|明确|之前|以前|需要|目标)[能可]?")  # (`最多能`: a modal verb's too)
 MONEY = "金额"  # the unit of an amount asked by its name
-# A time asked for (`什么时候前要建成`, `哪一年前完成`) and a length of time (`任期多长`, `多久`): a date or year, or a
-# duration, states it.
+# A time asked for (`什么时候前要建成`, `哪一年前完成`), a length of time (`任期多长`, `多久`): a date, year, duration states it.
 WHEN, HOW_LONG = "时间", "期限"
 # Who, where, which university: a fact of a plan's body whose answer has a shape (a body's name, a place, a
 # school's name); `facts.stating_clause` looks for a sentence about the thing asked that holds one.
@@ -171,12 +170,13 @@ _ISSUED_ASKED = re.compile(r"(?:联合)?(?:印发|发布|出台|发文)的?[??]?
 _ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了该本这此])[\u4e00-\u9fff]{0,8}?"
                            r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)|(?:印发|发布|出台)的(?:哪|什么)")
 _NOTICE_FACT = re.compile(r"文号|字号|主送|落款|成文")
+_TO_BE_ISSUED = re.compile(r"\b(?:be|being)\s+(?:issued|published|released)\b", re.I)  # (not the document: it is out)
 
 
 def about_document(text: str) -> bool:
     """`四川元宇宙行动计划是哪些部门联合印发的?`: a question about the document itself (its notice, its issuance)."""
     other = _ISSUES_OTHER.search(re.sub(r"《[^》]*》", "", text)) and not _NOTICE_FACT.search(text)
-    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(text) and not other
+    return bool(_DOCUMENT.search(text) and _ABOUT_DOCUMENT.search(_TO_BE_ISSUED.sub("", text)) and not other
                 and (not _BODY_FACT.search(text) or _ISSUED_ASKED.search(text)))
 
 

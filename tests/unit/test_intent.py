@@ -340,6 +340,17 @@ def test_a_when_question_is_about_the_document_only_when_it_asks_when_it_was_iss
     assert about_document(question) is expected
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("Which authorities jointly issued the Regulations on the Management of Terminal Direct-to-Satellite Services?", True),
+    ("When was Shanghai's proof-of-concept plan published?", True),
+    ("Under MIIT's satellite guideline, how will station licences be issued to support low-orbit constellations?", False),
+    ("By what deadline must the gateway station measures mentioned in MIIT's guidance be issued?", False),
+])
+def test_what_is_yet_to_be_issued_is_not_the_document(question, expected):
+    """The document asked of is issued already: `be issued` is something its body plans (licences, other rules)."""
+    assert about_document(question) is expected
+
+
 def test_a_time_or_a_length_is_stated_by_a_date_or_a_duration():
     from rag.answer.facts import states_number
     from rag.answer.intent import HOW_LONG, WHEN
