@@ -79,7 +79,7 @@ class Settings:
     # question's dictionary words are fused by rank whatever this says (`HybridRetriever.retrieve`)
     mode: str = "hybrid"
     rrf_k: float = 60.0
-    dense_weight: float = 0.6
+    dense_weight: float = 0.7
     # a passage's meaning score mixes in its clause's best sentence's cosine, this much (0: the passage alone;
     # chosen on the development sets, see README)
     sentence_weight: float = 0.3
