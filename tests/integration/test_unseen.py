@@ -360,8 +360,7 @@ def test_fresh_questions_written_before_the_changes_they_measure(unseen):
     development documents; before the changes they led to: 0.830 / 0.779, no-answer 0.883, false no-answer rate
     0.085; English 0.867 / 0.756, no-answer 0.75 (no English question out of scope refused)."""
     chinese = _scored(unseen[1], "dev_fresh.jsonl")["overall"]
-    # today 0.957 / 0.985 (0.979 / 0.971 before the plans' own idf of stop 41, which gains citation@3 over all the sets)
-    assert chinese["citation_at_3"] >= 0.95 and chinese["key_recall"] >= 0.92
+    assert chinese["citation_at_3"] >= 0.97 and chinese["key_recall"] >= 0.92  # today 1.0 / 0.985
     assert chinese["no_answer_accuracy"] >= 0.93 and chinese["false_no_answer_rate"] <= 0.02  # today 0.967 / 0
     report = _scored(unseen[1], "dev_english_fresh.jsonl")
     english = report["overall"]
@@ -369,6 +368,16 @@ def test_fresh_questions_written_before_the_changes_they_measure(unseen):
     assert english["no_answer_accuracy"] >= 0.85 and english["false_no_answer_rate"] == 0  # today 0.85 / 0
     outside = [r for r in report["rows"] if r["expect_no_answer"] and not r["plan"]]
     assert outside and all(r["no_answer"] for r in outside)  # every out-of-scope English question refused
+
+
+def test_english_questions_asking_two_things_get_both(unseen):
+    """eval/unseen/dev_fresh17.jsonl (60), written by a helper at stop 41: 19 of its 20 English questions ask two
+    things of one clause (`…, and what cap applies to members from the host institution?`); each part is answered
+    by the sentence its own meaning picks. As written: 0.833 / 0.979 overall, English key recall 0.875."""
+    report = _scored(unseen[1], "dev_fresh17.jsonl")
+    english = report["by_type"]["english"]
+    assert english["citation_at_3"] >= 0.95 and english["key_recall"] >= 0.9  # today 1.0 / 0.925
+    assert report["overall"]["citation_at_3"] >= 0.95 and report["overall"]["key_recall"] >= 0.92  # today 1.0 / 0.957
 
 
 def test_the_later_fresh_sets(unseen):
