@@ -83,8 +83,9 @@ class Settings:
     # a passage's meaning score mixes in its clause's best sentence's cosine, this much (0: the passage alone;
     # chosen on the development sets, see README)
     sentence_weight: float = 0.3
-    # searching one plan, a term's BM25 weight is scaled by (its idf over its passages / its idf
-    # over the library) ** this (0: the library's idf alone; chosen on the development sets, see README)
+    # searching one plan by both rankers with a meaning score (the default path; not `bm25` mode, not RRF in the
+    # store), a term's BM25 weight is scaled by (its idf over its passages / its idf over the library) ** this (0: the
+    # library's idf alone; chosen on the development sets, see README)
     scoped_idf: float = 0.5
     candidates: int = 50
     ann: str = "auto"

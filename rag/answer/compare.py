@@ -23,7 +23,8 @@ def best_per_plan(retriever: Retriever, corpus: CorpusView, quotes: QuotePicker,
                   order: Sequence[str] = (), lexical: str | None = None) -> list[Hit]:
     """The best clause of each plan: from one wide search (a plan's first hits compete on how well their
     best sentence fits the question), then a filtered search for any plan it missed."""
-    wide = retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode, lexical=lexical).hits
+    # (each plan's own clauses: two plans holding a clause word for word are each compared by it)
+    wide = retriever.retrieve(query, k=WIDE_K, plans=plans, vector=vector, mode=mode, lexical=lexical, distinct=False).hits
     per_plan: dict[str, list[Hit]] = {}
     for hit in wide:
         per_plan.setdefault(hit.plan_id, [])

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 _END = re.compile(r"[?？]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_PART_CHARS = 4  # Chinese characters: a piece with fewer after a question mark is no question of its own
-# an English message's questions: each closed by its question mark, or joined by `, and what|how|which…` (a comma
-# normalised has no space after it)
-_EN_PART = re.compile(r"\?|(?:,\s*|\s+)and\s+(?=(?:what|how|which|who|whom|where|when|whether|why|does|do|did|is|are|can|"
-                      r"will|must)\b)", re.I)
+# an English message's questions: each closed by its question mark, and within one those joined by `, and what|how…`
+# (a plain `and` before a wh-word; before `is`/`does`… only after a comma: `leads it and is responsible` is one
+# question; a comma normalised has no space after it)
+_EN_AND = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:what|how|which|who|whom|where|when|whether|why)\b)|"
+                     r",\s*and\s+(?=(?:does|do|did|is|are|can|will|must)\b)", re.I)
 MIN_PART_WORDS = 3  # English words: a shorter piece is no question of its own
 
 
@@ -43,7 +44,8 @@ def parts(question: str) -> list[Part]:
 def english_parts(question: str, chinese: Callable[[str], str], embed: Callable[[str], np.ndarray]) -> list[Part]:
     """An English message's questions (`…, and what cap applies to…`), two or more, each by its dictionary words
     and its own meaning: its words bridged are few and loose, the embedding reads it across languages."""
-    found = [p for p in _EN_PART.split(question) if len(p.split()) >= MIN_PART_WORDS]
+    asked = question.split("?")[:-1] if "?" in question else [question]  # (not what follows the last `?`)
+    found = [p for q in asked for p in _EN_AND.split(q) if len(p.split()) >= MIN_PART_WORDS]
     return [Part(chinese(p), p, embed(p)) for p in found] if len(found) >= 2 else []
 
 

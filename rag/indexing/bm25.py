@@ -162,8 +162,9 @@ class BM25:
     def rescored(self, query: str, rows: np.ndarray, scope: np.ndarray, power: float) -> np.ndarray:
         """BM25 of documents `rows` with each term's idf moved toward its idf over the `scope` documents (ascending):
         a term every passage of the searched plans holds (`专家库` in the expert-pool rules) tells them apart no better
-        than a common word, however rare it is in the library. Each weight is scaled by (scope idf / library idf) **
-        `power`, the idfs in the always-positive form ln(1 + (N - n + 0.5) / (n + 0.5))."""
+        than a common word, however rare it is in the library. Each stored weight (rank-bm25's idf) is scaled by
+        (scope idf / library idf) ** `power`, both in the always-positive form ln(1 + (N - n + 0.5) / (n + 0.5)): a
+        factor, so even at power 1 the result is near, not equal to, BM25 with the scope's idf."""
         scores = np.zeros(len(rows))
         for row in (self.vocab[t] for t in self.tokenizer(query) if t in self.vocab):
             a, b = int(self.indptr[row]), int(self.indptr[row + 1])

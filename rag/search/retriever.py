@@ -41,7 +41,7 @@ class Retriever(Protocol):
                mode: str | None = None) -> list[Hit]: ...
 
     def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None, mode: str | None = None,
-                 vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult: ...
+                 vector: np.ndarray | None = None, lexical: str | None = None, distinct: bool = True) -> SearchResult: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
@@ -74,12 +74,14 @@ class HybridRetriever:
         """The model this retriever embeds with (lent to an index opened later in the same process)."""
         return self._embedder
 
-    def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
-                 mode: str | None = None, vector: np.ndarray | None = None, lexical: str | None = None) -> SearchResult:
+    def retrieve(self, query: str, k: int = 5, plans: Sequence[str] | None = None, mode: str | None = None,
+                 vector: np.ndarray | None = None, lexical: str | None = None, distinct: bool = True) -> SearchResult:
         """`vector`: the query's embedding when the caller already has it (one query, several searches);
         `lexical`: other words for BM25 than the query's (an English question's Chinese words: the glosses' many
-        senses, whose BM25 scores' scale says little — fused by rank, RRF, whatever `fusion` says). A query is
-        searched by its first MAX_ANALYSED_CHARS characters: what one search costs does not grow with its length."""
+        senses, whose BM25 scores' scale says little — fused by rank, RRF, whatever `fusion` says); `distinct`: a
+        clause word for word the same as a better-ranked one's (a document added twice, a page serving another year's
+        body) is no second hit (off: each plan's own, for comparing plans). A query is searched by its first
+        MAX_ANALYSED_CHARS characters: what one search costs does not grow with its length."""
         query = normalize_text(analysed_part(query))
         if not query:
             raise BadInputError("the query is empty")
@@ -119,7 +121,7 @@ class HybridRetriever:
             else:
                 w = self.settings.dense_weight
                 fused = weighted([dict(ranked), dict(dense)], [1 - w, w])
-        return SearchResult(self._to_hits(fused, ranked, dense, k), top_dense, ranked[0][1] if ranked else 0.0,
+        return SearchResult(self._to_hits(fused, ranked, dense, k, distinct), top_dense, ranked[0][1] if ranked else 0.0,
                             vector)
 
     def _rows(self, plans: Sequence[str]) -> np.ndarray:
@@ -158,7 +160,7 @@ class HybridRetriever:
         return sorted(scored, key=lambda x: (-x[1], x[0]))
 
     def _to_hits(self, fused: list[tuple[Any, float]], lexical: list[tuple[int, float]],
-                 dense: list[tuple[int, float]], k: int) -> list[Hit]:
+                 dense: list[tuple[int, float]], k: int, distinct: bool = True) -> list[Hit]:
         passages = self.index.passages
         lex_rank = self._clause_ranks(lexical)
         den_rank = self._clause_ranks(dense)
@@ -171,13 +173,14 @@ class HybridRetriever:
                 order.append((cid, score))
         order = self._plan_before_news(order)
         hits: list[Hit] = []
-        texts: set[str] = set()  # a clause word for word the same as a better one's (a document added twice) says
-        for cid, score in order:  # nothing new: not a hit (a comparison searches each plan it misses on its own)
+        texts: set[tuple[str, str]] = set()  # (a copy says nothing new; `distinct` off: within one plan only)
+        for cid, score in order:
             c = self.index.clause(cid)
             assert c is not None, cid
-            if c.text.strip() in texts:
+            copy = (c.text.strip(), "" if distinct else c.plan_id)
+            if copy in texts:
                 continue
-            texts.add(c.text.strip())
+            texts.add(copy)
             hits.append(Hit.of(c, rank=len(hits) + 1, score=round(score, 6), lexical_rank=lex_rank.get(cid),
                                dense_rank=den_rank.get(cid)))
             if len(hits) == k:

@@ -191,6 +191,9 @@ def test_a_comparison_quotes_each_plan_on_the_matter_and_only_the_plans_it_names
     assert all("开源" in "".join(c.quotes) and c.item_path not in ("印发通知", "前言") for c in a.citations), a.citations
     a = answerer.answer("卫星通信指导意见和终端设备直连卫星服务管理规定在应急通信上各有什么安排?")
     assert {c.plan_id for c in a.citations} == {"china-satcom-2025", "china-satdirect-2025"}, a.citations
+    # (a plan the wide search missed: its own search's first clauses compete by their best sentence, not its first hit,
+    # which held the other plan's title words)
+    assert all("应急" in "".join(c.quotes) for c in a.citations), a.citations
     # a year naming a plan names no aspect (the report's speech header holds `2022年`); a clause is as good as the
     # best sentence its quote holds (the sentence the embedding preferred may hold none of the question's words)
     a = answerer.answer("对平台经济的监管方式,“十四五”数字经济发展规划和国务院2022年关于数字经济发展情况的报告分别提出了什么?")

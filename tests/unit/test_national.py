@@ -149,6 +149,10 @@ def test_each_question_of_an_english_message_gets_its_sentence_by_its_meaning(mi
     assert english_parts("What is planned for handsets?", str, lambda p: np.zeros((1, 4))) == []  # one question
     assert [p.text for p in english_parts("Who leads it? When does it end?", str, lambda p: np.zeros((1, 4)))] == \
         ["Who leads it", " When does it end"]
+    for one in ("What funding is there for chip firms?I run a small company in Pudong.",  # (no question after `?`)
+                "Which body leads it and is responsible for oversight?",  # (`and is` without a comma: one question)
+                "Which enterprises that research and do business abroad get support?"):
+        assert english_parts(normalize_text(one), str, lambda p: np.zeros((1, 4))) == [], one
     clause = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "五、(十)")
     first = next(s for s in clause.text.split("。") if "专用号段" in s) + "。"
     loose = "模式 帽子 宿主 会员 主持 机关 规律 用语 分担"  # (one word of the sentence among many it lacks)

@@ -40,5 +40,9 @@ def test_the_same_text_in_two_plans_is_one_hit(twice):
         assert [h.rank for h in hits] == list(range(1, 9))
         both = twice.retrieve(query, k=8, plans=["china-ruralrevival-2023", "china-ruralrevival-2024"]).hits
         assert len({h.text.strip() for h in both}) == len(both) == 8  # of each text, the better-ranked copy only
+        # comparing the two plans, each is compared by its own clauses, copies or not
+        each = twice.retrieve(query, k=8, plans=["china-ruralrevival-2023", "china-ruralrevival-2024"], distinct=False).hits
+        assert len({h.text.strip() for h in each}) < len(each) and {h.plan_id for h in each} == {
+            "china-ruralrevival-2023", "china-ruralrevival-2024"}
         alone = twice.retrieve(query, k=3, plans=["china-ruralrevival-2024"]).hits
         assert [h.plan_id for h in alone] == ["china-ruralrevival-2024"] * 3  # searched alone, it answers
