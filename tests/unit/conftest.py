@@ -47,6 +47,22 @@ class FakeEncoder:
         return self._encode(texts)
 
 
+def seed_and(root: Path, added: Sequence[tuple[Path, str | None]]) -> HybridRetriever:
+    """The five seed plans copied under `root` with further documents ingested (each under the plan id given, or
+    its derived one), indexed with the fake encoder: a retriever over them."""
+    import shutil
+
+    from rag.ingest.library import Library
+
+    shutil.copytree(CORPUS, root / "corpus")
+    settings = Settings(home=root / "home", corpus=root / "corpus", embedding_model=FAKE_MODEL, calibration=CALIBRATION)
+    library = Library(settings)
+    for path, plan_id in added:
+        library.ingest_path(path, plan_id=plan_id)
+    build_index(settings, FakeEncoder(), progress=lambda _: None)
+    return HybridRetriever(SearchIndex.open(settings.index_dir, settings), FakeEncoder(), settings)
+
+
 @pytest.fixture(scope="session")
 def fake_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A data directory holding an index of the real corpus, built with the fake encoder."""

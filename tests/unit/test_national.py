@@ -2,22 +2,15 @@
 region's plan makes that region covered. Built with the fake encoder: nothing here depends on the model."""
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
-from support import CALIBRATION, CORPUS, PROJECT_ROOT
+from support import CALIBRATION, PROJECT_ROOT
 
 from rag.answer.answerer import Answerer
 from rag.answer.scope import Calibration
-from rag.indexing.build import build_index
-from rag.indexing.folder import SearchIndex
-from rag.ingest.library import Library
 from rag.match.profile import Profile
 from rag.match.result import Applicability
 from rag.search.corpus import CorpusView
-from rag.search.retriever import HybridRetriever
-from rag.settings import Settings
 from rag.types import NoAnswer
 
 MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
@@ -26,17 +19,13 @@ SATCOM = "china-satcom-2025"
 
 @pytest.fixture(scope="session")
 def mixed(tmp_path_factory) -> Answerer:
-    from conftest import FAKE_MODEL, FakeEncoder
+    from conftest import seed_and
 
-    root = tmp_path_factory.mktemp("mixed")
-    shutil.copytree(CORPUS, root / "corpus")
-    settings = Settings(home=root / "home", corpus=root / "corpus", embedding_model=FAKE_MODEL, calibration=CALIBRATION)
-    library = Library(settings)
-    library.ingest_path(MORE / f"{SATCOM}.txt", plan_id=SATCOM)  # region found in the text: a ministry -> 全国
-    library.ingest_path(MORE / "shanghai-food-2026.txt")  # id and region derived: shanghai-2026, 上海市
-    build_index(settings, FakeEncoder(), progress=lambda _: None)
-    index = SearchIndex.open(settings.index_dir, settings)
-    return Answerer(HybridRetriever(index, FakeEncoder(), settings), CorpusView(index), Calibration.load(CALIBRATION))
+    # the satcom opinion's region is found in its text (a ministry -> 全国); the food plan's id and region are derived
+    # (shanghai-2026, 上海市)
+    retriever = seed_and(tmp_path_factory.mktemp("mixed"), [(MORE / f"{SATCOM}.txt", SATCOM),
+                                                            (MORE / "shanghai-food-2026.txt", None)])
+    return Answerer(retriever, CorpusView(retriever.index), Calibration.load(CALIBRATION))
 
 
 def test_a_national_plan_covers_every_place(mixed):

@@ -3,33 +3,21 @@ another year's body) is not a second hit: it says nothing new and would take a p
 of that plan alone still finds it. Built with the fake encoder: nothing here depends on the model."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from support import CALIBRATION, CORPUS, PROJECT_ROOT
+from support import PROJECT_ROOT
 
-from rag.indexing.build import build_index
-from rag.indexing.folder import SearchIndex
-from rag.ingest.library import Library
 from rag.search.retriever import HybridRetriever
-from rag.settings import Settings
 
 MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
 
 
 @pytest.fixture(scope="module")
 def twice(tmp_path_factory) -> HybridRetriever:
-    from conftest import FAKE_MODEL, FakeEncoder
+    from conftest import seed_and
 
-    root = tmp_path_factory.mktemp("twice")
-    shutil.copytree(CORPUS, root / "corpus")
-    settings = Settings(home=root / "home", corpus=root / "corpus", embedding_model=FAKE_MODEL, calibration=CALIBRATION)
-    library = Library(settings)
     # the 2024 page holds the 2023 document's text (as received); each added under its own id
-    library.ingest_path(MORE / "china-ruralrevival-2023.txt", plan_id="china-ruralrevival-2023")
-    library.ingest_path(MORE / "china-ruralrevival-2024.txt", plan_id="china-ruralrevival-2024")
-    build_index(settings, FakeEncoder(), progress=lambda _: None)
-    return HybridRetriever(SearchIndex.open(settings.index_dir, settings), FakeEncoder(), settings)
+    return seed_and(tmp_path_factory.mktemp("twice"), [(MORE / f"{pid}.txt", pid) for pid in
+                                                       ("china-ruralrevival-2023", "china-ruralrevival-2024")])
 
 
 def test_the_same_text_in_two_plans_is_one_hit(twice):
