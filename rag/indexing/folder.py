@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,24 @@ from .tables import Clauses, Passages, Sentences, Span
 FORMAT = 4  # 4: the manifest carries its own checksum
 MANIFEST = "manifest.json"
 REBUILD = "run `policyqa index` to rebuild it"
+
+def rows_by_plan(plan_of: np.ndarray) -> Callable[[Sequence[str]], np.ndarray]:
+    """plans -> the rows of `plan_of` (each passage's plan) that are theirs, ascending; every plan's rows found once,
+    at the first ask."""
+    found: dict[str, np.ndarray] = {}
+
+    def rows(plans: Sequence[str]) -> np.ndarray:
+        if not found:
+            order = np.argsort(plan_of, kind="stable")
+            ids, starts = np.unique(plan_of[order], return_index=True)
+            bounds = [*starts, len(order)]
+            found.update({str(p): np.sort(order[bounds[i]:bounds[i + 1]]) for i, p in enumerate(ids)})
+        empty = np.zeros(0, np.int64)
+        each = [found.get(p, empty) for p in dict.fromkeys(plans)]  # distinct plans: disjoint rows
+        return each[0] if len(each) == 1 else np.sort(np.concatenate(each or [empty]))
+
+    return rows
+
 
 @dataclass
 class SearchIndex:
@@ -71,6 +91,11 @@ class SearchIndex:
     @property
     def plan_of_passage(self) -> np.ndarray:
         return self.passages.plan_of
+
+    @cached_property
+    def rows_of(self) -> Callable[[Sequence[str]], np.ndarray]:
+        """plans -> their passage rows, ascending (the store's plan filter, one plan's own idf)."""
+        return rows_by_plan(self.plan_of_passage)
 
     def clause(self, chunk_id: str) -> Clause | None:
         return self.clauses.get(chunk_id)

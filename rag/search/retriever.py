@@ -60,7 +60,6 @@ class HybridRetriever:
         self.settings = settings
         self._embedder = embedder
         self.store = store if store is not None else open_store(settings, index)
-        self._plan_rows: dict[str, np.ndarray] = {}
 
     def search(self, query: str, k: int = 5, plans: Sequence[str] | None = None,
                mode: str | None = None) -> list[Hit]:
@@ -109,7 +108,7 @@ class HybridRetriever:
             # where a word of the matter compared, common in one of them, would lose to what is rare in the other)
             if plans and len(set(plans)) == 1 and ranked and self.settings.scoped_idf:
                 rows = np.array([r for r, _ in ranked], np.int64)
-                scores = self.index.bm25.rescored(words, rows, self._rows(plans), self.settings.scoped_idf)
+                scores = self.index.bm25.rescored(words, rows, self.index.rows_of(plans), self.settings.scoped_idf)
                 ranked = sorted(((int(r), float(x)) for r, x in zip(rows, scores) if x > 0), key=lambda x: (-x[1], x[0]))
             dense = self.store.dense(qv, n, plans)
             top_dense = dense[0][1] if dense else 0.0
@@ -123,16 +122,6 @@ class HybridRetriever:
                 fused = weighted([dict(ranked), dict(dense)], [1 - w, w])
         return SearchResult(self._to_hits(fused, ranked, dense, k, distinct), top_dense, ranked[0][1] if ranked else 0.0,
                             vector)
-
-    def _rows(self, plans: Sequence[str]) -> np.ndarray:
-        """The passages of these plans, ascending (the rows of every plan found once per process)."""
-        if not self._plan_rows:
-            order = np.argsort(self.index.plan_of_passage, kind="stable")
-            ids, starts = np.unique(self.index.plan_of_passage[order], return_index=True)
-            bounds = [*starts, len(order)]
-            self._plan_rows = {str(p): np.sort(order[bounds[i]:bounds[i + 1]]) for i, p in enumerate(ids)}
-        found = [self._plan_rows[p] for p in dict.fromkeys(plans) if p in self._plan_rows]
-        return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
 
     def by_sentence(self, vector: np.ndarray, rows: Sequence[int], cosines: dict[int, float]) -> list[tuple[int, float]]:
         """Candidate passages (the dense ranker's and the lexical ranker's) by meaning: each one's cosine mixed with

@@ -38,7 +38,6 @@ class LocalStore:
 
         self.index = index
         self.ef = ef  # HNSW only: candidates examined per search
-        self._plan_rows: dict[str, np.ndarray] = {}
         self._hnsw = graph_of(index.dense) is not None
         # a graph kept across builds holds retired slots (tombstones): every search takes live rows only
         self._live = (faiss.IDSelectorRange(0, len(index.vectors))
@@ -50,22 +49,11 @@ class LocalStore:
     def size(self) -> int:
         return len(self.index.passages)
 
-    def _rows(self, plans: Sequence[str]) -> np.ndarray:
-        """Passage rows of these plans (cached per plan: the filter costs nothing after the first query)."""
-        if not self._plan_rows:
-            order = np.argsort(self.index.plan_of_passage, kind="stable")
-            ids, starts = np.unique(self.index.plan_of_passage[order], return_index=True)
-            bounds = list(starts) + [len(order)]
-            self._plan_rows = {str(p): np.sort(order[bounds[i]:bounds[i + 1]]) for i, p in enumerate(ids)}
-        empty = np.zeros(0, np.int64)
-        rows = [self._plan_rows.get(p, empty) for p in dict.fromkeys(plans)]  # distinct plans: disjoint rows
-        return rows[0] if len(rows) == 1 else np.sort(np.concatenate(rows or [empty]))
-
     def lexical(self, text: str, n: int, plans: Sequence[str] | None = None) -> Ranked:
         scores = self.index.bm25.scores(text)
         rows = np.flatnonzero(scores > 0)  # ascending, so ties keep row order
         if plans:
-            rows = np.intersect1d(rows, self._rows(plans), assume_unique=True)
+            rows = np.intersect1d(rows, self.index.rows_of(plans), assume_unique=True)
         best = rows[top(scores[rows], n)]
         return [(int(i), float(scores[i])) for i in best]
 
@@ -81,7 +69,7 @@ class LocalStore:
         query = np.asarray(vector, np.float32).reshape(1, -1)
         params = None
         if plans:
-            ids = self._rows(plans).astype(np.int64)
+            ids = self.index.rows_of(plans).astype(np.int64)
             if is_hnsw and len(ids) <= EXACT_ROWS:  # a few plans: every one of their vectors, exactly
                 return self._exact(ids, query[0], n)
             mask = np.zeros(len(self.index.vectors), bool)

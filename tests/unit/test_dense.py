@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from rag.indexing import dense
+from rag.indexing.folder import rows_by_plan
 
 
 def _unit(rng, n: int, dim: int = 64) -> np.ndarray:
@@ -49,7 +50,8 @@ def test_a_kept_graph_finds_every_passage_at_its_new_row_and_never_a_gone_one(tm
     assert index.ntotal == 3150  # the gone passages keep their slots
 
     plans = np.array([f"p{i // 50}" for i in range(len(keys))])
-    store = LocalStore(SimpleNamespace(dense=index, vectors=vectors, plan_of_passage=plans), ef=256)
+    store = LocalStore(SimpleNamespace(dense=index, vectors=vectors, plan_of_passage=plans, rows_of=rows_by_plan(plans)),
+                       ef=256)
     for row in range(0, len(keys), 7):
         ranked = store.dense(vectors[row], 10)
         assert ranked[0][0] == row and len(ranked) == 10  # its own text first, ten live rows

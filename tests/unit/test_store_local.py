@@ -26,13 +26,14 @@ def _hnsw(seed: int):
     from types import SimpleNamespace
 
     from rag.indexing.dense import build
+    from rag.indexing.folder import rows_by_plan
 
     rng = np.random.default_rng(seed)
     vectors = rng.normal(size=(3000, 64)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     plans = np.array([f"p{i // 50}" for i in range(len(vectors))])
     index = SimpleNamespace(dense=build(vectors, "hnsw"), vectors=vectors, plan_of_passage=plans,
-                            passages=[None] * len(vectors))
+                            passages=[None] * len(vectors), rows_of=rows_by_plan(plans))
     return rng, vectors, plans, index
 
 
