@@ -237,7 +237,7 @@ class Answerer:
                 hits = [stating, *(h for h in hits if h.chunk_id != stating.chunk_id)][:top_k]
         vector = self.retriever.embed_query(worded) if bridged else probe.query_vector  # (English: its meaning with
         citations = self.quotes.cite(hits, worded, vector, questions=parts.english_parts(  # its dictionary words picks a Chinese
-            text, bridge.chinese, self.retriever.embed_query) if bridge and bridged else None)  # sentence better)
+            text, bridge.chinese, self.retriever.embedder.queries) if bridge and bridged else None)  # sentence better)
         answer_text = compose(citations, english, compare, uncovered, self.jurisdictions.national if regions else frozenset())
         if (compare or about_document) and len(every_plan) < in_scope:
             answer_text = some_of(len({c.plan_id for c in citations}), in_scope, english) + answer_text

@@ -41,12 +41,16 @@ def parts(question: str) -> list[Part]:
     return [Part(p, p) for p in found] if len(found) >= 2 else []
 
 
-def english_parts(question: str, chinese: Callable[[str], str], embed: Callable[[str], np.ndarray]) -> list[Part]:
+def english_parts(question: str, chinese: Callable[[str], str], embed: Callable[[list[str]], np.ndarray]) -> list[Part]:
     """An English message's questions (`…, and what cap applies to…`), two or more, each by its dictionary words
-    and its own meaning: its words bridged are few and loose, the embedding reads it across languages."""
+    and its own meaning (`embed`: queries -> their vectors, one call): its words bridged are few and loose, the
+    embedding reads it across languages."""
     asked = question.split("?")[:-1] if "?" in question else [question]  # (not what follows the last `?`)
     found = [p for q in asked for p in _EN_AND.split(q) if len(p.split()) >= MIN_PART_WORDS]
-    return [Part(chinese(p), p, embed(p)) for p in found] if len(found) >= 2 else []
+    if len(found) < 2:
+        return []
+    vectors = embed(found)
+    return [Part(chinese(p), p, vectors[i:i + 1]) for i, p in enumerate(found)]
 
 
 def part_answers(picker: QuotePicker, clause: Clause, asked: Sequence[Part], quoted: Sequence[str],

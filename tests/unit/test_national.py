@@ -129,19 +129,20 @@ def test_each_question_of_an_english_message_gets_its_sentence_by_its_meaning(mi
     from rag.answer.parts import Part, english_parts, part_answers
     from rag.text.normalize import normalize_text
 
-    made: list[str] = []
+    made: list[list[str]] = []
     found = english_parts(normalize_text("How is the numbering planned, and what mode must handsets adopt?"),
-                          lambda p: f"[{p}]", lambda p: made.append(p) or np.zeros((1, 4)))
+                          lambda p: f"[{p}]", lambda ps: made.append(ps) or np.zeros((len(ps), 4)))
     assert [(p.words, p.text) for p in found] == [("[How is the numbering planned]", "How is the numbering planned"),
                                                   ("[what mode must handsets adopt]", "what mode must handsets adopt")]
-    assert made == [p.text for p in found]  # (each embedded once)
-    assert english_parts("What is planned for handsets?", str, lambda p: np.zeros((1, 4))) == []  # one question
-    assert [p.text for p in english_parts("Who leads it? When does it end?", str, lambda p: np.zeros((1, 4)))] == \
+    assert made == [[p.text for p in found]]  # (each embedded once, in one call)
+    assert all(p.vector is not None and p.vector.shape == (1, 4) for p in found)
+    assert english_parts("What is planned for handsets?", str, lambda ps: np.zeros((len(ps), 4))) == []  # one question
+    assert [p.text for p in english_parts("Who leads it? When does it end?", str, lambda ps: np.zeros((len(ps), 4)))] == \
         ["Who leads it", " When does it end"]
     for one in ("What funding is there for chip firms?I run a small company in Pudong.",  # (no question after `?`)
                 "Which body leads it and is responsible for oversight?",  # (`and is` without a comma: one question)
                 "Which enterprises that research and do business abroad get support?"):
-        assert english_parts(normalize_text(one), str, lambda p: np.zeros((1, 4))) == [], one
+        assert english_parts(normalize_text(one), str, lambda ps: np.zeros((len(ps), 4))) == [], one
     clause = next(c for c in mixed.corpus.clauses_of([SATCOM]) if c.item_path == "五、(十)")
     first = next(s for s in clause.text.split("。") if "专用号段" in s) + "。"
     loose = "模式 帽子 宿主 会员 主持 机关 规律 用语 分担"  # (one word of the sentence among many it lacks)
