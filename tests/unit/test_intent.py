@@ -373,7 +373,8 @@ def test_whether_a_plan_says_something_at_all():
     assert {"税收优惠", "减税", "加计扣除"} <= offered(asked.thing)
     assert {"补贴", "补助", "资助"} <= offered("有没有研发补贴")
     assert offered("可以不收现金而是换成项目的股份吗") == set()  # no instrument: a paraphrase may be what it says
-    assert offered("有没有证券化的说法") == set()  # `券` (a voucher) is no word of `证券`
+    assert offered("有没有证券公司的说法") == set()  # `券` (a voucher) is no word of `证券`
+    assert "证券化" in offered("有没有证券化的说法")  # (securitisation is financing)
 
 
 def test_a_number_word_that_describes_the_asker_is_not_asked():

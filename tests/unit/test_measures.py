@@ -140,6 +140,24 @@ def test_a_plans_background_and_past_results_give_nothing():
     assert len(extract_library([clause("强化人才保障", ("重点任务",))], plans, TERMS, {})) == 1
 
 
+@pytest.mark.parametrize("text, label", [
+    ("鼓励发展渔业保险。", "融资"),  # insurance is money's worth
+    ("优化促进外贸发展的财税政策。", "税费"),
+    ("将地方优势特色农产品保险以奖代补做法逐步扩大到全国。", "补助"),
+    ("鼓励开发专属金融产品支持新型农业经营主体,增加首贷、信用贷。", "融资"),
+])
+def test_general_financial_instruments_are_money(text, label):
+    (m,) = _measures(text)
+    assert m.money and label in [t.label for t in m.types]
+
+
+def test_who_deals_in_an_instrument_is_no_instrument():
+    """`保险机构`, `保险经理`: who sells insurance; the firm it serves is still given something (`为…企业提供`)."""
+    assert not _measures("打造数字人虚拟柜员、数字人保险经理等典型应用场景。")
+    (m,) = _measures("推动保险机构为科技服务业企业提供研发投入、成果交付等风险保障。")
+    assert [t.label for t in m.types] == ["服务"] and m.recipient is not None and m.recipient.text.endswith("企业")
+
+
 def test_preferential_use_is_money_s_worth():
     """`优惠` (a preferential price or use) is money's worth, as 税收优惠 already was."""
     (m,) = _measures("建立算力设施的开放和优惠使用机制,支持企业面向智能制造等领域开发新业态。")
