@@ -221,8 +221,7 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
             bounds = word_bounds(sentence)
             instruments = [s for s in instruments if s.start in bounds  # `用地` is not in `农用地`, `券` not in `证券`
                            and not sh.EARNED.search(sentence, max(0, s.start - 4), s.start)
-                           and not sh.JUDGED.match(sentence, s.end) and not sh.TRADE.match(sentence, s.end)
-                           and not sh.INSTITUTION.match(sentence, s.end)]
+                           and not sh.NOT_GIVEN.match(sentence, s.end)]
         offered = None if instruments else _offer(terms, sentence)
         if offered is not None:
             instruments = [offered[0]]

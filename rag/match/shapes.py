@@ -39,13 +39,13 @@ CRITERIA = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.]
 COUNTED = re.compile(rf"{_NUM}\s*(?:多|余)?(?:家|个|户)[^,，;；。]{{0,4}}$")
 # an award or a fund obtained or judged elsewhere (`获得科技奖励`, `申报奖励`, `奖励评审`) is not what the plan gives
 EARNED = re.compile(r"(?<!可)(?<!可以)(?:获得|获|申报|申请)")  # (`可申请贷款贴息` is the plan's promise)
-JUDGED = re.compile(r"评审|评选|评价")
-# an instrument word naming who deals in it or a sector (`保险机构`, `数字人保险经理`, `免税业`, `银行、保险、证券等领域`) is no
-# instrument given (`基金管理机构…开展…投资` still invests)
-# an instrument word inside the name of a system being built or reformed (`基本医疗保险制度`, `住房公积金制度`, `用地入市
-# 制度`) names the system, not something given (a `机制` or `体系` may give: `优惠使用机制`, `融资担保体系`)
-INSTITUTION = re.compile(r"[^,，;；。、“”]{0,6}?制度")
-TRADE = re.compile(r"(?:机构|公司|经理|经纪|从业|业(?![务绩主]))|(?:[、和及与][^,，;；。、]{1,6}){0,4}等(?:领域|行业)")
+# what follows an instrument word when it gives nothing (matched right after it):
+# - an award or a fund judged elsewhere (`奖励评审`);
+# - who deals in it or a trade (`保险机构`, `数字人保险经理`, `免税业`, `银行、保险、证券等领域`; `基金管理机构…开展…投资`
+#   still invests);
+# - a system being built or reformed (`基本医疗保险制度`, `用地入市制度`; a `机制` or `体系` may give: `优惠使用机制`)
+NOT_GIVEN = re.compile(r"评审|评选|评价|(?:机构|公司|经理|经纪|从业|业(?![务绩主]))|"
+                       r"(?:[、和及与][^,，;；。、]{1,6}){0,4}等(?:领域|行业)|[^,，;；。、“”]{0,6}?制度")
 # `对…的X给予`, `为X提供`: where the recipient sits; `支持X`, `鼓励X`: the recipient follows
 TO_OBJECT = re.compile(r"对(?!于|接|标|外|照)|向(?!着)|为(?!了|主|核心|重点|引领|导向|支撑|抓手)")
 SUPPORT_VERB = re.compile(r"支持|鼓励|扶持|引导|推动|帮助")
