@@ -1,0 +1,47 @@
+"""A press conference's questions as transcripts write them: each reporter's turn opens `问答N`, whatever courtesy
+follows its question mark or however the turn is marked."""
+from __future__ import annotations
+
+import pytest
+
+from rag.ingest.shapes import QUESTION
+from rag.ingest.structure import parse_document
+
+TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》新闻发布会
+
+主持人:各位记者朋友,大家上午好。下面请记者朋友提问。
+
+新华社记者:这次《若干措施》在融资方面有哪些新举措?谢谢。
+
+张三:我们将设立民营企业融资风险补偿资金,对合作银行发放的首贷给予风险补偿。
+
+彭博社记者(英文):外资参股的民营企业能否享受这些政策?
+
+李四:凡在本市注册的企业,均可按规定享受。为什么这样设计?因为我们希望一视同仁。
+
+中国日报记者:请介绍一下政策兑现的时间安排。
+
+王五:政策自2025年1月1日起施行,有效期三年。
+"""
+
+
+@pytest.mark.parametrize("line, asked", [
+    ("新华社:这次《若干措施》提出培育未来产业,怎么样确定的?", True),
+    ("中央广播电视总台央广记者:请问下一步有什么考虑?谢谢。", True),  # a courtesy after the question
+    ("上海证券报:浦东将如何推进?谢谢!", True),
+    ("彭博社记者(英文):外资企业能否参与?", True),
+    ("中国日报记者:请介绍一下有关情况。", True),  # a reporter's turn that asks without a question mark
+    ("问:请介绍一下政策背景。", True),
+    ("屈炜:《若干措施》中重点领域的研究确定,核心逻辑是三个方面。", False),  # an answer
+    ("李慧:浦东是工业重镇,为什么这么说呢?大家知道,浦东集聚了大量企业。", False),  # a question answered in the turn
+    ("主持人:下面请记者朋友提问。", False),
+])
+def test_a_reporters_turn_is_a_question(line, asked):
+    assert bool(QUESTION.match(line)) is asked
+
+
+def test_each_reporters_turn_opens_the_next_numbered_question():
+    doc = parse_document(TRANSCRIPT, "x-qa-2025", "x.txt")
+    qa = [c for c in doc.clauses if c.item_path.startswith("问答")]
+    assert [c.item_path for c in qa] == ["问答1", "问答2", "问答3"]
+    assert "风险补偿" in qa[0].text and "一视同仁" in qa[1].text and "有效期三年" in qa[2].text
