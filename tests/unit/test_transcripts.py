@@ -35,6 +35,7 @@ TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》
     ("屈炜:《若干措施》中重点领域的研究确定,核心逻辑是三个方面。", False),  # an answer
     ("李慧:浦东是工业重镇,为什么这么说呢?大家知道,浦东集聚了大量企业。", False),  # a question answered in the turn
     ("主持人:下面请记者朋友提问。", False),
+    ("主持人:还有哪位记者朋友要提问?", False),  # the host asks for questions
 ])
 def test_a_reporters_turn_is_a_question(line, asked):
     assert bool(QUESTION.match(line)) is asked
