@@ -80,13 +80,14 @@ class SupportMeasure:
 def _recipient(terms: Terms, sentence: str, instruments: list[Span], amount: Span | None) -> Span | None:
     """Who the sentence gives to. The giving point is the first money instrument or amount (else the first
     instrument); the recipient is the head word (the last recipient word) of `对/向/为…` nearest before it, else the
-    first recipient word after a `支持/鼓励/扶持` before it, else the sentence's first company word."""
+    first recipient word after a `支持/鼓励/扶持` before it, else the sentence's first company word; failing all, the
+    same from a later money instrument (`…信贷投放力度不减,做好脱贫人口小额信贷工作`: 脱贫人口)."""
     # `政府投资基金`, `企业服务`: a recipient word that names the instrument's owner or kind is not a recipient
-    starts = {s.start for s in instruments}
-    hits = [h for h in terms.spans("recipient", sentence) if h.end not in starts]
+    hits = [h for h in terms.spans("recipient", sentence) if h.end not in {s.start for s in instruments}]
     if not hits:
         return None
-    choice = _head(terms, sentence, instruments, amount, hits)
+    points = [(instruments, amount)] + [([i], None) for i in instruments[1:] if i.label in terms.money]
+    choice = next((c for ins, amt in points if (c := _head(terms, sentence, ins, amt, hits)) is not None), None)
     if choice is not None and choice.label not in terms.company:
         # `对接高校、创业企业等`: an enumeration naming a company too is open to companies
         near = [h for h in hits if h.label in terms.company and abs(h.start - choice.end) <= 12
@@ -222,8 +223,7 @@ def measures_of(clause: Clause, terms: Terms, places: dict[int, list[dict[str, s
             instruments = [s for s in instruments if s.start in bounds  # `用地` is not in `农用地`, `券` not in `证券`
                            and not sh.EARNED.search(sentence, max(0, s.start - 4), s.start)
                            and not sh.NOT_GIVEN.match(sentence, s.end)]
-        offered = None if instruments else _offer(terms, sentence)
-        if offered is not None:
+        if (offered := None if instruments else _offer(terms, sentence)) is not None:
             instruments = [offered[0]]
         amount, cap, rate, per = read_amount(sentence)
         given = None if instruments else given_sum(sentence, amount)

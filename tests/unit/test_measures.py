@@ -161,6 +161,12 @@ def test_who_deals_in_an_instrument_is_no_instrument():
     assert [t.label for t in m.types] == ["服务"] and m.recipient is not None and m.recipient.text.endswith("企业")
 
 
+def test_a_later_instrument_names_whom_it_is_for():
+    """`…信贷投放力度不减,做好脱贫人口小额信贷工作`: the first 信贷 names no one; the second is for 脱贫人口 (no company)."""
+    (m,) = _measures("保持脱贫地区信贷投放力度不减,扎实做好脱贫人口小额信贷工作。")
+    assert m.recipient is not None and m.recipient.text == "脱贫人口" and m.recipient.label not in TERMS.company
+
+
 def test_preferential_use_is_money_s_worth():
     """`优惠` (a preferential price or use) is money's worth, as 税收优惠 already was."""
     (m,) = _measures("建立算力设施的开放和优惠使用机制,支持企业面向智能制造等领域开发新业态。")
