@@ -59,8 +59,7 @@ _ASKING = re.compile(r"^(?:请问|请教|想问|我想知道|想了解|本办法
 
 def defined_term(question: str) -> str | None:
     """The term a definition question asks about: the phrase it quotes, else the words before `是指什么`."""
-    quoted = QUOTED.findall(question)
-    if quoted:
+    if quoted := QUOTED.findall(question):
         return quoted[0]
     m = _TERM_BEFORE.search(question)
     return (_ASKING.sub("", m.group(1)) or None) if m else None
@@ -108,8 +107,7 @@ ISSUANCE = re.compile(r"印发|发布|出台")
 # (A magnitude before a unit is the number's, not the unit's: `多少亿人`, `多少万亩` ask 人, 亩.)
 _UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千米 米 公顷 亩 吨 小时 家 个月 个 项 人 名 位 所 座 种 条 颗 台 套 户
     次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周 岁""".split(), key=len, reverse=True)
-_UNIT = "|".join(_UNITS)
-UNIT_WORDS = _UNIT  # (facts.py: a count stated with a measure word)
+_UNIT = UNIT_WORDS = "|".join(_UNITS)  # (UNIT_WORDS, facts.py: a count stated with a measure word)
 _HOW_MANY = r"(?:多少|(?<![哪这那近头好十])(?<!(?<!提)前)(?<!过去)几)"  # not 哪几 (which), 这/近/前/过去/好/十几 (some)
 _ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
@@ -170,7 +168,10 @@ _ISSUED_ASKED = re.compile(r"(?:联合)?(?:印发|发布|出台|发文)的?[??]?
 _ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了该本这此])[\u4e00-\u9fff]{0,8}?"
                            r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)|(?:印发|发布|出台)的(?:哪|什么)")
 _NOTICE_FACT = re.compile(r"文号|字号|主送|落款|成文")
-_TO_BE_ISSUED = re.compile(r"\b(?:be|being)\s+(?:issued|published|released)\b", re.I)  # (not the document: it is out)
+# what is yet to be issued, or issued and not the document (`how are subsidies released`), is no question about it
+_TO_BE_ISSUED = re.compile(r"\b(?:(?:be|being)\s+|(?:are|is|were|was)\s+(?!(?:(?!issued|published|released)[a-z-]+\s+){0,5}?"
+                           r"(?:plan|document|policy|measures|regulation|opinion|rules|notice|it|this|that)\b)"
+                           r"(?:[a-z-]+\s+){1,5}?)(?:issued|published|released)\b", re.I)
 
 
 def about_document(text: str) -> bool:
@@ -190,7 +191,6 @@ _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|�
 
 # a question's own asking words: a last part holding one asks there (`我们招了几个外国专家,…有什么便利措施?`)
 _ASKS = re.compile(rf"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|{_HOW_MANY}")
-
 _SEVERAL = re.compile(r"(?:^|[,,;;。!!??])(?:[^,,;;。!!??多]*我[^,,;;。!!??多]*|)几(?![^,,;;。!!??]*[??])")
 # how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
 _ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")

@@ -345,9 +345,14 @@ def test_a_when_question_is_about_the_document_only_when_it_asks_when_it_was_iss
     ("When was Shanghai's proof-of-concept plan published?", True),
     ("Under MIIT's satellite guideline, how will station licences be issued to support low-orbit constellations?", False),
     ("By what deadline must the gateway station measures mentioned in MIIT's guidance be issued?", False),
+    ("How are subsidies released to enterprises under the Shanghai food plan?", False),  # issued, and not the plan
+    ("When is the list of pilot projects published, according to the proof-of-concept plan?", False),
+    ("When was the Shanghai food plan issued?", True),
+    ("When was it issued, and by which body, the proof-of-concept plan?", True),
 ])
 def test_what_is_yet_to_be_issued_is_not_the_document(question, expected):
-    """The document asked of is issued already: `be issued` is something its body plans (licences, other rules)."""
+    """The document asked of is issued already: `be issued` is something its body plans (licences, other rules), and
+    what `is/are … released` when it is not the document (subsidies, a list) is no question about the document."""
     assert about_document(question) is expected
 
 
