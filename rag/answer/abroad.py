@@ -31,6 +31,8 @@ _SHORT = {"KR": (("Korea",), ("韩国",)), "KP": ((), ("朝鲜",)), "IR": ((), (
           "GT": ((), ("危地马拉",)), "MD": ((), ("摩尔多瓦",)), "BO": ((), ("玻利维亚",)),
           "RU": (("Russia",), ()), "TR": (("Turkey",), ()), "GB": (("UK", "Britain", "Great Britain", "England"), ()),
           "US": (("USA", "America", "the US"), ()), "NL": (("Holland",), ()), "CZ": (("Czech Republic",), ())}
+# jurisdictions abroad that are no country (not in ISO 3166-1) but make law of their own: (English, Chinese)
+_UNIONS = ((("European Union", "EU"), ("欧盟",)),)
 # the country owns the policy asked about: what follows it (within a few characters) …
 _OWNS_CN = re.compile(r"^[^,;。!?]{0,10}?(?:对|政府|有什么|有哪些|出台|推出|发布|给予|提供|补贴|扶持|优惠|政策|税收|是否)")
 # … unless it is a market, a partner or an origin: the words just before or right after it
@@ -65,7 +67,7 @@ def _chinese_names(code: str, translated: str) -> list[str]:
 
 
 def countries() -> Countries:
-    """Every country but China, by its English and Chinese names (read once per process)."""
+    """Every country but China, and the EU, by its English and Chinese names (read once per process)."""
     with _LOCK:
         if not _LOADED:
             import pycountry
@@ -92,6 +94,9 @@ def countries() -> Countries:
                 for w in written:
                     if w and "," not in w and w not in _AMBIGUOUS:  # (`Korea, Republic of` is no way to write it)
                         english[w] = Country(shown, shown_cn)
+            for written_en, written_cn in _UNIONS:
+                english |= dict.fromkeys(written_en, Country(written_en[0], written_cn[0]))
+                chinese |= dict.fromkeys(written_cn, Country(written_cn[0], written_cn[0]))
             names = sorted(english, key=len, reverse=True)
             pattern = re.compile(r"(?<!New )\b(" + "|".join(re.escape(n) for n in names) + r")\b")
             _LOADED.append(Countries(english, chinese, pattern))

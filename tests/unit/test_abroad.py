@@ -1,5 +1,5 @@
 """Other countries whose own policy a question asks about (rag/answer/abroad.py): ISO 3166-1 names in English and
-Chinese, with the short forms people write."""
+Chinese, with the short forms people write, and the EU."""
 from __future__ import annotations
 
 import pytest
@@ -22,6 +22,8 @@ def _names(text: str) -> list[str]:
     ("Germany's hydrogen strategy: what does it fund?", "Germany"),
     ("韩国政府对外资企业新建半导体工厂给予多少补贴?", "韩国"),  # (韩国政府 is one word of general Chinese)
     ("What is the minimum salary for a Singapore Employment Pass?", "Singapore"),  # a country's own scheme
+    ("欧盟《人工智能法案》对违规使用被禁止的AI系统最高罚款多少?", "欧盟"),  # a union that makes its own law
+    ("What obligations does the EU AI Act impose on providers of high-risk AI systems?", "European Union"),
 ])
 def test_a_country_asked_about_its_own_policy(text, country):
     assert _names(text) == [country]
@@ -37,6 +39,7 @@ def test_a_country_asked_about_its_own_policy(text, country):
     "Which tax breaks does New Jersey give?", "What does Georgia offer?",  # ambiguous names are left out
     "we help germany-based labs",  # not capitalised: not a name
     "What subsidies can a Singapore company get?", "How can a Japan-based firm apply?",  # a company from there
+    "出口到欧盟的企业有什么支持?", "欧盟企业在华投资有什么优惠?",
 ])
 def test_not_a_question_about_another_countrys_policy(text):
     assert _names(text) == []
