@@ -32,6 +32,7 @@ TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》
     ("彭博社记者(英文):外资企业能否参与?", True),
     ("中国日报记者:请介绍一下有关情况。", True),  # a reporter's turn that asks without a question mark
     ("问:请介绍一下政策背景。", True),
+    ("记者问:请介绍一下政策背景。", True),
     ("屈炜:《若干措施》中重点领域的研究确定,核心逻辑是三个方面。", False),  # an answer
     ("李慧:浦东是工业重镇,为什么这么说呢?大家知道,浦东集聚了大量企业。", False),  # a question answered in the turn
     ("主持人:下面请记者朋友提问。", False),
