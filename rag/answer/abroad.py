@@ -4,10 +4,10 @@ Chinese clauses that share its words. A country the question names as a market, 
 (`出口到美国的企业`, `从日本引进的人才`, `德国企业在华投资`, `exporting to Japan`) is no such question.
 
 Names come from ISO 3166-1 as the `pycountry` package ships it: English (name, common and official name) and
-Chinese (its zh_CN translation), with the short forms people write (`韩国` for 大韩民国, `Russia`, `UK`). China,
-Hong Kong, Macao and Taiwan are not abroad. A Chinese name counts only on word boundaries of general Chinese
-(`加纳` is not in `增加纳入`), an English one as a capitalised word; names that are also common English names or
-places elsewhere (Georgia, Jordan, Chad, Jersey) are left out.
+Chinese (its zh_CN translation), with the short forms people write (`韩国` for 大韩民国, `Russia`, `UK`), and the EU
+(欧盟), which is no country but makes law of its own. China, Hong Kong, Macao and Taiwan are not abroad. A Chinese
+name counts only on word boundaries of general Chinese (`加纳` is not in `增加纳入`), an English one as a capitalised
+word; names that are also common English names or places elsewhere (Georgia, Jordan, Chad, Jersey) are left out.
 """
 from __future__ import annotations
 
@@ -32,17 +32,20 @@ _SHORT = {"KR": (("Korea",), ("韩国",)), "KP": ((), ("朝鲜",)), "IR": ((), (
           "RU": (("Russia",), ()), "TR": (("Turkey",), ()), "GB": (("UK", "Britain", "Great Britain", "England"), ()),
           "US": (("USA", "America", "the US"), ()), "NL": (("Holland",), ()), "CZ": (("Czech Republic",), ())}
 # jurisdictions abroad that are no country (not in ISO 3166-1) but make law of their own: (English, Chinese)
-_UNIONS = ((("European Union", "EU"), ("欧盟",)),)
+_UNIONS = ((("European Union", "EU"), ("欧盟",), "the European Union"),)
 # the country owns the policy asked about: what follows it (within a few characters) …
 _OWNS_CN = re.compile(r"^[^,;。!?]{0,10}?(?:对|政府|有什么|有哪些|出台|推出|发布|给予|提供|补贴|扶持|优惠|政策|税收|是否)")
 # … unless it is a market, a partner or an origin: the words just before or right after it
-_NOT_OWNER_BEFORE = re.compile(r"(?:到|向|往|从|自|与|和|同|跟|赴|去|在|出口|进口|对|面向|来自)$")
-_NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专家|人才|留学|回国|归国|产品|技术|合作|伙伴|客商|投资者)")
+_NOT_OWNER_BEFORE = re.compile(r"(?:到|向|往|从|自|与|和|同|跟|赴|去|在|出口|进口|对|面向|来自|符合)$")
+# (`欧盟标准`, `美国关税`, `反倾销`: what the company meets or faces abroad, for which it may seek support at home)
+_NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专家|人才|留学|回国|归国|产品|技术|合作|伙伴|客商|投资者|"
+                              r"标准|认证|关税|反倾销|反补贴|制裁)")
 _OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|a|from the government of)\s+(?:the\s+)?$)")
 _OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?))\b")
 # (`a Singapore company`, `a Japan-based firm`: a company from there, not its policy)
 _NOT_OWNER_EN = re.compile(r"^(?:-based|\s+(?:companies|company|firms?|enterprises?|investors?|business(?:es)?|startups?|"
-                           r"nationals?|citizens?|residents?|students?|suppliers?|customers?|partners?|markets?|products?))\b")
+                           r"nationals?|citizens?|residents?|students?|suppliers?|customers?|partners?|markets?|products?|"
+                           r"tariffs?|duties|anti-dumping|standards?|certification|sanctions?))\b")
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,8 @@ def countries() -> Countries:
                 for w in written:
                     if w and "," not in w and w not in _AMBIGUOUS:  # (`Korea, Republic of` is no way to write it)
                         english[w] = Country(shown, shown_cn)
-            for written_en, written_cn in _UNIONS:
-                english |= dict.fromkeys(written_en, Country(written_en[0], written_cn[0]))
+            for written_en, written_cn, shown_en in _UNIONS:
+                english |= dict.fromkeys(written_en, Country(shown_en, written_cn[0]))
                 chinese |= dict.fromkeys(written_cn, Country(written_cn[0], written_cn[0]))
             names = sorted(english, key=len, reverse=True)
             pattern = re.compile(r"(?<!New )\b(" + "|".join(re.escape(n) for n in names) + r")\b")

@@ -170,7 +170,7 @@ _ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布
 _NOTICE_FACT = re.compile(r"文号|字号|主送|落款|成文")
 # what is yet to be issued, or issued and not the document (`how are subsidies released`), is no question about it
 _TO_BE_ISSUED = re.compile(r"\b(?:(?:be|being)\s+|(?:are|is|were|was)\s+(?!(?:(?!issued|published|released)[a-z-]+\s+){0,5}?"
-                           r"(?:plan|document|policy|measures|regulation|opinion|rules|notice|it|this|that)\b)"
+                           r"(?:(?:plan|document|polic|measure|regulation|opinion|rule|notice)[a-z]*|it|this|that)\b)"
                            r"(?:[a-z-]+\s+){1,5}?)(?:issued|published|released)\b", re.I)
 
 

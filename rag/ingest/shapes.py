@@ -19,9 +19,11 @@ SUBSECTION = re.compile(rf"^第([{CN_COUNT}]{{1,4}})节(.*)$")
 ARTICLE = re.compile(rf"^第([{CN_COUNT}]{{1,4}})条(.*)$")
 # A reporter's or an asker's question: `新华社:这次《若干措施》…怎么样确定的?` (a short name, a colon, a question), with
 # its courtesy after it (`…?谢谢。`); a turn marked as asked (`问:`, `记者问:`, `中国日报记者:`, `彭博社记者(英文):`) whatever it
-# ends with (`请介绍一下有关情况。`). The host's turn asks for questions (`主持人:还有哪位记者朋友提问?`) and is none.
-QUESTION = re.compile(r"^(?!主持人)(?:(?:问|提问|[^:。,;!?“”《》]{0,18}记者(?:\([^()]{1,12}\))?问?)[:](.+)|"
-                      r"[^:。,;!?“”《》()]{2,15}(?:\([^()]{1,12}\))?[:](.+\?)(?:[^?]{0,3}谢谢[^?]{0,6})?)$")
+# ends with (`请介绍一下有关情况。`). A host's turn that invites questions (`主持人:还有哪位记者朋友提问?`) is none; one
+# that asks (an online interview's `主持人:请问王局长,…?`) is one.
+QUESTION = re.compile(r"^(?![^:]{0,20}主持人[^:]{0,20}:.*(?:提问|记者朋友))"
+                      r"(?:(?:问|提问|[^:。,;!?“”《》]{0,18}记者(?:\([^()]{1,12}\))?问?):.+|"
+                      r"[^:。,;!?“”《》()]{2,15}:.+\?(?:[^?]{0,3}(?:谢谢|感谢)[^?]{0,6})?)$")
 MIN_ARTICLES = 3  # article lines that make a document one of articles
 MIN_QUESTIONS = 2
 

@@ -41,11 +41,11 @@ COUNTED = re.compile(rf"{_NUM}\s*(?:多|余)?(?:家|个|户)[^,，;；。]{{0,4}
 EARNED = re.compile(r"(?<!可)(?<!可以)(?:获得|获|申报|申请)")  # (`可申请贷款贴息` is the plan's promise)
 # what follows an instrument word when it gives nothing (matched right after it):
 # - an award or a fund judged elsewhere (`奖励评审`);
-# - who deals in it or a trade (`保险机构`, `数字人保险经理`, `免税业`, `银行、保险、证券等领域`; `基金管理机构…开展…投资`
+# - who deals in it, a trade or a system (`保险机构`, `数字人保险经理`, `免税业`, `财税体制改革`; `基金管理机构…开展…投资`
 #   still invests);
-# - a system being built or reformed (`基本医疗保险制度`, `用地入市制度`; a `机制` or `体系` may give: `优惠使用机制`)
-NOT_GIVEN = re.compile(r"评审|评选|评价|(?:机构|公司|经理|经纪|从业|业(?![务绩主]))|"
-                       r"(?:[、和及与][^,，;；。、]{1,6}){0,4}等(?:领域|行业)|[^,，;；。、“”]{0,6}?制度")
+# - the last of sectors listed, where nothing is given (`聚焦银行、保险、证券等领域,推广…`; not `在财税、用地等领域给予…`)
+NOT_GIVEN = re.compile(r"评审|评选|评价|(?:机构|公司|经理|经纪|从业|体制|业(?![务绩主]))|"
+                       r"(?:[、和及与][^,，;；。、]{1,6}){0,4}等(?:领域|行业)(?![^,，;；。]*(?:给予|予以|支持|提供|补贴|奖励))")
 # `对…的X给予`, `为X提供`: where the recipient sits; `支持X`, `鼓励X`: the recipient follows
 TO_OBJECT = re.compile(r"对(?!于|接|标|外|照)|向(?!着)|为(?!了|主|核心|重点|引领|导向|支撑|抓手)")
 SUPPORT_VERB = re.compile(r"支持|鼓励|扶持|引导|推动|帮助")

@@ -23,7 +23,7 @@ def _names(text: str) -> list[str]:
     ("韩国政府对外资企业新建半导体工厂给予多少补贴?", "韩国"),  # (韩国政府 is one word of general Chinese)
     ("What is the minimum salary for a Singapore Employment Pass?", "Singapore"),  # a country's own scheme
     ("欧盟《人工智能法案》对违规使用被禁止的AI系统最高罚款多少?", "欧盟"),  # a union that makes its own law
-    ("What obligations does the EU AI Act impose on providers of high-risk AI systems?", "European Union"),
+    ("What obligations does the EU AI Act impose on providers of high-risk AI systems?", "the European Union"),
 ])
 def test_a_country_asked_about_its_own_policy(text, country):
     assert _names(text) == [country]
@@ -40,6 +40,7 @@ def test_a_country_asked_about_its_own_policy(text, country):
     "we help germany-based labs",  # not capitalised: not a name
     "What subsidies can a Singapore company get?", "How can a Japan-based firm apply?",  # a company from there
     "出口到欧盟的企业有什么支持?", "欧盟企业在华投资有什么优惠?",
+    "符合欧盟标准的产品有补贴吗?", "Is there funding for firms affected by EU tariffs?",  # met or faced abroad
 ])
 def test_not_a_question_about_another_countrys_policy(text):
     assert _names(text) == []

@@ -348,6 +348,8 @@ def test_a_when_question_is_about_the_document_only_when_it_asks_when_it_was_iss
     ("How are subsidies released to enterprises under the Shanghai food plan?", False),  # issued, and not the plan
     ("When is the list of pilot projects published, according to the proof-of-concept plan?", False),
     ("When was the Shanghai food plan issued?", True),
+    ("When were the Several Opinions issued?", True),  # a document named in the plural
+    ("When were the Regulations published?", True),
     ("When was it issued, and by which body, the proof-of-concept plan?", True),
 ])
 def test_what_is_yet_to_be_issued_is_not_the_document(question, expected):

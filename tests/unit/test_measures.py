@@ -25,8 +25,8 @@ def _measures(text: str):
     "具有一定规模且来源稳定的概念验证资金(基金);",
     "(二)与被评对象在过去3年之内有共同承担科研项目、获得科技奖励、发表论文等合作关系;",  # an award obtained
     "鼓励有产业基础和优势的地方加大支持力度,设立卫星通信专项资金。",  # given by localities, to nobody named
-    "健全农业再保险制度。",  # a system reformed, nothing given
-    "积极探索实施农村集体经营性建设用地入市制度。",
+    "实现企业职工基本养老保险全国统筹,推动基本医疗保险、失业保险省级统筹。",  # social insurance, nothing given
+    "深化财税体制改革。",  # a system reformed
     "打造数字人虚拟柜员、数字人保险经理等典型应用场景。",  # who sells insurance
     "促进免税业健康有序发展。",  # a trade
 ])
@@ -153,6 +153,15 @@ def test_a_plans_background_and_past_results_give_nothing():
 def test_general_financial_instruments_are_money(text, label):
     (m,) = _measures(text)
     assert m.money and label in [t.label for t in m.types]
+
+
+@pytest.mark.parametrize("text", [
+    "对符合条件的小微企业实行贷款贴息制度。",  # a system applied to firms still gives
+    "对首次认定的高新技术企业给予补贴并实行备案制度。",
+    "在财税、金融、用地等领域给予重点企业政策支持。",  # sectors listed where support is given
+])
+def test_a_system_or_a_list_of_fields_that_gives_is_a_measure(text):
+    assert _measures(text)
 
 
 def test_who_deals_in_an_instrument_is_no_instrument():

@@ -37,6 +37,10 @@ TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》
     ("李慧:浦东是工业重镇,为什么这么说呢?大家知道,浦东集聚了大量企业。", False),  # a question answered in the turn
     ("主持人:下面请记者朋友提问。", False),
     ("主持人:还有哪位记者朋友要提问?", False),  # the host asks for questions
+    ("张三(主持人):还有哪位记者朋友要提问?", False),
+    ("主持人:请问王局长,这次措施有哪些亮点?", True),  # an online interview's host asks
+    ("张三(市发展改革委副主任):那么企业要做什么准备呢?", False),  # an official's rhetorical question
+    ("新华社记者:这次有哪些新举措?感谢。", True),
 ])
 def test_a_reporters_turn_is_a_question(line, asked):
     assert bool(QUESTION.match(line)) is asked
