@@ -98,7 +98,9 @@ def offered(text: str) -> set[str]:
 
 def mentioning(corpus: CorpusView, plans: Sequence[str], words: set[str]) -> Hit | None:
     """A clause of these plans (not a notice) holding one of the instrument's words, or None when none does
-    (`江苏…有没有税收优惠`: no word for tax relief anywhere in the plan)."""
-    scoped = corpus.clauses_of(plans)
-    holding = next((c for c in scoped if c.kind != ClauseKind.NOTICE and any(w in c.text for w in words)), None)
+    (`江苏…有没有税收优惠`: no word for tax relief anywhere in the plan). Words are read as the measure vocabulary reads
+    them, longest first: `保险` inside `养老保险` (social insurance) is no financing."""
+    scoped, terms = corpus.clauses_of(plans), default_terms()
+    holding = next((c for c in scoped if c.kind != ClauseKind.NOTICE and any(w in c.text for w in words)
+                    and any(s.text in words for s in terms.spans("instrument", c.text))), None)
     return Hit.of(holding, rank=1, score=0.0) if holding is not None else None

@@ -384,6 +384,23 @@ def test_whether_a_plan_says_something_at_all():
     assert "证券化" in offered("有没有证券化的说法")  # (securitisation is financing)
 
 
+def test_social_insurance_does_not_mention_financing():
+    """`有没有贷款贴息?` asks financing; a plan that only names 养老保险 (social insurance) does not mention it."""
+    from types import SimpleNamespace
+
+    from rag.answer.judged import mentioning, offered
+    from rag.types import Clause, ClauseKind
+
+    def corpus(text: str) -> SimpleNamespace:
+        clause = Clause(plan_id="x-2025", item_path="一、", item_title="", text=text, kind=ClauseKind.ITEM)
+        return SimpleNamespace(clauses_of=lambda plans: [clause])
+
+    words = offered("这个计划有没有贷款贴息?")
+    assert "保险" in words  # (insurance is financing …)
+    assert mentioning(corpus("实现企业职工基本养老保险全国统筹。"), ["x-2025"], words) is None  # (… social insurance not)
+    assert mentioning(corpus("鼓励发展渔业保险。"), ["x-2025"], words) is not None
+
+
 def test_a_number_word_that_describes_the_asker_is_not_asked():
     from rag.answer.intent import asked_number
 
