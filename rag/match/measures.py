@@ -86,7 +86,7 @@ def _recipient(terms: Terms, sentence: str, instruments: list[Span], amount: Spa
     hits = [h for h in terms.spans("recipient", sentence) if h.end not in {s.start for s in instruments}]
     if not hits:
         return None
-    points = [(instruments, amount)] + [([i], None) for i in [i for i in instruments if i.label in terms.money][1:]]
+    points = [(instruments, amount)] + [([m], None) for m in [i for i in instruments if i.label in terms.money][1:]]
     choice = next((c for ins, amt in points if (c := _head(terms, sentence, ins, amt, hits)) is not None), None)
     if choice is not None and choice.label not in terms.company:
         # `对接高校、创业企业等`: an enumeration naming a company too is open to companies
