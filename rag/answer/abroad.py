@@ -40,6 +40,9 @@ _NOT_OWNER_BEFORE = re.compile(r"(?:到|向|往|从|自|与|和|同|跟|赴|去|
 # (`欧盟标准`, `美国关税`, `反倾销`: what the company meets or faces abroad, for which it may seek support at home)
 _NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专家|人才|留学|回国|归国|产品|技术|合作|伙伴|客商|投资者|"
                               r"标准|认证|关税|反倾销|反补贴|制裁)")
+# … or the asker speaks up in a later part: the country acts, the asker wants support at home (`欧盟对电动车加征关税,
+# 我们有什么支持?`)
+_ASKER_LATER = re.compile(r"[,，;；。]\s*[^,，;；。]*?(?:我们|我司|我公司|我厂|咱们|我单位)")
 _OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|a|from the government of)\s+(?:the\s+)?$)")
 _OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?))\b")
 # (`a Singapore company`, `a Japan-based firm`: a company from there, not its policy)
@@ -122,7 +125,8 @@ def countries_named(text: str) -> list[Country]:
                 end = at + len(name)
                 # (`韩国政府` is one word of general Chinese: the name, then its government)
                 if at in bounds and (end in bounds or text.startswith("政府", end)) and not _NOT_OWNER_BEFORE.search(text[:at]) \
-                        and not _NOT_OWNER_AFTER.match(text[end:]) and _OWNS_CN.match(text[end:]):
+                        and not _NOT_OWNER_AFTER.match(text[end:]) and _OWNS_CN.match(text[end:]) \
+                        and not _ASKER_LATER.search(text, end):
                     found.append(known.chinese[name])
                     break
                 at = text.find(name, end)

@@ -41,6 +41,7 @@ def test_a_country_asked_about_its_own_policy(text, country):
     "What subsidies can a Singapore company get?", "How can a Japan-based firm apply?",  # a company from there
     "出口到欧盟的企业有什么支持?", "欧盟企业在华投资有什么优惠?",
     "符合欧盟标准的产品有补贴吗?", "Is there funding for firms affected by EU tariffs?",  # met or faced abroad
+    "欧盟对电动车加征关税,我们有什么支持?", "美国对芯片出口有限制,我司能申请哪些补贴?",  # the asker wants support at home
 ])
 def test_not_a_question_about_another_countrys_policy(text):
     assert _names(text) == []
