@@ -168,10 +168,10 @@ _ISSUED_ASKED = re.compile(r"(?:联合)?(?:印发|发布|出台|发文)的?[??]?
 _ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布)(?![的了该本这此])[\u4e00-\u9fff]{0,8}?"
                            r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)|(?:印发|发布|出台)的(?:哪|什么)")
 _NOTICE_FACT = re.compile(r"文号|字号|主送|落款|成文")
-# what is yet to be issued, or issued and not the document (`how are subsidies released`), is no question about it
-_TO_BE_ISSUED = re.compile(r"\b(?:(?:be|being)\s+|(?:are|is|were|was)\s+(?!(?:(?!issued|published|released)[a-z-]+\s+){0,5}?"
-                           r"(?:(?:plan|document|polic|measure|regulation|opinion|rule|notice)[a-z]*|it|this|that)\b)"
-                           r"(?:[a-z-]+\s+){1,5}?)(?:issued|published|released)\b", re.I)
+# yet to be issued, or issued and not the document (`how are subsidies released`, `are the subsidies under the plan`): no question
+_TO_BE_ISSUED = re.compile(r"\b(?:(?:be|being)\s+|(?:are|is|were|was)\s+(?!(?:(?!(?:issued|published|released|under|in|"
+                           r"of|from|for|by|within)\b)[a-z-]+\s+){0,5}?(?:(?:plan|document|polic|measure|regulation|opinion|"
+                           r"rule|notice)[a-z]*|it|this|that)\b)(?:[a-z-]+\s+){1,8}?)(?:issued|published|released)\b", re.I)
 
 
 def about_document(text: str) -> bool:

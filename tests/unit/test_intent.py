@@ -346,6 +346,8 @@ def test_a_when_question_is_about_the_document_only_when_it_asks_when_it_was_iss
     ("Under MIIT's satellite guideline, how will station licences be issued to support low-orbit constellations?", False),
     ("By what deadline must the gateway station measures mentioned in MIIT's guidance be issued?", False),
     ("How are subsidies released to enterprises under the Shanghai food plan?", False),  # issued, and not the plan
+    ("How are the subsidies under the Shanghai food plan released?", False),  # the plan is where they are, not what is released
+    ("When was the plan for Shanghai's food industry released?", True),
     ("When is the list of pilot projects published, according to the proof-of-concept plan?", False),
     ("When was the Shanghai food plan issued?", True),
     ("When were the Several Opinions issued?", True),  # a document named in the plural
