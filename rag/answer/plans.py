@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..types import PlanMeta
 
@@ -38,13 +38,19 @@ MIN_TITLE = 8
 # A transcript (every clause a `问答N`) is named by the meeting it records: `科技服务业发布会`, "the press conference"
 TRANSCRIPT_NAMES = "新闻发布会 发布会 记者会 答记者问 吹风会"
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)年(?=的|版|那|出|发布|印发)")  # (`23年来`, `15年以上`: no year)
+# (`23年来`, `15年以上`: no year; `23年一号文件` names a document of that year)
+_SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)年(?=的|版|那|出|发布|印发|[^\d\s,，。;；?？以内来间后前多余左右]{0,6}?"
+                         r"(?:文件|方案|计划|规划|意见|办法|规定|报告|细则|通知))")
 _MORE_YEARS = r"(?:[和与及、至到—-](?:19|20)\d\d年?)*"  # years listed together name alike (`2021年和2023年的…文件`)
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
 # names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)
 DOCUMENT_KIND = re.compile(r"(?:行动|实施|工作|管理|暂行|试行|指导|若干|发展|政策)*"
                            r"(?:计划|方案|办法|规定|细则|意见|规划|纲要|措施|报告|条例|决定|通知|文件|实录|问答|答问|"
                            r"指南|指引|清单|要点)")
+# plans named one by one, joined (`A规划和B报告`, `A、B各…`): each piece saying a document names its own (at most this many alike)
+_CONJUNCTION = re.compile(r"和|与|及|跟|、|以及|还有")
+_SAYS_DOCUMENT = re.compile(rf"{DOCUMENT_KIND.pattern}|{'|'.join(TRANSCRIPT_NAMES.split())}")
+MAX_EACH = 3
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Resolution:
     # (also those whose words a better-named plan accounts for: `上海…未来产业` and `七部门关于推动未来产业…`)
     copied: bool = False  # named by a whole title the question copies
     dated: tuple[str, ...] = ()  # the plans it names by a year as well (`2023年那份一号文件`)
+    each: tuple[str, ...] = ()  # a comparison naming its plans one by one (`A方案和B发布会上…`): each one's plans
 
     @property
     def one(self) -> str | None:
@@ -68,6 +75,8 @@ class Resolution:
         """The plans a comparison asks about: those named by a copied title, and of the plans named by words those
         at least COMPARED_SHARE as well named as the best or named by a year — not a plan one of the compared
         matter's words names faintly (`…在应急通信方面` names an 应急 plan at a third of the two named plans' score)."""
+        if len(self.each) > 1:  # (however faintly one is named beside the other: `…方案和未来产业发布会上都说了`)
+            return self.each
         scores = dict(self.reached)
         sure = self.plans if self.copied else ()
         rest = [p for p in self.named if p not in sure]
@@ -183,7 +192,13 @@ class PlanResolver:
         copied = [(pid, t) for pid, titles in self.titles.items() for t in titles if t in question]
         if copied:
             return self._by_title(question, copied)
-        return self._by_words(question, gloss, said)
+        found = self._by_words(question, gloss, said)
+        if gloss is None and len(pieces := _CONJUNCTION.split(question)) > 1:
+            named = [plans for piece in pieces if _SAYS_DOCUMENT.search(piece)
+                     and (plans := self._by_words(piece).plans[:MAX_EACH])]
+            if len(named) > 1:  # (two pieces at least, each saying a document: `江苏和浙江的…计划` is no such list)
+                found = replace(found, each=tuple(dict.fromkeys(p for plans in named for p in plans)))
+        return found
 
     def _by_title(self, question: str, copied: list[tuple[str, str]]) -> Resolution:
         """The plans whose whole titles the question copies; or a plan whose title holds a copied one and whose

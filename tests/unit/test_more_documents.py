@@ -13,9 +13,10 @@ from rag.cli import main
 from rag.ingest.body import COLUMN, GOAL, ITEM, PART, SECTION, SUBITEM
 from rag.ingest.library import Library
 from rag.ingest.shapes import ARTICLE, CHAPTER, SUBSECTION
-from rag.itempath import is_zone, split_path
+from rag.itempath import is_qa, is_zone, split_path
 from rag.settings import Settings
 from rag.text.normalize import normalize_line, strip_space
+from rag.types import ClauseKind
 
 MORE = PROJECT_ROOT / "tests" / "data" / "corpus-more"
 OUTLINES = PROJECT_ROOT / "tests" / "data" / "outlines"
@@ -162,7 +163,9 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
              for pid in ids]
     gaz = load_gazetteer()
     resolver = PlanResolver(plans, more_tokenizer(), lambda t: t in gaz.aliases,
-                            lambda t: sum(t in x for x in texts) > COMMON_SHARE * len(texts))
+                            lambda t: sum(t in x for x in texts) > COMMON_SHARE * len(texts),
+                            {pid for pid in MORE_IDS if all(is_qa(c.item_path) for c in more.clauses(pid)
+                                                             if c.kind == ClauseKind.ITEM)})
     for question, plan in (("上海食品科技方案对新食品原料有什么支持?", "shanghai-food-2026"),
                            ("概念验证方案提出建设多少个平台?", "shanghai-poc-2025"),
                            ("重点实验室办法对评估有什么规定?", "shanghai-keylab-2025"),
@@ -179,6 +182,15 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     assert set(resolver.resolve("卫星通信指导意见和终端设备直连卫星服务管理规定在应急通信方面各有什么要求?").named[:2]) == \
         {"china-satcom-2025", "china-satdirect-2025"}
     assert resolver.resolve("“十四五”数字经济发展规划有什么目标?").named == ("china-digitaleconomy-2022",)
+    # a comparison naming its plans one by one compares each, however faintly one is named beside the other
+    assert resolver.resolve("概念验证平台方案和未来产业发布会上都说了“四位一体”,分别是哪四样?").compared() == \
+        ("shanghai-poc-2025", "shanghai-futureindustry-qa-2025")
+    assert resolver.resolve("概念验证方案在资金和人才方面各有什么支持?").compared() == ("shanghai-poc-2025",)
+    assert {"jiangsu-2024", "zhejiang-2023"} <= set(resolver.resolve("江苏和浙江的元宇宙行动计划对产业规模的目标分别是多少?")
+                                                   .compared())  # (one piece names them all: places choose)
+    # a year written short names a document of that year (`23年乡村振兴意见`), not a length (`15年以上`)
+    short = resolver.resolve("回乡创业能落户吗?23年乡村振兴意见咋说的").plans
+    assert "china-ruralrevival-2023" in short and "china-ruralrevival-2021" not in short
     # a year names a plan when the plan's name follows it, not when it is a year of the content
     assert resolver.resolve("2024年乡村振兴意见对设施农业有什么金融支持?").plans == ("china-ruralrevival-2024",)
     assert resolver.resolve("数字经济报告里软件业务收入从2012年到2021年增长到多少?").plans == \
