@@ -70,8 +70,7 @@ STRUCTURE = re.compile(r"哪一?部分|哪一?章|哪一?节|哪一?条|第几�
 
 # (`发给` not in `研发给予`, `开发给企业`)
 ADDRESSEES = re.compile(r"主送|印发给|(?<![研开])发给(?!予)|下发给|下发到|发至|发送给|addressed to|sent to|recipients", re.I)
-# Questions about the plan's own facts, and what a sentence stating that fact looks like.
-# When a document takes effect (not `实施行动`: 施行 inside 实施行…).
+# Questions about the plan's own facts, and what a sentence stating that fact looks like; when it takes effect (not `实施行动`)
 ASKS_EFFECTIVE = re.compile(r"(?<!实)施行|生效|实施日期|开始实施|起实施|何时实施|什么时候实施|有效期|take effect|"
                             r"come into (?:force|effect)|effective (?:date|from|on)|valid (?:until|through)|validity",
                             re.I)
@@ -85,16 +84,14 @@ META_INTENTS = (
     (ADDRESSEES, SALUTATION),
     (ASKS_EFFECTIVE, EFFECTIVE),
 )
-# what an answer says no quote states: (asked by, stated by, name, English name); asking whom a notice was
-# sent to is not asking who sent it
+# what an answer says no quote states: (asked by, stated by, name, English name); whom it was sent to is not who sent it
 META_NAMES = ((re.compile(r"文号|发文字号|document number", re.I), DOC_NUMBER_SHAPE, "文号", "document number"),
               (re.compile(r"哪天|哪一天|何时|什么时候|日期|when|date", re.I), DATE, "印发日期", "issue date"),
               (re.compile(rf"谁|{WHICH_BODY}|机关|单位|issued by|which", re.I), BODY, "印发机关", "issuing body"),
               (ADDRESSEES, SALUTATION, "主送单位", "addressees"))
 _DOCUMENT = re.compile(r"计划|方案|文件|通知|政策|办法|规定|细则|意见|规划|纲要|措施|报告|条例|"
                        r"plan|document|policy|measures|regulation|opinion|rules", re.I)
-# (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —; `什么时候
-#前要建成平台` asks a deadline the body states)
+# (a when-question is about the document when it asks when it was issued — `什么时候印发`, `是哪天的文件` —, not a deadline)
 _ABOUT_DOCUMENT = re.compile(rf"文号|发文字号|印发|发布(?!会)|发文|出台|成文|机关|(?:是|由){_WHICH}部门|"
                              rf"{_WHICH}部门(?=.*(?:制定|颁布|签发|发的|出的))|"
                              r"(?:是|为)[^,,。??]{0,12}(?:哪天|哪一天|什么时候|何时|哪一?年)[^,,。??]{0,12}的[??]?$|"
@@ -103,8 +100,7 @@ _ABOUT_DOCUMENT = re.compile(rf"文号|发文字号|印发|发布(?!会)|发文|
 ISSUANCE = re.compile(r"印发|发布|出台")
 
 # A number asked with its unit: `多少家`, `几个`, `多少万元`, `比例`; -> what kind of number it is.
-# Chinese measure words (量词) and money and area units; longest first so `万亿元` is not read as `万`.
-# (A magnitude before a unit is the number's, not the unit's: `多少亿人`, `多少万亩` ask 人, 亩.)
+# Chinese measure words (量词), money and area units, longest first (`万亿元` is not `万`; `多少亿人`, `多少万亩` ask 人, 亩).
 _UNITS = sorted("""万亿元 亿元 万元 元 平方公里 平方米 公里 千米 米 公顷 亩 吨 小时 家 个月 个 项 人 名 位 所 座 种 条 颗 台 套 户
     次 批 件 部 架 艘 辆 处 间 张 年 天 倍 期 类 支 只 周 岁""".split(), key=len, reverse=True)
 _UNIT = UNIT_WORDS = "|".join(_UNITS)  # (UNIT_WORDS, facts.py: a count stated with a measure word)
@@ -139,9 +135,12 @@ COUNT = "数量"  # a count asked with no measure word (`要创建多少现代�
 # `多少` + what is counted, written without a measure word; `多少支持`, `多少帮助` ask money or help, not a count
 _ASKED_COUNT = re.compile(rf"{_HOW_MANY}(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{{2}})")
 # a total asked by its name before `多少` (`实验室总数要控制在多少以内`): what precedes is counted
-_ASKED_TOTAL = re.compile(rf"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{{0,10}}?{_HOW_MANY}")
+_ASKED_TOTAL = re.compile(rf"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{{0,10}}?(?:{_HOW_MANY}|多大)")
 _ASKED_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月份?|截止(?:时间|日期)")
 _ASKED_HOW_LONG = re.compile(r"多久|多长时间|多长")
+# a last part asking a bare `多少`, of what the part before it names
+_BARE_HOW_MANY = re.compile(r"[,,]((?:具体|到底|究竟|一共|总共|最高|最多|最低|至少)?(?:说|提到?|规定|定|写|明确)?[的了]?"
+                            r"(?:是|为|有)?(?:多少|几)[??]?\s*)$")
 UNIT_KIND = {"万亿元": "金额", "万元": "金额", "亿元": "金额", "元": "金额", MONEY: "金额", "比例": "比例", "百分之": "比例",
              "占比": "比例", WHEN: "时间", HOW_LONG: "期限", COUNT: "数量", ORG: ORG, PLACE: PLACE, SCHOOL: SCHOOL,
              MENTION: MENTION}
@@ -213,6 +212,7 @@ def _asks_fact(part: str, number: bool = False) -> bool:
 def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
     """The number a question asks for, when it names its unit (`多少家概念验证平台` -> 家, 概念验证平台). A unit that
     starts a longer dictionary word is no unit (`多少元宇宙企业`, `多少人才`, `多少支持`)."""
+    question = _BARE_HOW_MANY.sub(r"\1", question)  # (`…补贴比例,具体提到多少?` asks the ratio)
     if asks_elsewhere(question, number=bool(_SEVERAL.search(question))) or _ASKED_HOW.search(question):
         return None
     m = _ASKED_UNIT.search(question)

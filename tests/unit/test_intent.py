@@ -39,6 +39,8 @@ def is_word(text: str) -> bool:
     ("每年能拿多少补贴,这几年都一样吗", "金额", "每年能拿"),  # (这几年 after the ask: no second asking part)
     ("全市共认定了几家概念验证平台,都在哪里?", "家", "概念验证平台"),  # a `几` asked, then something else
     ("浦东有几家概念验证平台,是否都能申请?", "家", "概念验证平台"),
+    ("要提高履约贷保费补贴比例,具体提到多少?", "比例", "提高履约贷保费补贴比例"),  # a bare `多少` asks the part before
+    ("那个食品科技投资基金规模有多大?", "数量", "那个食品科技投资基金规模"),  # a scale asked by `多大`
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)
@@ -46,7 +48,7 @@ def test_the_number_a_question_asks_for(question, unit, thing):
 
 
 @pytest.mark.parametrize("question", ["新建概念验证平台最高能拿多少支持?", "江苏有什么元宇宙政策?",
-                                      "是不是按实际干活多少来补?",
+                                      "是不是按实际干活多少来补?", "我们公司有几个人,能拿多少?",
                                       # `几` before a last part asking no number is `several`
                                       "几家单位一起做出来的专利,别人想用,那个方案里有没有方便授权的办法?",
                                       "我手里有几只股票,上市公司不怎么分红,那份纲要里有没有说要在分红上下功夫?"])
