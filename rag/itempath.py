@@ -40,10 +40,19 @@ def is_qa(item_path: str) -> bool:
     return item_path.startswith("问答")
 
 
+# a turn in a transcript (`主持人:`, `张三:`, `新华社记者:`)
+TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}:")
+
+
+def spoken_preamble(clause: Clause) -> bool:
+    """A transcript's turns before its first question (the host's opening, an official's statement): its 前言."""
+    return clause.kind == ClauseKind.PREAMBLE and TURN.match(clause.text) is not None
+
+
 def reported(clause: Clause) -> bool:
-    """A news report or a press conference's answer (a district's official on its measures): its sentences are placed
+    """A news report or a press conference's words (a district's official on its measures): its sentences are placed
     by the places they name, so its measures depend on the library's places (rag/match/measures.py, indexing/reuse.py)."""
-    return clause.kind == ClauseKind.NEWS or is_qa(clause.item_path)
+    return clause.kind == ClauseKind.NEWS or is_qa(clause.item_path) or spoken_preamble(clause)
 
 
 def is_zone(item_path: str) -> bool:

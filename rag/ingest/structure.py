@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import IngestError
-from ..itempath import NEWS, NOTICE, PREAMBLE
+from ..itempath import NEWS, NOTICE, PREAMBLE, TURN
 from ..text.patterns import DATE_LINE, DOC_NUMBER, ORG_NAME
 from ..text.sentences import ENDS
 from ..types import Clause, ClauseKind
@@ -18,7 +18,7 @@ from .body import MAX_TITLE_CHARS
 from .clean import Line, clean_lines, reflow
 from .identity import is_central
 from .noise import Dropped
-from .shapes import PARAGRAPHS, PARTS, detect, paragraph_start, parser_for
+from .shapes import PARAGRAPHS, PARTS, QA, detect, paragraph_start, parser_for
 
 _TITLE_WORDS = re.compile(r"计划|规划|方案|意见|办法|措施|纲要|细则|政策")
 _YEAR_RANGE_LINE = re.compile(r"^\(\d{4}\s*[-—–~至]\s*\d{4}年?\)$")
@@ -104,7 +104,11 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
 
     i = start - 1
     preamble: list[Line] = []
-    while i >= 0 and _is_preamble_line(kept[i].text) and not _is_title_line(kept[i].text) and len(preamble) < 3:
+    # (a transcript's turns before its first question — the host's opening, an official's statement — are its own
+    # text, however long, though a host greets the 记者朋友: its 前言, not a news report about it)
+    spoken = shape.name == QA
+    while i >= 0 and (_is_preamble_line(kept[i].text) or spoken and TURN.match(kept[i].text)) \
+            and not _is_title_line(kept[i].text) and not _NOTICE_MARK.search(kept[i].text) and (spoken or len(preamble) < 3):
         preamble.insert(0, kept[i])
         i -= 1
     title_lines: list[Line] = []

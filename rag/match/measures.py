@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..itempath import reported
+from ..itempath import reported, spoken_preamble
 from ..text.lexicon import word_bounds
 from ..text.patterns import is_owner_line, owner_names
 from ..text.sentences import sentence_spans
@@ -274,7 +274,7 @@ def extract_library(clauses: Iterable[Clause], plans: dict[str, PlanMeta], terms
     regions = {pid: [{"code": place.code, "name": gaz.full_name(place)}] for pid, place in juris.plan_place.items()}
     out: list[SupportMeasure] = []
     for clause in clauses:
-        if clause.kind not in _KINDS or clause.chunk_id in twins:
+        if (clause.kind not in _KINDS and not spoken_preamble(clause)) or clause.chunk_id in twins:
             continue
         if any(sh.NOT_MEASURE.search(h) and not sh.GIVES.search(h) for h in (clause.item_title, *clause.parents)):
             continue

@@ -51,3 +51,36 @@ def test_each_reporters_turn_opens_the_next_numbered_question():
     qa = [c for c in doc.clauses if c.item_path.startswith("问答")]
     assert [c.item_path for c in qa] == ["问答1", "问答2", "问答3"]
     assert "风险补偿" in qa[0].text and "一视同仁" in qa[1].text and "有效期三年" in qa[2].text
+
+
+OPENING = """问答实录:《关于促进某某产业发展的若干措施》有关情况
+
+主持人:各位记者朋友,大家上午好!欢迎参加市政府新闻发布会。出席今天发布会的有市发展改革委副主任张三先生。首先请张三先生介绍有关情况。
+
+张三:各位记者朋友,大家上午好!下面我向大家介绍《若干措施》的主要内容。《若干措施》共20条,主要包括以下四个方面。
+
+一是加大财政支持。对新引进的企业给予最高500万元奖励。
+
+二是优化营商环境。推行一网通办,审批时限压缩至5个工作日。
+
+三是强化人才保障。对引进的高层次人才给予安居支持。
+
+主持人:谢谢张三先生的介绍。下面进入提问环节。
+
+解放日报记者:请问《若干措施》对中小企业有哪些支持?
+
+李四:我们将设立专项资金,对中小企业给予贷款贴息。
+
+东方卫视记者:请问政策什么时候开始实施?
+
+张三:《若干措施》自2025年7月1日起施行,有效期三年。
+"""
+
+
+def test_the_turns_before_the_first_question_are_the_transcripts_own_preamble():
+    """The host's opening and an official's statement, however long and though the host greets the 记者朋友, are the
+    transcript's own text (`前言`), not a news report about it (`相关报道`)."""
+    doc = parse_document(OPENING, "x-qa-2025", "x.txt")
+    assert [c.item_path for c in doc.clauses] == ["前言", "问答1", "问答2"]
+    assert doc.clauses[0].text.startswith("主持人:各位记者朋友") and "最高500万元奖励" in doc.clauses[0].text
+    assert not doc.news
