@@ -1,12 +1,11 @@
 """Extractive answers: quotes picked from retrieved clauses, each an exact substring, with contract citations.
 
-The answerer orchestrates; each concept lives in its own module: `intent` (what the question asks), `places` (which
-plans its places point to; follow-ups), `scope` (in or out of the library's scope), `quotes` (the sentence that
-answers), `facts` (questions about the document itself; unstated facts), `compose` (the text, in the question's
-language), `company` (a company describing itself), `compare` (a comparison's clause per plan), `abroad` (another
-country's policy), `followup` (a follow-up about the clause just cited). It reads retrieval only through the
-`Retriever` protocol and the library through `CorpusView`.
-"""
+The answerer orchestrates; each concept lives in its own module: `intent` and `asked` (what the question asks; the
+number or fact it asks), `places` (which plans its places point to; follow-ups), `scope` (in or out of the library's
+scope), `quotes` (the sentence that answers), `facts` (the document itself; unstated facts), `compose` (the text, in
+the question's language), `company` (a company describing itself), `compare` (a clause per plan), `abroad` (another
+country's policy), `followup` (about the clause just cited). Retrieval only through `Retriever`, the library through
+`CorpusView`."""
 from __future__ import annotations
 
 import time
@@ -27,6 +26,7 @@ from ..text.patterns import EFFECTIVE
 from ..types import Answer, Clause, ClauseKind, Hit, NoAnswer, Turn
 from . import intent, parts
 from .abroad import countries_named
+from .asked import ASKS_EFFECTIVE, asked_entity, asked_number
 from .company import match_company
 from .compare import WIDE_K, best_per_plan
 from .compose import compose, no_answer, some_of, where_in, which_one
@@ -150,7 +150,7 @@ class Answerer:
                 named = self._agreeing(named, query, scope, bridged, vector, resolution)
             named_order, found = named, list[SearchResult]()  # (named faintly: the best clauses' plans searched too)
             if not english and not places and not asks_compare and not intent.about_document(text) \
-                    and not intent.ASKS_EFFECTIVE.search(text):
+                    and not ASKS_EFFECTIVE.search(text):
                 def best() -> list[str]:
                     found.append(self.retriever.retrieve(query, k=FAINT_K))
                     return [h.plan_id for h in found[0].hits]
@@ -215,7 +215,7 @@ class Answerer:
         if english:
             asked = asked_english(query) if bridge else None
         else:
-            asked = intent.asked_number(query, self.corpus.is_word) or intent.asked_entity(query)
+            asked = asked_number(query, self.corpus.is_word) or asked_entity(query)
         # (no plan named: a Chinese number's thing no plan of its best clauses names, `免征购置税`, is not the library's)
         nearby = list(dict.fromkeys(h.plan_id for h in hits))[:MAX_STATED_SCOPE] if asked and not scope and not english else []
         if asked and (scope or nearby) and len(scope) <= MAX_STATED_SCOPE and not about_document and not compare:
@@ -247,7 +247,7 @@ class Answerer:
             answer_text = where_in(self.corpus.clause(citations[0].chunk_id), citations[0], english) + answer_text
         lead, nothing = unstated(text, citations, english, self.corpus.plans[scope[0]] if len(scope) == 1 else None) \
             if about_document else ("", False)  # (every asked document fact unstated: not stated, as for a number)
-        if not about_document and len(scope) == 1 and intent.ASKS_EFFECTIVE.search(text) and not dated \
+        if not about_document and len(scope) == 1 and ASKS_EFFECTIVE.search(text) and not dated \
                 and not any(EFFECTIVE.search(q) for c in citations for q in c.quotes):
             lead = no_effective_date(self.corpus.title(scope[0]), english)
         return Answer(question=question, answer=lead + answer_text, no_answer=nothing, citations=tuple(citations),
@@ -268,7 +268,7 @@ class Answerer:
 
     def _dated(self, text: str, scope: list[str]) -> list[Clause]:
         """`什么时候开始施行?`: the clauses (of a few named plans) with a sentence saying when they take effect."""
-        if not intent.ASKS_EFFECTIVE.search(text) or len(scope) > MAX_STATED_SCOPE:
+        if not ASKS_EFFECTIVE.search(text) or len(scope) > MAX_STATED_SCOPE:
             return []
         return [c for c in self.corpus.clauses_of(scope) if EFFECTIVE.search(c.text)
                 and c.kind != ClauseKind.NEWS]  # a notice may say it (`印发给你们,自…起施行`); a news report not

@@ -1,5 +1,5 @@
 """The number an English question asks for (`how many …`, `how much funding`, `what percentage`, `by when`): the
-same kinds as a Chinese question's (`intent.asked_number`), with its thing in English. `facts.stating_clause`
+same kinds as a Chinese question's (`asked.asked_number`), with its thing in English. `facts.stating_clause`
 reads that thing through the dictionary (`text.bridge`): each English phrase is one group of the library words it
 may mean, and a sentence names the phrase when it holds one of them. The clause stating the number then answers
 first. An English question is never said to be unstated: read through a dictionary's senses, that was said of 5
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..text.bridge import content_words
-from .intent import ASKS_EFFECTIVE, COUNT, HOW_LONG, MONEY, WHEN, AskedNumber
+from .asked import ASKS_EFFECTIVE, COUNT, HOW_LONG, MONEY, WHEN, AskedNumber
 
 _MONEY_WORDS = (r"(?:funding|funds?|money|subsid(?:y|ies)|grants?|rewards?|awards?|capital|investments?|budgets?|"
                 r"fees?|costs?|prices?|yuan|financing|loans?|bonus(?:es)?|compensation|allowances?)")

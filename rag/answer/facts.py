@@ -11,13 +11,10 @@ import numpy as np
 from ..search.corpus import CorpusView
 from ..text.patterns import BODY, BODY_SUFFIX
 from ..types import Citation, Clause, ClauseKind, Hit, PlanMeta
-from .intent import (
-    ADDRESSEES,
+from .asked import (
     COUNT,
     HOW_LONG,
-    ISSUANCE,
     MENTION,
-    META_NAMES,
     MONEY,
     MONEY_WORDS,
     NOT_THING,
@@ -29,6 +26,7 @@ from .intent import (
     WHEN,
     AskedNumber,
 )
+from .intent import ADDRESSEES, ISSUANCE, META_NAMES
 from .judged import THING_SHARE, UNJUDGED, Unjudged, clause_notes, mentioning, named_weight, names_thing, offered, states_entity
 from .plans import plan_years
 from .quotes import QuotePicker
@@ -222,7 +220,7 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     naming = frozenset().union(*(corpus.title_terms(pid) for pid in plans))
 
     def kept(t: str) -> bool:
-        return len(t) > 1 and t not in naming and \
+        return len(t) > 1 and not any(t in n for n in naming) and \
             not (asked.unit in (MONEY, WHEN, HOW_LONG, COUNT, *ENTITY) and NOT_THING.fullmatch(t))
 
     if glosses is None:

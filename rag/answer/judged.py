@@ -20,7 +20,7 @@ from ..search.corpus import CorpusView
 from ..text.lexicon import word_bounds
 from ..text.patterns import OWNER_LINE
 from ..types import Clause, ClauseKind, Hit
-from .intent import ORG, PLACE, SCHOOL
+from .asked import ORG, PLACE, SCHOOL
 
 THING_SHARE = 0.5  # a sentence is about the thing asked when it names at least half of its words (by weight)
 

@@ -38,9 +38,9 @@ MIN_TITLE = 8
 # A transcript (every clause a `问答N`) is named by the meeting it records: `科技服务业发布会`, "the press conference"
 TRANSCRIPT_NAMES = "新闻发布会 发布会 记者会 答记者问 吹风会"
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# (`23年来`, `15年以上`: no year; `23年一号文件` names a document of that year)
-_SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)年(?=的|版|那|出|发布|印发|[^\d\s,，。;；?？以内来间后前多余左右]{0,6}?"
-                         r"(?:文件|方案|计划|规划|意见|办法|规定|报告|细则|通知))")
+# (`23年来`, `15年以上`: no year; `23年一号文件`, `21年和23年两个…文件` name documents of those years)
+_BEFORE_NAME = r"[^\d\s,，。;；?？以内来间后前多余左右]{0,6}?(?:文件|方案|计划|规划|意见|办法|规定|报告|细则|通知)"
+_SHORT_YEAR = re.compile(rf"(?<![\d.])([12]\d)年(?=的|版|那|出|发布|印发|{_BEFORE_NAME}|[和与及、][12]\d年{_BEFORE_NAME})")
 _MORE_YEARS = r"(?:[和与及、至到—-](?:19|20)\d\d年?)*"  # years listed together name alike (`2021年和2023年的…文件`)
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
 # names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)

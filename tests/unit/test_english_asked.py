@@ -1,8 +1,8 @@
 """The number an English question asks for (rag/answer/english.py)."""
 from __future__ import annotations
 
+from rag.answer.asked import COUNT, HOW_LONG, MONEY, WHEN
 from rag.answer.english import asked_english
-from rag.answer.intent import COUNT, HOW_LONG, MONEY, WHEN
 
 
 def test_the_kind_asked_and_the_thing_it_is_asked_of():

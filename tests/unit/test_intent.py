@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from rag.answer.intent import about_document, asked_number
+from rag.answer.asked import asked_number
+from rag.answer.intent import about_document
 from rag.text.lexicon import Lexicon
 
 LEXICON = Lexicon()
@@ -41,6 +42,10 @@ def is_word(text: str) -> bool:
     ("浦东有几家概念验证平台,是否都能申请?", "家", "概念验证平台"),
     ("要提高履约贷保费补贴比例,具体提到多少?", "比例", "提高履约贷保费补贴比例"),  # a bare `多少` asks the part before
     ("那个食品科技投资基金规模有多大?", "数量", "那个食品科技投资基金规模"),  # a scale asked by `多大`
+    # a last question short of a thing of its own is of the matter the question before names (its words before it asks)
+    ("重点实验室办法:实验室评估由谁具体来做?多久评一次?", "期限", "重点实验室办法:实验室评估由, 评一次"),
+    ("报告里2021年发明专利授权量是多少?占全社会比重多少?", "比例", "报告里2021年发明专利授权量是,占全社会比重"),
+    ("新建概念验证平台最高能拿多少支持?自建平台评价突出的后补助有多少?", "金额", "自建平台评价突出的后补助"),
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)
@@ -71,15 +76,15 @@ def test_a_year_is_no_amount_a_how_many_question_asks_for():
     ("卫星通信专项资金,规模有多少?", "卫星通信专项资金规模"),  # … of the part before it
 ])
 def test_a_count_asked_without_a_measure_word(question, thing):
-    from rag.answer.intent import COUNT
+    from rag.answer.asked import COUNT
 
     asked = asked_number(question, is_word)
     assert asked is not None and (asked.unit, asked.thing) == (COUNT, thing)
 
 
 def test_a_count_is_stated_by_a_number_that_is_no_date():
+    from rag.answer.asked import COUNT
     from rag.answer.facts import states_number
-    from rag.answer.intent import COUNT
 
     for text in ("完成18支子基金的投资决策", "稳定在3000万人以上", "完善中央、省、市、县四级储备网络", "打造十大应用场景",
                  "发展卫星通信用户超千万"):
@@ -98,7 +103,7 @@ def test_a_count_is_stated_by_a_number_that_is_no_date():
     ("由哪几家单位牵头?", "牵头或负责单位"),
 ])
 def test_who_where_and_which_school_asked_of_a_plans_body(question, kind):
-    from rag.answer.intent import asked_entity
+    from rag.answer.asked import asked_entity
 
     asked = asked_entity(question)
     assert asked is not None and asked.unit == kind
@@ -106,7 +111,7 @@ def test_who_where_and_which_school_asked_of_a_plans_body(question, kind):
 
 
 def test_an_answer_of_that_shape_besides_the_thing_asked_about():
-    from rag.answer.intent import ORG, PLACE, SCHOOL
+    from rag.answer.asked import ORG, PLACE, SCHOOL
     from rag.answer.judged import states_entity
 
     committee = {"产业发展", "专家委员会"}
@@ -132,7 +137,7 @@ def test_an_answer_of_that_shape_besides_the_thing_asked_about():
     ("对老百姓买新能源汽车给多少购车补贴?", "对老百姓买新能源汽车给"),
 ])
 def test_money_asked_by_name_without_a_unit(question, thing):
-    from rag.answer.intent import MONEY, NOT_THING
+    from rag.answer.asked import MONEY, NOT_THING
 
     asked = asked_number(question, is_word)
     assert asked is not None and (asked.unit, asked.thing) == (MONEY, thing)
@@ -142,8 +147,8 @@ def test_money_asked_by_name_without_a_unit(question, thing):
 
 
 def test_an_amount_is_stated_by_money_or_by_a_share_of_a_cost():
+    from rag.answer.asked import MONEY
     from rag.answer.facts import states_number
-    from rag.answer.intent import MONEY
 
     assert states_number("支持金额最高可至3000万元", MONEY) and states_number("按投资额的30%给予补贴", MONEY)
     assert states_number("应给予不低于1倍的经费保障", MONEY) and states_number("给予五十万元奖励", MONEY)
@@ -184,6 +189,8 @@ def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
     ("《关于印发支持科技创新若干政策措施的通知》是什么时候发布的?", True),  # (inside its title)
     ("该方案的文号是什么?由哪个部门印发该方案?", True),
     ("这个行动计划哪个部门发的?", True), ("哪些部门联合制定了该方案?", True),  # (which body, with its issuing verb)
+    ("数字经济规划的保障措施里,由哪几个部门会同有关部门适时组织开展规划评估?", False),  # bodies doing a task
+    ("数字经济规划是由哪几个部门印发的?", True),
 ])
 def test_questions_about_the_document_itself(question, expected):
     assert about_document(question) is expected
@@ -363,8 +370,8 @@ def test_what_is_yet_to_be_issued_is_not_the_document(question, expected):
 
 
 def test_a_time_or_a_length_is_stated_by_a_date_or_a_duration():
+    from rag.answer.asked import HOW_LONG, WHEN
     from rag.answer.facts import states_number
-    from rag.answer.intent import HOW_LONG, WHEN
 
     assert states_number("到2025年全部完成现有病险水库除险加固", WHEN) and states_number("6月30日前完成", WHEN)
     assert not states_number("在浦东新区建设合成生物食品开发先行区", WHEN)
@@ -373,7 +380,7 @@ def test_a_time_or_a_length_is_stated_by_a_date_or_a_duration():
 
 
 def test_whether_a_plan_says_something_at_all():
-    from rag.answer.intent import MENTION, asked_entity
+    from rag.answer.asked import MENTION, asked_entity
     from rag.answer.judged import offered
 
     asked = asked_entity("江苏元宇宙行动计划有没有给元宇宙企业税收优惠?")
@@ -406,7 +413,7 @@ def test_social_insurance_does_not_mention_financing():
 
 
 def test_a_number_word_that_describes_the_asker_is_not_asked():
-    from rag.answer.intent import asked_number
+    from rag.answer.asked import asked_number
 
     def is_word(_):
         return False
@@ -432,7 +439,8 @@ def test_a_press_conference_is_no_issuance_and_a_list_of_one_plan_no_comparison(
 
 
 def test_a_company_naming_a_document_and_one_using_the_same_words_otherwise():
-    from rag.answer.intent import NAMES_DOCUMENT, asked_number
+    from rag.answer.asked import asked_number
+    from rag.answer.intent import NAMES_DOCUMENT
 
     assert NAMES_DOCUMENT.search("我们是杭州一家做VR头显的企业,浙江元宇宙行动计划里有什么规定?")
     assert not NAMES_DOCUMENT.search("我们公司计划明年在杭州建厂,有什么补贴政策?")  # `计划` the verb

@@ -191,6 +191,8 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     # a year written short names a document of that year (`23年乡村振兴意见`), not a length (`15年以上`)
     short = resolver.resolve("回乡创业能落户吗?23年乡村振兴意见咋说的").plans
     assert "china-ruralrevival-2023" in short and "china-ruralrevival-2021" not in short
+    both = resolver.resolve("农房安全隐患排查整治,21年和23年两个乡村振兴意见分别怎么提的?").dated
+    assert {"china-ruralrevival-2021", "china-ruralrevival-2023"} <= set(both)
     # a year names a plan when the plan's name follows it, not when it is a year of the content
     assert resolver.resolve("2024年乡村振兴意见对设施农业有什么金融支持?").plans == ("china-ruralrevival-2024",)
     assert resolver.resolve("数字经济报告里软件业务收入从2012年到2021年增长到多少?").plans == \
