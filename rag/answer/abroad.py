@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 
 _CHINA = frozenset({"CN", "HK", "MO", "TW"})
 # a question that also names China is about China (a comparison, a cooperation), not only about abroad
-ABOUT_CHINA = re.compile(r"中国|我国|全国|国务院|中共中央|党中央|China|Chinese|State Council")
+# (not China as where goods come from or go, or where a foreign firm invests: `steel imported from China`, `从中国进口`)
+ABOUT_CHINA = re.compile(r"(?<![从自向到往在])中国|我国|全国|国务院|中共中央|党中央|(?<!from )(?<!into )(?<!to )(?<!in )China|"
+                         r"Chinese|State Council")
 _AMBIGUOUS = frozenset({"Georgia", "Jordan", "Chad", "Jersey", "Guernsey", "Niger"})
 # the short forms people write, by ISO code: (English, Chinese)
 _SHORT = {"KR": (("Korea",), ("韩国",)), "KP": ((), ("朝鲜",)), "IR": ((), ("伊朗",)), "SY": ((), ("叙利亚",)),
@@ -31,6 +33,18 @@ _SHORT = {"KR": (("Korea",), ("韩国",)), "KP": ((), ("朝鲜",)), "IR": ((), (
           "GT": ((), ("危地马拉",)), "MD": ((), ("摩尔多瓦",)), "BO": ((), ("玻利维亚",)),
           "RU": (("Russia",), ()), "TR": (("Turkey",), ()), "GB": (("UK", "Britain", "Great Britain", "England"), ()),
           "US": (("USA", "America", "the US"), ()), "NL": (("Holland",), ()), "CZ": (("Czech Republic",), ())}
+# a people's adjective before its government or its law names the country that owns the policy (`the Japanese
+# government`, `German subsidies`): the common ones, by the country's English name
+_DEMONYMS = {"Japanese": "Japan", "German": "Germany", "French": "France", "British": "UK", "American": "USA",
+             "Korean": "Korea", "South Korean": "Korea", "Indian": "India", "Vietnamese": "Viet Nam", "Thai": "Thailand",
+             "Singaporean": "Singapore", "Malaysian": "Malaysia", "Indonesian": "Indonesia", "Australian": "Australia",
+             "Canadian": "Canada", "Italian": "Italy", "Spanish": "Spain", "Dutch": "Netherlands", "Swiss": "Switzerland",
+             "Swedish": "Sweden", "Russian": "Russia", "Brazilian": "Brazil", "Mexican": "Mexico", "Turkish": "Turkey",
+             "Saudi": "Saudi Arabia", "Israeli": "Israel", "Irish": "Ireland", "Polish": "Poland", "Belgian": "Belgium",
+             "Austrian": "Austria", "Danish": "Denmark", "Finnish": "Finland", "Norwegian": "Norway",
+             "Philippine": "Philippines", "Pakistani": "Pakistan", "European": "EU"}
+_GOVERNS_EN = re.compile(r"^\s+(?:federal\s+|central\s+|national\s+)?(?:government|authorities|ministry|state|parliament|"
+                         r"law|laws|rules|regulations?|subsid\w*|tax\w*|incentives?|grants?|programm?e?s?|polic(?:y|ies))\b")
 # jurisdictions abroad that are no country (not in ISO 3166-1) but make law of their own: (English, Chinese)
 _UNIONS = ((("European Union", "EU"), ("欧盟",), "the European Union"),)
 # the country owns the policy asked about: what follows it (within a few characters) …
@@ -62,6 +76,8 @@ class Countries:
     english: dict[str, Country]  # every English way of writing it -> the country
     chinese: dict[str, Country]
     english_pattern: re.Pattern[str]
+    peoples: dict[str, Country]  # `Japanese` -> Japan
+    people_pattern: re.Pattern[str]
 
 
 _LOCK = threading.Lock()
@@ -105,7 +121,9 @@ def countries() -> Countries:
                 chinese |= dict.fromkeys(written_cn, Country(written_cn[0], written_cn[0]))
             names = sorted(english, key=len, reverse=True)
             pattern = re.compile(r"(?<!New )\b(" + "|".join(re.escape(n) for n in names) + r")\b")
-            _LOADED.append(Countries(english, chinese, pattern))
+            peoples = {d: english[n] for d, n in _DEMONYMS.items() if n in english}
+            _LOADED.append(Countries(english, chinese, pattern, peoples, re.compile(
+                r"\b(" + "|".join(sorted(peoples, key=len, reverse=True)) + r")\b")))
     return _LOADED[0]
 
 
@@ -117,6 +135,7 @@ def countries_named(text: str) -> list[Country]:
     found = [known.english[m.group(1)] for m in known.english_pattern.finditer(text)
              if (_OWNS_EN.search(text[:m.start()]) or _OWNS_EN_AFTER.match(text[m.end():]))
              and not _NOT_OWNER_EN.match(text[m.end():])]
+    found += [known.peoples[m.group(1)] for m in known.people_pattern.finditer(text) if _GOVERNS_EN.match(text[m.end():])]
     if re.search(r"[\u4e00-\u9fff]", text) and any(name in text for name in known.chinese):
         bounds = word_bounds(text)
         for name in known.chinese:

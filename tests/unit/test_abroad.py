@@ -24,6 +24,11 @@ def _names(text: str) -> list[str]:
     ("What is the minimum salary for a Singapore Employment Pass?", "Singapore"),  # a country's own scheme
     ("欧盟《人工智能法案》对违规使用被禁止的AI系统最高罚款多少?", "欧盟"),  # a union that makes its own law
     ("What obligations does the EU AI Act impose on providers of high-risk AI systems?", "the European Union"),
+    ("How much subsidy did the Japanese government give for the chip plant in Kumamoto?", "Japan"),  # a people's adjective
+    ("What do German subsidies for hydrogen cover?", "Germany"),
+    # China as where goods come from is no question about China's policy
+    ("What does the EU's carbon border mechanism charge on steel imported from China?", "the European Union"),
+    ("欧盟对从中国进口的钢铁征收多少碳关税?", "欧盟"),
 ])
 def test_a_country_asked_about_its_own_policy(text, country):
     assert _names(text) == [country]
@@ -42,6 +47,8 @@ def test_a_country_asked_about_its_own_policy(text, country):
     "出口到欧盟的企业有什么支持?", "欧盟企业在华投资有什么优惠?",
     "符合欧盟标准的产品有补贴吗?", "Is there funding for firms affected by EU tariffs?",  # met or faced abroad
     "欧盟对电动车加征关税,我们有什么支持?", "美国对芯片出口有限制,我司能申请哪些补贴?",  # the asker wants support at home
+    "What support do Japanese companies investing in Shanghai get?", "Does China subsidise firms exporting to Japan?",
+    "What are the Chinese government's subsidies for EVs?",
 ])
 def test_not_a_question_about_another_countrys_policy(text):
     assert _names(text) == []
