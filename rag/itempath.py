@@ -40,13 +40,14 @@ def is_qa(item_path: str) -> bool:
     return item_path.startswith("问答")
 
 
-# a turn in a transcript (`主持人:`, `张三:`, `新华社记者:`)
-TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}:")
+# a speaker's turn in a transcript (`主持人:`, `张三(市发展改革委副主任):`), a sentence after the name
+TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}(?:\([^()\n]{1,20}\))?:.*[。!?;…”]$")
+OPENING = "开场发言"  # the item title of a transcript's 前言: the turns before its first question
 
 
 def spoken_preamble(clause: Clause) -> bool:
     """A transcript's turns before its first question (the host's opening, an official's statement): its 前言."""
-    return clause.kind == ClauseKind.PREAMBLE and TURN.match(clause.text) is not None
+    return clause.kind == ClauseKind.PREAMBLE and clause.item_title == OPENING
 
 
 def reported(clause: Clause) -> bool:

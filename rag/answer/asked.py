@@ -49,7 +49,7 @@ COUNT = "数量"  # a count asked with no measure word (`要创建多少现代�
 # `多少` + what is counted, written without a measure word; `多少支持`, `多少帮助` ask money or help, not a count
 _ASKED_COUNT = re.compile(rf"{_HOW_MANY}(?!支持|帮助|扶持|优惠)(?=[\u4e00-\u9fff]{{2}})")
 # a total asked by its name before `多少` (`实验室总数要控制在多少以内`): what precedes is counted
-_ASKED_TOTAL = re.compile(rf"(总数|总量|数量|个数|家数|人数|规模)[^,,。;;??]{{0,10}}?(?:{_HOW_MANY}|多大)")
+_ASKED_TOTAL = re.compile(rf"(总数|总量|数量|个数|家数|人数|规模)(?:[^,,。;;??]{{0,10}}?{_HOW_MANY}|(?<=规模)(?:有|是|为)?多大)")
 _ASKED_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月份?|截止(?:时间|日期)")
 _ASKED_HOW_LONG = re.compile(r"多久|多长时间|多长")
 # a last part asking a bare `多少`, of what the part before it names
@@ -70,6 +70,7 @@ _BOUNDS = re.compile(r"最多|最少|最高|最低|至少|一般|大约|大概|�
 
 # a question's own asking words: a last part holding one asks there (`我们招了几个外国专家,…有什么便利措施?`)
 _ASKS = re.compile(rf"什么|哪|怎么|怎样|如何|吗|是否|有没有|能否|谁|{_HOW_MANY}")
+_ASKS_BEFORE = re.compile(rf"{_ASKS.pattern}|多长|多久|多大")  # where a question before the last starts asking
 _SEVERAL = re.compile(r"(?:^|[,,;;。!!??])(?:[^,,;;。!!??多]*我[^,,;;。!!??多]*|)几(?![^,,;;。!!??]*[??])")
 # how a number is set, not the number (`运营商收多少钱是怎么定的`, `补贴多少如何确定`)
 _ASKED_HOW = re.compile(r"(?:多少|几)[^,;。?]{0,6}?(?:是)?(?:怎么|怎样|如何)(?:定|确定|算|计算|核定|核算)")
@@ -97,9 +98,11 @@ def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber |
     (`实验室评估由谁来做?多久评一次?`: how often the evaluation is done)."""
     asked = _asked_number(question, is_word)
     parts = [p for p in re.split(r"[??]", question) if p.strip()]
-    if asked is not None and len(parts) > 1 and asked.thing.strip(" ?？") in parts[-1] \
+    fact = len(parts) > 1 and (_asks_fact(parts[-2]) or re.search(rf"{_HOW_MANY}|多长|多久", parts[-2]) is not None)
+    before = _ASKS_BEFORE.split(parts[-2])[0] if fact else ""  # (only when it asks a fact too: its words before it asks)
+    if asked is not None and before and asked.thing.strip(" ?") in parts[-1] \
             and len(re.findall(r"[\u4e00-\u9fff]", asked.thing)) <= ELLIPTICAL:  # (a thing of its own: its own)
-        return AskedNumber(asked.unit, f"{_ASKS.split(parts[-2])[0]},{asked.thing}")  # (its words before it asks)
+        return AskedNumber(asked.unit, f"{before},{asked.thing}")
     return asked
 
 

@@ -120,9 +120,10 @@ _ISSUES_OTHER = re.compile(r"(?:印发|发布(?!会)|出台|发文|制定|颁布
                            r"(?:政策|规划|标准|细则|办法|方案|意见|措施|文件|制度)(?!的?通知)|(?:印发|发布|出台)的(?:哪|什么)")
 _NOTICE_FACT = re.compile(r"文号|字号|主送|落款|成文")
 # yet to be issued, or issued and not the document (`how are subsidies released`, `are the subsidies under the plan`): no question
-_TO_BE_ISSUED = re.compile(r"\b(?:(?:be|being)\s+|(?:are|is|were|was)\s+(?!(?:(?!(?:issued|published|released|under|in|"
-                           r"of|from|for|by|within)\b)[a-z-]+\s+){0,5}?(?:(?:plan|document|polic|measure|regulation|opinion|"
-                           r"rule|notice)[a-z]*|it|this|that)\b)(?:[a-z-]+\s+){1,8}?)(?:issued|published|released)\b", re.I)
+_TO_BE_ISSUED = re.compile(r"\b(?:(?:be|being)\s+|(?:are|is|were|was)\s+(?!(?:(?:each|both|all|one|first|last|which|any|"
+                           r"either|neither)\s+of\s+|(?!(?:issued|published|released|under|in|of|on|per|about|from|for|by|"
+                           r"within)\b)[a-z-]+\s+){0,5}?(?:(?:plan|document|polic|measure|regulation|opinion|rule|notice)[a-z]*|"
+                           r"it|this|that)\b)(?:[a-z-]+\s+){1,8}?)(?:issued|published|released)\b", re.I)
 
 
 def about_document(text: str) -> bool:

@@ -40,7 +40,7 @@ TRANSCRIPT_NAMES = "新闻发布会 发布会 记者会 答记者问 吹风会"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # (`23年来`, `15年以上`: no year; `23年一号文件`, `21年和23年两个…文件` name documents of those years)
 _BEFORE_NAME = r"[^\d\s,，。;；?？以内来间后前多余左右]{0,6}?(?:文件|方案|计划|规划|意见|办法|规定|报告|细则|通知)"
-_SHORT_YEAR = re.compile(rf"(?<![\d.])([12]\d)年(?=的|版|那|出|发布|印发|{_BEFORE_NAME}|[和与及、][12]\d年{_BEFORE_NAME})")
+_SHORT_YEAR = re.compile(rf"(?<![\d.])([12]\d)年(?=的|版|那|出|发布|印发|{_BEFORE_NAME}|(?:[和与及、][12]\d年)+{_BEFORE_NAME})")
 _MORE_YEARS = r"(?:[和与及、至到—-](?:19|20)\d\d年?)*"  # years listed together name alike (`2021年和2023年的…文件`)
 # A word naming a kind of document (`办法`, `规定`, `实施方案`), not what it is about: it adds to a name and never
 # names alone (`发布会上说了什么办法` names no 管理办法; "the … rules" no 规定)
@@ -72,7 +72,8 @@ class Resolution:
         return self.plans[0] if len(self.plans) == 1 else None
 
     def compared(self) -> tuple[str, ...]:
-        """The plans a comparison asks about: those named by a copied title, and of the plans named by words those
+        """The plans a comparison asks about: each one's plans when it names them one by one (`each`); else those named
+        by a copied title, and of the plans named by words those
         at least COMPARED_SHARE as well named as the best or named by a year — not a plan one of the compared
         matter's words names faintly (`…在应急通信方面` names an 应急 plan at a third of the two named plans' score)."""
         if len(self.each) > 1:  # (however faintly one is named beside the other: `…方案和未来产业发布会上都说了`)
@@ -194,9 +195,10 @@ class PlanResolver:
             return self._by_title(question, copied)
         found = self._by_words(question, gloss, said)
         if gloss is None and len(pieces := _CONJUNCTION.split(question)) > 1:
-            named = [plans for piece in pieces if _SAYS_DOCUMENT.search(piece)
-                     and (plans := self._by_words(piece).plans[:MAX_EACH])]
-            if len(named) > 1:  # (two pieces at least, each saying a document: `江苏和浙江的…计划` is no such list)
+            named = [plans for piece in pieces if _SAYS_DOCUMENT.search(piece) and (plans := self._by_words(piece).plans)]
+            # (two pieces at least, each saying a document and naming few plans: `浙江元宇宙计划与江苏元宇宙计划` names
+            # every 元宇宙 plan in each piece — their places choose —, `江苏和浙江的…计划` has one such piece)
+            if len(named) > 1 and all(len(plans) <= MAX_EACH for plans in named):
                 found = replace(found, each=tuple(dict.fromkeys(p for plans in named for p in plans)))
         return found
 

@@ -163,7 +163,7 @@ def reuse_dense(settings: Settings, previous: Previous | None, match: Match | No
 def measures_key(terms: Terms, juris: Jurisdictions) -> dict[str, Any]:
     """What support measures depend on beyond their clause and its plan's region (the manifest's `measures`): the
     measure vocabulary, the program, the provinces whose districts are loaded, and — for news paragraphs and
-    transcripts' answers, whose sentences are placed by the places they name — the library's places by pinyin
+    transcripts' words (`itempath.reported`), whose sentences are placed by the places they name — the places by pinyin
     (`Jurisdictions.english`)."""
     places = json.dumps(sorted(juris.english.items()), ensure_ascii=False)
     return {"checksum": terms.checksum, "program": PROGRAM, "provinces": list(juris.provinces),

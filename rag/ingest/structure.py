@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import IngestError
-from ..itempath import NEWS, NOTICE, PREAMBLE, TURN
+from ..itempath import NEWS, NOTICE, OPENING, PREAMBLE, TURN
 from ..text.patterns import DATE_LINE, DOC_NUMBER, ORG_NAME
 from ..text.sentences import ENDS
 from ..types import Clause, ClauseKind
@@ -104,11 +104,16 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
 
     i = start - 1
     preamble: list[Line] = []
-    # (a transcript's turns before its first question — the host's opening, an official's statement — are its own
-    # text, however long, though a host greets the 记者朋友: its 前言, not a news report about it)
-    spoken = shape.name == QA
-    while i >= 0 and (_is_preamble_line(kept[i].text) or spoken and TURN.match(kept[i].text)) \
-            and not _is_title_line(kept[i].text) and not _NOTICE_MARK.search(kept[i].text) and (spoken or len(preamble) < 3):
+    # a transcript's turns before its first question — the host's opening, an official's statement, whatever their
+    # lines hold — are its own text from the first turn on: its 前言, not a news report about it (a report or a
+    # meeting's account above the first turn stays one)
+    opening = next((k for k in range(start) if TURN.match(kept[k].text) and not _NOTICE_MARK.search(kept[k].text)
+                    and not kept[k].text.startswith("据")), None) \
+        if shape.name == QA else None
+    if opening is not None:
+        preamble, i = kept[opening:start], opening - 1
+    while opening is None and i >= 0 and _is_preamble_line(kept[i].text) and not _is_title_line(kept[i].text) \
+            and len(preamble) < 3:
         preamble.insert(0, kept[i])
         i -= 1
     title_lines: list[Line] = []
@@ -174,7 +179,8 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
         named = next((line.text for line in title_lines if _TITLE_WORDS.search(line.text)), NOTICE)
         add(NOTICE, named, ClauseKind.NOTICE, "\n".join(line.text for line in title_lines))
     if preamble:
-        add(PREAMBLE, PREAMBLE, ClauseKind.PREAMBLE, "\n".join(line.text for line in preamble))
+        add(PREAMBLE, OPENING if opening is not None else PREAMBLE, ClauseKind.PREAMBLE,
+            "\n".join(line.text for line in preamble))
     for d in drafts:
         add(d.path, d.title, d.kind, d.text, d.parents)
 

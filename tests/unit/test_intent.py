@@ -46,6 +46,7 @@ def is_word(text: str) -> bool:
     ("重点实验室办法:实验室评估由谁具体来做?多久评一次?", "期限", "重点实验室办法:实验室评估由, 评一次"),
     ("报告里2021年发明专利授权量是多少?占全社会比重多少?", "比例", "报告里2021年发明专利授权量是,占全社会比重"),
     ("新建概念验证平台最高能拿多少支持?自建平台评价突出的后补助有多少?", "金额", "自建平台评价突出的后补助"),
+    ("概念验证方案对知识产权有什么要求?资金最高多少?", "金额", "资金"),  # (the question before asks no fact)
 ])
 def test_the_number_a_question_asks_for(question, unit, thing):
     asked = asked_number(question, is_word)
@@ -54,6 +55,7 @@ def test_the_number_a_question_asks_for(question, unit, thing):
 
 @pytest.mark.parametrize("question", ["新建概念验证平台最高能拿多少支持?", "江苏有什么元宇宙政策?",
                                       "是不是按实际干活多少来补?", "我们公司有几个人,能拿多少?",
+                                      "食品科技方案对规模以上企业的支持力度有多大?",  # (多大 of the support, not of a scale)
                                       # `几` before a last part asking no number is `several`
                                       "几家单位一起做出来的专利,别人想用,那个方案里有没有方便授权的办法?",
                                       "我手里有几只股票,上市公司不怎么分红,那份纲要里有没有说要在分红上下功夫?"])
@@ -356,6 +358,8 @@ def test_a_when_question_is_about_the_document_only_when_it_asks_when_it_was_iss
     ("By what deadline must the gateway station measures mentioned in MIIT's guidance be issued?", False),
     ("How are subsidies released to enterprises under the Shanghai food plan?", False),  # issued, and not the plan
     ("How are the subsidies under the Shanghai food plan released?", False),  # the plan is where they are, not what is released
+    ("How are the subsidies listed on the food plan released?", False),
+    ("When was each of the plans issued?", True), ("When was the first of the three plans published?", True),
     ("When was the plan for Shanghai's food industry released?", True),
     ("When is the list of pilot projects published, according to the proof-of-concept plan?", False),
     ("When was the Shanghai food plan issued?", True),

@@ -191,6 +191,9 @@ def test_a_question_names_its_plan_the_way_users_write_it(library, more):
     # a year written short names a document of that year (`23年乡村振兴意见`), not a length (`15年以上`)
     short = resolver.resolve("回乡创业能落户吗?23年乡村振兴意见咋说的").plans
     assert "china-ruralrevival-2023" in short and "china-ruralrevival-2021" not in short
+    # (pieces naming every plan of a kind are told apart by their places, not by each piece's first three)
+    assert {"jiangsu-2024", "zhejiang-2023"} <= set(resolver.resolve("浙江元宇宙行动计划与江苏元宇宙行动计划对人才分别有"
+                                                                   "哪些举措?").compared())
     both = resolver.resolve("农房安全隐患排查整治,21年和23年两个乡村振兴意见分别怎么提的?").dated
     assert {"china-ruralrevival-2021", "china-ruralrevival-2023"} <= set(both)
     # a year names a plan when the plan's name follows it, not when it is a year of the content

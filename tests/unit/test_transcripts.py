@@ -84,3 +84,28 @@ def test_the_turns_before_the_first_question_are_the_transcripts_own_preamble():
     assert [c.item_path for c in doc.clauses] == ["前言", "问答1", "问答2"]
     assert doc.clauses[0].text.startswith("主持人:各位记者朋友") and "最高500万元奖励" in doc.clauses[0].text
     assert not doc.news
+
+
+def test_a_transcripts_opening_starts_at_its_first_turn():
+    """A news report or a meeting's account above the first turn stays 相关报道; from the first turn on (a speaker with
+    a bracketed role, lines a news report would hold, an unpunctuated heading) it is the opening, read as spoken."""
+    from rag.itempath import spoken_preamble
+
+    text = OPENING.replace("主持人:各位记者朋友", "据市政府新闻办消息,今天上午举行新闻发布会,介绍有关情况。\n\n"
+                           "张三(市发展改革委副主任):各位记者朋友,《若干措施》已正式印发了。\n\n(一)加大财政支持力度\n\n"
+                           "主持人:各位记者朋友", 1)
+    doc = parse_document(text, "x-qa-2025", "x.txt")
+    assert [c.item_path for c in doc.clauses] == ["相关报道", "前言", "问答1", "问答2"]
+    opening = doc.clauses[1]
+    assert opening.text.startswith("张三(市发展改革委副主任):") and "(一)加大财政支持力度" in opening.text
+    assert spoken_preamble(opening) and not spoken_preamble(doc.clauses[0])
+
+
+def test_a_plans_preamble_with_a_colon_is_no_speakers_turn():
+    from rag.itempath import spoken_preamble
+
+    plan = ("某市促进企业发展行动方案\n\n编者按:为支持企业发展,对新落户的企业给予最高300万元开办补贴。\n\n一、总体要求\n\n"
+            "(一)发展目标。到2027年,企业数量翻番。\n\n二、重点任务\n\n(一)加大支持。对企业给予奖励。\n")
+    doc = parse_document(plan, "x-2025", "x.txt")
+    preamble = [c for c in doc.clauses if c.item_path == "前言"]
+    assert preamble and not spoken_preamble(preamble[0])
