@@ -40,8 +40,6 @@ def is_qa(item_path: str) -> bool:
     return item_path.startswith("问答")
 
 
-# a speaker's turn in a transcript (`主持人:`, `张三(市发展改革委副主任):`), a sentence after the name
-TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}(?:\([^()\n]{1,20}\))?:.*[。!?;…”]$")
 OPENING = "开场发言"  # the item title of a transcript's 前言: the turns before its first question
 
 

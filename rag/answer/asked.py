@@ -96,11 +96,12 @@ ELLIPTICAL = 6  # characters of a last question's thing that leave it to the que
 def asked_number(question: str, is_word: Callable[[str], bool]) -> AskedNumber | None:
     """… of its last question, of the matter the question before it names when they are asked together
     (`实验室评估由谁来做?多久评一次?`: how often the evaluation is done)."""
-    asked = _asked_number(question, is_word)
+    if (asked := _asked_number(question, is_word)) is None:
+        return None
     parts = [p for p in re.split(r"[??]", question) if p.strip()]
-    fact = len(parts) > 1 and (_asks_fact(parts[-2]) or re.search(rf"{_HOW_MANY}|多长|多久", parts[-2]) is not None)
+    fact = len(parts) > 1 and (_asks_fact(parts[-2]) or re.search(_HOW_MANY, parts[-2]) is not None)  # (多久: a fact)
     before = _ASKS_BEFORE.split(parts[-2])[0] if fact else ""  # (only when it asks a fact too: its words before it asks)
-    if asked is not None and before and asked.thing.strip(" ?") in parts[-1] \
+    if before and asked.thing.strip(" ?") in parts[-1] \
             and len(re.findall(r"[\u4e00-\u9fff]", asked.thing)) <= ELLIPTICAL:  # (a thing of its own: its own)
         return AskedNumber(asked.unit, f"{before},{asked.thing}")
     return asked

@@ -73,9 +73,9 @@ class Resolution:
 
     def compared(self) -> tuple[str, ...]:
         """The plans a comparison asks about: each one's plans when it names them one by one (`each`); else those named
-        by a copied title, and of the plans named by words those
-        at least COMPARED_SHARE as well named as the best or named by a year — not a plan one of the compared
-        matter's words names faintly (`…在应急通信方面` names an 应急 plan at a third of the two named plans' score)."""
+        by a copied title, and of the plans named by words those at least COMPARED_SHARE as well named as the best or
+        named by a year — not a plan one of the compared matter's words names faintly (`…在应急通信方面` names an 应急
+        plan at a third of the two named plans' score)."""
         if len(self.each) > 1:  # (however faintly one is named beside the other: `…方案和未来产业发布会上都说了`)
             return self.each
         scores = dict(self.reached)
@@ -194,8 +194,9 @@ class PlanResolver:
         if copied:
             return self._by_title(question, copied)
         found = self._by_words(question, gloss, said)
-        if gloss is None and len(pieces := _CONJUNCTION.split(question)) > 1:
-            named = [plans for piece in pieces if _SAYS_DOCUMENT.search(piece) and (plans := self._by_words(piece).plans)]
+        pieces = [p for p in _CONJUNCTION.split(question) if _SAYS_DOCUMENT.search(p)] if gloss is None else []
+        if len(pieces) > 1:  # (a question saying one document at most names no plans one by one: nothing more to read)
+            named = [plans for piece in pieces if (plans := self._by_words(piece).plans)]
             # (two pieces at least, each saying a document and naming few plans: `浙江元宇宙计划与江苏元宇宙计划` names
             # every 元宇宙 plan in each piece — their places choose —, `江苏和浙江的…计划` has one such piece)
             if len(named) > 1 and all(len(plans) <= MAX_EACH for plans in named):

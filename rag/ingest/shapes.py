@@ -24,6 +24,8 @@ ARTICLE = re.compile(rf"^第([{CN_COUNT}]{{1,4}})条(.*)$")
 QUESTION = re.compile(r"^(?![^:]{0,20}主持人[^:]{0,20}:.*(?:提问|记者朋友))"
                       r"(?:(?:问|提问|[^:。,;!?“”《》]{0,18}记者(?:\([^()]{1,12}\))?问?):.+|"
                       r"[^:。,;!?“”《》()]{2,15}:.+\?(?:[^?]{0,3}(?:谢谢|感谢)[^?]{0,6})?)$")
+# a speaker's turn in a transcript (`主持人:`, `张三(市发展改革委副主任):`), a sentence after the name
+TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}(?:\([^()\n]{1,20}\))?:.*[。!?;…”]$")
 MIN_ARTICLES = 3  # article lines that make a document one of articles
 MIN_QUESTIONS = 2
 

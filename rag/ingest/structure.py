@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import IngestError
-from ..itempath import NEWS, NOTICE, OPENING, PREAMBLE, TURN
+from ..itempath import NEWS, NOTICE, OPENING, PREAMBLE
 from ..text.patterns import DATE_LINE, DOC_NUMBER, ORG_NAME
 from ..text.sentences import ENDS
 from ..types import Clause, ClauseKind
@@ -18,7 +18,7 @@ from .body import MAX_TITLE_CHARS
 from .clean import Line, clean_lines, reflow
 from .identity import is_central
 from .noise import Dropped
-from .shapes import PARAGRAPHS, PARTS, QA, detect, paragraph_start, parser_for
+from .shapes import PARAGRAPHS, PARTS, QA, TURN, detect, paragraph_start, parser_for
 
 _TITLE_WORDS = re.compile(r"计划|规划|方案|意见|办法|措施|纲要|细则|政策")
 _YEAR_RANGE_LINE = re.compile(r"^\(\d{4}\s*[-—–~至]\s*\d{4}年?\)$")
@@ -108,14 +108,13 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
     # lines hold — are its own text from the first turn on: its 前言, not a news report about it (a report or a
     # meeting's account above the first turn stays one)
     opening = next((k for k in range(start) if TURN.match(kept[k].text) and not _NOTICE_MARK.search(kept[k].text)
-                    and not kept[k].text.startswith("据")), None) \
-        if shape.name == QA else None
+                    and not kept[k].text.startswith("据")), None) if shape.name == QA else None
     if opening is not None:
         preamble, i = kept[opening:start], opening - 1
-    while opening is None and i >= 0 and _is_preamble_line(kept[i].text) and not _is_title_line(kept[i].text) \
-            and len(preamble) < 3:
-        preamble.insert(0, kept[i])
-        i -= 1
+    else:
+        while i >= 0 and _is_preamble_line(kept[i].text) and not _is_title_line(kept[i].text) and len(preamble) < 3:
+            preamble.insert(0, kept[i])
+            i -= 1
     title_lines: list[Line] = []
     # above an unnumbered body, any short line that does not close like a sentence is its heading
     headed = _is_title_line if shape.name != PARAGRAPHS else lambda t: len(t) <= MAX_TITLE_CHARS and t[-1] not in ENDS

@@ -83,8 +83,8 @@ def _recipient(terms: Terms, sentence: str, instruments: list[Span], amount: Spa
     first recipient word after a `支持/鼓励/扶持` before it, else the sentence's first company word; failing all, the
     same from a later money instrument (`…信贷投放力度不减,做好脱贫人口小额信贷工作`: 脱贫人口)."""
     # `政府投资基金`, `企业服务`: a recipient word that names the instrument's owner or kind is not a recipient
-    hits = [h for h in terms.spans("recipient", sentence) if h.end not in {s.start for s in instruments}]
-    if not hits:
+    starts = {s.start for s in instruments}
+    if not (hits := [h for h in terms.spans("recipient", sentence) if h.end not in starts]):
         return None
     points = [(instruments, amount)] + [([m], None) for m in [i for i in instruments if i.label in terms.money][1:]]
     choice = next((c for ins, amt in points if (c := _head(terms, sentence, ins, amt, hits)) is not None), None)
