@@ -18,12 +18,22 @@ CHAPTER = re.compile(rf"^第([{CN_COUNT}]{{1,4}})章(.*)$")
 SUBSECTION = re.compile(rf"^第([{CN_COUNT}]{{1,4}})节(.*)$")
 ARTICLE = re.compile(rf"^第([{CN_COUNT}]{{1,4}})条(.*)$")
 # A reporter's or an asker's question: `新华社:这次《若干措施》…怎么样确定的?` (a short name, a colon, a question), with
-# its courtesy after it (`…?谢谢。`); a turn marked as asked (`问:`, `记者问:`, `中国日报记者:`, `彭博社记者(英文):`) whatever it
-# ends with (`请介绍一下有关情况。`). A host's turn that invites questions (`主持人:还有哪位记者朋友提问?`) is none; one
-# that asks (an online interview's `主持人:请问王局长,…?`) is one.
+# its courtesy after it (`…?谢谢。`); a turn marked as asked (`问:`, `问题3:`, `Q2:`, `记者问:`, `中国日报记者:`,
+# `彭博社记者(英文):`) or taken by a news outlet (`东方卫视:`, `第一财经:`, `澎湃新闻:`) whatever it ends with
+# (`请介绍一下有关情况。`). A host's turn that invites questions (`主持人:还有哪位记者朋友提问?`) is none; one that asks
+# (an online interview's `主持人:请问王局长,…?`) is one.
+_OUTLET = "(?<!作)社|报|报道|(?<!平)台|(?<!联)网|新闻|卫视|电视|广播|财经|周刊|杂志|客户端|频道|传媒|媒体"
+_ASKING = "请|问|\\?|吗|如何|怎|哪|什么|能否|是否|多少|了解|介绍|谈谈|说说"  # an outlet's turn asks something
 QUESTION = re.compile(r"^(?![^:]{0,20}主持人[^:]{0,20}:.*(?:提问|记者朋友))"
-                      r"(?:(?:问|提问|[^:。,;!?“”《》]{0,18}记者(?:\([^()]{1,12}\))?问?):.+|"
+                      rf"(?:(?:问|提问|问题?\s*[{CN_COUNT}\d]{{1,3}}|Q\s*\d{{0,3}}|[^:。,;!?“”《》]{{0,18}}记者(?:\([^()]{{1,12}}\))?问?|"
+                      rf"[^:。,;!?“”《》()]{{1,18}}(?:{_OUTLET})(?:记者)?(?:\([^()]{{1,12}}\))?(?=:.*(?:{_ASKING}))):.+|"
                       r"[^:。,;!?“”《》()]{2,15}:.+\?(?:[^?]{0,3}(?:谢谢|感谢)[^?]{0,6})?)$")
+# A question printed as a numbered heading, as a 解读 or a 问答 page numbers them (`1.什么是概念验证?`, `三、如何申报?`,
+# `(二)哪些企业可以申请?`, `问题一:…?`): the number's style (group 1) and the question (group 2)
+NUMBERED_QUESTION = re.compile(rf"^(\d{{1,2}}(?:\.(?!\d)|、)|[{CN_COUNT}]{{1,3}}、|\([{CN_COUNT}\d]{{1,3}}\)|"
+                               rf"问题?\s*[{CN_COUNT}\d]{{1,3}}[、.:]?)\s*([^。]{{4,120}}\?)$")
+_NUMBERED = re.compile(rf"^(\d{{1,2}}(?:\.(?!\d)|、)|[{CN_COUNT}]{{1,3}}、|\([{CN_COUNT}\d]{{1,3}}\)|"
+                       rf"问题?\s*[{CN_COUNT}\d]{{1,3}}[、.:]?)")
 # a speaker's turn in a transcript (`主持人:`, `张三(市发展改革委副主任):`), a sentence after the name
 TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}(?:\([^()\n]{1,20}\))?:.*[。!?;…”]$")
 MIN_ARTICLES = 3  # article lines that make a document one of articles
@@ -37,18 +47,43 @@ PARTS, ARTICLES, QA, PARAGRAPHS = "parts and sections", "chapters and articles",
 class Shape:
     name: str
     start: int  # index of the body's first line
+    numbered: str = ""  # a transcript whose questions are numbered headings: their numbers' style (`_style`)
+
+
+def _style(label: str) -> str:
+    """A heading number's style: `1.`/`1、` digits, `一、` a part, `(一)` in brackets, `问题一` a question's."""
+    return "digits" if label[0].isdigit() else "bracket" if label[0] == "(" else "asked" if label[0] == "问" \
+        else "part"
+
+
+def numbered_questions(lines: Sequence[str]) -> str:
+    """The style of numbers a document gives its questions, when at least MIN_QUESTIONS of its numbered headings of
+    one style ask (`1.什么是概念验证?`) and they are at least half of that style's headings (a 解读 page's questions,
+    not a plan's odd heading in question form); "" when it has none."""
+    asked: Counter[str] = Counter(_style(m.group(1)) for t in lines if (m := NUMBERED_QUESTION.match(t)))
+    if not asked:
+        return ""
+    style, count = asked.most_common(1)[0]
+    headings = sum(1 for t in lines if (m := _NUMBERED.match(t)) and _style(m.group(1)) == style)
+    return style if count >= MIN_QUESTIONS and 2 * count >= headings else ""
+
+
+def is_numbered_question(text: str, style: str) -> bool:
+    m = NUMBERED_QUESTION.match(text) if style else None
+    return m is not None and _style(m.group(1)) == style
 
 
 def detect(lines: Sequence[str]) -> Shape:
     """The body's shape, by the structure its lines show, and where it starts."""
     articles = [i for i, t in enumerate(lines) if ARTICLE.match(t)]
     parts = [i for i, t in enumerate(lines) if (m := PART.match(t)) and m.group(1) == "一"]
-    questions = [i for i, t in enumerate(lines) if QUESTION.match(t)]
+    numbered = numbered_questions(lines) if len(articles) < MIN_ARTICLES else ""
+    questions = [i for i, t in enumerate(lines) if QUESTION.match(t) or is_numbered_question(t, numbered)]
     if len(articles) >= MIN_ARTICLES:
         first = next((i for i, t in enumerate(lines) if CHAPTER.match(t) and i <= articles[0]), articles[0])
         return Shape(ARTICLES, first)
-    if len(questions) >= MIN_QUESTIONS and (not parts or questions[0] < parts[0]):
-        return Shape(QA, questions[0])
+    if len(questions) >= MIN_QUESTIONS and (not parts or questions[0] <= parts[0]):
+        return Shape(QA, questions[0], numbered)
     if parts:
         return Shape(PARTS, parts[0])
     return Shape(PARAGRAPHS, -1)  # the caller finds where the front matter ends
@@ -124,9 +159,11 @@ class ArticleParser:
 
 
 class QAParser:
-    """A transcript: each question with the answers that follow it is one clause, `问答N`."""
+    """A transcript: each question with the answers that follow it is one clause, `问答N`. `numbered`: the style of
+    the numbers its questions carry as headings, if they do (`numbered_questions`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, numbered: str = "") -> None:
+        self.numbered = numbered
         self.drafts: list[Draft] = []
         self.warnings: list[str] = []
         self._answers: list[str] = []  # lines after the last question, joined onto it by `_settle`
@@ -137,9 +174,10 @@ class QAParser:
         self._answers = []
 
     def feed(self, text: str) -> None:
-        if QUESTION.match(text) or not self.drafts:
+        heading = NUMBERED_QUESTION.match(text) if is_numbered_question(text, self.numbered) else None
+        if heading or QUESTION.match(text) or not self.drafts:
             self._settle()
-            asked = text.split(":", 1)[1] if ":" in text else text
+            asked = heading.group(2) if heading else text.split(":", 1)[1] if ":" in text else text
             title = asked if len(asked) <= MAX_TITLE_CHARS else asked[:MAX_TITLE_CHARS] + "…"
             n = len(self.drafts) + 1
             self.drafts.append(Draft(f"问答{n}", title, ClauseKind.ITEM, (), text, n))
@@ -171,6 +209,8 @@ PARSERS: dict[str, type[ShapeParser]] = {PARTS: BodyParser, ARTICLES: ArticlePar
                                          PARAGRAPHS: ParagraphParser}
 
 
-def parser_for(shape: str, wrapped: bool = False) -> ShapeParser:
+def parser_for(shape: Shape, wrapped: bool = False) -> ShapeParser:
     """`wrapped`: the lines come from a PDF text layer (line breaks are not paragraph breaks)."""
-    return BodyParser(paragraphs=not wrapped) if shape == PARTS else PARSERS[shape]()
+    if shape.name == PARTS:
+        return BodyParser(paragraphs=not wrapped)
+    return QAParser(shape.numbered) if shape.name == QA else PARSERS[shape.name]()

@@ -147,7 +147,7 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
                 seen[line.text] = line.no
     news = [line for line in news if line.no not in removed]
     notice = [line for line in notice if line.no not in removed]
-    parser = parser_for(shape.name, wrapped)
+    parser = parser_for(shape, wrapped)
     tenths = {len(body) * k // 10: k * 10 for k in range(1, 11)} if progress is not None else {}
     for n, line in enumerate(body, start=1):
         parser.feed(line.text)

@@ -41,6 +41,14 @@ TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》
     ("主持人:请问王局长,这次措施有哪些亮点?", True),  # an online interview's host asks
     ("张三(市发展改革委副主任):那么企业要做什么准备呢?", False),  # an official's rhetorical question
     ("新华社记者:这次有哪些新举措?感谢。", True),
+    ("东方卫视:请介绍一下政策兑现的时间安排。", True),  # a news outlet's turn that asks, without a question mark
+    ("澎湃新闻:我们想了解一下申报流程。", True),
+    ("上海人民广播电台:浦东是核心区,请问目前发展情况。", True),
+    ("问题3:如何申报?", True),
+    ("Q2:Who can apply?", True),
+    ("一是搭建服务平台:建设一批公共服务平台。", False),  # an answer's lead ending in an outlet-like word
+    ("工业互联网:推动企业上云用数赋智。", False),
+    ("第一财经:政策兑现的时间安排。", False),  # an outlet's turn that asks nothing is no question
 ])
 def test_a_reporters_turn_is_a_question(line, asked):
     assert bool(QUESTION.match(line)) is asked
@@ -109,3 +117,42 @@ def test_a_plans_preamble_with_a_colon_is_no_speakers_turn():
     doc = parse_document(plan, "x-2025", "x.txt")
     preamble = [c for c in doc.clauses if c.item_path == "前言"]
     assert preamble and not spoken_preamble(preamble[0])
+
+
+EXPLAINED = """《关于支持概念验证平台建设的若干措施》政策解读
+
+为便于企业了解政策,现就有关问题解读如下。
+
+1.什么是概念验证?
+
+概念验证是指对早期科技成果开展技术可行性验证的活动。
+
+2.哪些单位可以申请?
+
+在本市注册的高校、科研院所和企业均可申请。支持内容如下:
+
+1.建设平台。对新建平台给予最高200万元支持。
+
+2.开展服务。按服务合同金额的30%给予补贴。
+
+3.如何申报?
+
+通过一网通办平台在线申报,每年受理一次。
+"""
+
+
+def test_questions_printed_as_numbered_headings_are_the_questions_of_a_transcript():
+    """A 解读 or 问答 page that numbers its questions as headings (`1.什么是概念验证?`) is a transcript: each question
+    with its answer is `问答N`, and the answer's own numbered list stays in it."""
+    doc = parse_document(EXPLAINED, "x-poc-qa-2025", "x.txt")
+    qa = [c for c in doc.clauses if c.item_path.startswith("问答")]
+    assert [(c.item_path, c.item_title) for c in qa] == [
+        ("问答1", "什么是概念验证?"), ("问答2", "哪些单位可以申请?"), ("问答3", "如何申报?")]
+    assert "最高200万元" in qa[1].text and "30%" in qa[1].text and "每年受理一次" in qa[2].text
+
+
+def test_a_plan_with_one_heading_in_question_form_stays_a_plan():
+    plan = ("某市促进企业发展行动方案\n\n一、总体要求\n\n(一)发展目标。到2027年,企业数量翻番。\n\n二、重点任务\n\n"
+            "(一)为什么要加大支持?\n\n对企业给予奖励。\n\n(二)优化服务。推行一网通办。\n\n(三)强化保障。加强组织领导。\n")
+    doc = parse_document(plan, "x-2025", "x.txt")
+    assert doc.shape == "parts and sections" and {"一、(一)", "二、(一)", "二、(二)"} <= {c.item_path for c in doc.clauses}
