@@ -27,8 +27,9 @@ _ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\
 MONEY_WORDS = r"补贴|补助|资助|奖励|奖补|扶持|资金|经费|金额|费用|劳务费|报酬|贴息|津贴|薪酬|拨款"
 _ASKED_MONEY = re.compile(rf"({MONEY_WORDS})[^,,。;;??]{{0,8}}?(?:多少|几何)|多少[\u4e00-\u9fff]{{0,4}}?(钱|{MONEY_WORDS})")
 # Words around an asked amount that say how it is paid or bounded, not what it is paid for (whole words).
-NOT_THING = re.compile(rf"[能可]?(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|上限|标准|可以|每年|一次性|"
-                       r"一次|政府|支持|要求|规定|提出|明确|之前|以前|需要|目标)[能可]?")  # (`最多能`: a modal verb's too)
+# (`最多能`: a modal verb's too)
+NOT_THING = re.compile(rf"[能可]?(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|最少|最低|至少|上限|标准|可以|"
+                       r"每年|一次性|一次|政府|支持|要求|规定|按规定|按照规定|提出|明确|之前|以前|需要|目标)[能可]?")
 MONEY = "金额"  # the unit of an amount asked by its name
 # A time asked for (`什么时候前要建成`, `哪一年前完成`), a length of time (`任期多长`, `多久`): a date, year, duration states it.
 WHEN, HOW_LONG = "时间", "期限"

@@ -31,7 +31,7 @@ _EN_ASKED = (  # (first match wins: `how many years` is a length of time, `how m
      MONEY),
     (re.compile(r"\bby when\b|\bby what (?:date|deadline|year|time)\b|\bwhat (?:date|deadline)\b|\bin what year\b|"
                 r"\bwhen (?:will|must|should|is|are)\b", re.I), WHEN),
-    (re.compile(r"\bhow many\b", re.I), COUNT),
+    (re.compile(r"\bhow many\b|\b(?:what|the) (?:minimum |maximum |total |required )?number of\b", re.I), COUNT),
 )
 
 

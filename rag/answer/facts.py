@@ -141,7 +141,8 @@ _CN_DIGITS = "零一二三四五六七八九十百千万两"
 # Units a document may write for the one asked (`几天` — `5个工作日`; `多少人` — `15名`).
 UNIT_ALIASES = {"天": "(?:个)?(?:工作)?(?:天|日)", "日": "(?:个)?(?:工作)?(?:天|日)", "人": "(?:人|名)", "名": "(?:人|名)",
                 "位": "(?:位|人|名)", "个月": "(?:个)?月", "周": "(?:个)?(?:周|星期)", "岁": "(?:周)?岁"}
-
+# (a thing's own measure word may be stated with the general one, `几家` by `3个`; not 个 by `10家`: 4 unstated answered)
+UNIT_ALIASES |= {unit: f"(?:{unit}|个)" for unit in "家 所 座 项 条 种 颗 台 套 户 件 部 架 艘 辆 处 间 张 类 支 只".split()}
 
 _LISTED = re.compile(r"^\s*[((]?\d+[))、.]|(?<=[。;;\n])\s*[((]?\d+[))、.]|第\d+|(?:19|20)\d\d\s*[-—–~至]\s*(?:19|20)\d\d")
 _TIMES = "年|天|周|期|岁|个月|小时|次性"
@@ -243,10 +244,13 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
         years |= {y for y in re.findall(r"\b((?:19|20)\d\d)\b", question) if y not in titles and y not in own}
     if asked.unit == MENTION:  # (support a plan might give: else a paraphrase may be what it says otherwise)
         return mentioning(corpus, plans, words) if (words := offered(asked.thing)) else UNJUDGED
+    scoped = corpus.clauses_of(plans)
+    if glosses is not None:  # an English phrase's senses the plans never use weigh nothing it must be named by (a
+        written = "\n".join(c.text for c in scoped)  # rare `剧本` of `scenarios` where they write 场景)
+        groups = [frozenset(t for t in g if t in written) or g for g in groups]
     need = named_weight(corpus, groups, lambda _: True)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word
-    scoped = corpus.clauses_of(plans)
     used = [g for g in groups if any(t in c.text for c in scoped for t in g)] if asked.unit in (WHEN, HOW_LONG) else []
     key = max(used, key=lambda g: named_weight(corpus, [g], lambda _: True)) if used else None
     tokens, total = quotes.terms(question)

@@ -21,10 +21,11 @@ SIZE_WORDS = (("中小企业", "中小"), ("小微", "小型"), ("小型", "小�
 STARTUP = re.compile(r"初创|刚成立|创业")
 QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目标|金额|额度|比例|上限|最高|补助|补贴|奖励|资助|"
                       r"how much|how many|how large|how big|how often|how long|how frequent|what share|what proportion|"
-                      r"what percentage|what scale|what size|target|amount|percent|subsid", re.I)
+                      r"what percentage|what scale|what size|target|amount|percent|subsid|"
+                      r"\b(?:minimum|maximum|total|required)(?: [a-z-]+){0,2} (?:number|amount|area|size|term)\b|number of", re.I)
 # (a year is no amount, nor a period: `2027年`, `2025—2027年`)
 NUMBER = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?:年|\s*[—–\-~至到]\s*(?:19|20)\d\d年))\d|"
-                    r"[一二三四五六七八九十百千万亿]+(?:个|家|项|人|亿|万)")
+                    r"[一二三四五六七八九十百千万亿]+(?:个|家|项|人|名|亿|万|平方|亩|吨|倍)")
 # (`哪几个` compares plans when it asks which places or plans: `评估结果分为哪几个等级` asks one plan's list)
 # (`都在哪几个地方?` asks where something is; `在哪些地方有…政策` which places have one)
 COMPARE = re.compile(r"分别|各有|各是|各自|各(?:提出|规定|要求|设定|明确|部署|安排|强调|怎么|怎样|如何)|"

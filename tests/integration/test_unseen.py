@@ -539,3 +539,26 @@ def test_the_sixth_fresh_set(unseen):
     sixth = _scored(unseen[1], "dev_fresh6.jsonl")["overall"]
     assert sixth["citation_at_3"] >= 0.96 and sixth["key_recall"] >= 0.9  # today 1.0 / 0.933
     assert sixth["no_answer_accuracy"] >= 0.9 and sixth["false_no_answer_rate"] <= 0.03  # today 0.933 / 0.020
+
+
+def test_english_counts_asked_are_answered_by_the_clause_stating_them(unseen):
+    """`How many typical … scenarios` is stated where a goal writes 典型应用场景 (the rare senses 代表性, 剧本 the plans
+    never use weigh nothing), not in the 专栏 entries listing examples; `the minimum number of permanent staff and
+    the minimum lab floor area` asks two numbers, quoted where the clause states them (四十人, 一千平方米)."""
+    _, answerer = unseen
+    a = answerer.answer("How many typical metaverse application scenarios does Sichuan's metaverse plan aim to build "
+                        "by 2025?")
+    assert a.citations[0].item_path == "一、(二)" and "200个元宇宙典型应用场景" in a.citations[0].quote
+    b = answerer.answer("Under Shanghai's key laboratory management rules, what is the minimum number of permanent "
+                        "staff and the minimum lab floor area required to apply for a new key lab?")
+    assert b.citations[0].item_path == "第三章第十条"
+    assert "四十人以上" in _blob(b) and "一千平方米以上" in _blob(b)
+
+
+def test_a_count_asked_with_its_own_measure_word_is_stated_with_the_general_one(unseen):
+    """`几家实验室` is stated by `超过3个…实验室`; `至少` and `按规定` bound an amount and name nothing paid for."""
+    _, answerer = unseen
+    a = answerer.answer("一位外部教授最多能同时给几家上海市级重点实验室当学术方面的顾问委员？")
+    assert not a.no_answer and "不同时担任超过3个" in _blob(a)
+    b = answerer.answer("市财政给上海市重点实验室下拨了经费，依托单位按规定至少要配套多少经费？")
+    assert not b.no_answer and "不低于1倍的经费保障" in _blob(b)

@@ -19,6 +19,8 @@ def test_the_kind_asked_and_the_thing_it_is_asked_of():
     assert area is not None and area.unit == "平方公里" and "Nutrition and Health Valley" in area.thing
     share = asked_english("By what percentage does the outline plan to raise the minimum wage?")
     assert share is not None and share.unit == "比例" and "minimum wage" in share.thing
+    staff = asked_english("What is the minimum number of permanent staff a new key lab must have?")
+    assert staff is not None and staff.unit == COUNT and staff.thing == "permanent staff a new key lab"
 
 
 def test_questions_asking_no_number_of_money_are_not_judged():
@@ -26,3 +28,10 @@ def test_questions_asking_no_number_of_money_are_not_judged():
     assert asked_english("How much does the plan say about data security?") is None
     assert asked_english("What support does the plan give to SMEs?") is None
     assert asked_english("When does the regulation take effect?") is None  # a document fact
+
+
+def test_a_minimum_or_a_floor_area_asks_for_a_number():
+    from rag.answer.intent import NUMBER, QUANTITY
+
+    assert QUANTITY.search("the minimum lab floor area required") and QUANTITY.search("the maximum term of office")
+    assert NUMBER.search("面积须在一千平方米以上") and NUMBER.search("固定人员须在四十人以上")

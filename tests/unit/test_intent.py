@@ -137,6 +137,7 @@ def test_an_answer_of_that_shape_besides_the_thing_asked_about():
     ("未来产业问答里,被遴选为标杆示范场景的,能拿多少奖励?", "未来产业问答里,被遴选为标杆示范场景的,能拿"),
     ("政府最高给多少支持资金?", "政府最高给"),  # (`支` is a measure word, but `支持` a word)
     ("对老百姓买新能源汽车给多少购车补贴?", "对老百姓买新能源汽车给"),
+    ("依托单位按规定至少要配套多少经费?", "依托单位按规定至少要配套"),
 ])
 def test_money_asked_by_name_without_a_unit(question, thing):
     from rag.answer.asked import MONEY, NOT_THING
@@ -145,7 +146,7 @@ def test_money_asked_by_name_without_a_unit(question, thing):
     assert asked is not None and (asked.unit, asked.thing) == (MONEY, thing)
     # … of which the words of money and of paying are no part of what the money is for
     kept = [t for t in LEXICON.tokenize(asked.thing) if not NOT_THING.fullmatch(t)]
-    assert not {"补助", "补贴", "给予", "最高", "政府"} & set(kept)
+    assert not {"补助", "补贴", "给予", "最高", "政府", "至少", "按规定"} & set(kept)
 
 
 def test_an_amount_is_stated_by_money_or_by_a_share_of_a_cost():
@@ -156,6 +157,8 @@ def test_an_amount_is_stated_by_money_or_by_a_share_of_a_cost():
     assert states_number("应给予不低于1倍的经费保障", MONEY) and states_number("给予五十万元奖励", MONEY)
     assert not states_number("按规定给予补贴", MONEY) and not states_number("建设3个平台", MONEY)
     assert states_number("年龄不超过65周岁", "岁")
+    assert states_number("一位专家不同时担任超过3个上海市重点实验室的学术委员会委员", "家")  # (a thing's own word)
+    assert not states_number("培育10家龙头企业", "个")  # (not the other way)
 
 
 def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():
