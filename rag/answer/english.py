@@ -32,6 +32,9 @@ _EN_ASKED = (  # (first match wins: `how many years` is a length of time, `how m
     (re.compile(r"\bby when\b|\bby what (?:date|deadline|year|time)\b|\bwhat (?:date|deadline)\b|\bin what year\b|"
                 r"\bwhen (?:will|must|should|is|are)\b", re.I), WHEN),
     (re.compile(r"\bhow many\b|\b(?:what|the) (?:minimum |maximum |total |required )?number of\b", re.I), COUNT),
+    # a target asked (`what satellite user target does … set for 2030`, `what size of industry does … target`): a
+    # number, of what the words around it name
+    (re.compile(r"\bwhat\b(?P<thing>[^?.;]{0,60}?)\btarget(?:s|ing|ed)?\b", re.I), COUNT),
 )
 
 
@@ -46,7 +49,8 @@ def asked_english(question: str) -> AskedNumber | None:
             # question's other words (`by what percentage does … raise the minimum wage`)
             # (money's own words name no thing: `how much funding` asks the amount of whatever the rest names)
             drop = _MONEY if unit == MONEY else None
-            head = _without(_AUX.split(question[m.end():], maxsplit=1)[0], drop)
+            before = _AUX.split(m.groupdict().get("thing") or "", maxsplit=1)[0]  # (a target's: `what user target`)
+            head = _without(f"{before} {_AUX.split(question[m.end():], maxsplit=1)[0]}", drop)
             rest = head if content_words(head) else _without(f"{question[:m.start()]} {question[m.end():]}", drop)
             return AskedNumber(unit, " ".join(rest.split()))
     return None

@@ -21,6 +21,10 @@ def test_the_kind_asked_and_the_thing_it_is_asked_of():
     assert share is not None and share.unit == "比例" and "minimum wage" in share.thing
     staff = asked_english("What is the minimum number of permanent staff a new key lab must have?")
     assert staff is not None and staff.unit == COUNT and staff.thing == "permanent staff a new key lab"
+    target = asked_english("What subscriber target for satellite communications does the guidance set for 2030?")
+    assert target is not None and target.unit == COUNT and target.thing == "subscriber"  # (a target: a number)
+    sized = asked_english("What size of metaverse-related industry does Sichuan's plan target by 2025?")
+    assert sized is not None and sized.thing == "size of metaverse-related industry by 2025"
 
 
 def test_questions_asking_no_number_of_money_are_not_judged():
