@@ -32,7 +32,7 @@ _SHORT = {"KR": (("Korea",), ("韩国",)), "KP": ((), ("朝鲜",)), "IR": ((), (
           "LA": ((), ("老挝",)), "VE": ((), ("委内瑞拉",)), "KH": ((), ("柬埔寨",)), "MT": ((), ("马耳他",)),
           "GT": ((), ("危地马拉",)), "MD": ((), ("摩尔多瓦",)), "BO": ((), ("玻利维亚",)),
           "RU": (("Russia",), ()), "TR": (("Turkey",), ()), "GB": (("UK", "Britain", "Great Britain", "England"), ()),
-          "US": (("USA", "America", "the US"), ()), "NL": (("Holland",), ()), "CZ": (("Czech Republic",), ())}
+          "US": (("USA", "US", "America", "the US"), ()), "NL": (("Holland",), ()), "CZ": (("Czech Republic",), ())}
 # a people's adjective before its government or its law names the country that owns the policy (`the Japanese
 # government`, `German subsidies`): the common ones, by the country's English name
 _DEMONYMS = {"Japanese": "Japan", "German": "Germany", "French": "France", "British": "UK", "American": "USA",
@@ -57,8 +57,10 @@ _NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专�
 # … or the asker speaks up in a later part: the country acts, the asker wants support at home (`欧盟对电动车加征关税,
 # 我们有什么支持?`)
 _ASKER_LATER = re.compile(r"[,，;；。]\s*[^,，;；。]*?(?:我们|我司|我公司|我厂|咱们|我单位)")
-_OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|a|from the government of)\s+(?:the\s+)?$)")
-_OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?))\b")
+_OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|a|under|from the government of)\s+(?:the\s+)?$)")
+# (… or its law or its tax: `the EU AI Act`, `the US federal tax credit`)
+_OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?|federal|"
+                            r"(?:[A-Z][\w-]*\s+){0,3}(?:Act|Law|Directive|Regulation|Code)))\b")
 # (`a Singapore company`, `a Japan-based firm`: a company from there, not its policy)
 _NOT_OWNER_EN = re.compile(r"^(?:-based|\s+(?:companies|company|firms?|enterprises?|investors?|business(?:es)?|startups?|"
                            r"nationals?|citizens?|residents?|students?|suppliers?|customers?|partners?|markets?|products?|"

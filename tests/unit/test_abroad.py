@@ -29,6 +29,8 @@ def _names(text: str) -> list[str]:
     # China as where goods come from is no question about China's policy
     ("What does the EU's carbon border mechanism charge on steel imported from China?", "the European Union"),
     ("欧盟对从中国进口的钢铁征收多少碳关税?", "欧盟"),
+    ("Under the EU AI Act, what obligations do providers have?", "the European Union"),  # under its law
+    ("What is the current US federal tax credit for a new electric vehicle?", "United States"),  # its federal tax
 ])
 def test_a_country_asked_about_its_own_policy(text, country):
     assert _names(text) == [country]
@@ -49,6 +51,8 @@ def test_a_country_asked_about_its_own_policy(text, country):
     "欧盟对电动车加征关税,我们有什么支持?", "美国对芯片出口有限制,我司能申请哪些补贴?",  # the asker wants support at home
     "What support do Japanese companies investing in Shanghai get?", "Does China subsidise firms exporting to Japan?",
     "What are the Chinese government's subsidies for EVs?",
+    "Can US companies apply for the Shanghai subsidies?", "Does the plan help firms exporting to the US market?",
+    "Let us know what the plan says about US-based investors",
 ])
 def test_not_a_question_about_another_countrys_policy(text):
     assert _names(text) == []
