@@ -49,6 +49,11 @@ TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》
     ("一是搭建服务平台:建设一批公共服务平台。", False),  # an answer's lead ending in an outlet-like word
     ("工业互联网:推动企业上云用数赋智。", False),
     ("第一财经:政策兑现的时间安排。", False),  # an outlet's turn that asks nothing is no question
+    ("记者提问:请介绍一下政策背景。", True),
+    ("澎湃新闻记者 张三:请介绍一下申报流程。", True),  # the reporter named after the outlet
+    ("网友“小王”:企业怎么申请这项补贴。", True),  # an online interview's asker
+    ("1.问:请介绍一下政策背景。", True),  # a numbered asked turn
+    ("记者朋友们:大家上午好。", False),  # the host greets the reporters
 ])
 def test_a_reporters_turn_is_a_question(line, asked):
     assert bool(QUESTION.match(line)) is asked
