@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..text.sentences import ENDS
 from ..types import ClauseKind
 from .body import MAX_TITLE_CHARS, PART, BodyParser, Draft, join_lines
+from .clean import Line
 
 CN_COUNT = "一二三四五六七八九十百零〇"
 CHAPTER = re.compile(rf"^第([{CN_COUNT}]{{1,4}})章(.*)$")
@@ -37,6 +38,8 @@ _NUMBERED = re.compile(rf"^(\d{{1,2}}(?:\.(?!\d)|、)|[{CN_COUNT}]{{1,3}}、|\([
                        rf"问题?\s*[{CN_COUNT}\d]{{1,3}}[、.:]?)")
 # a speaker's turn in a transcript (`主持人:`, `张三(市发展改革委副主任):`), a sentence after the name
 TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}(?:\([^()\n]{1,20}\))?:.*[。!?;…”]$")
+# a speaker's name on a line of its own (a page's bold label `**新华社记者:**` above the turn it introduces)
+SPEAKER_ALONE = re.compile(r"^[^:。,;!?“”《》\n]{1,20}(?:\([^()\n]{1,20}\))?:$")
 MIN_ARTICLES = 3  # article lines that make a document one of articles
 MIN_QUESTIONS = 2
 
@@ -88,6 +91,23 @@ def detect(lines: Sequence[str]) -> Shape:
     if parts:
         return Shape(PARTS, parts[0])
     return Shape(PARAGRAPHS, -1)  # the caller finds where the front matter ends
+
+
+def joined_speakers(lines: list[Line]) -> list[Line]:
+    """A transcript that sets each speaker's name on a line of its own: every such name joined to the line it
+    introduces (the name's line number), when at least MIN_QUESTIONS of them introduce a question; else the lines as
+    they are (a plan's `主要任务:` above its list stays a line of its own)."""
+    alone = [i for i, line in enumerate(lines[:-1]) if SPEAKER_ALONE.match(line.text)]
+    if sum(1 for i in alone if QUESTION.match(lines[i].text + lines[i + 1].text)) < MIN_QUESTIONS:
+        return lines
+    out: list[Line] = []
+    starts = set(alone)
+    for i, line in enumerate(lines):
+        if i - 1 in starts and out and out[-1].no == lines[i - 1].no:
+            out[-1] = Line(out[-1].no, out[-1].text + line.text)
+        else:
+            out.append(line)
+    return out
 
 
 def paragraph_start(lines: Sequence[str], is_front: Callable[[str], bool]) -> int:

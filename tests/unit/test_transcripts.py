@@ -161,3 +161,16 @@ def test_a_plan_with_one_heading_in_question_form_stays_a_plan():
             "(一)为什么要加大支持?\n\n对企业给予奖励。\n\n(二)优化服务。推行一网通办。\n\n(三)强化保障。加强组织领导。\n")
     doc = parse_document(plan, "x-2025", "x.txt")
     assert doc.shape == "parts and sections" and {"一、(一)", "二、(一)", "二、(二)"} <= {c.item_path for c in doc.clauses}
+
+
+def test_speakers_named_on_lines_of_their_own_open_their_turns():
+    """A page that sets each speaker's name on a line of its own (`**新华社记者:**` above the question) reads as one
+    whose turns start with the name; a plan's `主要任务:` above its list is left alone."""
+    labelled = "\n\n".join(f"{line.split(':', 1)[0]}:\n\n{line.split(':', 1)[1]}" if ":" in line else line
+                           for line in TRANSCRIPT.strip().split("\n\n"))
+    doc = parse_document(labelled, "x-qa-2025", "x.txt")
+    qa = [c for c in doc.clauses if c.item_path.startswith("问答")]
+    assert [c.item_path for c in qa] == ["问答1", "问答2", "问答3"]
+    assert qa[0].text.startswith("新华社记者:这次《若干措施》") and "风险补偿" in qa[0].text and "一视同仁" in qa[1].text
+    plan = "某市行动方案\n\n一、总体要求\n\n主要任务:\n\n(一)加大支持。对企业给予奖励。\n\n(二)优化服务。推行一网通办。\n"
+    assert "主要任务:" in [line for c in parse_document(plan, "x-2025", "x.txt").clauses for line in c.text.split("\n")]
