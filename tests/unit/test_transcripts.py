@@ -54,6 +54,8 @@ TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》
     ("网友“小王”:企业怎么申请这项补贴。", True),  # an online interview's asker
     ("1.问:请介绍一下政策背景。", True),  # a numbered asked turn
     ("记者朋友们:大家上午好。", False),  # the host greets the reporters
+    ("【新民晚报记者】请问政策什么时候开始实施。", True),  # the asker in brackets
+    ("【典型案例】某企业获得了补贴。", False),
 ])
 def test_a_reporters_turn_is_a_question(line, asked):
     assert bool(QUESTION.match(line)) is asked
