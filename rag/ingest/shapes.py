@@ -21,8 +21,8 @@ ARTICLE = re.compile(rf"^第([{CN_COUNT}]{{1,4}})条(.*)$")
 # A reporter's or an asker's question: `新华社:这次《若干措施》…怎么样确定的?` (a short name, a colon, a question), with
 # its courtesy after it (`…?谢谢。`); a turn marked as asked (`问:`, `1.问:`, `问题3:`, `Q2:`, `记者问:`, `记者提问:`,
 # `中国日报记者:`, `彭博社记者(英文):`, `【新民晚报记者】`, an online interview's `网友“小王”:`) or taken by a news
-# outlet (`东方卫视:`, `第一财经:`, `澎湃新闻:`) whatever it ends with (`请介绍一下有关情况。`). A host's turn that invites questions
-# (`主持人:还有哪位记者朋友提问?`) is none; one that asks (an online interview's `主持人:请问王局长,…?`) is one.
+# outlet (`东方卫视:`, `第一财经:`, `澎湃新闻:`) whatever it ends with (`请介绍一下有关情况。`). A host's turn that
+# invites questions (`主持人:还有哪位记者朋友提问?`) is none; one that asks (`主持人:请问王局长,…?`) is one.
 _OUTLET = "(?<!作)社|报|报道|(?<!平)台|(?<!联)网|新闻|卫视|电视|广播|财经|周刊|杂志|客户端|频道|传媒|媒体"
 _ASKING = "请|问|\\?|吗|如何|怎|哪|什么|能否|是否|多少|了解|介绍|谈谈|说说"  # an outlet's turn asks something
 QUESTION = re.compile(r"^(?![^:]{0,20}主持人[^:]{0,20}:.*(?:提问|记者朋友))"
