@@ -61,21 +61,38 @@ def _style(label: str) -> str:
         else "part"
 
 
+# a question on a line of its own, unnumbered and unmarked (a 解读 page's bold `《若干措施》出台的背景是什么?`) …
+BARE_QUESTION = re.compile(r"^[^。;:!]{4,80}\?$")
+# … read as one only on a page whose first lines call it questions and answers
+_QA_PAGE = re.compile(r"问答|解读|答记者问|问与答|答问|Q&A", re.I)
+MIN_BARE = 3  # such questions, each followed by its answer, that make a page of them
+
+
 def numbered_questions(lines: Sequence[str]) -> str:
     """The style of numbers a document gives its questions, when at least MIN_QUESTIONS of its numbered headings of
     one style ask (`1.什么是概念验证?`) and they are at least half of that style's headings (a 解读 page's questions,
-    not a plan's odd heading in question form); "" when it has none."""
+    not a plan's odd heading in question form); "bare" for a 问答 or 解读 page asking at least MIN_BARE questions on
+    lines of their own with no number at all, each before its answer; "" when it has none."""
     asked: Counter[str] = Counter(_style(m.group(1)) for t in lines if (m := NUMBERED_QUESTION.match(t)))
-    if not asked:
-        return ""
-    style, count = asked.most_common(1)[0]
-    headings = sum(1 for t in lines if (m := _NUMBERED.match(t)) and _style(m.group(1)) == style)
-    return style if count >= MIN_QUESTIONS and 2 * count >= headings else ""
+    if asked:
+        style, count = asked.most_common(1)[0]
+        headings = sum(1 for t in lines if (m := _NUMBERED.match(t)) and _style(m.group(1)) == style)
+        if count >= MIN_QUESTIONS and 2 * count >= headings:
+            return style
+    bare = [i for i, t in enumerate(lines[:-1]) if _bare(t) and not BARE_QUESTION.match(lines[i + 1])]
+    return "bare" if len(bare) >= MIN_BARE and _QA_PAGE.search(" ".join(lines[:3])) else ""
 
 
-def is_numbered_question(text: str, style: str) -> bool:
+def _bare(text: str) -> bool:
+    return bool(BARE_QUESTION.match(text)) and not _NUMBERED.match(text) and not QUESTION.match(text)
+
+
+def asked_heading(text: str, style: str) -> str | None:
+    """The question a heading of this style asks (without its number), or None."""
+    if style == "bare":
+        return text if _bare(text) else None
     m = NUMBERED_QUESTION.match(text) if style else None
-    return m is not None and _style(m.group(1)) == style
+    return m.group(2) if m is not None and _style(m.group(1)) == style else None
 
 
 def detect(lines: Sequence[str]) -> Shape:
@@ -83,7 +100,7 @@ def detect(lines: Sequence[str]) -> Shape:
     articles = [i for i, t in enumerate(lines) if ARTICLE.match(t)]
     parts = [i for i, t in enumerate(lines) if (m := PART.match(t)) and m.group(1) == "一"]
     numbered = numbered_questions(lines) if len(articles) < MIN_ARTICLES else ""
-    questions = [i for i, t in enumerate(lines) if QUESTION.match(t) or is_numbered_question(t, numbered)]
+    questions = [i for i, t in enumerate(lines) if QUESTION.match(t) or asked_heading(t, numbered) is not None]
     if len(articles) >= MIN_ARTICLES:
         first = next((i for i, t in enumerate(lines) if CHAPTER.match(t) and i <= articles[0]), articles[0])
         return Shape(ARTICLES, first)
@@ -196,10 +213,10 @@ class QAParser:
         self._answers = []
 
     def feed(self, text: str) -> None:
-        heading = NUMBERED_QUESTION.match(text) if is_numbered_question(text, self.numbered) else None
-        if heading or QUESTION.match(text) or not self.drafts:
+        heading = asked_heading(text, self.numbered)
+        if heading is not None or QUESTION.match(text) or not self.drafts:
             self._settle()
-            asked = heading.group(2) if heading else text.split(":", 1)[1] if ":" in text else text
+            asked = heading if heading is not None else text.split(":", 1)[1] if ":" in text else text
             title = asked if len(asked) <= MAX_TITLE_CHARS else asked[:MAX_TITLE_CHARS] + "…"
             n = len(self.drafts) + 1
             self.drafts.append(Draft(f"问答{n}", title, ClauseKind.ITEM, (), text, n))

@@ -176,3 +176,30 @@ def test_speakers_named_on_lines_of_their_own_open_their_turns():
     assert qa[0].text.startswith("新华社记者:这次《若干措施》") and "风险补偿" in qa[0].text and "一视同仁" in qa[1].text
     plan = "某市行动方案\n\n一、总体要求\n\n主要任务:\n\n(一)加大支持。对企业给予奖励。\n\n(二)优化服务。推行一网通办。\n"
     assert "主要任务:" in [line for c in parse_document(plan, "x-2025", "x.txt").clauses for line in c.text.split("\n")]
+
+
+BARE = """《关于促进民营经济发展的若干措施》政策解读
+
+《若干措施》出台的背景是什么?
+
+为贯彻落实国家部署,市政府制定了《若干措施》。
+
+《若干措施》的主要内容有哪些?
+
+共20条,主要包括四个方面。一是加大财政支持,对新引进的企业给予最高500万元奖励。
+
+哪些企业可以享受?
+
+在本市注册的民营企业均可享受。
+"""
+
+
+def test_a_question_and_answer_page_asking_on_unnumbered_lines_is_a_transcript():
+    """A 解读 or 问答 page whose questions stand on lines of their own, unnumbered and unmarked: each with its
+    answer is `问答N`; the same lines on a page not calling itself one stay paragraphs (a news page's asides)."""
+    doc = parse_document(BARE, "x-qa-2025", "x.txt")
+    assert [(c.item_path, c.item_title) for c in doc.clauses] == [
+        ("问答1", "《若干措施》出台的背景是什么?"), ("问答2", "《若干措施》的主要内容有哪些?"), ("问答3", "哪些企业可以享受?")]
+    assert "最高500万元奖励" in doc.clauses[1].text
+    news = parse_document(BARE.replace("政策解读", "新闻发布"), "x-2025", "x.txt")
+    assert not any(c.item_path.startswith("问答") for c in news.clauses)
