@@ -21,7 +21,8 @@ _UNIT = UNIT_WORDS = "|".join(_UNITS)  # (UNIT_WORDS, facts.py: a count stated w
 _HOW_MANY = r"(?:多少|(?<![哪这那近头好十])(?<!(?<!提)前)(?<!过去)几)"  # not 哪几 (which), 这/近/前/过去/好/十几 (some)
 _ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
-_ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?(?:多少|几)")
+_ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?"
+                          r"(?:多少|几|什么(?:下限|上限|要求))")
 # Money asked by its name, with no unit (`给予多少补贴`, `补贴上限是多少`, `奖励金额是多少`, `多少钱`): an amount of
 # money or a share of a cost states it (a subsidy may be `30%` of an investment).
 MONEY_WORDS = r"补贴|补助|资助|奖励|奖补|扶持|资金|经费|金额|费用|劳务费|报酬|贴息|津贴|薪酬|拨款"
@@ -29,7 +30,8 @@ _ASKED_MONEY = re.compile(rf"({MONEY_WORDS})[^,,。;;??]{{0,8}}?(?:多少|几何
 # Words around an asked amount that say how it is paid or bounded, not what it is paid for (whole words).
 # (`最多能`: a modal verb's too)
 NOT_THING = re.compile(rf"[能可]?(?:{MONEY_WORDS}|拿到|能拿|获得|得到|给予|享受|提供|最多|最高|最少|最低|至少|上限|标准|可以|"
-                       r"每年|一次性|一次|政府|支持|要求|规定|按规定|按照规定|提出|明确|之前|以前|需要|目标)[能可]?")
+                       r"每年|一次性|一次|政府|支持|要求|规定|按规定|按照规定|提出|明确|之前|以前|需要|目标|"
+                       r"分别|各自|提到|提及|讲到|说到|发布会|新闻发布会)[能可]?")  # (and how the things are asked for)
 MONEY = "金额"  # the unit of an amount asked by its name
 # A time asked for (`什么时候前要建成`, `哪一年前完成`), a length of time (`任期多长`, `多久`): a date, year, duration states it.
 WHEN, HOW_LONG = "时间", "期限"

@@ -153,7 +153,7 @@ def states_number(text: str, unit: str) -> bool:
     if unit == "率":  # a rate with its unit (`88%`, `1.5倍`, `90Hz`; not `5G`, not a year)
         return re.search(r"\d+(?:\.\d+)?\s*(?:%|‰|倍|个百分点|[A-Za-z]{2,})", text) is not None
     if unit in ("比例", "百分之", "占比"):
-        return re.search(r"\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十]+|\d+\s*成|[一二三四五六七八九十]成", text) is not None
+        return re.search(rf"\d+(?:\.\d+)?\s*(?:%|倍)|百分之[{_CN_DIGITS}]+|\d+\s*成|[一二三四五六七八九十]成", text) is not None
     if unit == WHEN:  # a year or a date (`到2025年`, `2026年底前`, `6月30日`), or a period's end (`“十四五”末`)
         return re.search(r"(?:19|20)\d\d年|\d{1,2}月(?:\d{1,2}日)?|“十[一-九]五”(?:末|期间|时期)", text) is not None
     if unit == HOW_LONG:  # a length of time (`五年`, `3个月`, `15个工作日`), not a date

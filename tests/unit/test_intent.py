@@ -41,6 +41,7 @@ def is_word(text: str) -> bool:
     ("全市共认定了几家概念验证平台,都在哪里?", "家", "概念验证平台"),  # a `几` asked, then something else
     ("浦东有几家概念验证平台,是否都能申请?", "家", "概念验证平台"),
     ("要提高履约贷保费补贴比例,具体提到多少?", "比例", "提高履约贷保费补贴比例"),  # a bare `多少` asks the part before
+    ("企业类依托单位的基础研究投入比例有什么下限?", "比例", "企业类依托单位的基础研究投入比例"),  # a bound asked
     ("那个食品科技投资基金规模有多大?", "数量", "那个食品科技投资基金规模"),  # a scale asked by `多大`
     # a last question short of a thing of its own is of the matter the question before names (its words before it asks)
     ("重点实验室办法:实验室评估由谁具体来做?多久评一次?", "期限", "重点实验室办法:实验室评估由, 评一次"),
@@ -138,6 +139,7 @@ def test_an_answer_of_that_shape_besides_the_thing_asked_about():
     ("政府最高给多少支持资金?", "政府最高给"),  # (`支` is a measure word, but `支持` a word)
     ("对老百姓买新能源汽车给多少购车补贴?", "对老百姓买新能源汽车给"),
     ("依托单位按规定至少要配套多少经费?", "依托单位按规定至少要配套"),
+    ("发布会上提到,新建平台和自主建设平台分别最多能拿到多少资金?", "发布会上提到,新建平台和自主建设平台分别最多能拿到"),
 ])
 def test_money_asked_by_name_without_a_unit(question, thing):
     from rag.answer.asked import MONEY, NOT_THING
@@ -146,7 +148,7 @@ def test_money_asked_by_name_without_a_unit(question, thing):
     assert asked is not None and (asked.unit, asked.thing) == (MONEY, thing)
     # … of which the words of money and of paying are no part of what the money is for
     kept = [t for t in LEXICON.tokenize(asked.thing) if not NOT_THING.fullmatch(t)]
-    assert not {"补助", "补贴", "给予", "最高", "政府", "至少", "按规定"} & set(kept)
+    assert not {"补助", "补贴", "给予", "最高", "政府", "至少", "按规定", "分别", "提到", "发布会"} & set(kept)
 
 
 def test_an_amount_is_stated_by_money_or_by_a_share_of_a_cost():
@@ -157,6 +159,7 @@ def test_an_amount_is_stated_by_money_or_by_a_share_of_a_cost():
     assert states_number("应给予不低于1倍的经费保障", MONEY) and states_number("给予五十万元奖励", MONEY)
     assert not states_number("按规定给予补贴", MONEY) and not states_number("建设3个平台", MONEY)
     assert states_number("年龄不超过65周岁", "岁")
+    assert states_number("应给予不低于1倍的经费保障", "比例")  # (a multiple is a ratio)
     assert states_number("一位专家不同时担任超过3个上海市重点实验室的学术委员会委员", "家")  # (a thing's own word)
     assert not states_number("培育10家龙头企业", "个")  # (not the other way)
 
