@@ -58,9 +58,10 @@ _NOT_OWNER_AFTER = re.compile(r"^(?:企业|公司|人|籍|资|客户|市场|专�
 # 我们有什么支持?`)
 _ASKER_LATER = re.compile(r"[,，;；。]\s*[^,，;；。]*?(?:我们|我司|我公司|我厂|咱们|我单位)")
 _OWNS_EN = re.compile(r"(?:\b(?:does|did|do|will|would|can|in|of|by|a|under|from the government of)\s+(?:the\s+)?$)")
-# (… or its law or its tax: `the EU AI Act`, `the US federal tax credit`)
+# (… or its law, its tax or its visas: `the EU AI Act`, `the US federal tax credit`, `the US H-1B visa`)
 _OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi[sz]es?|grants?|government|pays?|federal|"
-                            r"(?:[A-Z][\w-]*\s+){0,3}(?:Act|Law|Directive|Regulation|Code)))\b")
+                            r"(?:[A-Z][\w-]*\s+){0,3}(?:Act|Law|Directive|Regulation|Code)|(?:[A-Z0-9][\w-]*\s+){0,2}"
+                            r"(?:visas?|immigration|residence permits?|work permits?)))\b")
 # (`a Singapore company`, `a Japan-based firm`: a company from there, not its policy)
 _NOT_OWNER_EN = re.compile(r"^(?:-based|\s+(?:companies|company|firms?|enterprises?|investors?|business(?:es)?|startups?|"
                            r"nationals?|citizens?|residents?|students?|suppliers?|customers?|partners?|markets?|products?|"

@@ -31,6 +31,7 @@ def _names(text: str) -> list[str]:
     ("欧盟对从中国进口的钢铁征收多少碳关税?", "欧盟"),
     ("Under the EU AI Act, what obligations do providers have?", "the European Union"),  # under its law
     ("What is the current US federal tax credit for a new electric vehicle?", "United States"),  # its federal tax
+    ("What are the fees for the 2025 US H-1B visa lottery?", "United States"),  # its visas
 ])
 def test_a_country_asked_about_its_own_policy(text, country):
     assert _names(text) == [country]
