@@ -63,9 +63,15 @@ _OWNS_EN_AFTER = re.compile(r"^(?:'s|’s|\s+(?:offers?|gives?|provides?|subsidi
                             r"(?:[A-Z][\w-]*\s+){0,3}(?:Act|Law|Directive|Regulation|Code)|(?:[A-Z0-9][\w-]*\s+){0,2}"
                             r"(?:visas?|immigration|residence permits?|work permits?)))\b")
 # (`a Singapore company`, `a Japan-based firm`: a company from there, not its policy)
-_NOT_OWNER_EN = re.compile(r"^(?:-based|\s+(?:companies|company|firms?|enterprises?|investors?|business(?:es)?|startups?|"
-                           r"nationals?|citizens?|residents?|students?|suppliers?|customers?|partners?|markets?|products?|"
-                           r"tariffs?|duties|anti-dumping|standards?|certification|sanctions?))\b")
+_NOT_OWNER_EN = re.compile(r"^(?:-(?:based|funded|invested|owned|listed|made)|\s+(?:companies|company|firms?|enterprises?|"
+                           r"investors?|business(?:es)?|startups?|nationals?|citizens?|residents?|students?|suppliers?|"
+                           r"customers?|partners?|markets?|products?|dollars?|currency|tariffs?|duties|anti-dumping|standards?|"
+                           r"certification|sanctions?))\b")
+# (… or a law or permit the asker holds, meets or answers to: `firms that comply with the EU AI Act`, `holding US work
+# permits`, `respond to the US Chips Act`)
+_HELD_EN = re.compile(r"\b(?:comply(?:ing)?|complies|compliance|compliant|respond(?:s|ing)?|response|reply|replies|"
+                      r"hold(?:s|ing)?|held|meet(?:s|ing)?|follow(?:s|ing)?|affected|against|obtain(?:s|ing|ed)?|with)\s+"
+                      r"(?:with\s+|to\s+|by\s+)?(?:the\s+|a\s+|an\s+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def countries_named(text: str) -> list[Country]:
     known = countries()
     found = [known.english[m.group(1)] for m in known.english_pattern.finditer(text)
              if (_OWNS_EN.search(text[:m.start()]) or _OWNS_EN_AFTER.match(text[m.end():]))
-             and not _NOT_OWNER_EN.match(text[m.end():])]
+             and not _NOT_OWNER_EN.match(text[m.end():]) and not _HELD_EN.search(text[:m.start()])]
     found += [known.peoples[m.group(1)] for m in known.people_pattern.finditer(text) if _GOVERNS_EN.match(text[m.end():])]
     if re.search(r"[\u4e00-\u9fff]", text) and any(name in text for name in known.chinese):
         bounds = word_bounds(text)

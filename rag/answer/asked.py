@@ -21,8 +21,8 @@ _UNIT = UNIT_WORDS = "|".join(_UNITS)  # (UNIT_WORDS, facts.py: a count stated w
 _HOW_MANY = r"(?:多少|(?<![哪这那近头好十])(?<!(?<!提)前)(?<!过去)几)"  # not 哪几 (which), 这/近/前/过去/好/十几 (some)
 _ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:({_UNIT})|(?:万|亿)({_UNIT})|(万亿|亿|万))|(比例|百分之|占比)")
 # A ratio asked by its name before `多少` (`普及率要达到多少`, `占GDP比重的目标是多少`): what precedes is counted.
-_ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\u4e00-\u9fff]率)[^,,。;;??]{0,10}?"
-                          r"(?:多少|几|什么(?:下限|上限|要求))")
+_ASKED_RATIO = re.compile(r"(比例|比重|占比|增速|增幅|涨幅|降幅|[\u4e00-\u9fff]率)(?:[^,,。;;??]{0,10}?(?:多少|几)|"
+                          r"(?<=比例|比重|占比)[^,,。;;??]{0,10}?什么(?:下限|上限))")  # (a share's bound asked)
 # Money asked by its name, with no unit (`给予多少补贴`, `补贴上限是多少`, `奖励金额是多少`, `多少钱`): an amount of
 # money or a share of a cost states it (a subsidy may be `30%` of an investment).
 MONEY_WORDS = r"补贴|补助|资助|奖励|奖补|扶持|资金|经费|金额|费用|劳务费|报酬|贴息|津贴|薪酬|拨款"

@@ -31,10 +31,12 @@ _EN_ASKED = (  # (first match wins: `how many years` is a length of time, `how m
      MONEY),
     (re.compile(r"\bby when\b|\bby what (?:date|deadline|year|time)\b|\bwhat (?:date|deadline)\b|\bin what year\b|"
                 r"\bwhen (?:will|must|should|is|are)\b", re.I), WHEN),
-    (re.compile(r"\bhow many\b|\b(?:what|the) (?:minimum |maximum |total |required )?number of\b", re.I), COUNT),
-    # a target asked (`what satellite user target does … set for 2030`, `what size of industry does … target`): a
-    # number, of what the words around it name
-    (re.compile(r"\bwhat\b(?P<thing>[^?.;]{0,60}?)\btarget(?:s|ing|ed)?\b", re.I), COUNT),
+    (re.compile(r"\bhow many\b|\bwhat (?:is |are )?(?:the )?(?:minimum |maximum |total |required )?number of\b|"
+                r"\btargets? (?:for|of) the number of\b", re.I), COUNT),
+    # a target asked by name (`what satellite user target does … set for 2030`): a number, of what the words before it
+    # name (not `what industries does the plan target`, `what targeted support`, `what is the target date`)
+    (re.compile(r"\bwhat\b(?P<thing>(?:(?!\b(?:does|do|did|is|are|was|were|will|would)\b)[^?.;]){0,60}?)\btargets?\b"
+                r"(?!\s+(?:dates?|years?|deadlines?|groups?)\b)", re.I), COUNT),
 )
 
 
@@ -52,7 +54,7 @@ def asked_english(question: str) -> AskedNumber | None:
             before = _AUX.split(m.groupdict().get("thing") or "", maxsplit=1)[0]  # (a target's: `what user target`)
             head = _without(f"{before} {_AUX.split(question[m.end():], maxsplit=1)[0]}", drop)
             rest = head if content_words(head) else _without(f"{question[:m.start()]} {question[m.end():]}", drop)
-            return AskedNumber(unit, " ".join(rest.split()))
+            return AskedNumber(unit, " ".join(rest.split()).strip(" ?"))
     return None
 
 

@@ -141,8 +141,8 @@ _CN_DIGITS = "零一二三四五六七八九十百千万两"
 # Units a document may write for the one asked (`几天` — `5个工作日`; `多少人` — `15名`).
 UNIT_ALIASES = {"天": "(?:个)?(?:工作)?(?:天|日)", "日": "(?:个)?(?:工作)?(?:天|日)", "人": "(?:人|名)", "名": "(?:人|名)",
                 "位": "(?:位|人|名)", "个月": "(?:个)?月", "周": "(?:个)?(?:周|星期)", "岁": "(?:周)?岁"}
-# (a thing's own measure word may be stated with the general one, `几家` by `3个`; not 个 by `10家`: 4 unstated answered)
-UNIT_ALIASES |= {unit: f"(?:{unit}|个)" for unit in "家 所 座 项 条 种 颗 台 套 户 件 部 架 艘 辆 处 间 张 类 支 只".split()}
+# (a thing's own measure word may be stated with the general one, `几家` by `3个`, not `3个月`, `一个`; not 个 by `10家`)
+UNIT_ALIASES |= {u: f"(?:{u}|(?<!一)个(?!月|工作日|百分点|小时))" for u in "家 所 座 项 条 种 台 套 件 处 类 支".split()}
 
 _LISTED = re.compile(r"^\s*[((]?\d+[))、.]|(?<=[。;;\n])\s*[((]?\d+[))、.]|第\d+|(?:19|20)\d\d\s*[-—–~至]\s*(?:19|20)\d\d")
 _TIMES = "年|天|周|期|岁|个月|小时|次性"

@@ -22,7 +22,7 @@ STARTUP = re.compile(r"初创|刚成立|创业")
 QUANTITY = re.compile(r"多少|几[个家项年]|多大|多高|多长|规模|目标|金额|额度|比例|上限|最高|补助|补贴|奖励|资助|"
                       r"how much|how many|how large|how big|how often|how long|how frequent|what share|what proportion|"
                       r"what percentage|what scale|what size|target|amount|percent|subsid|"
-                      r"\b(?:minimum|maximum|total|required)(?: [a-z-]+){0,2} (?:number|amount|area|size|term)\b|number of", re.I)
+                      r"\b(?:minimum|maximum|total|required)(?: [a-z-]+){0,2} (?:number|amount|area|size|term)\b", re.I)
 # (a year is no amount, nor a period: `2027年`, `2025—2027年`)
 NUMBER = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?:年|\s*[—–\-~至到]\s*(?:19|20)\d\d年))\d|"
                     r"[一二三四五六七八九十百千万亿]+(?:个|家|项|人|名|亿|万|平方|亩|吨|倍)")

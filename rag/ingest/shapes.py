@@ -19,17 +19,20 @@ CHAPTER = re.compile(rf"^第([{CN_COUNT}]{{1,4}})章(.*)$")
 SUBSECTION = re.compile(rf"^第([{CN_COUNT}]{{1,4}})节(.*)$")
 ARTICLE = re.compile(rf"^第([{CN_COUNT}]{{1,4}})条(.*)$")
 # A reporter's or an asker's question: `新华社:这次《若干措施》…怎么样确定的?` (a short name, a colon, a question), with
-# its courtesy after it (`…?谢谢。`); a turn marked as asked (`问:`, `1.问:`, `问题3:`, `Q2:`, `记者问:`, `记者提问:`,
-# `中国日报记者:`, `彭博社记者(英文):`, `【新民晚报记者】`, an online interview's `网友“小王”:`) or taken by a news
-# outlet (`东方卫视:`, `第一财经:`, `澎湃新闻:`) whatever it ends with (`请介绍一下有关情况。`). A host's turn that
+# its courtesy after it (`…?谢谢。`); a turn marked as asked (`问:`, `1.问:`, `问题3:`, `提问1:`, `Q2:`, `【问】`, `记者问:`,
+# `记者提问:`, `中国日报记者:`, `彭博社记者(英文):`, `澎湃新闻记者 张三:`, an online interview's `网友“小王”:`) whatever it
+# ends with (`请介绍一下有关情况。`), or taken by a news outlet that asks in so many words (`东方卫视:请介绍一下…。`,
+# `【新民晚报记者】请问…`; not an answer's lead `二是推进线上申报:…提出申请。`, `1.网上申报:…`). A host's turn that
 # invites questions (`主持人:还有哪位记者朋友提问?`) is none; one that asks (`主持人:请问王局长,…?`) is one.
-_OUTLET = "(?<!作)社|报|报道|(?<!平)台|(?<!联)网|新闻|卫视|电视|广播|财经|周刊|杂志|客户端|频道|传媒|媒体"
-_ASKING = "请|问|\\?|吗|如何|怎|哪|什么|能否|是否|多少|了解|介绍|谈谈|说说"  # an outlet's turn asks something
+_OUTLET = "(?<!作)社|报|(?<!平)台|(?<!联)网|新闻|卫视|电视|广播|财经|周刊|杂志|客户端|频道|传媒"
+_ASKS_AT_ONCE = "(?=.*?(?:请问|请介绍|请谈|请您|请说|想问|想请|想了解|我的问题))"  # (an outlet's turn: it asks)
+_NOT_LEAD = rf"(?![{CN_COUNT}]+[是、]|\d|\(|第)"  # (an answer's or a plan's numbered lead is no speaker)
 QUESTION = re.compile(r"^(?![^:]{0,20}主持人[^:]{0,20}:.*(?:提问|记者朋友))"
-                      rf"(?:(?:(?:\d{{1,2}}[.、]|[{CN_COUNT}]{{1,3}}、)?\s*(?:问|提问|问题?\s*[{CN_COUNT}\d]{{1,3}}|Q\s*\d{{0,3}})|"
-                      rf"[^:。,;!?“”《》]{{0,18}}(?:记者|网友)(?!朋友|们)[^:。,;!?《》()]{{0,8}}?(?:\([^()]{{1,12}}\))?(?:提?问)?|"
-                      rf"[^:。,;!?“”《》()]{{1,18}}(?:{_OUTLET})(?:记者)?(?:\([^()]{{1,12}}\))?(?=:.*(?:{_ASKING}))):.+|"
-                      rf"[(【\[][^()【】\[\]:]{{1,20}}(?:记者|网友|{_OUTLET})[)】\]]:?.+|"
+                      rf"(?:(?:(?:\d{{1,2}}[.、]|[{CN_COUNT}]{{1,3}}、)?\s*(?:问|提问|问题|(?:问题?|提问)\s*[{CN_COUNT}\d]{{1,3}}|"
+                      rf"Q\s*\d{{0,3}})|[^:。,;!?“”《》]{{0,18}}(?:记者|网友)(?!朋友|们)(?:\s+[\u4e00-\u9fff]{{2,4}}|“[^”]{{1,8}}”)?"
+                      rf"(?:\([^()]{{1,12}}\))?(?:提?问)?|{_NOT_LEAD}[^:。,;!?“”《》()]{{1,18}}(?:{_OUTLET})(?:记者)?"
+                      rf"(?:\([^()]{{1,12}}\))?(?=:{_ASKS_AT_ONCE})):.+|(?:Q|问题)\s*\d{{1,3}}\.\s*.+|[(【\[](?:问|提问)[)】\]].+|"
+                      rf"[(【\[][^()【】\[\]:]{{1,20}}(?:记者|网友|{_OUTLET})[)】\]]:?{_ASKS_AT_ONCE}.+|"
                       r"[^:。,;!?“”《》()]{2,15}:.+\?(?:[^?]{0,3}(?:谢谢|感谢)[^?]{0,6})?)$")
 # A question printed as a numbered heading, as a 解读 or a 问答 page numbers them (`1.什么是概念验证?`, `三、如何申报?`,
 # `(二)哪些企业可以申请?`, `问题一:…?`): the number's style (group 1) and the question (group 2)
@@ -39,8 +42,10 @@ _NUMBERED = re.compile(rf"^(\d{{1,2}}(?:\.(?!\d)|、)|[{CN_COUNT}]{{1,3}}、|\([
                        rf"问题?\s*[{CN_COUNT}\d]{{1,3}}[、.:]?)")
 # a speaker's turn in a transcript (`主持人:`, `张三(市发展改革委副主任):`), a sentence after the name
 TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}(?:\([^()\n]{1,20}\))?:.*[。!?;…”]$")
-# a speaker's name on a line of its own (a page's bold label `**新华社记者:**` above the turn it introduces)
-SPEAKER_ALONE = re.compile(r"^[^:。,;!?“”《》\n]{1,20}(?:\([^()\n]{1,20}\))?:$")
+# a speaker's name on a line of its own (a page's bold label `**新华社记者:**` above the turn it introduces): an asker,
+# the host, a news outlet, or a person (a name of two to four characters, or any name with a bracketed title)
+SPEAKER_ALONE = re.compile(rf"^{_NOT_LEAD}(?:[^:。,;!?“”《》()\n]{{0,18}}(?:记者|网友|主持人|{_OUTLET})|问|提问|答|"
+                           r"[\u4e00-\u9fff]{2,4}|[^:。,;!?“”《》()\n]{1,20}\([^()\n]{1,20}\)):$")
 MIN_ARTICLES = 3  # article lines that make a document one of articles
 MIN_QUESTIONS = 2
 
@@ -70,15 +75,18 @@ MIN_BARE = 3  # such questions, each followed by its answer, that make a page of
 
 def numbered_questions(lines: Sequence[str]) -> str:
     """The style of numbers a document gives its questions, when at least MIN_QUESTIONS of its numbered headings of
-    one style ask (`1.什么是概念验证?`) and they are at least half of that style's headings (a 解读 page's questions,
-    not a plan's odd heading in question form); "bare" for a 问答 or 解读 page asking at least MIN_BARE questions on
-    lines of their own with no number at all, each before its answer; "" when it has none."""
+    one style ask (`1.什么是概念验证?`) and they are most of that style's headings (a 解读 page's questions, not a
+    plan's odd heading in question form, nor a page mixing `一、什么是…?` with `二、主要内容`); "bare" for a 问答 or 解读
+    page asking at least MIN_BARE questions on lines of their own with no number at all, each before its answer, and
+    whose questions are not turns (a reporter's courtesy and question may be two lines); "" when it has none."""
     asked: Counter[str] = Counter(_style(m.group(1)) for t in lines if (m := NUMBERED_QUESTION.match(t)))
     if asked:
         style, count = asked.most_common(1)[0]
         headings = sum(1 for t in lines if (m := _NUMBERED.match(t)) and _style(m.group(1)) == style)
-        if count >= MIN_QUESTIONS and 2 * count >= headings:
+        if count >= MIN_QUESTIONS and 2 * count > headings:
             return style
+    if sum(1 for t in lines if QUESTION.match(t)) >= MIN_QUESTIONS:
+        return ""
     bare = [i for i, t in enumerate(lines[:-1]) if _bare(t) and not BARE_QUESTION.match(lines[i + 1])]
     return "bare" if len(bare) >= MIN_BARE and _QA_PAGE.search(" ".join(lines[:3])) else ""
 
@@ -104,7 +112,9 @@ def detect(lines: Sequence[str]) -> Shape:
     if len(articles) >= MIN_ARTICLES:
         first = next((i for i, t in enumerate(lines) if CHAPTER.match(t) and i <= articles[0]), articles[0])
         return Shape(ARTICLES, first)
-    if len(questions) >= MIN_QUESTIONS and (not parts or questions[0] <= parts[0]):
+    # (a first part that is itself a question heading, `一、什么是概念验证?`, starts a page of them)
+    if len(questions) >= MIN_QUESTIONS and (not parts or questions[0] < parts[0]
+                                             or (questions[0] == parts[0] and numbered == "part")):
         return Shape(QA, questions[0], numbered)
     if parts:
         return Shape(PARTS, parts[0])
@@ -112,9 +122,10 @@ def detect(lines: Sequence[str]) -> Shape:
 
 
 def joined_speakers(lines: list[Line]) -> list[Line]:
-    """A transcript that sets each speaker's name on a line of its own: every such name joined to the line it
-    introduces (the name's line number), when at least MIN_QUESTIONS of them introduce a question; else the lines as
-    they are (a plan's `主要任务:` above its list stays a line of its own)."""
+    """A transcript that sets each speaker's name on a line of its own: every such name (`SPEAKER_ALONE`) joined to
+    the line it introduces (the name's line number), when at least MIN_QUESTIONS of them introduce a question and
+    the document then reads as a transcript; else the lines as they are (a plan's `主要任务:` above its list, its
+    `1.网上申报:` above what it says, stay lines of their own)."""
     alone = [i for i, line in enumerate(lines[:-1]) if SPEAKER_ALONE.match(line.text)]
     if sum(1 for i in alone if QUESTION.match(lines[i].text + lines[i + 1].text)) < MIN_QUESTIONS:
         return lines
@@ -125,7 +136,7 @@ def joined_speakers(lines: list[Line]) -> list[Line]:
             out[-1] = Line(out[-1].no, out[-1].text + line.text)
         else:
             out.append(line)
-    return out
+    return out if detect([line.text for line in out]).name == QA else lines
 
 
 def paragraph_start(lines: Sequence[str], is_front: Callable[[str], bool]) -> int:

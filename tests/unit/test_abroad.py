@@ -54,6 +54,9 @@ def test_a_country_asked_about_its_own_policy(text, country):
     "What are the Chinese government's subsidies for EVs?",
     "Can US companies apply for the Shanghai subsidies?", "Does the plan help firms exporting to the US market?",
     "Let us know what the plan says about US-based investors",
+    "Is the data centre subsidy paid in US dollars?", "Can a US-funded enterprise apply for the subsidy?",
+    "Can experts holding US work permits apply?", "How does the plan respond to the US Chips Act?",
+    "Does the plan support firms that comply with the EU AI Act?",  # a law or permit the asker holds or meets
 ])
 def test_not_a_question_about_another_countrys_policy(text):
     assert _names(text) == []

@@ -162,6 +162,7 @@ def test_an_amount_is_stated_by_money_or_by_a_share_of_a_cost():
     assert states_number("应给予不低于1倍的经费保障", "比例")  # (a multiple is a ratio)
     assert states_number("一位专家不同时担任超过3个上海市重点实验室的学术委员会委员", "家")  # (a thing's own word)
     assert not states_number("培育10家龙头企业", "个")  # (not the other way)
+    assert not states_number("企业需在3个月内完成整改。", "家") and not states_number("建设一个开放共享的生态。", "家")
 
 
 def test_an_amount_is_stated_only_where_the_sentence_speaks_of_money():

@@ -56,6 +56,15 @@ TRANSCRIPT = """问答实录:《关于支持民营企业发展的若干措施》
     ("记者朋友们:大家上午好。", False),  # the host greets the reporters
     ("【新民晚报记者】请问政策什么时候开始实施。", True),  # the asker in brackets
     ("【典型案例】某企业获得了补贴。", False),
+    ("【问】企业如何申请补贴?", True), ("问题:请介绍一下。", True), ("提问1:请介绍一下。", True),
+    ("问题1.如何申报。", True),
+    # an answer's or a plan's lead ending in an outlet-like word, a report's source, is no question
+    ("一是用好主流媒体:通过报纸、电视等渠道,让更多企业了解政策。", False),
+    ("二是推进线上申报:企业可通过一网通办平台提出申请。", False), ("二是政策密集出台:针对企业关心的问题出台措施。", False),
+    ("四是建设算力网:解决算力供给问题。", False), ("1.网上申报:企业登录系统提出申请。", False),
+    ("3.定期通报:对发现的问题及时整改。", False), ("正如记者所说:这是个好问题。", False),
+    ("针对网友反映的问题:我们及时整改。", False), ("【相关报道】浦东新区发布了新政策。", False),
+    ("【新华网】日前,上海发布了新政策。", False), ("(本报记者)张三报道", False),
 ])
 def test_a_reporters_turn_is_a_question(line, asked):
     assert bool(QUESTION.match(line)) is asked
@@ -203,3 +212,31 @@ def test_a_question_and_answer_page_asking_on_unnumbered_lines_is_a_transcript()
     assert "最高500万元奖励" in doc.clauses[1].text
     news = parse_document(BARE.replace("政策解读", "新闻发布"), "x-2025", "x.txt")
     assert not any(c.item_path.startswith("问答") for c in news.clauses)
+
+
+def test_numbered_leads_in_answers_and_plans_stay_where_they_are():
+    """An official's answer listing `一是用好主流媒体:…` keeps the next reporter's turn 问答2; a plan whose first part is
+    `一、项目申报:…请…提交材料。` stays a plan; a plan setting `1.网上申报:` on lines of their own is not joined; a 解读
+    page mixing `一、什么是…?` with `二、主要内容` is a plan of parts (questions must be most of its headings)."""
+    answer = TRANSCRIPT.replace("张三:我们将设立", "张三:一是用好主流媒体:通过报纸、电视等渠道,让企业了解政策。\n\n"
+                                "二是推进线上申报:企业可通过一网通办平台提出申请。\n\n我们将设立")
+    qa = [c.item_path for c in parse_document(answer, "x-qa-2025", "x.txt").clauses if c.item_path.startswith("问答")]
+    assert qa == ["问答1", "问答2", "问答3"]
+    plan = ("某区促进企业发展实施办法\n\n一、项目申报:符合条件的单位请于每年3月31日前提交材料。\n\n(一)申报条件。在本区注册。\n\n"
+            "二、支持内容\n\n1.网上申报:\n\n企业登录系统提出申请。\n\n2.违规举报:\n\n对申报中的问题,可向区经委举报。\n")
+    doc = parse_document(plan, "x-2025", "x.txt")
+    assert doc.shape == "parts and sections" and {"一、(一)", "二、1.", "二、2."} <= {c.item_path for c in doc.clauses}
+    mixed = ("概念验证政策解读\n\n一、什么是概念验证?\n\n概念验证是早期验证活动。\n\n二、主要内容\n\n(一)建设平台。给予支持。\n\n"
+             "(二)开展服务。给予补贴。\n\n三、哪些单位可以申请?\n\n高校和企业。\n\n四、申报流程\n\n在线申报。\n")
+    doc = parse_document(mixed, "x-2025", "x.txt")
+    assert doc.shape == "parts and sections" and {"二、(一)", "二、(二)", "四、"} <= {c.item_path for c in doc.clauses}
+
+
+def test_a_reporters_courtesy_and_question_on_two_lines_are_one_turn_on_a_page_of_turns():
+    """On an 答记者问 page of turns, a question line standing alone after a reporter's courtesy belongs to that turn:
+    the page is not read as one asking on bare lines."""
+    page = ("有关负责人就《若干措施》答记者问\n\n" + "\n\n".join(
+        f"{outlet}记者:谢谢主持人。\n\n请问{topic}有哪些新举措?\n\n张三:我们将{topic}加大支持。"
+        for outlet, topic in (("新华社", "融资"), ("东方卫视", "人才"), ("解放日报", "用地"))))
+    qa = [c for c in parse_document(page, "x-qa-2025", "x.txt").clauses if c.item_path.startswith("问答")]
+    assert [c.item_path for c in qa] == ["问答1", "问答2", "问答3"] and "请问融资有哪些新举措?" in qa[0].text
