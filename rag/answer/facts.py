@@ -245,13 +245,13 @@ def stating_clause(corpus: CorpusView, quotes: QuotePicker, plans: Sequence[str]
     if asked.unit == MENTION:  # (support a plan might give: else a paraphrase may be what it says otherwise)
         return mentioning(corpus, plans, words) if (words := offered(asked.thing)) else UNJUDGED
     scoped = corpus.clauses_of(plans)
-    if glosses is not None:  # an English phrase's senses the plans never use weigh nothing it must be named by (a
-        written = "\n".join(c.text for c in scoped)  # rare `剧本` of `scenarios` where they write 场景)
-        groups = [frozenset(t for t in g if t in written) or g for g in groups]
+    written = "\n".join(c.text for c in scoped) if glosses is not None or asked.unit in (WHEN, HOW_LONG) else ""
+    if glosses is not None:  # an English phrase's senses the plans never use weigh nothing it must be named by (the
+        groups = [frozenset(t for t in g if t in written) or g for g in groups]  # rare `剧本` of `scenarios`: 场景)
     need = named_weight(corpus, groups, lambda _: True)
     # a time is stated for the thing only where its most telling word (of those the plans use) is: `先行区`, not a
     # goal naming 合成生物学; a word of the question's own (`陆续` for the text's `先后`) is no such word
-    used = [g for g in groups if any(t in c.text for c in scoped for t in g)] if asked.unit in (WHEN, HOW_LONG) else []
+    used = [g for g in groups if any(t in written for t in g)] if asked.unit in (WHEN, HOW_LONG) else []
     key = max(used, key=lambda g: named_weight(corpus, [g], lambda _: True)) if used else None
     tokens, total = quotes.terms(question)
     shapes = quotes.wants(question)

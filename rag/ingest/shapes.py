@@ -36,10 +36,10 @@ QUESTION = re.compile(r"^(?![^:]{0,20}主持人[^:]{0,20}:.*(?:提问|记者朋�
                       r"[^:。,;!?“”《》()]{2,15}:.+\?(?:[^?]{0,3}(?:谢谢|感谢)[^?]{0,6})?)$")
 # A question printed as a numbered heading, as a 解读 or a 问答 page numbers them (`1.什么是概念验证?`, `三、如何申报?`,
 # `(二)哪些企业可以申请?`, `问题一:…?`): the number's style (group 1) and the question (group 2)
-NUMBERED_QUESTION = re.compile(rf"^(\d{{1,2}}(?:\.(?!\d)|、)|[{CN_COUNT}]{{1,3}}、|\([{CN_COUNT}\d]{{1,3}}\)|"
-                               rf"问题?\s*[{CN_COUNT}\d]{{1,3}}[、.:]?)\s*([^。]{{4,120}}\?)$")
-_NUMBERED = re.compile(rf"^(\d{{1,2}}(?:\.(?!\d)|、)|[{CN_COUNT}]{{1,3}}、|\([{CN_COUNT}\d]{{1,3}}\)|"
-                       rf"问题?\s*[{CN_COUNT}\d]{{1,3}}[、.:]?)")
+_NUMBER_LABEL = (rf"(\d{{1,2}}(?:\.(?!\d)|、)|[{CN_COUNT}]{{1,3}}、|\([{CN_COUNT}\d]{{1,3}}\)|"
+                 rf"问题?\s*[{CN_COUNT}\d]{{1,3}}[、.:]?)")
+NUMBERED_QUESTION = re.compile(rf"^{_NUMBER_LABEL}\s*([^。]{{4,120}}\?)$")
+_NUMBERED = re.compile(rf"^{_NUMBER_LABEL}")  # any heading numbered so, asking or not
 # a speaker's turn in a transcript (`主持人:`, `张三(市发展改革委副主任):`), a sentence after the name
 TURN = re.compile(r"^[^:。,;!?“”《》()\n]{1,15}(?:\([^()\n]{1,20}\))?:.*[。!?;…”]$")
 # a speaker's name on a line of its own (a page's bold label `**新华社记者:**` above the turn it introduces): an asker,
@@ -121,22 +121,23 @@ def detect(lines: Sequence[str]) -> Shape:
     return Shape(PARAGRAPHS, -1)  # the caller finds where the front matter ends
 
 
-def joined_speakers(lines: list[Line]) -> list[Line]:
-    """A transcript that sets each speaker's name on a line of its own: every such name (`SPEAKER_ALONE`) joined to
-    the line it introduces (the name's line number), when at least MIN_QUESTIONS of them introduce a question and
-    the document then reads as a transcript; else the lines as they are (a plan's `主要任务:` above its list, its
-    `1.网上申报:` above what it says, stay lines of their own)."""
+def shaped(lines: list[Line]) -> tuple[list[Line], Shape]:
+    """The body's lines and shape (`detect`). A transcript that sets each speaker's name on a line of its own has
+    every such name (`SPEAKER_ALONE`) joined to the line it introduces (the name's line number), when at least
+    MIN_QUESTIONS of them introduce a question and the document then reads as a transcript; else the lines are as
+    they were (a plan's `主要任务:` above its list, its `1.网上申报:` above what it says, stay lines of their own)."""
     alone = [i for i, line in enumerate(lines[:-1]) if SPEAKER_ALONE.match(line.text)]
-    if sum(1 for i in alone if QUESTION.match(lines[i].text + lines[i + 1].text)) < MIN_QUESTIONS:
-        return lines
-    out: list[Line] = []
-    starts = set(alone)
-    for i, line in enumerate(lines):
-        if i - 1 in starts and out and out[-1].no == lines[i - 1].no:
-            out[-1] = Line(out[-1].no, out[-1].text + line.text)
-        else:
-            out.append(line)
-    return out if detect([line.text for line in out]).name == QA else lines
+    if sum(1 for i in alone if QUESTION.match(lines[i].text + lines[i + 1].text)) >= MIN_QUESTIONS:
+        out: list[Line] = []
+        starts = set(alone)
+        for i, line in enumerate(lines):
+            if i - 1 in starts and out and out[-1].no == lines[i - 1].no:
+                out[-1] = Line(out[-1].no, out[-1].text + line.text)
+            else:
+                out.append(line)
+        if (shape := detect([line.text for line in out])).name == QA:
+            return out, shape
+    return lines, detect([line.text for line in lines])
 
 
 def paragraph_start(lines: Sequence[str], is_front: Callable[[str], bool]) -> int:

@@ -18,7 +18,7 @@ from .body import MAX_TITLE_CHARS
 from .clean import Line, clean_lines, reflow
 from .identity import is_central
 from .noise import Dropped
-from .shapes import PARAGRAPHS, PARTS, QA, TURN, detect, joined_speakers, paragraph_start, parser_for
+from .shapes import PARAGRAPHS, PARTS, QA, TURN, paragraph_start, parser_for, shaped
 
 _TITLE_WORDS = re.compile(r"计划|规划|方案|意见|办法|措施|纲要|细则|政策")
 _YEAR_RANGE_LINE = re.compile(r"^\(\d{4}\s*[-—–~至]\s*\d{4}年?\)$")
@@ -99,8 +99,7 @@ def parse_document(raw: str, plan_id: str, name: str, wrapped: bool = False,
         kept = reflow(kept)
     if not kept:
         raise IngestError(name, "no text left after cleaning")
-    kept = joined_speakers(kept)
-    shape = detect([line.text for line in kept])
+    kept, shape = shaped(kept)
     start = shape.start if shape.name != PARAGRAPHS else paragraph_start([line.text for line in kept], _is_front)
 
     i = start - 1
